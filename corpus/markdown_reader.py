@@ -1,0 +1,93 @@
+"""Markdown notes → a Document of heading sections.
+
+Each section keeps its heading path (e.g. ``Video restoration > RVRT``) and the 1-based
+line where its text starts, so a result can send the reader to the exact spot.
+Headings inside fenced code blocks are not headings.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from corpus.documents import Document, Section
+from corpus.markdown_clean import clean_heading
+from corpus.text_decoding import decode_text_file
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)\s*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def read_markdown(path: Path, relative: str) -> Document:
+    text = decode_text_file(path.read_bytes(), relative)
+    lines = text.splitlines()
+    sections: list[Section] = []
+    stack: list[tuple[int, str]] = []  # (level, heading)
+    body: list[str] = []
+    body_start = 1
+    title: str | None = None
+    fence: str | None = None
+
+    def flush() -> None:
+        if any(line.strip() for line in body):
+            sections.append(
+                Section(
+                    text="\n".join(body).strip("\n"),
+                    heading_path=tuple(h for _, h in stack),
+                    start_line=body_start + _leading_blank_lines(body),
+                )
+            )
+
+    for number, line in enumerate(lines, start=1):
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            marker = fence_match.group(1)[0]
+            if fence is None:
+                fence = marker
+            elif marker == fence:
+                fence = None
+        heading = None if (fence or fence_match) else _HEADING.match(line)
+        if heading is None:
+            body.append(line)
+            continue
+        flush()
+        level, heading_text = len(heading.group(1)), clean_heading(heading.group(2))
+        if title is None and level == 1 and heading_text:
+            title = heading_text
+        stack = [(lvl, h) for lvl, h in stack if lvl < level]
+        if heading_text:
+            stack.append((level, heading_text))
+        body, body_start = [], number + 1
+    flush()
+    return Document(
+        path=relative,
+        kind="note",
+        title=title or title_from_filename(relative),
+        sections=tuple(sections),
+    )
+
+
+def read_plain_text(path: Path, relative: str) -> Document:
+    """A .txt note: one section starting at line 1, titled by its file name."""
+    text = decode_text_file(path.read_bytes(), relative)
+    lines = text.splitlines()
+    return Document(
+        path=relative,
+        kind="note",
+        title=title_from_filename(relative),
+        sections=(Section(text=text.strip("\n"), start_line=1 + _leading_blank_lines(lines)),),
+    )
+
+
+def title_from_filename(relative: str) -> str:
+    stem = Path(relative).stem
+    return re.sub(r"[_]+", " ", stem).strip() or stem
+
+
+def _leading_blank_lines(lines: list[str]) -> int:
+    count = 0
+    for line in lines:
+        if line.strip():
+            break
+        count += 1
+    return count

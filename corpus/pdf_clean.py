@@ -1,0 +1,70 @@
+"""Make extracted PDF page text read like prose.
+
+pypdf returns lines as laid out on the page: words hyphenated at line ends, ligatures,
+ragged whitespace, and the same running header/footer on every page. These functions undo that.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+_EDGE_LINES = 3  # how many lines at the top and bottom of a page may be header/footer
+_PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_HYPHENATED_END = re.compile(r"[A-Za-z]{2,}-$")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_pages(raw_pages: list[str]) -> list[str]:
+    """Clean every page; running headers/footers are found across pages, so this takes them all."""
+    pages = [_split_lines(text) for text in raw_pages]
+    repeated = _running_lines(pages)
+    return [_join_lines(_drop_edges(lines, repeated)) for lines in pages]
+
+
+def _split_lines(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", text)
+    return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines() if line.strip()]
+
+
+def _edge_key(line: str) -> str:
+    """Numbers vary between pages (page numbers, dates): compare lines with digits masked."""
+    return re.sub(r"\d+", "#", line.lower())
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """Edge-line keys that recur on at least half the pages (and on three or more)."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        edges = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+        counts.update({_edge_key(line) for line in edges})
+    threshold = max(3, len(pages) / 2)
+    return {key for key, count in counts.items() if count >= threshold}
+
+
+def _drop_edges(lines: list[str], repeated: set[str]) -> list[str]:
+    def is_furniture(index: int, line: str) -> bool:
+        at_edge = index < _EDGE_LINES or index >= len(lines) - _EDGE_LINES
+        return at_edge and (_edge_key(line) in repeated or bool(_PAGE_NUMBER.match(line)))
+
+    return [line for i, line in enumerate(lines) if not is_furniture(i, line)]
+
+
+def _join_lines(lines: list[str]) -> str:
+    """One paragraph per page: de-hyphenate across line ends, no spaces between CJK lines."""
+    text = ""
+    for line in lines:
+        if not text:
+            text = line
+        elif _HYPHENATED_END.search(text) and line[:1].islower():
+            text = text[:-1] + line
+        elif _CJK.match(text[-1]) and _CJK.match(line[0]):
+            text += line
+        else:
+            text += " " + line
+    return text

@@ -1,0 +1,76 @@
+"""PDF files → a Document with one section per page (pypdf)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
+
+from corpus.documents import Document, Section
+from corpus.errors import UnreadableFileError
+from corpus.markdown_reader import title_from_filename
+from corpus.pdf_clean import clean_pages
+
+_JUNK_TITLE = re.compile(r"^(untitled|microsoft word|document\d*|.*\.(docx?|tex|dvi|pdf))", re.I)
+
+
+def read_pdf(path: Path, relative: str) -> Document:
+    if path.stat().st_size == 0:
+        raise UnreadableFileError(relative, "empty file (0 bytes)")
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every odd xref
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted and not _open_without_password(reader):
+            raise UnreadableFileError(relative, "encrypted PDF; remove the password to index it")
+        raw_pages, warnings = _extract_pages(reader, relative)
+        title = _metadata_title(reader) or title_from_filename(relative)
+    except UnreadableFileError:
+        raise
+    except (PdfReadError, PdfStreamError, FileNotDecryptedError, ValueError, KeyError, TypeError) as error:
+        raise UnreadableFileError(relative, f"corrupt or truncated PDF ({error})") from None
+    pages = clean_pages(raw_pages)
+    sections = tuple(
+        Section(text=text, page=number) for number, text in enumerate(pages, start=1) if text
+    )
+    if not sections:
+        raise UnreadableFileError(
+            relative, "no text layer (scanned or image-only PDF); OCR it first to make it searchable"
+        )
+    return Document(path=relative, kind="pdf", title=title, sections=sections, warnings=warnings)
+
+
+def _open_without_password(reader: PdfReader) -> bool:
+    """Many PDFs are 'encrypted' with an empty user password only to restrict printing."""
+    try:
+        return bool(reader.decrypt(""))
+    except (FileNotDecryptedError, NotImplementedError, PdfReadError):
+        return False
+
+
+def _extract_pages(reader: PdfReader, relative: str) -> tuple[list[str], tuple[str, ...]]:
+    """Text of every page; a page that fails is left empty and reported, the rest still count."""
+    texts: list[str] = []
+    warnings: list[str] = []
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            texts.append(page.extract_text() or "")
+        except Exception as error:  # noqa: BLE001 — pypdf raises many types on damaged pages
+            texts.append("")
+            warnings.append(f"page {number}: text could not be extracted ({type(error).__name__}: {error})")
+    if not reader.pages:
+        raise UnreadableFileError(relative, "PDF has no pages")
+    return texts, tuple(warnings)
+
+
+def _metadata_title(reader: PdfReader) -> str | None:
+    try:
+        title = (reader.metadata or {}).get("/Title")
+    except (PdfReadError, ValueError, TypeError):
+        return None
+    title = str(title or "").strip()
+    if len(title) < 4 or _JUNK_TITLE.match(title):
+        return None
+    return title

@@ -1,0 +1,199 @@
+"""Run a BuildPlan: read and chunk what changed, embed only that, and write a new index.
+
+Unchanged files keep their vectors from the previous build; a file that cannot be read is
+skipped and reported, and if an older version of it was indexed, that version is kept.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+
+from corpus import Chunk, ChunkSettings, UnreadableFileError, chunk_document, read_document
+from embed import Embedder
+from index.errors import PapersearchError
+from index.manifest import FileRecord, Manifest, SkippedFile
+from index.planner import BuildPlan
+from index.store import IndexStore, StoredIndex, chunks_to_frame
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+EMBED_BATCH = 64
+
+
+class EmptyLibraryError(PapersearchError):
+    pass
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    plan: BuildPlan
+    wrote_index: bool
+    chunks_added: int
+    chunks_removed: int
+    chunks_total: int
+    files_total: int
+    skipped: tuple[SkippedFile, ...]
+    seconds: float
+    embed_seconds: float
+
+    def summary(self) -> str:
+        if not self.wrote_index:
+            return f"Index is up to date: {self.files_total} files, {self.chunks_total} chunks."
+        return (
+            f"Indexed {self.files_total} files, {self.chunks_total} chunks "
+            f"(+{self.chunks_added} embedded, -{self.chunks_removed} removed) in {self.seconds:.1f}s; "
+            f"{len(self.skipped)} skipped."
+        )
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    """Default progress sink: builds called from code need not report."""
+
+
+def run_build(
+    plan: BuildPlan,
+    store: IndexStore,
+    embedder: Embedder,
+    progress: Progress = _no_progress,
+) -> BuildReport:
+    started = time.perf_counter()
+    if embedder.name != plan.model:
+        raise ValueError(f"plan is for model {plan.model}, embedder is {embedder.name}")
+    with store.build_lock():
+        previous = store.load() if store.exists() else None
+        if not plan.files and previous is None:
+            raise EmptyLibraryError(
+                f"No PDF, Markdown or text files found in {plan.library}. Add papers or notes and build again."
+            )
+        if previous is not None and plan.is_noop and not plan.full_rebuild_reason:
+            return _report(plan, previous.manifest, False, 0, 0, started, 0.0)
+
+        chunks, records, skipped, warnings = _read_and_chunk(plan, embedder, progress)
+        embed_started = time.perf_counter()
+        vectors = _embed(chunks, embedder, progress)
+        embed_seconds = time.perf_counter() - embed_started
+
+        kept_paths = _kept_paths(plan, previous, skipped)
+        kept_rows, kept_vectors, removed = _carry_over(previous, kept_paths)
+        frame = pd.concat([kept_rows, chunks_to_frame(chunks)], ignore_index=True)
+        all_vectors = np.concatenate([kept_vectors, vectors]) if len(kept_vectors) else vectors
+
+        manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
+        progress("Writing index", 0, 1)
+        store.write(manifest, frame, all_vectors)
+        progress("Writing index", 1, 1)
+        return _report(plan, manifest, True, len(chunks), removed, started, embed_seconds)
+
+
+def _read_and_chunk(
+    plan: BuildPlan, embedder: Embedder, progress: Progress
+) -> tuple[list[Chunk], dict[str, FileRecord], list[SkippedFile], dict[str, list[str]]]:
+    chunks: list[Chunk] = []
+    records: dict[str, FileRecord] = {}
+    skipped: list[SkippedFile] = []
+    warnings: dict[str, list[str]] = {}
+    total = len(plan.to_read)
+    for done, relative in enumerate(plan.to_read):
+        progress("Reading files", done, total)
+        try:
+            document = read_document(plan.files[relative], relative)
+        except UnreadableFileError as error:
+            skipped.append(SkippedFile(relative, error.reason, plan.hashes[relative]))
+            continue
+        document_chunks = _unique(chunk_document(document, embedder, plan.chunk_settings))
+        if not document_chunks:
+            skipped.append(SkippedFile(relative, "no searchable text after cleaning", plan.hashes[relative]))
+            continue
+        chunks.extend(document_chunks)
+        records[relative] = FileRecord(plan.hashes[relative], document.kind, document.title, len(document_chunks))
+        if document.warnings:
+            warnings[relative] = list(document.warnings)
+    progress("Reading files", total, total)
+    return chunks, records, skipped, warnings
+
+
+def _unique(chunks: list[Chunk]) -> list[Chunk]:
+    seen: set[str] = set()
+    return [c for c in chunks if not (c.chunk_id in seen or seen.add(c.chunk_id))]
+
+
+def _embed(chunks: list[Chunk], embedder: Embedder, progress: Progress) -> np.ndarray:
+    parts = []
+    total = len(chunks)
+    for start in range(0, total, EMBED_BATCH):
+        progress("Embedding chunks", start, total)
+        parts.append(embedder.embed_documents([c.embed_text for c in chunks[start : start + EMBED_BATCH]]))
+    progress("Embedding chunks", total, total)
+    if not parts:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
+    return np.concatenate(parts).astype(np.float32, copy=False)
+
+
+def _kept_paths(plan: BuildPlan, previous: StoredIndex | None, skipped: list[SkippedFile]) -> set[str]:
+    """Files whose previous chunks stay: unchanged ones, and older versions of now-unreadable ones."""
+    if previous is None or plan.full_rebuild_reason:
+        return set()
+    indexed = set(previous.manifest.files)
+    failed_now = {item.path for item in skipped} | set(plan.still_unreadable)
+    return set(plan.unchanged) | (failed_now & indexed)
+
+
+def _carry_over(previous: StoredIndex | None, kept: set[str]) -> tuple[pd.DataFrame, np.ndarray, int]:
+    if previous is None:
+        return chunks_to_frame([]), np.zeros((0, 0), dtype=np.float32), 0
+    mask = previous.chunks["path"].isin(kept).to_numpy()
+    vectors = previous.all_vectors()[mask] if mask.any() else np.zeros((0, previous.manifest.dimension), np.float32)
+    return previous.chunks[mask].reset_index(drop=True), vectors, int((~mask).sum())
+
+
+def _manifest(
+    plan: BuildPlan,
+    embedder: Embedder,
+    previous: StoredIndex | None,
+    kept: set[str],
+    records: dict[str, FileRecord],
+    skipped: list[SkippedFile],
+    warnings: dict[str, list[str]],
+    started: float,
+) -> Manifest:
+    old = previous.manifest if previous is not None else None
+    files = {path: old.files[path] for path in kept} if old else {}
+    files.update(records)
+    old_skips = {item.path: item for item in old.skipped} if old else {}
+    all_skipped = [old_skips[path] for path in plan.still_unreadable if path in old_skips]
+    all_skipped += [
+        SkippedFile(item.path, item.reason, item.sha256, kept_previous=item.path in files) for item in skipped
+    ]
+    all_warnings = {path: w for path, w in (old.warnings if old else {}).items() if path in kept}
+    all_warnings.update(warnings)
+    return Manifest(
+        model=embedder.name,
+        dimension=embedder.dimension,
+        chunk_settings=plan.chunk_settings.as_dict(),
+        files=dict(sorted(files.items())),
+        skipped=tuple(sorted(all_skipped, key=lambda item: item.path)),
+        warnings=all_warnings,
+        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        build_seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _report(
+    plan: BuildPlan, manifest: Manifest, wrote: bool, added: int, removed: int, started: float, embed_seconds: float
+) -> BuildReport:
+    return BuildReport(
+        plan=plan,
+        wrote_index=wrote,
+        chunks_added=added,
+        chunks_removed=removed,
+        chunks_total=manifest.chunk_count,
+        files_total=len(manifest.files),
+        skipped=manifest.skipped,
+        seconds=time.perf_counter() - started,
+        embed_seconds=embed_seconds,
+    )

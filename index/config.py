@@ -1,0 +1,47 @@
+"""Where things live and which model to use, from flags, environment and the existing index.
+
+Shared by the CLI and the page so both resolve the same defaults the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from embed import DEFAULT_MODEL, canonical_model_name
+from index.errors import ModelMismatchError
+from index.manifest import Manifest
+
+INDEX_FOLDER = ".papersearch"
+ENV_LIBRARY = "PAPERSEARCH_LIBRARY"
+ENV_INDEX = "PAPERSEARCH_INDEX"
+ENV_MODEL = "PAPERSEARCH_MODEL"
+
+
+def resolve_index_dir(library: Path, index: str | Path | None = None) -> Path:
+    """--index, else $PAPERSEARCH_INDEX, else <library>/.papersearch."""
+    chosen = index or os.environ.get(ENV_INDEX)
+    return Path(chosen).expanduser() if chosen else Path(library) / INDEX_FOLDER
+
+
+def requested_model(explicit: str | None = None) -> str | None:
+    """The model the user asked for (--model, else $PAPERSEARCH_MODEL), if any."""
+    chosen = explicit or os.environ.get(ENV_MODEL)
+    return canonical_model_name(chosen) if chosen else None
+
+
+def model_for_build(explicit: str | None, manifest: Manifest | None) -> str:
+    """A rebuild keeps the index's model unless the user asks for another one."""
+    return requested_model(explicit) or (manifest.model if manifest else DEFAULT_MODEL)
+
+
+def model_for_search(explicit: str | None, manifest: Manifest) -> str:
+    """Searching uses the index's model; asking for a different one is refused, not guessed."""
+    asked = requested_model(explicit)
+    if asked and asked != manifest.model:
+        raise ModelMismatchError(
+            f"This index was built with model '{manifest.model}', but '{asked}' was requested. "
+            f"Query vectors from a different model are meaningless against it: search without "
+            f"--model (or unset {ENV_MODEL}), or rebuild the index with the new model."
+        )
+    return manifest.model

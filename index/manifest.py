@@ -1,0 +1,60 @@
+"""What an index knows about itself: the model and chunk settings that built it, and each
+source file's content hash (which is what makes rebuilds incremental)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    sha256: str
+    kind: str
+    title: str
+    chunks: int
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: str
+    reason: str
+    sha256: str
+    kept_previous: bool = False  # an older readable version of this file is still indexed
+
+
+@dataclass(frozen=True)
+class Manifest:
+    model: str
+    dimension: int
+    chunk_settings: dict[str, int]
+    files: dict[str, FileRecord] = field(default_factory=dict)
+    skipped: tuple[SkippedFile, ...] = ()
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+    built_at: str = ""
+    build_seconds: float = 0.0
+    format_version: int = FORMAT_VERSION
+
+    @property
+    def chunk_count(self) -> int:
+        return sum(record.chunks for record in self.files.values())
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        data = json.loads(text)
+        return cls(
+            model=data["model"],
+            dimension=int(data["dimension"]),
+            chunk_settings=dict(data["chunk_settings"]),
+            files={path: FileRecord(**record) for path, record in data["files"].items()},
+            skipped=tuple(SkippedFile(**item) for item in data.get("skipped", [])),
+            warnings=dict(data.get("warnings", {})),
+            built_at=data.get("built_at", ""),
+            build_seconds=float(data.get("build_seconds", 0.0)),
+            format_version=int(data.get("format_version", FORMAT_VERSION)),
+        )

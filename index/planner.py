@@ -1,0 +1,95 @@
+"""Decide what a rebuild must do by comparing file hashes with the last build's manifest."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus import ChunkSettings, discover_files
+from index.errors import LibraryNotFoundError
+from index.manifest import Manifest
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    library: Path
+    files: dict[str, Path]  # every readable-looking file now in the library
+    hashes: dict[str, str]
+    model: str
+    chunk_settings: ChunkSettings
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    still_unreadable: list[str] = field(default_factory=list)  # same bytes that failed last time
+    full_rebuild_reason: str | None = None
+
+    @property
+    def to_read(self) -> list[str]:
+        return self.new + self.changed
+
+    @property
+    def is_noop(self) -> bool:
+        return not (self.new or self.changed or self.deleted)
+
+    def summary(self) -> str:
+        text = (
+            f"+{len(self.new)} new, ~{len(self.changed)} changed, -{len(self.deleted)} deleted, "
+            f"{len(self.unchanged)} unchanged"
+        )
+        if self.still_unreadable:
+            text += f", {len(self.still_unreadable)} still unreadable"
+        if self.full_rebuild_reason:
+            text += f" ({self.full_rebuild_reason})"
+        return text
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def plan_build(
+    library: Path,
+    previous: Manifest | None,
+    model: str,
+    chunk_settings: ChunkSettings,
+    exclude: tuple[Path, ...] = (),
+) -> BuildPlan:
+    library = Path(library)
+    if not library.is_dir():
+        raise LibraryNotFoundError(f"Library folder {library} does not exist or is not a folder.")
+    files = discover_files(library, exclude=exclude)
+    hashes = {relative: file_sha256(path) for relative, path in files.items()}
+    plan = BuildPlan(library=library, files=files, hashes=hashes, model=model, chunk_settings=chunk_settings)
+
+    reason = _full_rebuild_reason(previous, model, chunk_settings)
+    known = {} if previous is None else {path: record.sha256 for path, record in previous.files.items()}
+    failed = {} if previous is None else {item.path: item.sha256 for item in previous.skipped}
+    for relative, sha in hashes.items():
+        if reason and previous is not None and relative in known:
+            plan.changed.append(relative)
+        elif failed.get(relative) == sha and not reason:
+            plan.still_unreadable.append(relative)
+        elif relative not in known:
+            plan.new.append(relative)
+        elif known[relative] != sha or reason:
+            plan.changed.append(relative)
+        else:
+            plan.unchanged.append(relative)
+    plan.deleted.extend(sorted(set(known) - set(hashes)))
+    return BuildPlan(**{**plan.__dict__, "full_rebuild_reason": reason})
+
+
+def _full_rebuild_reason(previous: Manifest | None, model: str, settings: ChunkSettings) -> str | None:
+    if previous is None:
+        return None
+    if previous.model != model:
+        return f"model changed from {previous.model} to {model}: re-embedding everything"
+    if previous.chunk_settings != settings.as_dict():
+        return f"chunk settings changed from {previous.chunk_settings} to {settings.as_dict()}: re-chunking everything"
+    return None

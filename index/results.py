@@ -1,0 +1,62 @@
+"""Search results: ranked passages, and passages grouped into one card per source document."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float
+    kind: str  # "pdf" or "note"
+    path: str  # relative to the library
+    title: str
+    page: int | None
+    heading: str | None
+    start_line: int | None
+    text: str
+    chunk_id: str
+    links: tuple[str, ...] = ()
+
+    @property
+    def location(self) -> str:
+        """Where in the file: 'p. 3' for a PDF page, the heading path and line for a note."""
+        if self.page is not None:
+            return f"p. {self.page}"
+        parts = [self.heading] if self.heading else []
+        if self.start_line is not None:
+            parts.append(f"line {self.start_line}")
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["links"] = list(self.links)
+        return data
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    path: str
+    title: str
+    kind: str
+    score: float  # the best passage's score
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    query: str
+    hits: tuple[Hit, ...]
+    notices: tuple[str, ...] = ()
+
+    def by_document(self, limit: int, passages_per_document: int = 3) -> list[DocumentResult]:
+        """One result per file, ordered by its best passage, with up to N best passages each."""
+        groups: dict[str, list[Hit]] = {}
+        for hit in self.hits:
+            groups.setdefault(hit.path, []).append(hit)
+        results = [
+            DocumentResult(path, hits[0].title, hits[0].kind, hits[0].score, tuple(hits[:passages_per_document]))
+            for path, hits in groups.items()
+        ]
+        return results[:limit]

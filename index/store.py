@@ -1,0 +1,190 @@
+"""The on-disk index format. The only module that reads or writes index files.
+
+    <index dir>/
+      CURRENT               name of the live build (replaced atomically)
+      builds/<name>/        one complete build:
+        manifest.json       model, dimension, chunk settings, per-file hashes, skipped files
+        chunks.parquet      one row per chunk; row i describes vector i
+        vectors.faiss       FAISS IndexFlatIP over L2-normalised vectors (inner product = cosine)
+      .lock                 held while a build writes
+
+A build is written into a temporary folder, renamed into builds/, and only then does CURRENT
+point at it. A reader therefore sees the old index or the new one, never a mix, and a build that
+dies at any moment leaves the previous index loadable.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pandas as pd
+
+from corpus import Chunk
+from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError
+from index.manifest import FORMAT_VERSION, Manifest
+
+CHUNK_COLUMNS = [
+    "chunk_id", "path", "kind", "title", "text", "embed_text", "page", "heading", "start_line", "links",
+]
+_MANIFEST, _CHUNKS, _VECTORS = "manifest.json", "chunks.parquet", "vectors.faiss"
+
+
+@dataclass
+class StoredIndex:
+    manifest: Manifest
+    chunks: pd.DataFrame  # row i describes vector i
+    vectors: faiss.Index
+    location: Path
+
+    def all_vectors(self) -> np.ndarray:
+        if self.vectors.ntotal == 0:
+            return np.zeros((0, self.manifest.dimension), dtype=np.float32)
+        return self.vectors.reconstruct_n(0, self.vectors.ntotal)
+
+
+def chunks_to_frame(chunks: list[Chunk]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        [
+            (c.chunk_id, c.path, c.kind, c.title, c.text, c.embed_text, c.page, c.heading, c.start_line, list(c.links))
+            for c in chunks
+        ],
+        columns=CHUNK_COLUMNS,
+    )
+    return _normalise_types(frame)
+
+
+def _normalise_types(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.astype({"page": "Int64", "start_line": "Int64"})
+    frame["heading"] = frame["heading"].astype(object).where(frame["heading"].notna(), None)
+    return frame.reset_index(drop=True)
+
+
+class IndexStore:
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    @property
+    def _builds(self) -> Path:
+        return self.directory / "builds"
+
+    @property
+    def _pointer(self) -> Path:
+        return self.directory / "CURRENT"
+
+    def current_build(self) -> Path | None:
+        try:
+            name = self._pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        build = self._builds / name
+        return build if name and build.is_dir() else None
+
+    def exists(self) -> bool:
+        return self.current_build() is not None
+
+    def load_manifest(self) -> Manifest | None:
+        build = self.current_build()
+        if build is None:
+            return None
+        return self._read_manifest(build)
+
+    def load(self) -> StoredIndex:
+        build = self.current_build()
+        if build is None:
+            raise IndexNotFoundError(f"No index at {self.directory}. Build one first.")
+        manifest = self._read_manifest(build)
+        try:
+            chunks = _normalise_types(pd.read_parquet(build / _CHUNKS))
+            vectors = faiss.read_index(str(build / _VECTORS))
+        except (OSError, RuntimeError, ValueError) as error:
+            raise CorruptIndexError(f"Index at {build} cannot be read ({error}). Rebuild it.") from None
+        if not (vectors.ntotal == len(chunks) == manifest.chunk_count) or vectors.d != manifest.dimension:
+            raise CorruptIndexError(
+                f"Index at {build} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks, "
+                f"manifest says {manifest.chunk_count}). Rebuild it."
+            )
+        return StoredIndex(manifest=manifest, chunks=chunks, vectors=vectors, location=build)
+
+    def _read_manifest(self, build: Path) -> Manifest:
+        try:
+            manifest = Manifest.from_json((build / _MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise CorruptIndexError(f"Index manifest in {build} cannot be read ({error}). Rebuild it.") from None
+        if manifest.format_version != FORMAT_VERSION:
+            raise CorruptIndexError(
+                f"Index at {build} has format {manifest.format_version}; this Papersearch reads "
+                f"format {FORMAT_VERSION}. Rebuild it."
+            )
+        return manifest
+
+    @contextmanager
+    def build_lock(self) -> Iterator[None]:
+        """Only one build may write an index at a time."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / ".lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise IndexLockedError(f"Another build is writing {self.directory}; try again when it ends.") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def write(self, manifest: Manifest, chunks: pd.DataFrame, vectors: np.ndarray) -> Path:
+        """Write a complete new build and make it current. Call under build_lock()."""
+        if len(chunks) != len(vectors):
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        self._builds.mkdir(parents=True, exist_ok=True)
+        previous = self.current_build()
+        staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self._builds))
+        try:
+            flat = faiss.IndexFlatIP(manifest.dimension)
+            if len(vectors):
+                flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            faiss.write_index(flat, str(staging / _VECTORS))
+            chunks[CHUNK_COLUMNS].to_parquet(staging / _CHUNKS, index=False)
+            (staging / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+            for name in (_VECTORS, _CHUNKS, _MANIFEST):
+                _fsync(staging / name)
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+            final = self._builds / f"{stamp}-{uuid.uuid4().hex[:8]}"
+            os.rename(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self._point_at(final)
+        self._prune(keep={final, previous})
+        return final
+
+    def _point_at(self, build: Path) -> None:
+        temporary = self.directory / f".CURRENT-{uuid.uuid4().hex}"
+        temporary.write_text(build.name + "\n", encoding="utf-8")
+        _fsync(temporary)
+        os.replace(temporary, self._pointer)
+        _fsync(self.directory)
+
+    def _prune(self, keep: set[Path | None]) -> None:
+        """Drop old builds and leftovers of killed builds; keep the previous build for open readers."""
+        for entry in self._builds.iterdir():
+            if entry not in keep:
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
