@@ -47,6 +47,9 @@ def _model_location(name: str) -> str:
 class SentenceTransformerEmbedder(Embedder):
     def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32, device: str | None = None):
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars on every start
 
         self.name = canonical_model_name(model)
         location = _model_location(self.name)

@@ -24,7 +24,10 @@ class Hit:
         """Where in the file: 'p. 3' for a PDF page, the heading path and line for a note."""
         if self.page is not None:
             return f"p. {self.page}"
-        parts = [self.heading] if self.heading else []
+        heading = self.heading or ""
+        if heading == self.title or heading.startswith(self.title + " > "):
+            heading = heading[len(self.title) :].removeprefix(" > ")
+        parts = [heading] if heading else []
         if self.start_line is not None:
             parts.append(f"line {self.start_line}")
         return ", ".join(parts)

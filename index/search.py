@@ -27,9 +27,7 @@ class Searcher:
         self._rows = index.chunks.to_dict("records")
 
     def search(self, query: str, k: int = 10) -> SearchResponse:
-        query = " ".join(query.split())
-        if not query:
-            raise EmptyQueryError("The query is empty. Type a few words describing what you are looking for.")
+        query = normalise_query(query)
         if k < 1:
             raise ValueError("k must be at least 1")
         notices = []
@@ -70,3 +68,11 @@ class Searcher:
 
 def _optional_int(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
+
+
+def normalise_query(query: str) -> str:
+    """Collapse whitespace; an empty query is an error the user should see, not zero results."""
+    query = " ".join(query.split())
+    if not query:
+        raise EmptyQueryError("The query is empty. Type a few words describing what you are looking for.")
+    return query

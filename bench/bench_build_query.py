@@ -1,0 +1,423 @@
+"""Benchmark: index build (cold, no-op, incremental), raw-encode baseline, and warm query latency.
+
+The library is a temporary folder holding two symlinks, `notes -> <notes>` and `pdfs -> <pdfs>`
+(discovery follows symlinked folders); the index lives in another temporary folder. For the
+incremental rebuild a second library is made whose `notes` is a real, writable copy, pointed at
+the same index (relative paths and bytes are identical, so it starts up to date); one line is
+appended to one note and the index is rebuilt.
+
+    .venv/bin/python bench/bench_build_query.py [--library-notes DIR] [--library-pdfs DIR]
+                                                [--queries N] [--json-out FILE]
+
+Prints a results table and writes JSON (default bench/results/build_query.json). Exits 0 with a
+"SKIP" message when the shared data folders are absent. Nothing outside temporary folders and the
+JSON file is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+SHARED_DATA = REPO.parent / "shared" / "data"
+DEFAULT_JSON = REPO / "bench" / "results" / "build_query.json"
+
+QUERIES = [
+    "unaligned feature fusion for video",
+    "非对齐特征融合",
+    "deformable attention",
+    "视频超分辨率",
+    "diffusion model noise schedule",
+    "RVRT",
+    "optical flow alignment for video restoration",
+    "光流对齐",
+    "self-attention complexity linear in sequence length",
+    "线性注意力",
+    "perceptual loss for super-resolution",
+    "感知损失",
+    "old film restoration scratches",
+    "老电影修复",
+    "image inpainting with gated convolution",
+    "图像修复",
+    "contrastive language-image pretraining",
+    "知识蒸馏",
+    "structural similarity index SSIM",
+    "图像质量评价",
+    "latent diffusion text-to-video generation",
+    "文本生成视频",
+    "mixture of experts state space model",
+    "混合专家模型",
+    "batch normalization vs group normalization small batch",
+    "归一化方法",
+    "generative adversarial network training instability",
+    "生成对抗网络",
+    "cycle consistency unpaired translation",
+    "无监督图像翻译",
+    "variational autoencoder reparameterization trick",
+    "变分自编码器",
+    "FID evaluation metric for image generation",
+    "评价指标",
+    "temporal consistency of video processing",
+    "时序一致性",
+    "Swin Transformer window attention",
+    "real-time operating system RISC-V",
+    "肾小球图像分割",
+    "BasicVSR propagation",
+]
+
+
+def rss_mb() -> float:
+    """Peak resident set size of this process so far, MiB (ru_maxrss is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def machine_info() -> dict:
+    import faiss
+    import pypdf
+    import sentence_transformers
+    import torch
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    return {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "nproc": usable,
+        "cpu_count": os.cpu_count(),
+        "cpu_model": cpu,
+        "torch_threads": torch.get_num_threads(),
+        "PAPERSEARCH_THREADS": os.environ.get("PAPERSEARCH_THREADS"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "torch": torch.__version__,
+        "sentence_transformers": sentence_transformers.__version__,
+        "faiss": faiss.__version__,
+        "pypdf": pypdf.__version__,
+    }
+
+
+class StageTimer:
+    """Progress sink that times each build stage and each file of the 'Reading files' stage."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        self.to_read = plan.to_read
+        self.first: dict[str, float] = {}
+        self.last: dict[str, float] = {}
+        self.per_file: dict[str, float] = {}
+        self._file_started: float | None = None
+        self._file_index: int | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        self.first.setdefault(stage, now)
+        self.last[stage] = now
+        if stage == "Reading files":
+            if self._file_index is not None and self._file_started is not None:
+                self.per_file[self.to_read[self._file_index]] = now - self._file_started
+            self._file_index, self._file_started = (done, now) if done < total else (None, None)
+
+    def stage_seconds(self, stage: str) -> float | None:
+        if stage not in self.first:
+            return None
+        return self.last[stage] - self.first[stage]
+
+
+def timed_plan_and_build(lib, embedder, with_stages: bool = False):
+    started = time.perf_counter()
+    plan = lib.plan(embedder.name)
+    plan_seconds = time.perf_counter() - started
+    timer = StageTimer(plan) if with_stages else None
+    started = time.perf_counter()
+    report = lib.build(plan, embedder, progress=timer)
+    build_seconds = time.perf_counter() - started
+    return plan, plan_seconds, report, build_seconds, timer
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--library-notes", type=Path, default=SHARED_DATA / "notes")
+    parser.add_argument("--library-pdfs", type=Path, default=SHARED_DATA / "pdfs")
+    parser.add_argument("--queries", type=int, default=40, help="timed queries (cycled from a built-in list)")
+    parser.add_argument("--json-out", type=Path, default=DEFAULT_JSON)
+    parser.add_argument(
+        "--no-sliced-encode",
+        action="store_true",
+        help="skip the extra raw encode in the builder's 64-chunk slices (saves one embedding pass)",
+    )
+    args = parser.parse_args()
+
+    missing = [str(p) for p in (args.library_notes, args.library_pdfs) if not p.is_dir()]
+    if missing:
+        print(f"SKIP: benchmark data not found: {', '.join(missing)} (expected under {SHARED_DATA})")
+        return 0
+
+    import numpy as np
+
+    from embed import SentenceTransformerEmbedder
+    from index import builder as builder_module
+    from index.library import Library
+
+    results: dict = {"machine": machine_info(), "library": {
+        "notes": str(args.library_notes.resolve()), "pdfs": str(args.library_pdfs.resolve()),
+    }}
+    workdir = Path(tempfile.mkdtemp(prefix="papersearch-bench-"))
+    try:
+        # ---- model load + tiny warm-up so neither the build nor the baseline pays first-call costs
+        started = time.perf_counter()
+        embedder = SentenceTransformerEmbedder()
+        load_seconds = time.perf_counter() - started
+        embedder.embed_documents(["warm-up passage"] * 4)
+        results["model"] = {
+            "name": embedder.name, "dimension": embedder.dimension, "batch_size": embedder.batch_size,
+            "builder_embed_slice": builder_module.EMBED_BATCH, "load_seconds": round(load_seconds, 2),
+        }
+        results["machine"]["torch_threads"] = __import__("torch").get_num_threads()
+
+        library = workdir / "library"
+        library.mkdir()
+        (library / "notes").symlink_to(args.library_notes.resolve(), target_is_directory=True)
+        (library / "pdfs").symlink_to(args.library_pdfs.resolve(), target_is_directory=True)
+        index_dir = workdir / "index"
+        lib = Library(library, index_dir)
+
+        # ---- 1. cold full build
+        print("cold full build ...", flush=True)
+        plan, plan_s, report, build_s, timer = timed_plan_and_build(lib, embedder, with_stages=True)
+        read_s = timer.stage_seconds("Reading files")
+        write_s = timer.stage_seconds("Writing index")
+        stored = lib.store.load()
+        kinds = stored.chunks.groupby("kind").size().to_dict()
+        slowest = sorted(timer.per_file.items(), key=lambda kv: kv[1], reverse=True)[:8]
+        manifest = stored.manifest
+        cold = {
+            "plan_seconds": round(plan_s, 3),
+            "build_seconds": round(build_s, 3),
+            "report_seconds": round(report.seconds, 3),
+            "total_seconds": round(plan_s + build_s, 3),
+            "files_discovered": len(plan.files),
+            "files_indexed": report.files_total,
+            "chunks": report.chunks_total,
+            "chunks_by_kind": {k: int(v) for k, v in kinds.items()},
+            "chunks_per_second": round(report.chunks_total / build_s, 2),
+            "read_chunk_seconds": round(read_s, 3) if read_s is not None else None,
+            "embed_seconds": round(report.embed_seconds, 3),
+            "write_seconds": round(write_s, 3) if write_s is not None else None,
+            "other_seconds": round(build_s - (read_s or 0) - report.embed_seconds - (write_s or 0), 3),
+            "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+            "warnings": {path: list(w) for path, w in manifest.warnings.items()},
+            "slowest_files": [
+                {"path": path, "seconds": round(sec, 3),
+                 "chunks": manifest.files[path].chunks if path in manifest.files else 0}
+                for path, sec in slowest
+            ],
+            "pdf_read_seconds": round(sum(s for p, s in timer.per_file.items() if p.lower().endswith(".pdf")), 3),
+            "notes_read_seconds": round(sum(s for p, s in timer.per_file.items() if not p.lower().endswith(".pdf")), 3),
+            "peak_rss_mb_after": round(rss_mb(), 1),
+        }
+        results["cold_build"] = cold
+        results["index_bytes_after_cold"] = dir_bytes(index_dir)
+        print(f"  {report.summary()}", flush=True)
+
+        # ---- 2. raw SentenceTransformer.encode on exactly the embedded texts
+        texts = stored.chunks["embed_text"].tolist()
+        model = embedder._model
+        print(f"raw encode of {len(texts)} texts ...", flush=True)
+        started = time.perf_counter()
+        raw = model.encode(texts, batch_size=embedder.batch_size, convert_to_numpy=True, normalize_embeddings=True)
+        raw_s = time.perf_counter() - started
+        stored_vectors = stored.all_vectors()
+        agreement = float(np.min(np.sum(raw.astype(np.float32) * stored_vectors, axis=1))) if len(texts) else None
+        baseline = {
+            "texts": len(texts),
+            "batch_size": embedder.batch_size,
+            "seconds": round(raw_s, 3),
+            "texts_per_second": round(len(texts) / raw_s, 2),
+            "min_cosine_vs_stored": round(agreement, 6) if agreement is not None else None,
+            "pipeline_overhead_ratio": round(build_s / raw_s, 3),
+            "embed_stage_ratio": round(report.embed_seconds / raw_s, 3),
+        }
+        if not args.no_sliced_encode:
+            # Same call, but in the builder's slices of EMBED_BATCH texts: length-sorting (and so
+            # padding) then only happens within each slice. Explains most of embed_stage_ratio.
+            slice_n = builder_module.EMBED_BATCH
+            print(f"raw encode in slices of {slice_n} ...", flush=True)
+            started = time.perf_counter()
+            for start in range(0, len(texts), slice_n):
+                model.encode(texts[start:start + slice_n], batch_size=embedder.batch_size,
+                             convert_to_numpy=True, normalize_embeddings=True)
+            sliced_s = time.perf_counter() - started
+            baseline["sliced_seconds"] = round(sliced_s, 3)
+            baseline["sliced_texts_per_second"] = round(len(texts) / sliced_s, 2)
+            baseline["embed_stage_vs_sliced_ratio"] = round(report.embed_seconds / sliced_s, 3)
+        tokens = embedder.count_tokens(texts)
+        baseline["mean_tokens"] = round(statistics.fmean(tokens), 1) if tokens else 0
+        baseline["max_tokens"] = max(tokens) if tokens else 0
+        results["raw_encode"] = baseline
+        del raw, stored_vectors
+
+        # ---- 3a. no-op rebuild on the same library
+        print("no-op rebuild ...", flush=True)
+        plan, plan_s, report, build_s, _ = timed_plan_and_build(lib, embedder)
+        results["noop_rebuild"] = {
+            "plan": plan.summary(),
+            "plan_seconds": round(plan_s, 3),
+            "build_seconds": round(build_s, 3),
+            "total_seconds": round(plan_s + build_s, 3),
+            "wrote_index": report.wrote_index,
+            "chunks_embedded": report.chunks_added,
+        }
+
+        # ---- 3b. incremental rebuild after touching one note (writable copy of notes, same index)
+        writable = workdir / "library_rw"
+        writable.mkdir()
+        shutil.copytree(args.library_notes.resolve(), writable / "notes", copy_function=shutil.copyfile)
+        for folder in (writable / "notes").rglob("*"):
+            if folder.is_dir():
+                folder.chmod(0o755)
+        (writable / "pdfs").symlink_to(args.library_pdfs.resolve(), target_is_directory=True)
+        lib_rw = Library(writable, index_dir)
+        check = lib_rw.plan(embedder.name)
+        notes = sorted(p for p in check.files if p.startswith("notes/") and p.count("/") == 1 and p.endswith(".md"))
+        touched = notes[len(notes) // 2] if notes else None
+        incremental: dict = {"plan_before_touch": check.summary(), "touched": touched}
+        if touched:
+            before_chunks = lib_rw.manifest().files[touched].chunks if touched in lib_rw.manifest().files else 0
+            with open(writable / touched, "a", encoding="utf-8") as handle:
+                handle.write("\nBenchmark edit: one appended line about unaligned feature fusion.\n")
+            print(f"incremental rebuild after touching {touched} ...", flush=True)
+            plan, plan_s, report, build_s, _ = timed_plan_and_build(lib_rw, embedder)
+            incremental.update({
+                "plan": plan.summary(),
+                "file_chunks_before": before_chunks,
+                "plan_seconds": round(plan_s, 3),
+                "build_seconds": round(build_s, 3),
+                "total_seconds": round(plan_s + build_s, 3),
+                "embed_seconds": round(report.embed_seconds, 3),
+                "chunks_embedded": report.chunks_added,
+                "chunks_removed": report.chunks_removed,
+                "chunks_total": report.chunks_total,
+            })
+        results["incremental_rebuild"] = incremental
+
+        # ---- 4. warm query latency
+        started = time.perf_counter()
+        searcher = lib_rw.searcher(embedder)
+        open_s = time.perf_counter() - started
+        for query in QUERIES[:3]:
+            searcher.search(query, k=10)
+        latencies = []
+        for i in range(args.queries):
+            query = QUERIES[i % len(QUERIES)]
+            started = time.perf_counter()
+            response = searcher.search(query, k=10)
+            latencies.append((time.perf_counter() - started) * 1000)
+            assert len(response.hits) == min(10, searcher.index.vectors.ntotal)
+        results["query"] = {
+            "searcher_open_seconds": round(open_s, 3),
+            "queries": len(latencies),
+            "k": 10,
+            "p50_ms": round(percentile(latencies, 0.50), 2),
+            "p95_ms": round(percentile(latencies, 0.95), 2),
+            "mean_ms": round(statistics.fmean(latencies), 2),
+            "max_ms": round(max(latencies), 2),
+        }
+
+        # ---- 5. size and memory
+        current = lib_rw.store.current_build()
+        results["index_bytes"] = dir_bytes(index_dir)
+        results["index_bytes_current_build"] = dir_bytes(current) if current else 0
+        results["index_files_current_build"] = {
+            p.name: p.stat().st_size for p in sorted(current.iterdir())
+        } if current else {}
+        results["peak_rss_mb"] = round(rss_mb(), 1)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print_table(results)
+    args.json_out.parent.mkdir(parents=True, exist_ok=True)
+    args.json_out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.json_out}")
+    return 0
+
+
+def print_table(r: dict) -> None:
+    m, c, b, n, i, q = (r["machine"], r["cold_build"], r["raw_encode"], r["noop_rebuild"],
+                        r["incremental_rebuild"], r["query"])
+    rows = [
+        ("machine", f"{m['nproc']} cores, torch threads {m['torch_threads']}, Python {m['python']}, {m['date']}"),
+        ("model", f"{r['model']['name']} (load {r['model']['load_seconds']} s, batch {r['model']['batch_size']})"),
+        ("files", f"{c['files_discovered']} discovered, {c['files_indexed']} indexed, {len(c['skipped'])} skipped"),
+        ("chunks", f"{c['chunks']} ({', '.join(f'{k} {v}' for k, v in c['chunks_by_kind'].items())})"),
+        ("cold build (plan + build)", f"{c['total_seconds']:.1f} s  (plan {c['plan_seconds']:.1f} s, build {c['build_seconds']:.1f} s)"),
+        ("cold build throughput", f"{c['chunks_per_second']:.1f} chunks/s"),
+        ("  read + chunk", f"{c['read_chunk_seconds']:.1f} s  (PDFs {c['pdf_read_seconds']:.1f} s, notes {c['notes_read_seconds']:.1f} s)"),
+        ("  embed", f"{c['embed_seconds']:.1f} s"),
+        ("  write index + other", f"{c['write_seconds']:.2f} s + {c['other_seconds']:.2f} s"),
+        ("raw encode, same texts", f"{b['seconds']:.1f} s  ({b['texts_per_second']:.1f} texts/s, mean {b['mean_tokens']} tokens)"),
+    ]
+    if "sliced_seconds" in b:
+        rows.append(("raw encode, 64-text slices", f"{b['sliced_seconds']:.1f} s  ({b['sliced_texts_per_second']:.1f} texts/s)"))
+    rows += [
+        ("pipeline overhead ratio", f"{b['pipeline_overhead_ratio']:.2f}  (build s / raw encode s)"),
+        ("embed-stage ratio", f"{b['embed_stage_ratio']:.2f}  (embed_seconds / raw encode s)"),
+        ("no-op rebuild", f"{n['total_seconds']:.2f} s  (plan {n['plan_seconds']:.2f} s, build {n['build_seconds']:.3f} s, {n['chunks_embedded']} embedded)"),
+    ]
+    if i.get("touched"):
+        rows.append(("incremental (1 note touched)", f"{i['total_seconds']:.2f} s  (plan {i['plan_seconds']:.2f} s, build {i['build_seconds']:.2f} s, {i['chunks_embedded']} chunks embedded)"))
+    rows += [
+        ("query latency (warm, k=10)", f"p50 {q['p50_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms  (n={q['queries']}, max {q['max_ms']:.1f} ms)"),
+        ("index size on disk", f"{r['index_bytes'] / 2**20:.2f} MiB total, current build {r['index_bytes_current_build'] / 2**20:.2f} MiB"),
+        ("peak RSS", f"{r['peak_rss_mb']:.0f} MiB"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    print()
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+    if c["skipped"]:
+        print("\nskipped files:")
+        for item in c["skipped"]:
+            print(f"  {item['path']}: {item['reason']}")
+    print("\nslowest files to read + chunk:")
+    for item in c["slowest_files"]:
+        print(f"  {item['seconds']:7.2f} s  {item['chunks']:5d} chunks  {item['path']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Shared fixtures: small libraries written on the fly, a fake embedder, and shared-data paths."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeEmbedder
+from tests.pdf_factory import write_pdf
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_LIBRARY = REPO / "library"
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared/data, or skip the test cleanly when that data is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared data not found: {path}")
+    return path
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def small_library(tmp_path: Path) -> Path:
+    """Two notes (English, Chinese) and one PDF: enough to exercise every reader."""
+    library = tmp_path / "library"
+    (library / "notes").mkdir(parents=True)
+    (library / "pdfs").mkdir()
+    (library / "notes" / "alignment.md").write_text(
+        "# Feature alignment\n\n## Deformable convolution\n\nOffsets let the kernel sample "
+        "misaligned neighbouring frames before fusion.\n\n## Optical flow\n\nWarping with "
+        "estimated flow aligns frames explicitly.\n",
+        encoding="utf-8",
+    )
+    (library / "notes" / "扩散模型.md").write_text(
+        "# 扩散模型笔记\n\n## 前向过程\n\n逐步向图像加入高斯噪声，直到变成纯噪声。\n\n"
+        "## 反向过程\n\n训练网络预测噪声，一步一步去噪得到图像。\n",
+        encoding="utf-8",
+    )
+    write_pdf(
+        library / "pdfs" / "transformers.pdf",
+        title="Attention for Sequences",
+        pages=[
+            "Self-attention relates every token to every other token.\nIts cost grows quadratically with length.",
+            "Multi-head attention runs several attention functions in parallel.",
+        ],
+    )
+    return library
+
+
+@pytest.fixture
+def demo_library_copy(tmp_path: Path) -> Path:
+    """The bundled demo library, copied so tests may build an index inside it."""
+    target = tmp_path / "demo"
+    shutil.copytree(DEMO_LIBRARY, target, ignore=shutil.ignore_patterns(".papersearch"))
+    return target
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}

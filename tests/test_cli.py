@@ -1,0 +1,87 @@
+"""The CLI contract (build/search/status, --json, --csv), driven with click's CliRunner."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from tests.fakes import FakeEmbedder
+
+
+@pytest.fixture(autouse=True)
+def fake_model(monkeypatch):
+    monkeypatch.setattr(cli, "load_embedder", lambda name: FakeEmbedder(name=name))
+    monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
+    monkeypatch.delenv("PAPERSEARCH_INDEX", raising=False)
+
+
+def run(*args):
+    return CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_build_prints_plan_then_summary_and_rebuild_is_noop(small_library):
+    first = run("build", "--library", small_library)
+    assert first.exit_code == 0, first.output
+    assert "Plan:    +3 new, ~0 changed, -0 deleted, 0 unchanged" in first.output
+    assert "Indexed 3 files" in first.output
+    second = run("build", "--library", small_library)
+    assert "3 unchanged" in second.output and "up to date" in second.output
+
+
+def test_search_json_contract(small_library):
+    run("build", "--library", small_library)
+    result = run("search", "gaussian 高斯噪声", "--library", small_library, "-k", "4", "--json")
+    assert result.exit_code == 0
+    passages = json.loads(result.stdout)
+    assert len(passages) == 4 and [p["rank"] for p in passages] == [1, 2, 3, 4]
+    for passage in passages:
+        assert {"rank", "score", "kind", "path", "title", "page", "heading", "text"} <= set(passage)
+        assert passage["kind"] in {"pdf", "note"}
+        assert (passage["page"] is None) == (passage["kind"] == "note")
+    assert passages[0]["path"] == "notes/扩散模型.md"
+
+
+def test_search_csv_and_human_output(small_library, tmp_path):
+    run("build", "--library", small_library)
+    out = tmp_path / "results.csv"
+    result = run("search", "self-attention cost", "--library", small_library, "--csv", out)
+    assert result.exit_code == 0 and out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "pdfs/transformers.pdf" in out.read_text(encoding="utf-8-sig")
+    human = run("search", "self-attention cost", "--library", small_library, "-k", "1")
+    assert "1. Attention for Sequences" in human.output and "p. 1" in human.output
+
+
+def test_status_json_lists_skipped_files(small_library):
+    (small_library / "broken.pdf").write_bytes(b"not a pdf at all")
+    run("build", "--library", small_library)
+    result = run("status", "--library", small_library, "--json")
+    info = json.loads(result.stdout)
+    assert info["files"] == 3 and info["chunks"] > 0 and info["model"] == "fake-hash-64"
+    assert info["skipped"][0]["path"] == "broken.pdf" and "PDF" in info["skipped"][0]["reason"]
+    assert info["pending"].endswith("3 unchanged, 1 still unreadable")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("search", "", "--library", "{lib}"), "query is empty"),
+        (("search", "x", "--library", "{lib}", "--model", "other"), "'other' was requested"),
+        (("status", "--library", "{lib}/missing"), "does not exist"),
+        (("search", "x", "--library", "{empty}"), "No index at"),
+        (("build", "--library", "{empty}"), "No PDF, Markdown or text files"),
+    ],
+    ids=["empty-query", "model-mismatch", "missing-library", "no-index", "empty-library"],
+)
+def test_errors_are_one_clear_line_and_exit_1(small_library, tmp_path, args, message):
+    run("build", "--library", small_library)
+    (tmp_path / "empty").mkdir()
+    args = [a.format(lib=small_library, empty=tmp_path / "empty") for a in args]
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_help_has_examples():
+    result = run("--help")
+    assert "Examples:" in result.output and "python cli.py search" in result.output
