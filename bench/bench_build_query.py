@@ -108,6 +108,7 @@ def machine_info() -> dict:
         usable = os.cpu_count()
     return {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
         "nproc": usable,
         "cpu_count": os.cpu_count(),
         "cpu_model": cpu,
@@ -154,9 +155,11 @@ def timed_plan_and_build(lib, embedder, with_stages: bool = False):
     plan = lib.plan(embedder.name)
     plan_seconds = time.perf_counter() - started
     timer = StageTimer(plan) if with_stages else None
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     report = lib.build(plan, embedder, progress=timer)
     build_seconds = time.perf_counter() - started
+    if timer is not None:
+        timer.cpu_seconds = time.process_time() - cpu_started
     return plan, plan_seconds, report, build_seconds, timer
 
 
@@ -236,6 +239,7 @@ def main() -> int:
             "chunks": report.chunks_total,
             "chunks_by_kind": {k: int(v) for k, v in kinds.items()},
             "chunks_per_second": round(report.chunks_total / build_s, 2),
+            "build_cpu_seconds": round(timer.cpu_seconds, 3),
             "read_chunk_seconds": round(read_s, 3) if read_s is not None else None,
             "embed_seconds": round(report.embed_seconds, 3),
             "write_seconds": round(write_s, 3) if write_s is not None else None,
@@ -259,9 +263,10 @@ def main() -> int:
         texts = stored.chunks["embed_text"].tolist()
         model = embedder._model
         print(f"raw encode of {len(texts)} texts ...", flush=True)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         raw = model.encode(texts, batch_size=embedder.batch_size, convert_to_numpy=True, normalize_embeddings=True)
         raw_s = time.perf_counter() - started
+        raw_cpu_s = time.process_time() - cpu_started
         stored_vectors = stored.all_vectors()
         agreement = float(np.min(np.sum(raw.astype(np.float32) * stored_vectors, axis=1))) if len(texts) else None
         baseline = {
@@ -269,6 +274,7 @@ def main() -> int:
             "batch_size": embedder.batch_size,
             "seconds": round(raw_s, 3),
             "texts_per_second": round(len(texts) / raw_s, 2),
+            "cpu_seconds": round(raw_cpu_s, 3),
             "min_cosine_vs_stored": round(agreement, 6) if agreement is not None else None,
             "pipeline_overhead_ratio": round(build_s / raw_s, 3),
             "embed_stage_ratio": round(report.embed_seconds / raw_s, 3),
@@ -367,6 +373,7 @@ def main() -> int:
             p.name: p.stat().st_size for p in sorted(current.iterdir())
         } if current else {}
         results["peak_rss_mb"] = round(rss_mb(), 1)
+        results["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -382,15 +389,16 @@ def print_table(r: dict) -> None:
                         r["incremental_rebuild"], r["query"])
     rows = [
         ("machine", f"{m['nproc']} cores, torch threads {m['torch_threads']}, Python {m['python']}, {m['date']}"),
+        ("load average start / end", f"{m['loadavg_start'][0]} / {m['loadavg_end'][0]} (1-min; other processes compete for CPU)"),
         ("model", f"{r['model']['name']} (load {r['model']['load_seconds']} s, batch {r['model']['batch_size']})"),
         ("files", f"{c['files_discovered']} discovered, {c['files_indexed']} indexed, {len(c['skipped'])} skipped"),
         ("chunks", f"{c['chunks']} ({', '.join(f'{k} {v}' for k, v in c['chunks_by_kind'].items())})"),
         ("cold build (plan + build)", f"{c['total_seconds']:.1f} s  (plan {c['plan_seconds']:.1f} s, build {c['build_seconds']:.1f} s)"),
-        ("cold build throughput", f"{c['chunks_per_second']:.1f} chunks/s"),
+        ("cold build throughput", f"{c['chunks_per_second']:.1f} chunks/s  (process CPU {c['build_cpu_seconds']:.0f} s)"),
         ("  read + chunk", f"{c['read_chunk_seconds']:.1f} s  (PDFs {c['pdf_read_seconds']:.1f} s, notes {c['notes_read_seconds']:.1f} s)"),
         ("  embed", f"{c['embed_seconds']:.1f} s"),
         ("  write index + other", f"{c['write_seconds']:.2f} s + {c['other_seconds']:.2f} s"),
-        ("raw encode, same texts", f"{b['seconds']:.1f} s  ({b['texts_per_second']:.1f} texts/s, mean {b['mean_tokens']} tokens)"),
+        ("raw encode, same texts", f"{b['seconds']:.1f} s  ({b['texts_per_second']:.1f} texts/s, CPU {b['cpu_seconds']:.0f} s, mean {b['mean_tokens']} tokens)"),
     ]
     if "sliced_seconds" in b:
         rows.append(("raw encode, 64-text slices", f"{b['sliced_seconds']:.1f} s  ({b['sliced_texts_per_second']:.1f} texts/s)"))

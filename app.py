@@ -1,0 +1,162 @@
+"""Papersearch in the browser: search a paper library, rebuild its index, export results.
+
+Run:  streamlit run app.py -- --library DIR [--index DIR] [--model NAME]
+      (or set PAPERSEARCH_LIBRARY / PAPERSEARCH_INDEX / PAPERSEARCH_MODEL; default: the demo library)
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from embed import Embedder, ModelLoadError, SentenceTransformerEmbedder
+from index import (
+    ENV_INDEX,
+    ENV_LIBRARY,
+    ENV_MODEL,
+    PapersearchError,
+    SearchResponse,
+    Searcher,
+    hits_to_csv,
+    model_for_build,
+    model_for_search,
+)
+from index.library import Library
+from index.results import Hit
+from ui.highlight import highlight
+
+DEMO_LIBRARY = Path(__file__).resolve().parent / "library"
+
+
+def page_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="app.py")
+    parser.add_argument("--library", default=os.environ.get(ENV_LIBRARY) or str(DEMO_LIBRARY))
+    parser.add_argument("--index", default=os.environ.get(ENV_INDEX))
+    parser.add_argument("--model", default=os.environ.get(ENV_MODEL))
+    return parser.parse_known_args()[0]
+
+
+@st.cache_resource(show_spinner="Loading the embedding model…")
+def load_embedder(model: str) -> Embedder:
+    return SentenceTransformerEmbedder(model)
+
+
+@st.cache_resource(show_spinner="Loading the index…")
+def load_searcher(library: str, index: str | None, build: str, model: str) -> Searcher:
+    """Keyed by the build folder's name, so a finished rebuild is picked up by the next run."""
+    return Library(library, index).searcher(load_embedder(model))
+
+
+def build_with_progress(lib: Library, model: str) -> None:
+    """Plan, show the plan, build with a progress bar, then show what happened."""
+    plan = lib.plan(model_for_build(model, lib.manifest()))
+    st.info(f"Build plan: {plan.summary()}")
+    if plan.is_noop and lib.manifest() is not None:
+        st.success("The index is already up to date.")
+        return
+    embedder = load_embedder(plan.model)
+    bar = st.progress(0.0, text="Starting…")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"{stage}: {done}/{total}")
+
+    report = lib.build(plan, embedder, progress)
+    bar.progress(1.0, text="Done")
+    load_searcher.clear()
+    st.success(report.summary())
+    for skipped in report.skipped:
+        st.warning(f"Skipped {skipped.path}: {skipped.reason}")
+
+
+def sidebar(lib: Library, model: str | None) -> None:
+    manifest = lib.manifest()
+    with st.sidebar:
+        st.header("Index")
+        st.caption(f"Library: `{lib.root}`")
+        st.caption(f"Index: `{lib.index_dir}`")
+        if manifest is not None:
+            st.markdown(
+                f"**{len(manifest.files)}** files · **{manifest.chunk_count}** passages  \n"
+                f"Model: `{manifest.model}`  \nBuilt: {manifest.built_at}"
+            )
+            if manifest.skipped:
+                with st.expander(f"{len(manifest.skipped)} skipped files"):
+                    for item in manifest.skipped:
+                        st.markdown(f"- `{item.path}`: {item.reason}")
+        if st.button("Rebuild index", key="rebuild", help="Index new and changed files; unchanged files are kept."):
+            build_with_progress(lib, model)
+
+
+def show_document_cards(response: SearchResponse, k: int) -> None:
+    for number, document in enumerate(response.by_document(limit=k), start=1):
+        with st.container(border=True):
+            st.markdown(f"**{number}. {document.title}**")
+            st.caption(f"{document.kind.upper()} · `{document.path}` · best score {document.score:.3f}")
+            for hit in document.hits:
+                show_passage(hit, response.query, heading=hit.location or "passage")
+
+
+def show_passage(hit: Hit, query: str, heading: str) -> None:
+    st.markdown(
+        f"<div class='passage'><small><b>{html.escape(heading)}</b> · score {hit.score:.3f}</small>"
+        f"<br>{highlight(hit.text, query)}</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def main() -> None:
+    st.set_page_config(page_title="Papersearch", page_icon="📚", layout="wide")
+    st.markdown("<style>mark{background:#ffe08a;padding:0 2px}.passage{margin:.4rem 0}</style>", unsafe_allow_html=True)
+    args = page_arguments()
+    st.title("Papersearch")
+    try:
+        lib = Library(args.library, args.index)
+        sidebar(lib, args.model)
+        if not lib.store.exists():
+            st.write("No index yet for this library: building one now.")
+            build_with_progress(lib, args.model)
+        manifest = lib.manifest()
+        model = model_for_search(args.model, manifest)
+        searcher = load_searcher(str(lib.root), args.index, lib.store.current_build().name, model)
+    except (PapersearchError, ModelLoadError) as error:
+        st.error(str(error))
+        st.stop()
+
+    left, middle, right = st.columns([6, 1, 2])
+    query = left.text_input(
+        "Search your papers and notes", key="query",
+        placeholder="e.g. unaligned feature fusion for video · 非对齐特征融合",
+    )
+    k = middle.number_input("Results", min_value=1, max_value=100, value=10, key="k")
+    view = right.radio("View", ["By file", "By passage"], horizontal=True, key="view")
+    if not query.strip():
+        st.caption("Type a question or a few keywords, in English or Chinese, and press Enter.")
+        return
+    try:
+        response = searcher.search(query, k=int(k) if view == "By passage" else max(int(k) * 10, 50))
+    except PapersearchError as error:
+        st.error(str(error))
+        return
+    for notice in response.notices:
+        st.warning(notice)
+    hits = response.hits[: int(k)] if view == "By passage" else response.hits
+    st.download_button(
+        "Download results as CSV", data=hits_to_csv(hits), file_name="papersearch-results.csv",
+        mime="text/csv", key="download",
+    )
+    if not hits:
+        st.info("No results.")
+    elif view == "By file":
+        show_document_cards(response, int(k))
+    else:
+        for hit in hits:
+            with st.container(border=True):
+                st.markdown(f"**{hit.rank}. {hit.title}**")
+                show_passage(hit, response.query, heading=" · ".join(filter(None, [hit.path, hit.location])))
+
+
+main()

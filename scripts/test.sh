@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up (once) and run the whole test suite, including the real-model and real-browser tests.
+# Extra arguments go to pytest, e.g. scripts/test.sh -m "not slow" for the fast unit tests only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --dev
+if [[ ! -x /usr/bin/chromium ]]; then  # the browser test drives Debian's Chromium
+    sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null
+fi
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,64 @@
+"""The Streamlit page under AppTest, with the real bundled model on a copy of the demo library."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def page(demo_library_copy, tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("PAPERSEARCH_LIBRARY", str(demo_library_copy))
+    monkeypatch.setenv("PAPERSEARCH_INDEX", str(tmp_path / "index"))
+    monkeypatch.delenv("PAPERSEARCH_MODEL", raising=False)
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=600)
+    app.run()
+    return app
+
+
+def test_first_run_builds_the_index_then_answers_queries(page, tmp_path):
+    assert not page.exception
+    assert [m.value for m in page.info] == ["Build plan: +10 new, ~0 changed, -0 deleted, 0 unchanged"]
+    assert page.success[0].value.startswith("Indexed 10 files")
+    assert (tmp_path / "index" / "CURRENT").exists()
+
+    page.text_input(key="query").input("how does DDPM add noise").run()
+    titles = [m.value for m in page.markdown if m.value.startswith("**1. ")]
+    assert titles and "Denoising Diffusion Probabilistic Models" in titles[0]
+    assert any("<mark>" in m.value for m in page.markdown)
+    download = page.get("download_button")
+    assert download and download[0].label == "Download results as CSV"
+
+
+def test_passage_view_and_rebuild_after_adding_a_note(page, demo_library_copy):
+    page.text_input(key="query").input("非对齐特征融合").run()
+    page.radio(key="view").set_value("By passage").run()
+    passages = [m.value for m in page.markdown if m.value.startswith("**") and ". " in m.value]
+    assert len(passages) == 10  # one card per passage, k=10
+
+    (demo_library_copy / "notes" / "new_idea.md").write_text(
+        "# Optical flow free alignment idea\n\nUse cross-frame attention instead of flow warping.\n",
+        encoding="utf-8",
+    )
+    page.sidebar.button(key="rebuild").click().run()
+    assert "Build plan: +1 new, ~0 changed, -0 deleted, 10 unchanged" in [m.value for m in page.info]
+    assert any("Indexed 11 files" in m.value for m in page.success)
+
+    page.text_input(key="query").input("cross-frame attention instead of flow warping").run()
+    page.radio(key="view").set_value("By file").run()
+    first = next(m.value for m in page.markdown if m.value.startswith("**1. "))
+    assert "Optical flow free alignment idea" in first
+
+
+def test_empty_library_shows_a_clear_error(tmp_path, monkeypatch):
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("PAPERSEARCH_LIBRARY", str(tmp_path / "empty"))
+    monkeypatch.delenv("PAPERSEARCH_INDEX", raising=False)
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    app.run()
+    assert not app.exception
+    assert "No PDF, Markdown or text files" in app.error[0].value

@@ -1,0 +1,129 @@
+"""End to end in a real headless Chromium: the Streamlit page builds its index, answers a query, exports CSV."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, in_ci
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SERVER_START_TIMEOUT = 120  # seconds until /_stcore/health answers "ok"
+INDEX_BUILD_TIMEOUT_MS = 180_000  # first load: the model loads and embeds the whole demo library
+QUERY_TIMEOUT_MS = 60_000
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(server: subprocess.Popen, url: str, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"streamlit exited with code {server.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.read().decode().strip() == "ok":
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"streamlit not healthy after {SERVER_START_TIMEOUT} s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture
+def streamlit_server(demo_library_copy: Path, tmp_path: Path):
+    """`streamlit run app.py` on a free port over a copy of the demo library; yields the base URL."""
+    port = free_port()
+    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(demo_library_copy), "PAPERSEARCH_INDEX": str(tmp_path / "index")}
+    env.pop("PAPERSEARCH_MODEL", None)
+    log = tmp_path / "streamlit.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py",
+             "--server.headless", "true", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(server, url, log)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture
+def chromium_page():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} not found (apt-get install -y chromium)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def test_search_in_the_browser_and_download_csv(chromium_page, streamlit_server, tmp_path):
+    from playwright.sync_api import expect
+
+    page = chromium_page
+    page.goto(streamlit_server)
+
+    # First load: no index yet, so the page builds one, then shows the search box.
+    expect(page.get_by_text(re.compile(r"^Indexed \d+ files"))).to_be_visible(timeout=INDEX_BUILD_TIMEOUT_MS)
+    box = page.get_by_label("Search your papers and notes")
+    expect(box).to_be_visible(timeout=INDEX_BUILD_TIMEOUT_MS)
+
+    box.fill("unaligned feature fusion for video")
+    box.press("Enter")
+
+    first_title = page.get_by_text(re.compile(r"^1\. "))
+    expect(first_title).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+    expect(first_title).to_contain_text("Unaligned Feature Fusion")
+    expect(page.locator("mark").first).to_be_visible()
+
+    with page.expect_download(timeout=QUERY_TIMEOUT_MS) as download_info:
+        page.get_by_role("button", name="Download results as CSV").click()
+    csv_path = tmp_path / "results.csv"
+    download_info.value.save_as(csv_path)
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), raw[:20]
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[0] == "rank,score,kind,title,path,page,heading,text"
+    assert "notes/survey_unaligned-feature-fusion.md" in text
+
+    screenshot = tmp_path / "papersearch.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size > 0
+    print(f"screenshot: {screenshot}")

@@ -1,0 +1,89 @@
+"""Integration: a real FAISS index built with the bundled all-MiniLM-L6-v2 over the shared
+notes and a few shared PDFs, queried through the CLI exactly as a user would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from tests.conftest import shared_path
+
+pytestmark = pytest.mark.slow
+
+PDFS = [
+    "Attention Is All You Need.pdf",
+    "Deep Residual Learning for Image Recognition.pdf",
+    "Distilling the Knowledge in a Neural Network.pdf",
+    "Legewie-Fagan_Aggressive-Policing_p231_scanned.pdf",
+]
+
+
+@pytest.fixture(scope="module")
+def real_library(tmp_path_factory) -> Path:
+    notes, pdfs = shared_path("notes"), shared_path("pdfs")
+    library = tmp_path_factory.mktemp("real") / "library"
+    (library / "pdfs").mkdir(parents=True)
+    (library / "notes").symlink_to(notes, target_is_directory=True)
+    for name in PDFS:
+        (library / "pdfs" / name).symlink_to(pdfs / name)
+    result = CliRunner().invoke(cli.main, ["build", "--library", str(library)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return library
+
+
+def search(library: Path, query: str, k: int = 10) -> list[dict]:
+    result = CliRunner().invoke(
+        cli.main, ["search", query, "--library", str(library), "-k", str(k), "--json"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def first_files(passages: list[dict], n: int) -> list[str]:
+    files: list[str] = []
+    for passage in passages:
+        if passage["path"] not in files:
+            files.append(passage["path"])
+    return files[:n]
+
+
+def test_build_records_model_and_skips_the_scanned_pdf(real_library):
+    result = CliRunner().invoke(cli.main, ["status", "--library", str(real_library), "--json"])
+    info = json.loads(result.stdout)
+    assert info["model"] == "all-MiniLM-L6-v2" and info["dimension"] == 384
+    assert info["files"] == 65 + 3  # 60 notes, 5 lists, 3 PDFs with text
+    (skipped,) = info["skipped"]
+    assert skipped["path"].endswith("_scanned.pdf") and "no text layer" in skipped["reason"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "recurrent video restoration transformer with guided deformable attention",
+            "notes/2022_06_NeurIPS_RVRT_Recurrent-Video-Restoration-Transformer-with-Guided-Deformable-Attention_Note.md",
+        ),
+        ("identity shortcut connections make very deep networks easier to optimize", "pdfs/Deep Residual Learning for Image Recognition.pdf"),
+        ("soft targets from a large teacher model at high temperature", "pdfs/Distilling the Knowledge in a Neural Network.pdf"),
+        ("structural similarity index for image quality", "notes/2004_04_TIP_Image-quality-assessment--From-error-visibility-to-structural-similarity_Note.md"),
+    ],
+)
+def test_queries_find_the_right_file(real_library, query, expected):
+    assert expected in first_files(search(real_library, query, k=20), 3)
+
+
+def test_pdf_passages_carry_page_numbers(real_library):
+    passages = search(real_library, "scaled dot-product attention multi-head", k=20)
+    pdf_hits = [p for p in passages if p["path"] == "pdfs/Attention Is All You Need.pdf"]
+    assert pdf_hits and all(isinstance(p["page"], int) and p["page"] >= 1 for p in pdf_hits)
+    assert all(p["heading"] is None for p in pdf_hits)
+
+
+def test_rebuild_of_unchanged_real_library_embeds_nothing(real_library):
+    result = CliRunner().invoke(cli.main, ["build", "--library", str(real_library)], catch_exceptions=False)
+    assert "+0 new, ~0 changed, -0 deleted, 68 unchanged, 1 still unreadable" in result.output
+    assert "up to date" in result.output

@@ -1,0 +1,1 @@
+"""Presentation helpers for the Streamlit page (pure functions, no Streamlit import)."""
