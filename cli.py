@@ -18,14 +18,15 @@ from index import (
     ENV_INDEX,
     ENV_LIBRARY,
     ENV_MODEL,
+    Manifest,
     PapersearchError,
     SearchResponse,
     hits_to_csv,
     model_for_build,
     model_for_search,
 )
-from index.search import normalise_query
 from index.library import Library
+from index.search import normalise_query
 
 EXAMPLES = f"""
 \b
@@ -103,12 +104,7 @@ def search(query: str, library: Path, index_dir: Path | None, k: int, model: str
            passages: bool, as_json: bool, csv_file: Path | None) -> None:
     """Find the passages that best answer QUERY."""
     with _friendly_errors():
-        lib = Library(library, index_dir)
-        manifest = lib.manifest()
-        if manifest is None:
-            raise click.ClickException(
-                f"No index at {lib.index_dir} yet. Build it first: python cli.py build --library {library}"
-            )
+        lib, manifest = _indexed_library(library, index_dir)
         normalise_query(query)  # fail fast, before loading a model
         searcher = lib.searcher(load_embedder(model_for_search(model, manifest)))
         grouped = not (passages or as_json or csv_file)
@@ -133,12 +129,7 @@ def search(query: str, library: Path, index_dir: Path | None, k: int, model: str
 def status(library: Path, index_dir: Path | None, as_json: bool) -> None:
     """What the index holds: files, chunks, model, last build, skipped files and pending changes."""
     with _friendly_errors():
-        lib = Library(library, index_dir)
-        manifest = lib.manifest()
-        if manifest is None:
-            raise click.ClickException(
-                f"No index at {lib.index_dir} yet. Build it first: python cli.py build --library {library}"
-            )
+        lib, manifest = _indexed_library(library, index_dir)
         pending = lib.plan(manifest.model).summary()
     info = {
         "library": str(lib.root),
@@ -172,7 +163,17 @@ def status(library: Path, index_dir: Path | None, as_json: bool) -> None:
             click.echo(f"Warning {path}: {message}")
 
 
-def _chunk_settings(manifest, chunk_tokens: int | None, overlap_tokens: int | None) -> ChunkSettings:
+def _indexed_library(library: Path, index_dir: Path | None) -> tuple[Library, Manifest]:
+    lib = Library(library, index_dir)
+    manifest = lib.manifest()
+    if manifest is None:
+        raise click.ClickException(
+            f"No index at {lib.index_dir} yet. Build it first: python cli.py build --library {library}"
+        )
+    return lib, manifest
+
+
+def _chunk_settings(manifest: Manifest | None, chunk_tokens: int | None, overlap_tokens: int | None) -> ChunkSettings:
     base = ChunkSettings(**manifest.chunk_settings) if manifest else ChunkSettings()
     try:
         return ChunkSettings(

@@ -60,9 +60,7 @@ class SentenceTransformerEmbedder(Embedder):
                 f"Could not load embedding model {model!r}: {error}. Give a sentence-transformers "
                 "model name that is in your local Hugging Face cache, or the path of a model folder."
             ) from None
-        get_dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
+        get_dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         dimension = get_dimension()
         if not dimension:
             raise ModelLoadError(f"Model {model!r} does not report an embedding dimension")
