@@ -103,14 +103,14 @@ def show_document_cards(response: SearchResponse, k: int) -> None:
 def show_passage(hit: Hit, query: str, heading: str) -> None:
     st.markdown(
         f"<div class='passage'><small><b>{html.escape(heading)}</b> · score {hit.score:.3f}</small>"
-        f"<br>{highlight(hit.text, query)}</div>",
+        f"<div class='passage-text'>{highlight(hit.text, query)}</div></div>",
         unsafe_allow_html=True,
     )
 
 
 def main() -> None:
     st.set_page_config(page_title="Papersearch", page_icon="📚", layout="wide")
-    st.markdown("<style>mark{background:#ffe08a;padding:0 2px}.passage{margin:.4rem 0}</style>", unsafe_allow_html=True)
+    st.markdown("<style>mark{background:#ffe08a;padding:0 2px}.passage{margin:.4rem 0}.passage-text{white-space:pre-wrap;font-size:.95rem}</style>", unsafe_allow_html=True)
     args = page_arguments()
     st.title("Papersearch")
     try:

@@ -5,7 +5,10 @@ Library code raises domain errors; this file is the edge that turns them into me
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -25,9 +28,13 @@ from index import (
     model_for_build,
     model_for_search,
 )
+from evaluation import evaluate_searcher, load_beir, load_gold, materialise_library
+from evaluation.beir import document_path
 from index.library import Library
+from index.search import MODES
 from index.search import normalise_query
 
+ENV_CACHE = "PAPERSEARCH_CACHE"
 EXAMPLES = f"""
 \b
 Examples:
@@ -39,7 +46,8 @@ Examples:
 
 \b
 Environment: {ENV_LIBRARY}, {ENV_INDEX} and {ENV_MODEL} stand in for
---library, --index and --model.
+--library, --index and --model; benchmark indexes are cached under
+${ENV_CACHE} (default ~/.cache/papersearch).
 """
 
 
@@ -97,10 +105,12 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
 @index_option
 @click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True, help="Number of results.")
 @click.option("--model", default=None, help="Refuse to search unless the index was built with this model.")
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
+              help="dense: by meaning; lexical: BM25 on words; hybrid: both, fused.")
 @click.option("--passages", is_flag=True, help="One line per passage instead of one card per file.")
 @click.option("--json", "as_json", is_flag=True, help="Print passages as a JSON list, in rank order.")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write passages to this CSV file.")
-def search(query: str, library: Path, index_dir: Path | None, k: int, model: str | None,
+def search(query: str, library: Path, index_dir: Path | None, k: int, model: str | None, mode: str,
            passages: bool, as_json: bool, csv_file: Path | None) -> None:
     """Find the passages that best answer QUERY."""
     with _friendly_errors():
@@ -108,7 +118,7 @@ def search(query: str, library: Path, index_dir: Path | None, k: int, model: str
         normalise_query(query)  # fail fast, before loading a model
         searcher = lib.searcher(load_embedder(model_for_search(model, manifest)))
         grouped = not (passages or as_json or csv_file)
-        response = searcher.search(query, k=max(k * 10, 50) if grouped else k)
+        response = searcher.search(query, k=max(k * 10, 50) if grouped else k, mode=mode)
     for notice in response.notices:
         click.echo(f"Note: {notice}", err=True)
     if csv_file:
@@ -120,6 +130,69 @@ def search(query: str, library: Path, index_dir: Path | None, k: int, model: str
         _print_documents(response, k)
     elif not csv_file or passages:
         _print_passages(response)
+
+
+@main.command(name="eval")
+@click.option("--beir", "beir_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="A BEIR-format folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv).")
+@click.option("--split", type=click.Choice(["test", "train", "dev"]), default="test", show_default=True)
+@click.option("--gold", "gold_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Your own JSONL gold queries for --library.")
+@click.option("--library", "library", envvar=ENV_LIBRARY, type=click.Path(file_okay=False, path_type=Path),
+              help="The library the --gold queries are about.")
+@index_option
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True)
+@click.option("--model", default=None, help="Model for the BEIR index (default all-MiniLM-L6-v2).")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
+def evaluate(beir_dir: Path | None, split: str, gold_file: Path | None, library: Path | None,
+             index_dir: Path | None, mode: str, model: str | None, as_json: bool) -> None:
+    """Measure nDCG@10, Recall@100 and MRR@10 on a BEIR benchmark or your own gold queries.
+
+    \b
+    python cli.py eval --beir ../shared/data/scifact --split test --mode hybrid --json
+    python cli.py eval --gold bench/gold.jsonl --library ~/papers --mode dense
+    """
+    if (beir_dir is None) == (gold_file is None):
+        raise click.UsageError("Give either --beir DIR or --gold FILE (with --library).")
+    with _friendly_errors():
+        if beir_dir is not None:
+            lib, queries, qrels = _beir_library(beir_dir, split, index_dir, model)
+        else:
+            if library is None:
+                raise click.UsageError("--gold needs --library (the library the queries are about).")
+            lib, manifest = _indexed_library(library, index_dir)
+            gold = load_gold(gold_file, set(manifest.files))
+            queries = {str(g.line): g.query for g in gold}
+            qrels = {str(g.line): g.relevant for g in gold}
+        manifest = lib.manifest()
+        searcher = lib.searcher(load_embedder(model_for_search(None, manifest)))
+        with _TqdmProgress() as progress:
+            scores = evaluate_searcher(searcher, queries, qrels, mode, lambda d, n: progress("Queries", d, n))
+    if as_json:
+        click.echo(json.dumps(scores))
+    else:
+        click.echo(f"{len(queries)} queries, mode {mode}, model {manifest.model}")
+        for metric, value in scores.items():
+            click.echo(f"{metric:>11}: {value:.4f}")
+
+
+def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str | None):
+    """Materialise the benchmark as a cached library and bring its index up to date."""
+    data = load_beir(beir_dir, split)
+    model_name = model_for_build(model, None)
+    cache = Path(os.environ.get(ENV_CACHE, Path.home() / ".cache" / "papersearch"))
+    key = hashlib.sha256(str(beir_dir.resolve()).encode()).hexdigest()[:10]
+    root = cache / "beir" / f"{beir_dir.resolve().name}-{key}"
+    materialise_library(data, root / "library")
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model_name)[-60:]
+    lib = Library(root / "library", index_dir or root / f"index-{slug}")
+    plan = lib.plan(model_name)
+    click.echo(f"Benchmark index {lib.index_dir}: {plan.summary()}", err=True)
+    if not plan.is_noop or lib.manifest() is None:
+        with _TqdmProgress() as progress:
+            lib.build(plan, load_embedder(model_name), progress)
+    qrels = {q: {document_path(d): g for d, g in docs.items()} for q, docs in data.qrels.items()}
+    return lib, data.queries, qrels
 
 
 @main.command()

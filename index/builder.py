@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 import numpy as np
@@ -16,7 +16,9 @@ import pandas as pd
 
 from corpus import Chunk, UnreadableFileError, chunk_document, read_document
 from embed import Embedder
-from index.errors import PapersearchError
+from index.errors import CorruptIndexError, PapersearchError
+from index.lexical import LexicalIndex
+from index.lexical_tokenizer import LexicalTokenizer
 from index.manifest import FileRecord, Manifest, SkippedFile
 from index.planner import BuildPlan
 from index.store import IndexStore, StoredIndex, chunks_to_frame
@@ -60,17 +62,20 @@ def run_build(
     store: IndexStore,
     embedder: Embedder,
     progress: Progress = _no_progress,
+    tokenizer: LexicalTokenizer | None = None,
 ) -> BuildReport:
     started = time.perf_counter()
+    tokenizer = tokenizer or LexicalTokenizer()
     if embedder.name != plan.model:
         raise ValueError(f"plan is for model {plan.model}, embedder is {embedder.name}")
     with store.build_lock():
-        previous = store.load() if store.exists() else None
+        previous = _previous(store)
         if not plan.files and previous is None:
             raise EmptyLibraryError(
                 f"No PDF, Markdown or text files found in {plan.library}. Add papers or notes and build again."
             )
-        if previous is not None and plan.is_noop and not plan.full_rebuild_reason:
+        retokenise = previous is not None and previous.manifest.lexical_settings != tokenizer.settings()
+        if previous is not None and plan.is_noop and not plan.full_rebuild_reason and not retokenise:
             return _report(plan, previous.manifest, False, 0, 0, started, 0.0)
 
         chunks, records, skipped, warnings = _read_and_chunk(plan, embedder, progress)
@@ -80,14 +85,29 @@ def run_build(
 
         kept_paths = _kept_paths(plan, previous, skipped)
         kept_rows, kept_vectors, removed = _carry_over(previous, kept_paths)
-        frame = pd.concat([kept_rows, chunks_to_frame(chunks)], ignore_index=True)
+        if retokenise:
+            kept_rows["lexical_tokens"] = tokenizer.tokenize_many(kept_rows["embed_text"].tolist())
+        new_rows = chunks_to_frame(chunks, tokenizer.tokenize_many([c.embed_text for c in chunks]))
+        frame = pd.concat([kept_rows, new_rows], ignore_index=True)
         all_vectors = np.concatenate([kept_vectors, vectors]) if len(kept_vectors) else vectors
 
         manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
+        manifest = replace(manifest, lexical_settings=tokenizer.settings())
         progress("Writing index", 0, 1)
-        store.write(manifest, frame, all_vectors)
+        lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
+        store.write(manifest, frame, all_vectors, lexical)
         progress("Writing index", 1, 1)
         return _report(plan, manifest, True, len(chunks), removed, started, embed_seconds)
+
+
+def _previous(store: IndexStore) -> StoredIndex | None:
+    """The index being updated; an unreadable one (old format, damaged) is replaced whole."""
+    if not store.exists():
+        return None
+    try:
+        return store.load()
+    except CorruptIndexError:
+        return None
 
 
 def _read_and_chunk(
@@ -145,7 +165,7 @@ def _kept_paths(plan: BuildPlan, previous: StoredIndex | None, skipped: list[Ski
 
 def _carry_over(previous: StoredIndex | None, kept: set[str]) -> tuple[pd.DataFrame, np.ndarray, int]:
     if previous is None:
-        return chunks_to_frame([]), np.zeros((0, 0), dtype=np.float32), 0
+        return chunks_to_frame([], []), np.zeros((0, 0), dtype=np.float32), 0
     mask = previous.chunks["path"].isin(kept).to_numpy()
     vectors = previous.all_vectors()[mask] if mask.any() else np.zeros((0, previous.manifest.dimension), np.float32)
     return previous.chunks[mask].reset_index(drop=True), vectors, int((~mask).sum())

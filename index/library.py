@@ -8,7 +8,7 @@ from corpus import ChunkSettings
 from embed import Embedder
 from index.builder import BuildReport, Progress, run_build
 from index.config import resolve_index_dir
-from index.errors import LibraryNotFoundError
+from index.errors import CorruptIndexError, LibraryNotFoundError
 from index.manifest import Manifest
 from index.planner import BuildPlan, plan_build
 from index.search import Searcher
@@ -26,9 +26,16 @@ class Library:
     def manifest(self) -> Manifest | None:
         return self.store.load_manifest()
 
+    def _manifest_for_update(self) -> Manifest | None:
+        """A rebuild replaces an index it cannot read (old format, damage) instead of failing."""
+        try:
+            return self.manifest()
+        except CorruptIndexError:
+            return None
+
     def plan(self, model: str, settings: ChunkSettings | None = None) -> BuildPlan:
         """Compare the library with the index. Chunk settings default to the index's own."""
-        manifest = self.manifest()
+        manifest = self._manifest_for_update()
         if settings is None:
             settings = ChunkSettings(**manifest.chunk_settings) if manifest else ChunkSettings()
         return plan_build(self.root, manifest, model, settings, exclude=(self.index_dir,))

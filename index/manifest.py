@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 lexical index and per-chunk tokens
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Manifest:
     model: str
     dimension: int
     chunk_settings: dict[str, int]
+    lexical_settings: dict[str, str] = field(default_factory=dict)
     files: dict[str, FileRecord] = field(default_factory=dict)
     skipped: tuple[SkippedFile, ...] = ()
     warnings: dict[str, list[str]] = field(default_factory=dict)
@@ -51,6 +52,7 @@ class Manifest:
             model=data["model"],
             dimension=int(data["dimension"]),
             chunk_settings=dict(data["chunk_settings"]),
+            lexical_settings=dict(data.get("lexical_settings", {})),
             files={path: FileRecord(**record) for path, record in data["files"].items()},
             skipped=tuple(SkippedFile(**item) for item in data.get("skipped", [])),
             warnings=dict(data.get("warnings", {})),

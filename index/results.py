@@ -18,6 +18,8 @@ class Hit:
     text: str
     chunk_id: str
     links: tuple[str, ...] = ()
+    dense_rank: int | None = None  # rank of this passage in the dense (embedding) ranking
+    lexical_rank: int | None = None  # rank in the BM25 ranking; None = not among its candidates
 
     @property
     def location(self) -> str:

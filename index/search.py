@@ -1,20 +1,27 @@
-"""Answer a query from a stored index: embed it with the index's own model, ask FAISS."""
+"""Answer a query from a stored index: dense (FAISS), lexical (BM25) or both fused."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from embed import Embedder
 from index.errors import EmptyQueryError, ModelMismatchError
+from index.fusion import FusionSettings, Ranked, fuse
+from index.lexical_tokenizer import LexicalTokenizer
 from index.results import Hit, SearchResponse
 from index.store import StoredIndex
+
+Mode = Literal["dense", "lexical", "hybrid"]
+MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 
 
 class Searcher:
     """Binds a loaded index to the embedder that must have built it."""
 
-    def __init__(self, index: StoredIndex, embedder: Embedder):
+    def __init__(self, index: StoredIndex, embedder: Embedder, fusion: FusionSettings | None = None):
         manifest = index.manifest
         if embedder.name != manifest.model or embedder.dimension != manifest.dimension:
             raise ModelMismatchError(
@@ -24,32 +31,54 @@ class Searcher:
             )
         self.index = index
         self.embedder = embedder
-        self._rows = index.chunks.to_dict("records")
+        self.fusion = fusion or FusionSettings()
+        chinese = manifest.lexical_settings.get("chinese", "bigram")
+        self.tokenizer = LexicalTokenizer(chinese)  # must split queries exactly as the index was split
+        self._rows = index.chunks.drop(columns=["lexical_tokens", "embed_text"]).to_dict("records")
 
-    def search(self, query: str, k: int = 10) -> SearchResponse:
+    def search(self, query: str, k: int = 10, mode: Mode = "hybrid") -> SearchResponse:
         query = normalise_query(query)
         if k < 1:
             raise ValueError("k must be at least 1")
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}")
         notices = []
+        if self.index.vectors.ntotal == 0:
+            notices.append("The index is empty: the library had no readable files when it was built.")
+            return SearchResponse(query, (), tuple(notices))
+        depth = max(k, self.fusion.candidates)
+        dense = self._dense(query, depth, notices) if mode != "lexical" else []
+        lexical = self._lexical(query, depth) if mode != "dense" else []
+        if mode != "dense" and not lexical:
+            notices.append(
+                "No passage shares a searchable word with the query (stop words and punctuation are ignored)"
+                + ("; the ranking is by meaning only." if mode == "hybrid" else ".")
+            )
+        ranked = fuse(dense, lexical, self.fusion) if mode == "hybrid" else (dense or lexical)
+        dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
+        lexical_ranks = {row: rank for rank, (row, _) in enumerate(lexical, start=1)}
+        hits = tuple(
+            self._hit(rank, score, row, dense_ranks.get(row), lexical_ranks.get(row))
+            for rank, (row, score) in enumerate(ranked[:k], start=1)
+        )
+        return SearchResponse(query, hits, tuple(notices))
+
+    def _dense(self, query: str, depth: int, notices: list[str]) -> Ranked:
         tokens = self.embedder.count_tokens([query])[0]
         if tokens > self.embedder.max_tokens:
             notices.append(
                 f"The query is {tokens} tokens long; the model reads only the first "
                 f"{self.embedder.max_tokens}, so the rest was ignored."
             )
-        if self.index.vectors.ntotal == 0:
-            notices.append("The index is empty: the library had no readable files when it was built.")
-            return SearchResponse(query, (), tuple(notices))
         vector = self.embedder.embed_query(query).astype(np.float32)[None, :]
-        scores, rows = self.index.vectors.search(vector, min(k, self.index.vectors.ntotal))
-        hits = tuple(
-            self._hit(rank, float(score), int(row))
-            for rank, (score, row) in enumerate(zip(scores[0], rows[0]), start=1)
-            if row >= 0
-        )
-        return SearchResponse(query, hits, tuple(notices))
+        scores, rows = self.index.vectors.search(vector, min(depth, self.index.vectors.ntotal))
+        return [(int(row), float(score)) for score, row in zip(scores[0], rows[0]) if row >= 0]
 
-    def _hit(self, rank: int, score: float, row: int) -> Hit:
+    def _lexical(self, query: str, depth: int) -> Ranked:
+        rows, scores = self.index.lexical.search(self.tokenizer.tokenize(query), depth)
+        return [(int(row), float(score)) for row, score in zip(rows, scores)]
+
+    def _hit(self, rank: int, score: float, row: int, dense_rank: int | None, lexical_rank: int | None) -> Hit:
         chunk = self._rows[row]
         return Hit(
             rank=rank,
@@ -63,6 +92,8 @@ class Searcher:
             text=chunk["text"],
             chunk_id=chunk["chunk_id"],
             links=tuple(chunk["links"] if chunk["links"] is not None else ()),
+            dense_rank=dense_rank,
+            lexical_rank=lexical_rank,
         )
 
 

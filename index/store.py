@@ -6,6 +6,7 @@
         manifest.json       model, dimension, chunk settings, per-file hashes, skipped files
         chunks.parquet      one row per chunk; row i describes vector i
         vectors.faiss       FAISS IndexFlatIP over L2-normalised vectors (inner product = cosine)
+        lexical/            BM25 (bm25s) over the chunks' stored tokens
       .lock                 held while a build writes
 
 A build is written into a temporary folder, renamed into builds/, and only then does CURRENT
@@ -31,13 +32,15 @@ import numpy as np
 import pandas as pd
 
 from corpus import Chunk
+from index.lexical import LexicalIndex
 from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError
 from index.manifest import FORMAT_VERSION, Manifest
 
 CHUNK_COLUMNS = [
     "chunk_id", "path", "kind", "title", "text", "embed_text", "page", "heading", "start_line", "links",
+    "lexical_tokens",
 ]
-_MANIFEST, _CHUNKS, _VECTORS = "manifest.json", "chunks.parquet", "vectors.faiss"
+_MANIFEST, _CHUNKS, _VECTORS, _LEXICAL = "manifest.json", "chunks.parquet", "vectors.faiss", "lexical"
 
 
 @dataclass
@@ -45,6 +48,7 @@ class StoredIndex:
     manifest: Manifest
     chunks: pd.DataFrame  # row i describes vector i
     vectors: faiss.Index
+    lexical: LexicalIndex
     location: Path
 
     def all_vectors(self) -> np.ndarray:
@@ -53,11 +57,13 @@ class StoredIndex:
         return self.vectors.reconstruct_n(0, self.vectors.ntotal)
 
 
-def chunks_to_frame(chunks: list[Chunk]) -> pd.DataFrame:
+def chunks_to_frame(chunks: list[Chunk], tokens: list[list[str]]) -> pd.DataFrame:
+    """The chunk table: chunk fields plus each chunk's lexical tokens."""
     frame = pd.DataFrame(
         [
-            (c.chunk_id, c.path, c.kind, c.title, c.text, c.embed_text, c.page, c.heading, c.start_line, list(c.links))
-            for c in chunks
+            (c.chunk_id, c.path, c.kind, c.title, c.text, c.embed_text, c.page, c.heading, c.start_line,
+             list(c.links), list(t))
+            for c, t in zip(chunks, tokens, strict=True)
         ],
         columns=CHUNK_COLUMNS,
     )
@@ -107,14 +113,15 @@ class IndexStore:
         try:
             chunks = _normalise_types(pd.read_parquet(build / _CHUNKS))
             vectors = faiss.read_index(str(build / _VECTORS))
-        except (OSError, RuntimeError, ValueError) as error:
+            lexical = LexicalIndex.load(build / _LEXICAL)
+        except (OSError, RuntimeError, ValueError, KeyError) as error:
             raise CorruptIndexError(f"Index at {build} cannot be read ({error}). Rebuild it.") from None
         if not (vectors.ntotal == len(chunks) == manifest.chunk_count) or vectors.d != manifest.dimension:
             raise CorruptIndexError(
                 f"Index at {build} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks, "
                 f"manifest says {manifest.chunk_count}). Rebuild it."
             )
-        return StoredIndex(manifest=manifest, chunks=chunks, vectors=vectors, location=build)
+        return StoredIndex(manifest=manifest, chunks=chunks, vectors=vectors, lexical=lexical, location=build)
 
     def _read_manifest(self, build: Path) -> Manifest:
         try:
@@ -142,7 +149,7 @@ class IndexStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def write(self, manifest: Manifest, chunks: pd.DataFrame, vectors: np.ndarray) -> Path:
+    def write(self, manifest: Manifest, chunks: pd.DataFrame, vectors: np.ndarray, lexical: LexicalIndex) -> Path:
         """Write a complete new build and make it current. Call under build_lock()."""
         if len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
@@ -154,10 +161,12 @@ class IndexStore:
             if len(vectors):
                 flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
             faiss.write_index(flat, str(staging / _VECTORS))
+            lexical.save(staging / _LEXICAL)
             chunks[CHUNK_COLUMNS].to_parquet(staging / _CHUNKS, index=False)
             (staging / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
-            for name in (_VECTORS, _CHUNKS, _MANIFEST):
-                _fsync(staging / name)
+            for path in staging.rglob("*"):
+                if path.is_file():
+                    _fsync(path)
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
             final = self._builds / f"{stamp}-{uuid.uuid4().hex[:8]}"
             os.rename(staging, final)

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec .venv/bin/streamlit run app.py --browser.gatherUsageStats false -- --library "${PAPERSEARCH_LIBRARY:-library}"
+exec .venv/bin/streamlit run app.py --browser.gatherUsageStats false --client.toolbarMode viewer -- --library "${PAPERSEARCH_LIBRARY:-library}"

@@ -22,8 +22,9 @@ def query_terms(query: str) -> list[str]:
 
 
 def highlight(text: str, query: str, width: int = 420) -> str:
-    """HTML-escaped snippet of `text` with query terms wrapped in <mark>."""
-    flat = " ".join(text.split())
+    """HTML-escaped snippet of `text` with query terms wrapped in <mark>; line breaks are kept
+    (blank lines dropped) so tables and lists stay readable under `white-space: pre-wrap`."""
+    flat = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
     terms = query_terms(query)
     pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
     first = pattern.search(flat) if pattern else None

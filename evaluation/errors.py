@@ -1,0 +1,5 @@
+from index.errors import PapersearchError
+
+
+class EvaluationInputError(PapersearchError):
+    """A benchmark folder or gold file that cannot be used as given."""

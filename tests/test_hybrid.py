@@ -1,0 +1,83 @@
+"""Lexical tokenisation, BM25, fusion and search modes, with the fake embedder."""
+
+import pytest
+
+from index.fusion import FusionSettings, fuse
+from index.lexical import LexicalIndex
+from index.lexical_tokenizer import LexicalTokenizer
+from index.library import Library
+from tests.fakes import FakeEmbedder
+
+
+def test_tokenizer_stems_english_drops_stop_words_and_keeps_identifiers_whole():
+    tokens = LexicalTokenizer().tokenize("The BasicVSR++ model improves aligned features (arXiv 2203.17276, E2FGVI)")
+    assert tokens == ["basicvsr++", "basicvsr", "model", "improv", "align", "featur", "arxiv", "2203.17276", "e2fgvi"]
+
+
+def test_chinese_becomes_bigrams_or_jieba_words():
+    assert LexicalTokenizer("bigram").tokenize("特征对齐") == ["特征", "征对", "对齐"]
+    assert {"特征", "对齐"} <= set(LexicalTokenizer("jieba").tokenize("特征对齐的方法"))
+
+
+@pytest.mark.parametrize("query", ["the of and", "?!…，。", "🙂🚀", ""])
+def test_stop_words_punctuation_and_emoji_give_no_tokens(query):
+    assert LexicalTokenizer().tokenize(query) == []
+
+
+def test_bm25_ranks_matching_rows_and_ignores_unknown_words(tmp_path):
+    tokenizer = LexicalTokenizer()
+    texts = ["deformable convolution aligns frames", "diffusion adds gaussian noise", "optical flow warping"]
+    index = LexicalIndex.fit(tokenizer.tokenize_many(texts))
+    rows, scores = index.search(tokenizer.tokenize("noise in diffusion models"), k=3)
+    assert rows.tolist() == [1] and scores[0] > 0
+    index.save(tmp_path / "lex")
+    again = LexicalIndex.load(tmp_path / "lex")
+    assert again.search(tokenizer.tokenize("zzzz unknown"), k=3)[0].tolist() == []
+    assert again.search(tokenizer.tokenize("flow"), k=3)[0].tolist() == [2]
+
+
+def test_rrf_rewards_agreement_and_convex_uses_score_margins():
+    dense = [(1, 0.9), (2, 0.8), (3, 0.1)]
+    lexical = [(2, 12.0), (4, 11.0)]
+    assert [row for row, _ in fuse(dense, lexical, FusionSettings(method="rrf"))][:2] == [2, 1]
+    convex = fuse(dense, lexical, FusionSettings(method="convex", dense_weight=0.5))
+    assert convex[0][0] == 2 and dict(convex)[3] == 0.0
+
+
+@pytest.fixture
+def searcher(small_library):
+    embedder = FakeEmbedder()
+    lib = Library(small_library)
+    lib.build(lib.plan(embedder.name), embedder)
+    return lib.searcher(embedder)
+
+
+def test_modes_report_which_component_found_each_passage(searcher):
+    lexical = searcher.search("deformable offsets", k=3, mode="lexical").hits
+    assert lexical[0].path == "notes/alignment.md" and lexical[0].dense_rank is None
+    assert lexical[0].lexical_rank == 1
+    dense = searcher.search("deformable offsets", k=3, mode="dense").hits
+    assert all(h.lexical_rank is None and h.dense_rank == h.rank for h in dense)
+    hybrid = searcher.search("deformable offsets", k=3, mode="hybrid").hits
+    assert hybrid[0].dense_rank is not None and hybrid[0].lexical_rank is not None
+
+
+def test_stop_word_query_explains_itself_and_still_ranks_by_meaning(searcher):
+    response = searcher.search("the of and", k=3, mode="hybrid")
+    assert response.hits and all(h.lexical_rank is None for h in response.hits)
+    assert any("stop words" in notice for notice in response.notices)
+    assert searcher.search("the of and", k=3, mode="lexical").hits == ()
+
+
+def test_changed_file_is_the_only_one_retokenised(small_library):
+    embedder = FakeEmbedder()
+    lib = Library(small_library)
+    lib.build(lib.plan(embedder.name), embedder)
+    before = lib.store.load().chunks.set_index("chunk_id")["lexical_tokens"].map(list).to_dict()
+    (small_library / "notes" / "alignment.md").write_text("# Feature alignment\n\nflow-free alignment\n")
+    lib.build(lib.plan(embedder.name), FakeEmbedder())
+    stored = lib.store.load()
+    after = stored.chunks.set_index("chunk_id")["lexical_tokens"].map(list).to_dict()
+    assert {k: v for k, v in after.items() if k in before} == {k: before[k] for k in after if k in before}
+    rows, _ = stored.lexical.search(["flow-free"], k=5)
+    assert stored.chunks.iloc[rows[0]]["path"] == "notes/alignment.md"
