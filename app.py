@@ -18,6 +18,7 @@ from index import (
     ENV_INDEX,
     ENV_LIBRARY,
     ENV_MODEL,
+    DocumentResult,
     PapersearchError,
     Searcher,
     SearchResponse,
@@ -27,9 +28,16 @@ from index import (
 )
 from index.library import Library
 from index.results import Hit
+from index.search import MODES
+from ui.explain import why
 from ui.highlight import highlight
 
 DEMO_LIBRARY = Path(__file__).resolve().parent / "library"
+STYLE = (
+    "mark{background:#ffe08a;padding:0 2px}.passage{margin:.4rem 0}"
+    ".passage-text{white-space:pre-wrap;font-size:.95rem}"
+)
+MODE_HELP = "hybrid: meaning and shared words, fused · dense: meaning only · lexical: BM25 on words only"
 
 
 def page_arguments() -> argparse.Namespace:
@@ -91,72 +99,84 @@ def sidebar(lib: Library, model: str | None) -> None:
             build_with_progress(lib, model)
 
 
-def show_document_cards(response: SearchResponse, k: int) -> None:
-    for number, document in enumerate(response.by_document(limit=k), start=1):
+def show_document_cards(documents: list[DocumentResult], query: str, explain: bool) -> None:
+    for number, document in enumerate(documents, start=1):
         with st.container(border=True):
             st.markdown(f"**{number}. {document.title}**")
             st.caption(f"{document.kind.upper()} · `{document.path}` · best score {document.score:.3f}")
             for hit in document.hits:
-                show_passage(hit, response.query, heading=hit.location or "passage")
+                show_passage(hit, query, hit.location or "passage", explain)
 
 
-def show_passage(hit: Hit, query: str, heading: str) -> None:
+def show_passage_cards(response: SearchResponse, explain: bool) -> None:
+    for hit in response.hits:
+        with st.container(border=True):
+            st.markdown(f"**{hit.rank}. {hit.title}**")
+            show_passage(hit, response.query, " · ".join(filter(None, [hit.path, hit.location])), explain)
+
+
+def show_passage(hit: Hit, query: str, heading: str, explain: bool) -> None:
+    reason = f"<br><small><i>{html.escape(why(hit.dense_rank, hit.lexical_rank))}</i></small>" if explain else ""
     st.markdown(
         f"<div class='passage'><small><b>{html.escape(heading)}</b> · score {hit.score:.3f}</small>"
-        f"<div class='passage-text'>{highlight(hit.text, query)}</div></div>",
+        f"<div class='passage-text'>{highlight(hit.text, query)}</div>{reason}</div>",
         unsafe_allow_html=True,
     )
 
 
-def main() -> None:
-    st.set_page_config(page_title="Papersearch", page_icon="📚", layout="wide")
-    st.markdown("<style>mark{background:#ffe08a;padding:0 2px}.passage{margin:.4rem 0}.passage-text{white-space:pre-wrap;font-size:.95rem}</style>", unsafe_allow_html=True)
-    args = page_arguments()
-    st.title("Papersearch")
+def open_searcher(args: argparse.Namespace) -> Searcher:
+    """Library → (build if missing) → cached searcher; domain errors stop the page with a message."""
     try:
         lib = Library(args.library, args.index)
         sidebar(lib, args.model)
         if not lib.store.exists():
             st.write("No index yet for this library: building one now.")
             build_with_progress(lib, args.model)
-        manifest = lib.manifest()
-        model = model_for_search(args.model, manifest)
-        searcher = load_searcher(str(lib.root), args.index, lib.store.current_build().name, model)
+        model = model_for_search(args.model, lib.manifest())
+        return load_searcher(str(lib.root), args.index, lib.store.current_build().name, model)
     except (PapersearchError, ModelLoadError) as error:
         st.error(str(error))
         st.stop()
 
-    left, middle, right = st.columns([6, 1, 2])
-    query = left.text_input(
+
+def main() -> None:
+    st.set_page_config(page_title="Papersearch", page_icon="📚", layout="wide")
+    st.markdown(f"<style>{STYLE}</style>", unsafe_allow_html=True)
+    st.title("Papersearch")
+    searcher = open_searcher(page_arguments())
+
+    query_column, k_column, mode_column, view_column = st.columns([6, 1, 2, 2])
+    query = query_column.text_input(
         "Search your papers and notes", key="query",
         placeholder="e.g. unaligned feature fusion for video · 非对齐特征融合",
     )
-    k = middle.number_input("Results", min_value=1, max_value=100, value=10, key="k")
-    view = right.radio("View", ["By file", "By passage"], horizontal=True, key="view")
+    k = int(k_column.number_input("Results", min_value=1, max_value=100, value=10, key="k"))
+    mode = mode_column.selectbox("Ranking", MODES, key="mode", help=MODE_HELP)
+    view = view_column.radio("View", ["By file", "By passage"], horizontal=True, key="view")
+    explain = st.toggle("Why this result", key="why")
     if not query.strip():
         st.caption("Type a question or a few keywords, in English or Chinese, and press Enter.")
         return
+    by_file = view == "By file"
     try:
-        response = searcher.search(query, k=int(k) if view == "By passage" else max(int(k) * 10, 50))
+        response = searcher.search(query, k=max(k * 10, 50) if by_file else k, mode=mode)
     except PapersearchError as error:
         st.error(str(error))
         return
     for notice in response.notices:
         st.warning(notice)
-    hits = response.hits[: int(k)] if view == "By passage" else response.hits
+    documents = response.by_document(limit=k) if by_file else []
+    shown = [hit for document in documents for hit in document.hits] if by_file else list(response.hits)
     st.download_button(
-        "Download results as CSV", data=hits_to_csv(hits), file_name="papersearch-results.csv",
-        mime="text/csv", key="download",
+        "Download results as CSV", data=hits_to_csv(shown), file_name="papersearch-results.csv",
+        mime="text/csv", key="download", help="The passages shown below, one row each.",
     )
-    if not hits:
+    if not response.hits:
         st.info("No results.")
-    elif view == "By file":
-        show_document_cards(response, int(k))
+    elif by_file:
+        show_document_cards(documents, response.query, explain)
     else:
-        for hit in hits:
-            with st.container(border=True):
-                st.markdown(f"**{hit.rank}. {hit.title}**")
-                show_passage(hit, response.query, heading=" · ".join(filter(None, [hit.path, hit.location])))
+        show_passage_cards(response, explain)
 
 
 main()

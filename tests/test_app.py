@@ -62,3 +62,15 @@ def test_empty_library_shows_a_clear_error(tmp_path, monkeypatch):
     app.run()
     assert not app.exception
     assert "No PDF, Markdown or text files" in app.error[0].value
+
+
+def test_ranking_modes_and_why_this_result(page):
+    page.text_input(key="query").input("EDVR").run()
+    page.toggle(key="why").set_value(True).run()
+    reasons = [m.value for m in page.markdown if "Found by" in m.value]
+    assert reasons and any("BM25 rank" in r and "embedding rank" in r for r in reasons)
+    page.selectbox(key="mode").set_value("lexical").run()
+    reasons = [m.value for m in page.markdown if "Found by" in m.value]
+    assert reasons and not any("embedding rank" in r for r in reasons)
+    first = next(m.value for m in page.markdown if m.value.startswith("**1. "))
+    assert "EDVR" in first
