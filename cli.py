@@ -5,10 +5,8 @@ Library code raises domain errors; this file is the edge that turns them into me
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -17,6 +15,8 @@ from tqdm import tqdm
 
 from corpus import ChunkSettings
 from embed import Embedder, ModelLoadError, SentenceTransformerEmbedder
+from evaluation import evaluate_searcher, load_beir, load_gold
+from evaluation.beir import beir_library, beir_qrels_by_path
 from index import (
     ENV_INDEX,
     ENV_LIBRARY,
@@ -28,11 +28,8 @@ from index import (
     model_for_build,
     model_for_search,
 )
-from evaluation import evaluate_searcher, load_beir, load_gold, materialise_library
-from evaluation.beir import document_path
 from index.library import Library
-from index.search import MODES
-from index.search import normalise_query
+from index.search import MODES, normalise_query
 
 ENV_CACHE = "PAPERSEARCH_CACHE"
 EXAMPLES = f"""
@@ -177,22 +174,16 @@ def evaluate(beir_dir: Path | None, split: str, gold_file: Path | None, library:
 
 
 def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str | None):
-    """Materialise the benchmark as a cached library and bring its index up to date."""
+    """The benchmark as a cached library whose index is brought up to date (usually a no-op)."""
     data = load_beir(beir_dir, split)
-    model_name = model_for_build(model, None)
     cache = Path(os.environ.get(ENV_CACHE, Path.home() / ".cache" / "papersearch"))
-    key = hashlib.sha256(str(beir_dir.resolve()).encode()).hexdigest()[:10]
-    root = cache / "beir" / f"{beir_dir.resolve().name}-{key}"
-    materialise_library(data, root / "library")
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model_name)[-60:]
-    lib = Library(root / "library", index_dir or root / f"index-{slug}")
-    plan = lib.plan(model_name)
+    lib = beir_library(data, beir_dir, cache, model_for_build(model, None), index_dir)
+    plan = lib.plan(model_for_build(model, None))
     click.echo(f"Benchmark index {lib.index_dir}: {plan.summary()}", err=True)
     if not plan.is_noop or lib.manifest() is None:
         with _TqdmProgress() as progress:
-            lib.build(plan, load_embedder(model_name), progress)
-    qrels = {q: {document_path(d): g for d, g in docs.items()} for q, docs in data.qrels.items()}
-    return lib, data.queries, qrels
+            lib.build(plan, load_embedder(plan.model), progress)
+    return lib, data.queries, beir_qrels_by_path(data)
 
 
 @main.command()

@@ -7,12 +7,14 @@ through exactly the pipeline a user's notes go through, and the normal increment
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from evaluation.errors import EvaluationInputError
+from index.library import Library
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -75,3 +77,19 @@ def _jsonl(path: Path):
                     yield json.loads(line)
                 except json.JSONDecodeError as error:
                     raise EvaluationInputError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+
+
+def beir_library(data: BeirData, beir_dir: Path, cache: Path, model: str, index_dir: Path | None = None) -> Library:
+    """A library for the benchmark under `cache`, with one index folder per model, so switching
+    models back and forth never re-embeds."""
+    resolved = Path(beir_dir).resolve()
+    key = hashlib.sha256(str(resolved).encode()).hexdigest()[:10]
+    root = Path(cache) / "beir" / f"{resolved.name}-{key}"
+    materialise_library(data, root / "library")
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model)[-60:]
+    return Library(root / "library", index_dir or root / f"index-{slug}")
+
+
+def beir_qrels_by_path(data: BeirData) -> dict[str, dict[str, int]]:
+    """Judgements keyed by the library paths the documents were written to."""
+    return {query: {document_path(doc): grade for doc, grade in docs.items()} for query, docs in data.qrels.items()}

@@ -47,8 +47,8 @@ class Searcher:
             notices.append("The index is empty: the library had no readable files when it was built.")
             return SearchResponse(query, (), tuple(notices))
         depth = max(k, self.fusion.candidates)
-        dense = self._dense(query, depth, notices) if mode != "lexical" else []
-        lexical = self._lexical(query, depth) if mode != "dense" else []
+        dense = self.dense_ranking(query, depth, notices) if mode != "lexical" else []
+        lexical = self.lexical_ranking(query, depth) if mode != "dense" else []
         if mode != "dense" and not lexical:
             notices.append(
                 "No passage shares a searchable word with the query (stop words and punctuation are ignored)"
@@ -63,7 +63,9 @@ class Searcher:
         )
         return SearchResponse(query, hits, tuple(notices))
 
-    def _dense(self, query: str, depth: int, notices: list[str]) -> Ranked:
+    def dense_ranking(self, query: str, depth: int, notices: list[str] | None = None) -> Ranked:
+        """(row, cosine) of the `depth` nearest chunks; a too-long query adds a notice."""
+        notices = [] if notices is None else notices
         tokens = self.embedder.count_tokens([query])[0]
         if tokens > self.embedder.max_tokens:
             notices.append(
@@ -74,7 +76,8 @@ class Searcher:
         scores, rows = self.index.vectors.search(vector, min(depth, self.index.vectors.ntotal))
         return [(int(row), float(score)) for score, row in zip(scores[0], rows[0]) if row >= 0]
 
-    def _lexical(self, query: str, depth: int) -> Ranked:
+    def lexical_ranking(self, query: str, depth: int) -> Ranked:
+        """(row, BM25 score) of up to `depth` chunks sharing a word with the query."""
         rows, scores = self.index.lexical.search(self.tokenizer.tokenize(query), depth)
         return [(int(row), float(score)) for row, score in zip(rows, scores)]
 

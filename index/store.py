@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from corpus import Chunk
-from index.lexical import LexicalIndex
 from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError
+from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest
 
 CHUNK_COLUMNS = [
