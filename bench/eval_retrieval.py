@@ -1,0 +1,250 @@
+"""Retrieval quality: dense vs lexical vs hybrid, fusion and BM25 tuned on SciFact *train*,
+reported on SciFact *test* and on the bilingual dev gold set over the shared notes + PDFs.
+
+    .venv/bin/python bench/eval_retrieval.py [--model M] [--skip-scifact] [--skip-gold]
+
+Every ranking is computed once per query (depth 400) and fused offline, so a grid of fusion
+settings costs no extra embedding. Results go to bench/results/retrieval-<model>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from itertools import product
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tqdm import tqdm  # noqa: E402
+
+from embed.registry import load_embedder  # noqa: E402
+from evaluation.beir import beir_library, beir_qrels_by_path, load_beir  # noqa: E402
+from evaluation.gold import load_gold  # noqa: E402
+from evaluation.metrics import trec_metrics  # noqa: E402
+from index.fusion import FusionSettings, Ranked, fuse  # noqa: E402
+from index.lexical import LexicalIndex  # noqa: E402
+from index.lexical_tokenizer import LexicalTokenizer  # noqa: E402
+from index.library import Library  # noqa: E402
+from index.search import Searcher  # noqa: E402
+
+DEPTH = 400
+SHARED = REPO.parent / "shared" / "data"
+RRF_GRID = [FusionSettings("rrf", rrf_k=k, dense_weight=w, lexical_weight=1.0) for k, w in product(
+    [5, 10, 20, 40, 60, 100], [0.5, 0.75, 1.0, 1.25, 1.5, 2.0])]
+CONVEX_GRID = [FusionSettings("convex", dense_weight=a) for a in [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]]
+BM25_GRID = [(k1, b) for k1 in (0.9, 1.2, 1.5) for b in (0.5, 0.75, 0.9)]
+
+
+def file_run(ranked: Ranked, paths: list[str]) -> dict[str, float]:
+    """First passage of each file places it; 100 files at most, scores falling with rank."""
+    files: dict[str, float] = {}
+    for row, _ in ranked:
+        if paths[row] not in files:
+            files[paths[row]] = 100.0 - len(files)
+            if len(files) == 100:
+                break
+    return files or {"(none)": 0.0}
+
+
+def rankings(searcher: Searcher, queries: dict[str, str], lexical: LexicalIndex, tokenizer: LexicalTokenizer):
+    dense, words = {}, {}
+    for qid, text in tqdm(queries.items(), desc="queries", leave=False):
+        dense[qid] = searcher.dense_ranking(text, DEPTH)
+        rows, scores = lexical.search(tokenizer.tokenize(text), DEPTH)
+        words[qid] = list(zip(rows.tolist(), scores.tolist()))
+    return dense, words
+
+
+def scores_for(mode, dense, words, qrels, paths, fusion=None):
+    run = {}
+    for qid in qrels:
+        if mode == "dense":
+            ranked = dense[qid]
+        elif mode == "lexical":
+            ranked = words[qid]
+        else:
+            ranked = fuse(dense[qid], words[qid], fusion)
+        run[qid] = file_run(ranked, paths)
+    return trec_metrics(qrels, run)
+
+
+def ensure_built(lib: Library, model: str):
+    plan = lib.plan(model)
+    print(f"{lib.index_dir}: {plan.summary()}", file=sys.stderr)
+    if not plan.is_noop or lib.manifest() is None:
+        bars: dict[str, tqdm] = {}
+
+        def progress(stage, done, total):
+            bar = bars.setdefault(stage, tqdm(total=total, desc=stage))
+            bar.update(done - bar.n)
+
+        report = lib.build(plan, load_embedder(model), progress)
+        print(report.summary(), file=sys.stderr)
+
+
+def scifact(model: str, cache: Path) -> dict:
+    beir_dir = SHARED / "scifact"
+    train, test = load_beir(beir_dir, "train"), load_beir(beir_dir, "test")
+    lib = beir_library(train, beir_dir, cache, model)
+    ensure_built(lib, model)
+    stored = lib.store.load()
+    searcher = Searcher(stored, load_embedder(model))
+    paths = stored.chunks["path"].tolist()
+    tokens = [list(t) for t in stored.chunks["lexical_tokens"]]
+    tokenizer = LexicalTokenizer(stored.manifest.lexical_settings.get("chinese", "bigram"))
+    train_qrels, test_qrels = beir_qrels_by_path(train), beir_qrels_by_path(test)
+
+    # 1. BM25 parameters, on train, lexical alone.
+    bm25_scores = {}
+    for k1, b in BM25_GRID:
+        index = LexicalIndex.fit(tokens, k1=k1, b=b)
+        _, words = rankings_lexical_only(train.queries, index, tokenizer)
+        bm25_scores[(k1, b)] = scores_for("lexical", None, words, train_qrels, paths)["ndcg@10"]
+    best_k1, best_b = max(bm25_scores, key=bm25_scores.get)
+    lexical = LexicalIndex.fit(tokens, k1=best_k1, b=best_b)
+
+    # 2. Fusion, on train.
+    dense_train, words_train = rankings(searcher, train.queries, lexical, tokenizer)
+    grid = {}
+    for fusion in RRF_GRID + CONVEX_GRID:
+        grid[json.dumps(fusion.as_dict())] = scores_for("hybrid", dense_train, words_train, train_qrels, paths, fusion)
+    best_rrf = max((f for f in RRF_GRID), key=lambda f: grid[json.dumps(f.as_dict())]["ndcg@10"])
+    best_convex = max((f for f in CONVEX_GRID), key=lambda f: grid[json.dumps(f.as_dict())]["ndcg@10"])
+
+    # 3. Report on test with what train chose.
+    dense_test, words_test = rankings(searcher, test.queries, lexical, tokenizer)
+    test_scores = {
+        "dense": scores_for("dense", dense_test, words_test, test_qrels, paths),
+        "lexical": scores_for("lexical", dense_test, words_test, test_qrels, paths),
+        "hybrid rrf k=60 (untuned)": scores_for("hybrid", dense_test, words_test, test_qrels, paths, FusionSettings()),
+        f"hybrid {describe(best_rrf)}": scores_for("hybrid", dense_test, words_test, test_qrels, paths, best_rrf),
+        f"hybrid {describe(best_convex)}": scores_for("hybrid", dense_test, words_test, test_qrels, paths, best_convex),
+    }
+    return {
+        "chunks": len(paths),
+        "bm25_train_ndcg@10": {f"k1={k1},b={b}": v for (k1, b), v in bm25_scores.items()},
+        "bm25_chosen": {"k1": best_k1, "b": best_b},
+        "fusion_train": {describe(FusionSettings(**json.loads(k))): v["ndcg@10"] for k, v in grid.items()},
+        "fusion_chosen_rrf": best_rrf.as_dict(),
+        "fusion_chosen_convex": best_convex.as_dict(),
+        "test": test_scores,
+    }
+
+
+def rankings_lexical_only(queries, index, tokenizer):
+    words = {}
+    for qid, text in queries.items():
+        rows, scores = index.search(tokenizer.tokenize(text), DEPTH)
+        words[qid] = list(zip(rows.tolist(), scores.tolist()))
+    return None, words
+
+
+def describe(fusion: FusionSettings) -> str:
+    if fusion.method == "rrf":
+        return f"rrf k={fusion.rrf_k} w_dense={fusion.dense_weight}"
+    return f"convex alpha={fusion.dense_weight}"
+
+
+def gold(model: str, cache: Path, fusions: list[FusionSettings]) -> dict:
+    library = cache / "shared-library"
+    if not library.exists():
+        library.mkdir(parents=True)
+        (library / "notes").symlink_to(SHARED / "notes", target_is_directory=True)
+        (library / "pdfs").symlink_to(SHARED / "pdfs", target_is_directory=True)
+    slug = model.replace("/", "_")[-60:]
+    lib = Library(library, cache / f"shared-index-{slug}")
+    ensure_built(lib, model)
+    stored = lib.store.load()
+    searcher = Searcher(stored, load_embedder(model))
+    paths = stored.chunks["path"].tolist()
+    queries = load_gold(REPO / "bench" / "gold_shared_bilingual.jsonl", set(stored.manifest.files))
+    types = query_types(REPO / "bench" / "gold_shared_bilingual.jsonl")
+    result = {}
+    for chinese in ("bigram", "jieba"):
+        tokenizer = LexicalTokenizer(chinese)
+        lexical = LexicalIndex.fit(tokenizer.tokenize_many(stored.chunks["embed_text"].tolist()))
+        dense, words = rankings(searcher, {str(q.line): q.query for q in queries}, lexical, tokenizer)
+        for group in ["all", *sorted(set(types.values()))]:
+            subset = {str(q.line): q.relevant for q in queries if group in ("all", types[q.line])}
+            row = {
+                "queries": len(subset),
+                "dense": scores_for("dense", dense, words, subset, paths),
+                "lexical": scores_for("lexical", dense, words, subset, paths),
+            }
+            for fusion in fusions:
+                row[f"hybrid {describe(fusion)}"] = scores_for("hybrid", dense, words, subset, paths, fusion)
+            row["top10_best_file_rate"] = {
+                mode: top10_rate(mode, dense, words, subset, paths, fusions[0]) for mode in ("dense", "lexical", "hybrid")
+            }
+            result[f"{chinese}/{group}"] = row
+    return result
+
+
+def top10_rate(mode, dense, words, qrels, paths, fusion) -> float:
+    """Share of queries whose grade-2 file is among the first 10 files."""
+    found = 0
+    for qid, relevant in qrels.items():
+        ranked = dense[qid] if mode == "dense" else words[qid] if mode == "lexical" else fuse(dense[qid], words[qid], fusion)
+        top = list(file_run(ranked, paths))[:10]
+        found += any(grade == 2 and path in top for path, grade in relevant.items())
+    return round(found / len(qrels), 3)
+
+
+def query_types(path: Path) -> dict[int, str]:
+    """Line number -> the gold query's "type" (en->zh-note, zh->en-pdf, acronym, ...)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {n: json.loads(line).get("type", "?") for n, line in enumerate(lines, start=1) if line.strip()}
+
+
+def latency(model: str, cache: Path) -> dict:
+    """Warm latency of Searcher.search per mode, interleaved in one run (ratios, not absolutes)."""
+    data = load_beir(SHARED / "scifact", "test")
+    lib = beir_library(data, SHARED / "scifact", cache, model)
+    searcher = lib.searcher(load_embedder(model))
+    queries = list(data.queries.values())[:100]
+    for query in queries[:5]:
+        searcher.search(query, k=10, mode="hybrid")
+    timings = {"dense": [], "lexical": [], "hybrid": []}
+    for query in queries:
+        for mode in timings:
+            start = time.perf_counter()
+            searcher.search(query, k=10, mode=mode)
+            timings[mode].append((time.perf_counter() - start) * 1000)
+    summary = {mode: {"p50_ms": round(statistics.median(t), 2), "p95_ms": round(sorted(t)[int(0.95 * len(t)) - 1], 2)}
+               for mode, t in timings.items()}
+    summary["hybrid_over_dense_p50"] = round(summary["hybrid"]["p50_ms"] / summary["dense"]["p50_ms"], 3)
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default="all-MiniLM-L6-v2")
+    parser.add_argument("--cache", type=Path, default=Path(os.environ.get("PAPERSEARCH_CACHE", Path.home() / ".cache" / "papersearch")))
+    parser.add_argument("--skip-scifact", action="store_true")
+    parser.add_argument("--skip-gold", action="store_true")
+    args = parser.parse_args()
+    if not SHARED.exists():
+        sys.exit(f"shared data not found at {SHARED}")
+    results = {"model": args.model, "date": time.strftime("%Y-%m-%d"), "machine": f"{os.cpu_count()} cores, {platform.python_version()}"}
+    fusions = [FusionSettings()]
+    if not args.skip_scifact:
+        results["scifact"] = scifact(args.model, args.cache)
+        fusions = [FusionSettings(**results["scifact"]["fusion_chosen_rrf"]),
+                   FusionSettings(**results["scifact"]["fusion_chosen_convex"]), FusionSettings()]
+        results["latency"] = latency(args.model, args.cache)
+    if not args.skip_gold:
+        results["gold"] = gold(args.model, args.cache, fusions)
+    out = REPO / "bench" / "results" / f"retrieval-{args.model.replace('/', '_')}.json"
+    out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    print(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
