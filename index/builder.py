@@ -138,8 +138,11 @@ def _read_and_chunk(
 
 
 def _unique(chunks: list[Chunk]) -> list[Chunk]:
-    seen: set[str] = set()
-    return [c for c in chunks if not (c.chunk_id in seen or seen.add(c.chunk_id))]
+    """Drop repeated chunk ids (identical text at the same place), keeping the first."""
+    unique: dict[str, Chunk] = {}
+    for chunk in chunks:
+        unique.setdefault(chunk.chunk_id, chunk)
+    return list(unique.values())
 
 
 def _embed(chunks: list[Chunk], embedder: Embedder, progress: Progress) -> np.ndarray:
