@@ -24,7 +24,7 @@ from index.planner import BuildPlan
 from index.store import IndexStore, StoredIndex, chunks_to_frame
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-EMBED_BATCH = 64
+EMBED_BATCH = 128
 
 
 class EmptyLibraryError(PapersearchError):
@@ -146,15 +146,16 @@ def _unique(chunks: list[Chunk]) -> list[Chunk]:
 
 
 def _embed(chunks: list[Chunk], embedder: Embedder, progress: Progress) -> np.ndarray:
-    parts = []
+    """Embed in slices for progress; longest texts first, so each batch pads to similar lengths."""
+    order = sorted(range(len(chunks)), key=lambda i: -len(chunks[i].embed_text))
+    vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
     total = len(chunks)
     for start in range(0, total, EMBED_BATCH):
         progress("Embedding chunks", start, total)
-        parts.append(embedder.embed_documents([c.embed_text for c in chunks[start : start + EMBED_BATCH]]))
+        rows = order[start : start + EMBED_BATCH]
+        vectors[rows] = embedder.embed_documents([chunks[i].embed_text for i in rows])
     progress("Embedding chunks", total, total)
-    if not parts:
-        return np.zeros((0, embedder.dimension), dtype=np.float32)
-    return np.concatenate(parts).astype(np.float32, copy=False)
+    return vectors
 
 
 def _kept_paths(plan: BuildPlan, previous: StoredIndex | None, skipped: list[SkippedFile]) -> set[str]:
