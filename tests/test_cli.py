@@ -37,6 +37,7 @@ def test_search_json_contract(small_library):
     assert len(passages) == 4 and [p["rank"] for p in passages] == [1, 2, 3, 4]
     for passage in passages:
         assert {"rank", "score", "kind", "path", "title", "page", "heading", "text"} <= set(passage)
+        assert {"dense_rank", "lexical_rank"} <= set(passage)
         assert passage["kind"] in {"pdf", "note"}
         assert (passage["page"] is None) == (passage["kind"] == "note")
     assert passages[0]["path"] == "notes/扩散模型.md"
@@ -85,3 +86,11 @@ def test_errors_are_one_clear_line_and_exit_1(small_library, tmp_path, args, mes
 def test_help_has_examples():
     result = run("--help")
     assert "Examples:" in result.output and "python cli.py search" in result.output
+
+
+def test_search_modes_on_the_command_line(small_library):
+    run("build", "--library", small_library)
+    lexical = json.loads(run("search", "deformable", "--library", small_library, "--mode", "lexical", "--json").stdout)
+    assert lexical[0]["path"] == "notes/alignment.md" and lexical[0]["dense_rank"] is None
+    bad = CliRunner().invoke(cli.main, ["search", "x", "--library", str(small_library), "--mode", "fuzzy"])
+    assert bad.exit_code == 2 and "fuzzy" in bad.output
