@@ -14,6 +14,7 @@ import click
 from tqdm import tqdm
 
 from corpus import ChunkSettings
+from corpus.papers import health as paper_health
 from embed import Embedder, ModelLoadError, SentenceTransformerEmbedder
 from evaluation import evaluate_searcher, load_beir, load_gold
 from evaluation.beir import beir_library, beir_qrels_by_path
@@ -184,6 +185,64 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
         with _TqdmProgress() as progress:
             lib.build(plan, load_embedder(plan.model), progress)
     return lib, data.queries, beir_qrels_by_path(data)
+
+
+@main.command()
+@library_option
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of paper records (or the health report).")
+@click.option("--health", is_flag=True, help="Report PDFs without text, broken note links, unmentioned PDFs, duplicates.")
+def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool) -> None:
+    """The papers your notes and PDFs describe, with the files and list entries that belong to each."""
+    with _friendly_errors():
+        lib, manifest = _indexed_library(library, index_dir)
+        catalog = lib.store.load().catalog
+    if health:
+        unreadable = [s.path for s in manifest.skipped if s.path.lower().endswith(".pdf")]
+        report = paper_health(catalog, set(manifest.files) | {s.path for s in manifest.skipped}, unreadable)
+        _print_health(report, as_json)
+        return
+    records = [_paper_json(record) for record in catalog.papers]
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+        return
+    for record in records:
+        mark = {True: "[x]", False: "[ ]", None: "   "}[record["read"]]
+        where = f"{record['venue'] or '?'} {record['year'] or ''}".strip()
+        click.echo(f"{mark} {record['title']} ({where})" + (f" arXiv:{record['arxiv']}" if record["arxiv"] else ""))
+        for file in record["files"]:
+            click.echo(f"      {file}")
+    click.echo(f"{len(records)} papers; links by method: {catalog.link_counts}")
+
+
+def _paper_json(record) -> dict:
+    return {
+        "paper_id": record.paper_id, "title": record.title, "venue": record.venue, "year": record.year,
+        "month": record.month, "arxiv": record.arxiv, "read": record.read, "abbreviation": record.abbreviation,
+        "topics": [" > ".join(topic) for topic in record.topics], "annotation": record.annotation,
+        "links": {label: list(urls) for label, urls in record.links.items()}, "files": list(record.files),
+        "entries": [{"path": entry.path, "line": entry.line} for entry in record.entries],
+    }
+
+
+def _print_health(report, as_json: bool) -> None:
+    data = {
+        "pdfs_without_text": report.unreadable_pdfs,
+        "missing_link_targets": [{"path": m.path, "line": m.line, "target": m.target, "reason": m.reason}
+                                 for m in report.missing_link_targets],
+        "unmentioned_pdfs": report.unmentioned_pdfs,
+        "duplicate_suspects": report.duplicate_suspects,
+        "ambiguous": [{"subject": a.subject, "title": a.title, "reason": a.reason,
+                       "candidates": [{"paper_id": c[0], "title": c[1], "score": c[2]} for c in a.candidates]}
+                      for a in report.ambiguous],
+    }
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+        return
+    for key, items in data.items():
+        click.echo(f"{key.replace('_', ' ').capitalize()}: {len(items)}")
+        for item in items:
+            click.echo(f"  {item}")
 
 
 @main.command()

@@ -20,6 +20,7 @@ from index.errors import CorruptIndexError, PapersearchError
 from index.lexical import LexicalIndex
 from index.lexical_tokenizer import LexicalTokenizer
 from index.manifest import FileRecord, Manifest, SkippedFile
+from index.paper_catalog import catalog_for, infos_as_json, pdf_infos
 from index.planner import BuildPlan
 from index.store import IndexStore, StoredIndex, chunks_to_frame
 
@@ -78,7 +79,7 @@ def run_build(
         if previous is not None and plan.is_noop and not plan.full_rebuild_reason and not retokenise:
             return _report(plan, previous.manifest, False, 0, 0, started, 0.0)
 
-        chunks, records, skipped, warnings = _read_and_chunk(plan, embedder, progress)
+        chunks, records, skipped, warnings, documents = _read_and_chunk(plan, embedder, progress)
         embed_started = time.perf_counter()
         vectors = _embed(chunks, embedder, progress)
         embed_seconds = time.perf_counter() - embed_started
@@ -92,10 +93,14 @@ def run_build(
         all_vectors = np.concatenate([kept_vectors, vectors]) if len(kept_vectors) else vectors
 
         manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
-        manifest = replace(manifest, lexical_settings=tokenizer.settings())
+        progress("Linking papers", 0, 1)
+        infos = pdf_infos(plan, documents, previous.manifest.pdf_papers if previous else {})
+        catalog = catalog_for(plan, infos)
+        progress("Linking papers", 1, 1)
+        manifest = replace(manifest, lexical_settings=tokenizer.settings(), pdf_papers=infos_as_json(infos))
         progress("Writing index", 0, 1)
         lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
-        store.write(manifest, frame, all_vectors, lexical)
+        store.write(manifest, frame, all_vectors, lexical, catalog)
         progress("Writing index", 1, 1)
         return _report(plan, manifest, True, len(chunks), removed, started, embed_seconds)
 
@@ -112,7 +117,8 @@ def _previous(store: IndexStore) -> StoredIndex | None:
 
 def _read_and_chunk(
     plan: BuildPlan, embedder: Embedder, progress: Progress
-) -> tuple[list[Chunk], dict[str, FileRecord], list[SkippedFile], dict[str, list[str]]]:
+) -> tuple[list[Chunk], dict[str, FileRecord], list[SkippedFile], dict[str, list[str]], dict[str, Document]]:
+    documents: dict[str, Document] = {}
     chunks: list[Chunk] = []
     records: dict[str, FileRecord] = {}
     skipped: list[SkippedFile] = []
@@ -125,6 +131,7 @@ def _read_and_chunk(
         except UnreadableFileError as error:
             skipped.append(SkippedFile(relative, error.reason, plan.hashes[relative]))
             continue
+        documents[relative] = document
         document_chunks = _unique(chunk_document(document, embedder, plan.chunk_settings))
         if not document_chunks:
             skipped.append(SkippedFile(relative, "no searchable text after cleaning", plan.hashes[relative]))
@@ -134,7 +141,7 @@ def _read_and_chunk(
         if document.warnings:
             warnings[relative] = list(document.warnings)
     progress("Reading files", total, total)
-    return chunks, records, skipped, warnings
+    return chunks, records, skipped, warnings, documents
 
 
 def _unique(chunks: list[Chunk]) -> list[Chunk]:

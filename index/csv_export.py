@@ -8,7 +8,10 @@ from collections.abc import Iterable
 
 from index.results import Hit
 
-CSV_COLUMNS = ["rank", "score", "kind", "title", "path", "page", "heading", "text"]
+CSV_COLUMNS = [
+    "rank", "score", "kind", "title", "path", "page", "heading", "text",
+    "paper_title", "venue", "year", "arxiv", "read",
+]
 
 
 def hits_to_csv(hits: Iterable[Hit]) -> bytes:
@@ -18,10 +21,15 @@ def hits_to_csv(hits: Iterable[Hit]) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for hit in hits:
         writer.writerow(
-            [hit.rank, f"{hit.score:.4f}", hit.kind, hit.title, hit.path, _blank(hit.page), _blank(hit.heading), hit.text]
+            [hit.rank, f"{hit.score:.4f}", hit.kind, hit.title, hit.path, _blank(hit.page), _blank(hit.heading), hit.text,
+             _blank(hit.paper_title), _blank(hit.venue), _blank(hit.year), _blank(hit.arxiv), _read_mark(hit.read)]
         )
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def _blank(value) -> str:
     return "" if value is None else str(value)
+
+
+def _read_mark(read: bool | None) -> str:
+    return "" if read is None else ("read" if read else "unread")

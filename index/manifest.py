@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-FORMAT_VERSION = 2  # 2: BM25 lexical index and per-chunk tokens
+FORMAT_VERSION = 3  # 2: BM25 index and per-chunk tokens; 3: paper catalog
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Manifest:
     files: dict[str, FileRecord] = field(default_factory=dict)
     skipped: tuple[SkippedFile, ...] = ()
     warnings: dict[str, list[str]] = field(default_factory=dict)
+    pdf_papers: dict[str, dict] = field(default_factory=dict)  # path -> PdfPaperInfo fields
     built_at: str = ""
     build_seconds: float = 0.0
     format_version: int = FORMAT_VERSION
@@ -56,6 +57,7 @@ class Manifest:
             files={path: FileRecord(**record) for path, record in data["files"].items()},
             skipped=tuple(SkippedFile(**item) for item in data.get("skipped", [])),
             warnings=dict(data.get("warnings", {})),
+            pdf_papers=dict(data.get("pdf_papers", {})),
             built_at=data.get("built_at", ""),
             build_seconds=float(data.get("build_seconds", 0.0)),
             format_version=int(data.get("format_version", FORMAT_VERSION)),

@@ -20,6 +20,12 @@ class Hit:
     links: tuple[str, ...] = ()
     dense_rank: int | None = None  # rank of this passage in the dense (embedding) ranking
     lexical_rank: int | None = None  # rank in the BM25 ranking; None = not among its candidates
+    paper_id: str | None = None  # the paper this passage is about, from the paper catalog
+    paper_title: str | None = None
+    venue: str | None = None
+    year: int | None = None
+    arxiv: str | None = None
+    read: bool | None = None  # the user's [x] / [ ] mark
 
     @property
     def location(self) -> str:

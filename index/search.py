@@ -7,6 +7,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from corpus.papers import PaperRecord
 from embed import Embedder
 from index.errors import EmptyQueryError, ModelMismatchError
 from index.fusion import FusionSettings, Ranked, fuse
@@ -83,6 +84,7 @@ class Searcher:
 
     def _hit(self, rank: int, score: float, row: int, dense_rank: int | None, lexical_rank: int | None) -> Hit:
         chunk = self._rows[row]
+        paper = self._paper(chunk)
         return Hit(
             rank=rank,
             score=round(score, 6),
@@ -97,7 +99,24 @@ class Searcher:
             links=tuple(chunk["links"] if chunk["links"] is not None else ()),
             dense_rank=dense_rank,
             lexical_rank=lexical_rank,
+            paper_id=paper.paper_id if paper else None,
+            paper_title=paper.title if paper else None,
+            venue=paper.venue if paper else None,
+            year=paper.year if paper else None,
+            arxiv=paper.arxiv if paper else None,
+            read=paper.read if paper else None,
         )
+
+    def _paper(self, chunk: dict) -> PaperRecord | None:
+        """A PDF is one paper; a note passage belongs to the list entry its lines fall in, else
+        to the paper the note file is about."""
+        catalog = self.index.catalog
+        start = _optional_int(chunk["start_line"])
+        if chunk["kind"] == "note" and start is not None:
+            papers = catalog.papers_for_lines(chunk["path"], start, start + chunk["text"].count("\n"))
+            if papers:
+                return papers[0]
+        return catalog.paper_for_file(chunk["path"])
 
 
 def _optional_int(value) -> int | None:

@@ -7,6 +7,7 @@
         chunks.parquet      one row per chunk; row i describes vector i
         vectors.faiss       FAISS IndexFlatIP over L2-normalised vectors (inner product = cosine)
         lexical/            BM25 (bm25s) over the chunks' stored tokens
+        papers.json         the paper catalog: papers, their files and where notes mention them
       .lock                 held while a build writes
 
 A build is written into a temporary folder, renamed into builds/, and only then does CURRENT
@@ -17,6 +18,7 @@ dies at any moment leaves the previous index loadable.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import tempfile
@@ -32,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from corpus import Chunk
+from corpus.papers import Catalog
 from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest
@@ -40,7 +43,9 @@ CHUNK_COLUMNS = [
     "chunk_id", "path", "kind", "title", "text", "embed_text", "page", "heading", "start_line", "links",
     "lexical_tokens",
 ]
-_MANIFEST, _CHUNKS, _VECTORS, _LEXICAL = "manifest.json", "chunks.parquet", "vectors.faiss", "lexical"
+_MANIFEST, _CHUNKS, _VECTORS, _LEXICAL, _PAPERS = (
+    "manifest.json", "chunks.parquet", "vectors.faiss", "lexical", "papers.json",
+)
 
 
 @dataclass
@@ -49,6 +54,7 @@ class StoredIndex:
     chunks: pd.DataFrame  # row i describes vector i
     vectors: faiss.Index
     lexical: LexicalIndex
+    catalog: Catalog
     location: Path
 
     def all_vectors(self) -> np.ndarray:
@@ -114,6 +120,7 @@ class IndexStore:
             chunks = _normalise_types(pd.read_parquet(build / _CHUNKS))
             vectors = faiss.read_index(str(build / _VECTORS))
             lexical = LexicalIndex.load(build / _LEXICAL)
+            catalog = Catalog.from_dict(json.loads((build / _PAPERS).read_text(encoding="utf-8")))
         except (OSError, RuntimeError, ValueError, KeyError) as error:
             raise CorruptIndexError(f"Index at {build} cannot be read ({error}). Rebuild it.") from None
         if not (vectors.ntotal == len(chunks) == manifest.chunk_count) or vectors.d != manifest.dimension:
@@ -121,7 +128,9 @@ class IndexStore:
                 f"Index at {build} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks, "
                 f"manifest says {manifest.chunk_count}). Rebuild it."
             )
-        return StoredIndex(manifest=manifest, chunks=chunks, vectors=vectors, lexical=lexical, location=build)
+        return StoredIndex(
+            manifest=manifest, chunks=chunks, vectors=vectors, lexical=lexical, catalog=catalog, location=build,
+        )
 
     def _read_manifest(self, build: Path) -> Manifest:
         try:
@@ -149,7 +158,9 @@ class IndexStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def write(self, manifest: Manifest, chunks: pd.DataFrame, vectors: np.ndarray, lexical: LexicalIndex) -> Path:
+    def write(
+        self, manifest: Manifest, chunks: pd.DataFrame, vectors: np.ndarray, lexical: LexicalIndex, catalog: Catalog
+    ) -> Path:
         """Write a complete new build and make it current. Call under build_lock()."""
         if len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
@@ -162,6 +173,7 @@ class IndexStore:
                 flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
             faiss.write_index(flat, str(staging / _VECTORS))
             lexical.save(staging / _LEXICAL)
+            (staging / _PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
             chunks[CHUNK_COLUMNS].to_parquet(staging / _CHUNKS, index=False)
             (staging / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
             for path in staging.rglob("*"):

@@ -121,7 +121,7 @@ def test_search_in_the_browser_and_download_csv(chromium_page, streamlit_server,
     raw = csv_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), raw[:20]
     text = raw.decode("utf-8-sig")
-    assert text.splitlines()[0] == "rank,score,kind,title,path,page,heading,text"
+    assert text.splitlines()[0] == "rank,score,kind,title,path,page,heading,text,paper_title,venue,year,arxiv,read"
     assert "notes/survey_unaligned-feature-fusion.md" in text
 
     screenshot = tmp_path / "papersearch.png"

@@ -1,0 +1,56 @@
+"""The paper catalog of a build: which papers the library's notes and PDFs describe.
+
+Per-PDF paper info (title, arXiv id, year) is kept in the manifest, so a rebuild re-reads only
+new or changed PDFs; the catalog itself is recomputed from all notes at every build (well under
+a second for hundreds of notes) because one new list entry can link files that did not change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from corpus import Document
+from corpus.papers import Catalog, build_catalog
+from corpus.pdf_metadata import PdfPaperInfo, pdf_paper_info
+from index.planner import BuildPlan
+
+_NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+def pdf_infos(
+    plan: BuildPlan, documents: dict[str, Document], previous: dict[str, dict]
+) -> dict[str, PdfPaperInfo]:
+    """Paper info for every PDF in the library: fresh for files read now, else from the manifest."""
+    infos: dict[str, PdfPaperInfo] = {}
+    for relative, path in plan.files.items():
+        if not relative.lower().endswith(".pdf"):
+            continue
+        if relative in documents:
+            infos[relative] = pdf_paper_info(documents[relative], path)
+        elif relative in previous and relative not in plan.to_read:
+            stored = previous[relative]
+            infos[relative] = PdfPaperInfo(**{**stored, "alt_titles": tuple(stored.get("alt_titles", ()))})
+        else:
+            infos[relative] = pdf_paper_info(None, path)
+    return infos
+
+
+def note_texts(files: dict[str, Path]) -> dict[str, str]:
+    """Every readable note's text; notes that are not UTF-8 are left to the build's skip list."""
+    texts = {}
+    for relative, path in files.items():
+        if relative.lower().endswith(_NOTE_SUFFIXES):
+            try:
+                texts[relative] = path.read_bytes().decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue
+    return texts
+
+
+def catalog_for(plan: BuildPlan, infos: dict[str, PdfPaperInfo]) -> Catalog:
+    return build_catalog(note_texts(plan.files), infos, other_files=plan.files.keys())
+
+
+def infos_as_json(infos: dict[str, PdfPaperInfo]) -> dict[str, dict]:
+    return {path: {**asdict(info), "alt_titles": list(info.alt_titles)} for path, info in infos.items()}

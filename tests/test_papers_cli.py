@@ -1,0 +1,54 @@
+"""Paper records through the build and the CLI, on the bundled demo library (fake embedder)."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from tests.fakes import FakeEmbedder
+
+EDVR_NOTE = "notes/2019_05_CVPR-NTIRE_EDVR--Video-Restoration-with-Enhanced-Deformable-Convolutional-Networks_Note.md"
+OFFSET_PDF = "pdfs/2024_Offset-Attention--Flow-Free-Temporal-Alignment-for-Video-Restoration.pdf"
+
+
+@pytest.fixture
+def demo(demo_library_copy, monkeypatch):
+    monkeypatch.setattr(cli, "load_embedder", lambda name: FakeEmbedder(name=name))
+    monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
+    assert CliRunner().invoke(cli.main, ["build", "--library", str(demo_library_copy)]).exit_code == 0
+    return demo_library_copy
+
+
+def invoke(*args):
+    result = CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_papers_json_joins_list_entries_notes_and_pdfs(demo):
+    papers = {p["title"]: p for p in json.loads(invoke("papers", "--library", demo, "--json"))}
+    edvr = papers["EDVR: Video Restoration with Enhanced Deformable Convolutional Networks"]
+    assert (edvr["venue"], edvr["year"], edvr["arxiv"], edvr["read"]) == ("CVPR", 2019, "1905.02716", True)
+    assert edvr["files"] == [EDVR_NOTE]
+    assert "notes/video_restoration_reading_list.md" in {e["path"] for e in edvr["entries"]}
+    offset = papers["Offset Attention: Flow-Free Temporal Alignment for Video Restoration"]
+    assert offset["files"] == [OFFSET_PDF] and offset["read"] is False and offset["venue"] is None
+    assert {"paper_id", "title", "venue", "year", "arxiv", "read", "files", "entries"} <= set(edvr)
+
+
+def test_search_passages_carry_their_paper(demo):
+    passages = json.loads(invoke("search", "EDVR deformable alignment", "--library", demo, "--json", "-k", "5"))
+    on_edvr = [p for p in passages if p["path"] == EDVR_NOTE]
+    assert on_edvr and all(p["paper_id"] == "arxiv-1905.02716" and p["year"] == 2019 for p in on_edvr)
+    assert all({"paper_id", "paper_title", "venue", "year", "arxiv", "read"} <= set(p) for p in passages)
+
+
+def test_papers_health_reports_broken_links(demo):
+    (demo / "notes" / "extra_list.md").write_text(
+        '# Extra\n\n- [ ] "A Paper That Is Not Here" CVPR, 2023 Mar\n  [pdf](../pdfs/not-here.pdf)\n', encoding="utf-8"
+    )
+    invoke("build", "--library", demo)
+    report = json.loads(invoke("papers", "--library", demo, "--health", "--json"))
+    assert any(m["target"].endswith("not-here.pdf") and m["path"] == "notes/extra_list.md"
+               for m in report["missing_link_targets"])
