@@ -830,7 +830,7 @@ def _duplicate_suspects(catalog: Catalog) -> list[dict]:
         for other in indices[1:]:
             add(indices[0], other, [papers[indices[0]].title, papers[other].title], None,
                 f"same arXiv id {arxiv} but different titles: a link pasted under the wrong entry?")
-    for key, indices in sorted(by_key.items()):
+    for _key, indices in sorted(by_key.items()):
         for other in indices[1:]:
             a, b = papers[indices[0]], papers[other]
             add(indices[0], other, [a.title, b.title], 100.0,
