@@ -924,8 +924,8 @@ def _dedupe_links(links: list[PaperLink]) -> list[PaperLink]:
 
 
 def _arxiv_from_links(links: list[PaperLink]) -> str | None:
-    preferred = [l for l in links if l.label in {"paper", "arxiv"}]
-    for link in preferred + [l for l in links if l not in preferred]:
+    preferred = [link for link in links if link.label in {"paper", "arxiv"}]
+    for link in preferred + [other for other in links if other not in preferred]:
         found = extract_arxiv_id(link.url)
         if found:
             return found

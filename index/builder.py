@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from corpus import Chunk, UnreadableFileError, chunk_document, read_document
+from corpus import Chunk, Document, UnreadableFileError, chunk_document, read_document
 from embed import Embedder
 from index.errors import CorruptIndexError, PapersearchError
 from index.lexical import LexicalIndex
