@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from corpus.papers import Catalog, PaperRecord
 from embed import Embedder, ModelLoadError, SentenceTransformerEmbedder
 from index import (
     ENV_INDEX,
@@ -26,8 +27,9 @@ from index import (
     model_for_build,
     model_for_search,
 )
+from index.filters import ResultFilter, facet_values
 from index.library import Library
-from index.results import Hit
+from index.results import Hit, PaperResult, by_paper
 from index.search import MODES
 from ui.explain import why
 from ui.highlight import highlight
@@ -37,6 +39,7 @@ STYLE = (
     "mark{background:#ffe08a;padding:0 2px}.passage{margin:.4rem 0}"
     ".passage-text{white-space:pre-wrap;font-size:.95rem}"
 )
+VIEWS = ["By paper", "By file", "By passage"]
 MODE_HELP = "hybrid: meaning and shared words, fused · dense: meaning only · lexical: BM25 on words only"
 
 
@@ -108,6 +111,74 @@ def show_document_cards(documents: list[DocumentResult], query: str, explain: bo
                 show_passage(hit, query, hit.location or "passage", explain)
 
 
+def show_paper_cards(papers: list[PaperResult], catalog: Catalog, library: Path, query: str, explain: bool) -> None:
+    for number, paper in enumerate(papers, start=1):
+        record = catalog.paper(paper.paper_id) if paper.paper_id else None
+        with st.container(border=True):
+            mark = {True: "✅ read", False: "⬜ unread"}.get(record.read, "") if record else ""
+            st.markdown(f"**{number}. {paper.title}**")
+            st.caption(" · ".join(filter(None, [_venue_year(record), mark, _topic(record),
+                                                f"best score {paper.score:.3f}"])))
+            if record and record.annotation:
+                st.markdown(f"> {html.escape(record.annotation)}")
+            for hit in paper.hits:
+                where = f"PDF p. {hit.page}" if hit.page is not None else hit.location or "note"
+                show_passage(hit, query, f"{hit.path} · {where}", explain)
+            if record:
+                links = paper_links(record, library, paper.hits)
+                if links:
+                    st.markdown(" · ".join(links))
+
+
+def paper_links(record: PaperRecord, library: Path, hits: tuple[Hit, ...]) -> list[str]:
+    """arXiv, code and website links, and the local PDF opened at the best passage's page."""
+    links = []
+    if record.arxiv:
+        links.append(f"[arXiv](https://arxiv.org/abs/{record.arxiv})")
+    for label in ("code", "website"):
+        for url in record.links.get(label, ())[:1]:
+            if url.startswith("http"):
+                links.append(f"[{label}]({url})")
+    page = next((hit.page for hit in hits if hit.page is not None), 1)
+    for pdf in record.pdfs[:1]:
+        links.append(f"[local PDF, p. {page}]({(library / pdf).resolve().as_uri()}#page={page})")
+    for note in record.notes[:1]:
+        links.append(f"note: `{note}`")
+    return links
+
+
+def _venue_year(record: PaperRecord | None) -> str:
+    if record is None:
+        return ""
+    return " ".join(str(part) for part in (record.venue, record.year) if part)
+
+
+def _topic(record: PaperRecord | None) -> str:
+    return " > ".join(record.topics[0]) if record and record.topics else ""
+
+
+def filter_controls(catalog: Catalog) -> ResultFilter:
+    """Sidebar filters; each one left at its default does not filter."""
+    facets = facet_values(catalog)
+    with st.sidebar:
+        st.header("Filters")
+        kind = {"PDFs and notes": None, "PDFs": "pdf", "Notes": "note"}[
+            st.radio("Files", ["PDFs and notes", "PDFs", "Notes"], key="f_kind")]
+        year_from = year_to = None
+        if facets["years"] and facets["years"][0] < facets["years"][1]:
+            low, high = facets["years"]
+            chosen = st.slider("Year", low, high, (low, high), key="f_years")
+            year_from = chosen[0] if chosen[0] > low else None
+            year_to = chosen[1] if chosen[1] < high else None
+        venue = st.selectbox("Venue", ["any", *facets["venues"]], key="f_venue")
+        topic = st.selectbox("Topic", ["any", *facets["topics"]], key="f_topic")
+        read_choice = st.radio("Read", ["any", "read", "unread"], key="f_read", horizontal=True)
+        read = {"any": None, "read": True, "unread": False}[read_choice]
+        has_pdf = st.checkbox("Has a local PDF", key="f_pdf") or None
+    return ResultFilter(kind, year_from, year_to, None if venue == "any" else venue,
+                        None if topic == "any" else topic, read, has_pdf)
+
+
 def show_passage_cards(response: SearchResponse, explain: bool) -> None:
     for hit in response.hits:
         with st.container(border=True):
@@ -124,7 +195,7 @@ def show_passage(hit: Hit, query: str, heading: str, explain: bool) -> None:
     )
 
 
-def open_searcher(args: argparse.Namespace) -> Searcher:
+def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher]:
     """Library → (build if missing) → cached searcher; domain errors stop the page with a message."""
     try:
         lib = Library(args.library, args.index)
@@ -133,7 +204,7 @@ def open_searcher(args: argparse.Namespace) -> Searcher:
             st.write("No index yet for this library: building one now.")
             build_with_progress(lib, args.model)
         model = model_for_search(args.model, lib.manifest())
-        return load_searcher(str(lib.root), args.index, lib.store.current_build().name, model)
+        return lib, load_searcher(str(lib.root), args.index, lib.store.current_build().name, model)
     except (PapersearchError, ModelLoadError) as error:
         st.error(str(error))
         st.stop()
@@ -143,7 +214,7 @@ def main() -> None:
     st.set_page_config(page_title="Papersearch", page_icon="📚", layout="wide")
     st.markdown(f"<style>{STYLE}</style>", unsafe_allow_html=True)
     st.title("Papersearch")
-    searcher = open_searcher(page_arguments())
+    lib, searcher = open_searcher(page_arguments())
 
     query_column, k_column, mode_column, view_column = st.columns([6, 1, 2, 2])
     query = query_column.text_input(
@@ -152,29 +223,33 @@ def main() -> None:
     )
     k = int(k_column.number_input("Results", min_value=1, max_value=100, value=10, key="k"))
     mode = mode_column.selectbox("Ranking", MODES, key="mode", help=MODE_HELP)
-    view = view_column.radio("View", ["By file", "By passage"], horizontal=True, key="view")
+    view = view_column.radio("View", VIEWS, horizontal=True, key="view")
+    where = filter_controls(searcher.index.catalog)
     explain = st.toggle("Why this result", key="why")
     if not query.strip():
         st.caption("Type a question or a few keywords, in English or Chinese, and press Enter.")
         return
-    by_file = view == "By file"
+    grouped = view != "By passage"
     try:
-        response = searcher.search(query, k=max(k * 10, 50) if by_file else k, mode=mode)
+        response = searcher.search(query, k=max(k * 10, 50) if grouped else k, mode=mode, where=where)
     except PapersearchError as error:
         st.error(str(error))
         return
     for notice in response.notices:
         st.warning(notice)
-    documents = response.by_document(limit=k) if by_file else []
-    shown = [hit for document in documents for hit in document.hits] if by_file else list(response.hits)
+    groups = (by_paper(response.hits, limit=k) if view == "By paper"
+              else response.by_document(limit=k) if view == "By file" else [])
+    shown = [hit for group in groups for hit in group.hits] if grouped else list(response.hits)
     st.download_button(
         "Download results as CSV", data=hits_to_csv(shown), file_name="papersearch-results.csv",
         mime="text/csv", key="download", help="The passages shown below, one row each.",
     )
     if not response.hits:
         st.info("No results.")
-    elif by_file:
-        show_document_cards(documents, response.query, explain)
+    elif view == "By paper":
+        show_paper_cards(groups, searcher.index.catalog, lib.root, response.query, explain)
+    elif view == "By file":
+        show_document_cards(groups, response.query, explain)
     else:
         show_passage_cards(response, explain)
 

@@ -29,6 +29,7 @@ from index import (
     model_for_build,
     model_for_search,
 )
+from index.filters import ResultFilter
 from index.library import Library
 from index.search import MODES, normalise_query
 
@@ -105,18 +106,27 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
 @click.option("--model", default=None, help="Refuse to search unless the index was built with this model.")
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
               help="dense: by meaning; lexical: BM25 on words; hybrid: both, fused.")
+@click.option("--kind", type=click.Choice(["pdf", "note"]), help="Only PDFs or only notes.")
+@click.option("--year-from", type=int, help="Only papers from this year on.")
+@click.option("--year-to", type=int, help="Only papers up to this year.")
+@click.option("--venue", help="Only papers from this venue (e.g. CVPR).")
+@click.option("--topic", help="Only papers listed under a heading containing this text.")
+@click.option("--read/--unread", "read", default=None, help="Only papers marked read ([x]) or unread ([ ]).")
+@click.option("--has-pdf", is_flag=True, default=None, help="Only papers with a PDF in the library.")
 @click.option("--passages", is_flag=True, help="One line per passage instead of one card per file.")
 @click.option("--json", "as_json", is_flag=True, help="Print passages as a JSON list, in rank order.")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write passages to this CSV file.")
 def search(query: str, library: Path, index_dir: Path | None, k: int, model: str | None, mode: str,
-           passages: bool, as_json: bool, csv_file: Path | None) -> None:
+           kind: str | None, year_from: int | None, year_to: int | None, venue: str | None, topic: str | None,
+           read: bool | None, has_pdf: bool | None, passages: bool, as_json: bool, csv_file: Path | None) -> None:
     """Find the passages that best answer QUERY."""
     with _friendly_errors():
         lib, manifest = _indexed_library(library, index_dir)
         normalise_query(query)  # fail fast, before loading a model
         searcher = lib.searcher(load_embedder(model_for_search(model, manifest)))
         grouped = not (passages or as_json or csv_file)
-        response = searcher.search(query, k=max(k * 10, 50) if grouped else k, mode=mode)
+        where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf)
+        response = searcher.search(query, k=max(k * 10, 50) if grouped else k, mode=mode, where=where)
     for notice in response.notices:
         click.echo(f"Note: {notice}", err=True)
     if csv_file:

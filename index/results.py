@@ -71,3 +71,29 @@ class SearchResponse:
             for path, hits in groups.items()
         ]
         return results[:limit]
+
+
+@dataclass(frozen=True)
+class PaperResult:
+    """One card per paper: passages from its PDF, its note and the lists that mention it."""
+
+    paper_id: str | None  # None: passages from a file that is not about one paper
+    title: str
+    score: float
+    hits: tuple[Hit, ...]
+
+
+def by_paper(hits: tuple[Hit, ...], limit: int, passages_per_paper: int = 3) -> list[PaperResult]:
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.paper_id or f"file:{hit.path}", []).append(hit)
+    results = [
+        PaperResult(
+            paper_id=found[0].paper_id,
+            title=found[0].paper_title or found[0].title,
+            score=found[0].score,
+            hits=tuple(found[:passages_per_paper]),
+        )
+        for found in groups.values()
+    ]
+    return results[:limit]

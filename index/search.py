@@ -10,6 +10,7 @@ import pandas as pd
 from corpus.papers import PaperRecord
 from embed import Embedder
 from index.errors import EmptyQueryError, ModelMismatchError
+from index.filters import ResultFilter
 from index.fusion import FusionSettings, Ranked, fuse
 from index.lexical_tokenizer import LexicalTokenizer
 from index.results import Hit, SearchResponse
@@ -37,7 +38,10 @@ class Searcher:
         self.tokenizer = LexicalTokenizer(chinese)  # must split queries exactly as the index was split
         self._rows = index.chunks.drop(columns=["lexical_tokens", "embed_text"]).to_dict("records")
 
-    def search(self, query: str, k: int = 10, mode: Mode = "hybrid") -> SearchResponse:
+    def search(
+        self, query: str, k: int = 10, mode: Mode = "hybrid", where: ResultFilter | None = None
+    ) -> SearchResponse:
+        """The k best passages; with `where`, the k best of those that pass the filter."""
         query = normalise_query(query)
         if k < 1:
             raise ValueError("k must be at least 1")
@@ -47,7 +51,8 @@ class Searcher:
         if self.index.vectors.ntotal == 0:
             notices.append("The index is empty: the library had no readable files when it was built.")
             return SearchResponse(query, (), tuple(notices))
-        depth = max(k, self.fusion.candidates)
+        filtering = where is not None and not where.is_empty()
+        depth = max(k, self.fusion.candidates) * (5 if filtering else 1)
         dense = self.dense_ranking(query, depth, notices) if mode != "lexical" else []
         lexical = self.lexical_ranking(query, depth) if mode != "dense" else []
         if mode != "dense" and not lexical:
@@ -58,6 +63,8 @@ class Searcher:
         ranked = fuse(dense, lexical, self.fusion) if mode == "hybrid" else (dense or lexical)
         dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
         lexical_ranks = {row: rank for rank, (row, _) in enumerate(lexical, start=1)}
+        if filtering:
+            ranked = [(row, score) for row, score in ranked if self._passes(row, where)]
         hits = tuple(
             self._hit(rank, score, row, dense_ranks.get(row), lexical_ranks.get(row))
             for rank, (row, score) in enumerate(ranked[:k], start=1)
@@ -106,6 +113,10 @@ class Searcher:
             arxiv=paper.arxiv if paper else None,
             read=paper.read if paper else None,
         )
+
+    def _passes(self, row: int, where: ResultFilter) -> bool:
+        chunk = self._rows[row]
+        return where.accepts(chunk["kind"], self._paper(chunk))
 
     def _paper(self, chunk: dict) -> PaperRecord | None:
         """A PDF is one paper; a note passage belongs to the list entry its lines fall in, else

@@ -74,3 +74,21 @@ def test_ranking_modes_and_why_this_result(page):
     assert reasons and not any("embedding rank" in r for r in reasons)
     first = next(m.value for m in page.markdown if m.value.startswith("**1. "))
     assert "EDVR" in first
+
+
+def test_paper_cards_and_filters(page):
+    page.text_input(key="query").input("video alignment").run()
+    assert not page.exception
+    captions = [c.value for c in page.caption]
+    assert any("CVPR 2019" in c and "read" in c for c in captions)  # EDVR's card: venue, year, mark
+    assert any("arxiv.org/abs/" in m.value for m in page.markdown)
+
+    page.radio(key="f_read").set_value("unread").run()
+    cards = [c.value for c in page.caption if "best score" in c.value]
+    assert cards and all("⬜ unread" in c for c in cards)
+
+    page.radio(key="f_read").set_value("any").run()
+    page.checkbox(key="f_pdf").check().run()
+    titles = [m.value for m in page.markdown if m.value.startswith("**") and ". " in m.value]
+    assert titles and all("Offset Attention" in t or "Contrastive Sentence Embeddings" in t for t in titles)
+    assert any("local PDF, p." in m.value for m in page.markdown)

@@ -52,3 +52,29 @@ def test_papers_health_reports_broken_links(demo):
     report = json.loads(invoke("papers", "--library", demo, "--health", "--json"))
     assert any(m["target"].endswith("not-here.pdf") and m["path"] == "notes/extra_list.md"
                for m in report["missing_link_targets"])
+
+
+@pytest.mark.parametrize(
+    ("flags", "check"),
+    [
+        (["--kind", "pdf"], lambda p: p["kind"] == "pdf"),
+        (["--year-from", "2020"], lambda p: p["year"] is not None and p["year"] >= 2020),
+        (["--year-to", "2019"], lambda p: p["year"] is not None and p["year"] <= 2019),
+        (["--venue", "cvpr"], lambda p: p["venue"] == "CVPR"),
+        (["--unread"], lambda p: p["read"] is False),
+        (["--read"], lambda p: p["read"] is True),
+    ],
+)
+def test_search_filters(demo, flags, check):
+    passages = json.loads(invoke("search", "video alignment diffusion attention", "--library", demo, "--json",
+                                 "-k", "8", *flags))
+    assert passages and all(check(p) for p in passages)
+    assert [p["rank"] for p in passages] == list(range(1, len(passages) + 1))
+
+
+def test_has_pdf_filter_keeps_only_papers_with_a_local_pdf(demo):
+    passages = json.loads(invoke("search", "alignment", "--library", demo, "--json", "--has-pdf"))
+    assert passages and {p["paper_title"] for p in passages} <= {
+        "Offset Attention: Flow-Free Temporal Alignment for Video Restoration",
+        "Contrastive Sentence Embeddings for Personal Note Retrieval",
+    }
