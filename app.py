@@ -29,6 +29,7 @@ from index import (
 )
 from index.filters import ResultFilter, facet_values
 from index.library import Library
+from index.paper_export import papers_of, to_bibtex, to_markdown_list
 from index.results import Hit, PaperResult, by_paper
 from index.search import MODES
 from ui.explain import why
@@ -240,9 +241,19 @@ def main() -> None:
     groups = (by_paper(response.hits, limit=k) if view == "By paper"
               else response.by_document(limit=k) if view == "By file" else [])
     shown = [hit for group in groups for hit in group.hits] if grouped else list(response.hits)
-    st.download_button(
+    csv_column, bib_column, md_column = st.columns(3)
+    csv_column.download_button(
         "Download results as CSV", data=hits_to_csv(shown), file_name="papersearch-results.csv",
         mime="text/csv", key="download", help="The passages shown below, one row each.",
+    )
+    papers = papers_of(shown, searcher.index.catalog)
+    bib_column.download_button(
+        "BibTeX of these papers", data=to_bibtex(papers), file_name="papersearch-results.bib",
+        mime="text/x-bibtex", key="download_bib", disabled=not papers,
+    )
+    md_column.download_button(
+        "Markdown paper list", data=to_markdown_list(papers), file_name="papersearch-results.md",
+        mime="text/markdown", key="download_md", disabled=not papers, help="In your notes' list style.",
     )
     if not response.hits:
         st.info("No results.")

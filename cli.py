@@ -31,6 +31,7 @@ from index import (
 )
 from index.filters import ResultFilter
 from index.library import Library
+from index.paper_export import papers_of, to_bibtex, to_markdown_list
 from index.search import MODES, normalise_query
 
 ENV_CACHE = "PAPERSEARCH_CACHE"
@@ -116,15 +117,20 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
 @click.option("--passages", is_flag=True, help="One line per passage instead of one card per file.")
 @click.option("--json", "as_json", is_flag=True, help="Print passages as a JSON list, in rank order.")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write passages to this CSV file.")
+@click.option("--bibtex", "bibtex_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the results' papers as BibTeX.")
+@click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the results' papers as a Markdown paper list in your notes' style.")
 def search(query: str, library: Path, index_dir: Path | None, k: int, model: str | None, mode: str,
            kind: str | None, year_from: int | None, year_to: int | None, venue: str | None, topic: str | None,
-           read: bool | None, has_pdf: bool | None, passages: bool, as_json: bool, csv_file: Path | None) -> None:
+           read: bool | None, has_pdf: bool | None, passages: bool, as_json: bool, csv_file: Path | None,
+           bibtex_file: Path | None, markdown_file: Path | None) -> None:
     """Find the passages that best answer QUERY."""
     with _friendly_errors():
         lib, manifest = _indexed_library(library, index_dir)
         normalise_query(query)  # fail fast, before loading a model
         searcher = lib.searcher(load_embedder(model_for_search(model, manifest)))
-        grouped = not (passages or as_json or csv_file)
+        grouped = not (passages or as_json or csv_file or bibtex_file or markdown_file)
         where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf)
         response = searcher.search(query, k=max(k * 10, 50) if grouped else k, mode=mode, where=where)
     for notice in response.notices:
@@ -132,11 +138,18 @@ def search(query: str, library: Path, index_dir: Path | None, k: int, model: str
     if csv_file:
         csv_file.write_bytes(hits_to_csv(response.hits))
         click.echo(f"Wrote {len(response.hits)} passages to {csv_file}", err=True)
+    papers = papers_of(response.hits, searcher.index.catalog)
+    if bibtex_file:
+        bibtex_file.write_text(to_bibtex(papers), encoding="utf-8")
+        click.echo(f"Wrote {len(papers)} papers to {bibtex_file}", err=True)
+    if markdown_file:
+        markdown_file.write_text(to_markdown_list(papers), encoding="utf-8")
+        click.echo(f"Wrote {len(papers)} papers to {markdown_file}", err=True)
     if as_json:
         click.echo(json.dumps([hit.to_dict() for hit in response.hits], ensure_ascii=False, indent=1))
     elif grouped:
         _print_documents(response, k)
-    elif not csv_file or passages:
+    elif passages or not (csv_file or bibtex_file or markdown_file):
         _print_passages(response)
 
 

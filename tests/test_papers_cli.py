@@ -78,3 +78,20 @@ def test_has_pdf_filter_keeps_only_papers_with_a_local_pdf(demo):
         "Offset Attention: Flow-Free Temporal Alignment for Video Restoration",
         "Contrastive Sentence Embeddings for Personal Note Retrieval",
     }
+
+
+def test_bibtex_and_markdown_exports_of_result_papers(demo, tmp_path):
+    bib, md = tmp_path / "r.bib", tmp_path / "r.md"
+    invoke("search", "EDVR pyramid cascading deformable", "--library", demo, "-k", "3", "--bibtex", bib, "--markdown", md)
+    bibtex = bib.read_text(encoding="utf-8")
+    assert "@inproceedings{EDVR2019," in bibtex
+    assert "title = {{EDVR: Video Restoration with Enhanced Deformable Convolutional Networks}}" in bibtex
+    assert "eprint = {1905.02716}" in bibtex and "booktitle = {CVPR}" in bibtex
+    markdown = md.read_text(encoding="utf-8")
+    assert '- [x] "EDVR: Video Restoration with Enhanced Deformable Convolutional Networks" CVPR, 2019 May, **EDVR**' in markdown
+    assert "[paper](https://arxiv.org/abs/1905.02716)" in markdown
+    from corpus.paper_entries import parse_paper_entries
+
+    (entry, *_) = parse_paper_entries(markdown, "export.md")  # the export parses back as the same paper
+    assert (entry.title, entry.venue, entry.year, entry.arxiv_id, entry.read) == (
+        "EDVR: Video Restoration with Enhanced Deformable Convolutional Networks", "CVPR", 2019, "1905.02716", True)
