@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from corpus.papers import Catalog, PaperRecord
-from embed import Embedder, ModelLoadError, SentenceTransformerEmbedder
+from embed import Embedder, ModelLoadError, registry
 from index import (
     ENV_INDEX,
     ENV_LIBRARY,
@@ -54,7 +54,7 @@ def page_arguments() -> argparse.Namespace:
 
 @st.cache_resource(show_spinner="Loading the embedding model…")
 def load_embedder(model: str) -> Embedder:
-    return SentenceTransformerEmbedder(model)
+    return registry.load_embedder(model)
 
 
 @st.cache_resource(show_spinner="Loading the index…")

