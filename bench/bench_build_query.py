@@ -7,7 +7,7 @@ the same index (relative paths and bytes are identical, so it starts up to date)
 appended to one note and the index is rebuilt.
 
     .venv/bin/python bench/bench_build_query.py [--library-notes DIR] [--library-pdfs DIR]
-                                                [--queries N] [--json-out FILE]
+                                                [--queries N] [--json-out FILE] [--sliced-encode]
 
 Prints a results table and writes JSON (default bench/results/build_query.json). Exits 0 with a
 "SKIP" message when the shared data folders are absent. Nothing outside temporary folders and the
@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import inspect
 import json
 import os
+import subprocess
 import platform
 import resource
 import shutil
@@ -120,7 +122,20 @@ def machine_info() -> dict:
         "sentence_transformers": sentence_transformers.__version__,
         "faiss": faiss.__version__,
         "pypdf": pypdf.__version__,
+        "git": git_state(),
     }
+
+
+def git_state() -> str:
+    """HEAD commit, plus '+dirty' when tracked files differ from it: the code here changes fast."""
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
 
 
 class StageTimer:
@@ -173,6 +188,26 @@ def timed_plan_and_build(lib, embedder, with_stages: bool = False):
     return plan, plan_seconds, report, build_seconds, timer
 
 
+def time_queries(searcher, count: int, options: dict) -> dict:
+    """3 warm-up queries, then `count` timed searcher.search(query, k=10, **options) calls."""
+    for query in QUERIES[:3]:
+        searcher.search(query, k=10, **options)
+    latencies = []
+    for i in range(count):
+        query = QUERIES[i % len(QUERIES)]
+        started = time.perf_counter()
+        searcher.search(query, k=10, **options)
+        latencies.append((time.perf_counter() - started) * 1000)
+    return {
+        "queries": len(latencies),
+        "k": 10,
+        "p50_ms": round(percentile(latencies, 0.50), 2),
+        "p95_ms": round(percentile(latencies, 0.95), 2),
+        "mean_ms": round(statistics.fmean(latencies), 2),
+        "max_ms": round(max(latencies), 2),
+    }
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if len(ordered) == 1:
@@ -190,9 +225,9 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=40, help="timed queries (cycled from a built-in list)")
     parser.add_argument("--json-out", type=Path, default=DEFAULT_JSON)
     parser.add_argument(
-        "--no-sliced-encode",
+        "--sliced-encode",
         action="store_true",
-        help="skip the extra raw encode in the builder's 64-chunk slices (saves one embedding pass)",
+        help="also time raw encode in the builder's EMBED_BATCH slices, in stored order (one more embedding pass)",
     )
     args = parser.parse_args()
 
@@ -205,6 +240,7 @@ def main() -> int:
 
     from embed import SentenceTransformerEmbedder
     from index import builder as builder_module
+    from index import search as search_module
     from index.library import Library
 
     results: dict = {"machine": machine_info(), "library": {
@@ -294,9 +330,9 @@ def main() -> int:
             "pipeline_overhead_ratio_cpu": round(cold["build_cpu_seconds"] / raw_cpu_s, 3),
             "embed_stage_ratio_cpu": round(cold["embed_cpu_seconds"] / raw_cpu_s, 3),
         }
-        if not args.no_sliced_encode:
-            # Same call, but in the builder's slices of EMBED_BATCH texts: length-sorting (and so
-            # padding) then only happens within each slice. Explains most of embed_stage_ratio.
+        if args.sliced_encode:
+            # Same call, in the builder's slices of EMBED_BATCH texts taken in stored order: length
+            # sorting (and so padding) then only happens within each slice.
             slice_n = builder_module.EMBED_BATCH
             print(f"raw encode in slices of {slice_n} ...", flush=True)
             started = time.perf_counter()
@@ -305,6 +341,7 @@ def main() -> int:
                 model.encode(texts[start:start + slice_n], batch_size=embedder.batch_size,
                              convert_to_numpy=True, normalize_embeddings=True)
             sliced_s = time.perf_counter() - started
+            baseline["slice"] = slice_n
             baseline["sliced_seconds"] = round(sliced_s, 3)
             baseline["sliced_cpu_seconds"] = round(time.process_time() - cpu_started, 3)
             baseline["sliced_texts_per_second"] = round(len(texts) / sliced_s, 2)
@@ -359,28 +396,19 @@ def main() -> int:
             })
         results["incremental_rebuild"] = incremental
 
-        # ---- 4. warm query latency
+        # ---- 4. warm query latency: the default call, then each ranking mode if the searcher has modes
         started = time.perf_counter()
         searcher = lib_rw.searcher(embedder)
         open_s = time.perf_counter() - started
-        for query in QUERIES[:3]:
-            searcher.search(query, k=10)
-        latencies = []
-        for i in range(args.queries):
-            query = QUERIES[i % len(QUERIES)]
-            started = time.perf_counter()
-            response = searcher.search(query, k=10)
-            latencies.append((time.perf_counter() - started) * 1000)
-            assert len(response.hits) == min(10, searcher.index.vectors.ntotal)
+        default_mode = inspect.signature(searcher.search).parameters.get("mode")
+        modes = list(getattr(search_module, "MODES", ())) if default_mode is not None else []
         results["query"] = {
             "searcher_open_seconds": round(open_s, 3),
-            "queries": len(latencies),
-            "k": 10,
-            "p50_ms": round(percentile(latencies, 0.50), 2),
-            "p95_ms": round(percentile(latencies, 0.95), 2),
-            "mean_ms": round(statistics.fmean(latencies), 2),
-            "max_ms": round(max(latencies), 2),
+            "default_mode": default_mode.default if default_mode is not None else None,
+            **time_queries(searcher, args.queries, {}),
         }
+        if modes:
+            results["query"]["by_mode"] = {mode: time_queries(searcher, args.queries, {"mode": mode}) for mode in modes}
 
         # ---- 5. size and memory
         current = lib_rw.store.current_build()
@@ -405,6 +433,7 @@ def print_table(r: dict) -> None:
     m, c, b, n, i, q = (r["machine"], r["cold_build"], r["raw_encode"], r["noop_rebuild"],
                         r["incremental_rebuild"], r["query"])
     rows = [
+        ("code", m["git"]),
         ("machine", f"{m['nproc']} cores, torch threads {m['torch_threads']}, Python {m['python']}, {m['date']}"),
         ("load average start / end", f"{m['loadavg_start'][0]} / {m['loadavg_end'][0]} (1-min; other processes compete for CPU)"),
         ("model", f"{r['model']['name']} (load {r['model']['load_seconds']} s, batch {r['model']['batch_size']})"),
@@ -418,7 +447,7 @@ def print_table(r: dict) -> None:
         ("raw encode, same texts", f"{b['seconds']:.1f} s  ({b['texts_per_second']:.1f} texts/s, CPU {b['cpu_seconds']:.0f} s, mean {b['mean_tokens']} tokens)"),
     ]
     if "sliced_seconds" in b:
-        rows.append(("raw encode, 64-text slices", f"{b['sliced_seconds']:.1f} s  ({b['sliced_texts_per_second']:.1f} texts/s, CPU {b['sliced_cpu_seconds']:.0f} s)"))
+        rows.append((f"raw encode, {b['slice']}-text slices", f"{b['sliced_seconds']:.1f} s  ({b['sliced_texts_per_second']:.1f} texts/s, CPU {b['sliced_cpu_seconds']:.0f} s)"))
     rows += [
         ("pipeline overhead ratio", f"{b['pipeline_overhead_ratio']:.2f} wall, {b['pipeline_overhead_ratio_cpu']:.2f} CPU  (build / raw encode)"),
         ("embed-stage ratio", f"{b['embed_stage_ratio']:.2f} wall, {b['embed_stage_ratio_cpu']:.2f} CPU  (embed stage / raw encode)"),
@@ -427,7 +456,10 @@ def print_table(r: dict) -> None:
     if i.get("touched"):
         rows.append(("incremental (1 note touched)", f"{i['total_seconds']:.2f} s  (plan {i['plan_seconds']:.2f} s, build {i['build_seconds']:.2f} s, {i['chunks_embedded']} chunks embedded)"))
     rows += [
-        ("query latency (warm, k=10)", f"p50 {q['p50_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms  (n={q['queries']}, max {q['max_ms']:.1f} ms)"),
+        (f"query latency (warm, k=10{', default mode ' + q['default_mode'] if q['default_mode'] else ''})",
+         f"p50 {q['p50_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms  (n={q['queries']}, max {q['max_ms']:.1f} ms)"),
+        *[(f"  mode={mode}", f"p50 {t['p50_ms']:.1f} ms, p95 {t['p95_ms']:.1f} ms  (max {t['max_ms']:.1f} ms)")
+          for mode, t in q.get("by_mode", {}).items()],
         ("index size on disk", f"{r['index_bytes'] / 2**20:.2f} MiB total, current build {r['index_bytes_current_build'] / 2**20:.2f} MiB"),
         ("peak RSS", f"{r['peak_rss_mb']:.0f} MiB"),
     ]
