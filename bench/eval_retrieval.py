@@ -123,7 +123,7 @@ def scifact(model: str, cache: Path) -> dict:
     test_scores = {
         "dense": scores_for("dense", dense_test, words_test, test_qrels, paths),
         "lexical": scores_for("lexical", dense_test, words_test, test_qrels, paths),
-        "hybrid rrf k=60 (untuned)": scores_for("hybrid", dense_test, words_test, test_qrels, paths, FusionSettings()),
+        "hybrid rrf k=60 (untuned)": scores_for("hybrid", dense_test, words_test, test_qrels, paths, FusionSettings("rrf", 60, 1.0, 1.0)),
         f"hybrid {describe(best_rrf)}": scores_for("hybrid", dense_test, words_test, test_qrels, paths, best_rrf),
         f"hybrid {describe(best_convex)}": scores_for("hybrid", dense_test, words_test, test_qrels, paths, best_convex),
     }

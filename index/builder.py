@@ -17,7 +17,7 @@ import pandas as pd
 from corpus import Chunk, Document, UnreadableFileError, chunk_document, read_document
 from embed import Embedder
 from index.errors import CorruptIndexError, PapersearchError
-from index.lexical import LexicalIndex
+from index.lexical import B, K1, LexicalIndex
 from index.lexical_tokenizer import LexicalTokenizer
 from index.manifest import FileRecord, Manifest, SkippedFile
 from index.paper_catalog import catalog_for, infos_as_json, pdf_infos
@@ -75,7 +75,8 @@ def run_build(
             raise EmptyLibraryError(
                 f"No PDF, Markdown or text files found in {plan.library}. Add papers or notes and build again."
             )
-        retokenise = previous is not None and previous.manifest.lexical_settings != tokenizer.settings()
+        lexical_settings = {**tokenizer.settings(), "bm25": f"lucene k1={K1} b={B}"}
+        retokenise = previous is not None and previous.manifest.lexical_settings != lexical_settings
         if previous is not None and plan.is_noop and not plan.full_rebuild_reason and not retokenise:
             return _report(plan, previous.manifest, False, 0, 0, started, 0.0)
 
@@ -97,7 +98,7 @@ def run_build(
         infos = pdf_infos(plan, documents, previous.manifest.pdf_papers if previous else {})
         catalog = catalog_for(plan, infos)
         progress("Linking papers", 1, 1)
-        manifest = replace(manifest, lexical_settings=tokenizer.settings(), pdf_papers=infos_as_json(infos))
+        manifest = replace(manifest, lexical_settings=lexical_settings, pdf_papers=infos_as_json(infos))
         progress("Writing index", 0, 1)
         lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
         store.write(manifest, frame, all_vectors, lexical, catalog)

@@ -39,7 +39,7 @@ def test_bm25_ranks_matching_rows_and_ignores_unknown_words(tmp_path):
 def test_rrf_rewards_agreement_and_convex_uses_score_margins():
     dense = [(1, 0.9), (2, 0.8), (3, 0.1)]
     lexical = [(2, 12.0), (4, 11.0)]
-    assert [row for row, _ in fuse(dense, lexical, FusionSettings(method="rrf"))][:2] == [2, 1]
+    assert [row for row, _ in fuse(dense, lexical, FusionSettings(method="rrf", dense_weight=1.0))][:2] == [2, 1]
     convex = fuse(dense, lexical, FusionSettings(method="convex", dense_weight=0.5))
     assert convex[0][0] == 2 and dict(convex)[3] == 0.0
 
