@@ -1,0 +1,58 @@
+"""Warm query latency per ranking mode on an already-built index (modes interleaved, one run).
+
+    .venv/bin/python bench/bench_query_latency.py --library DIR [--index DIR] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from embed.registry import load_embedder  # noqa: E402
+from index.library import Library  # noqa: E402
+
+QUERIES = [
+    "unaligned feature fusion for video", "非对齐特征融合", "deformable attention", "视频超分辨率",
+    "diffusion model noise schedule", "RVRT", "BasicVSR++ propagation", "optical flow warping",
+    "knowledge distillation soft targets", "知识蒸馏", "self-attention quadratic complexity",
+    "old film restoration scratches", "老电影修复", "E2FGVI video inpainting", "perceptual loss VGG features",
+    "structural similarity index", "score-based generative models SDE", "transformer position encoding",
+    "feature matching with graph neural networks", "图像修复 扩散模型",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--library", type=Path, required=True)
+    parser.add_argument("--index", type=Path)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    lib = Library(args.library, args.index)
+    searcher = lib.searcher(load_embedder(lib.manifest().model))
+    for query in QUERIES[:3]:
+        searcher.search(query, k=10)
+    timings: dict[str, list[float]] = {"dense": [], "lexical": [], "hybrid": []}
+    for _ in range(args.rounds):
+        for query in QUERIES:
+            for mode, samples in timings.items():
+                start = time.perf_counter()
+                searcher.search(query, k=10, mode=mode)
+                samples.append((time.perf_counter() - start) * 1000)
+    result = {
+        mode: {"p50_ms": round(statistics.median(s), 1), "p95_ms": round(statistics.quantiles(s, n=20)[-1], 1)}
+        for mode, s in timings.items()
+    }
+    result["queries"] = len(QUERIES) * args.rounds
+    result["chunks"] = len(searcher.index.chunks)
+    result["hybrid_over_dense_p50"] = round(result["hybrid"]["p50_ms"] / result["dense"]["p50_ms"], 3)
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()
