@@ -109,7 +109,7 @@ def test_search_in_the_browser_and_download_csv(chromium_page, streamlit_server,
     box.fill("unaligned feature fusion for video")
     box.press("Enter")
 
-    first_title = page.get_by_text(re.compile(r"^1\. "))
+    first_title = page.locator("strong").filter(has_text=re.compile(r"^1\. ")).first  # card titles are bold
     expect(first_title).to_be_visible(timeout=QUERY_TIMEOUT_MS)
     expect(first_title).to_contain_text("Unaligned Feature Fusion")
     expect(page.locator("mark").first).to_be_visible()
