@@ -87,3 +87,27 @@ def test_rebuild_of_unchanged_real_library_embeds_nothing(real_library):
     result = CliRunner().invoke(cli.main, ["build", "--library", str(real_library)], catch_exceptions=False)
     assert "+0 new, ~0 changed, -0 deleted, 68 unchanged, 1 still unreadable" in result.output
     assert "up to date" in result.output
+
+
+def test_english_query_returns_a_paper_card_with_its_chinese_note(real_library):
+    """The note on "Attention Is All You Need" is written mostly in Chinese; the PDF is English.
+    An English query must come back as one paper card that holds passages from the note."""
+    from index.results import Hit, by_paper
+
+    passages = search(real_library, "scaled dot-product attention and multi-head attention in the Transformer", k=60)
+    cards = by_paper(tuple(Hit(**{**p, "links": tuple(p["links"])}) for p in passages), limit=5)
+    card = next(c for c in cards if c.title == "Attention Is All You Need")
+    note_hits = [p for p in passages if p["path"] == "notes/2017_06_NIPS_Attention-Is-All-You-Need_Note.md"]
+    pdf_hits = [p for p in passages if p["path"] == "pdfs/Attention Is All You Need.pdf"]
+    assert note_hits and pdf_hits  # both languages answer the English query...
+    assert {p["paper_id"] for p in note_hits + pdf_hits} == {card.paper_id}  # ...under one paper card
+
+
+def test_papers_command_links_the_note_to_its_pdf(real_library):
+    result = CliRunner().invoke(cli.main, ["papers", "--library", str(real_library), "--json"], catch_exceptions=False)
+    papers = {p["title"]: p for p in json.loads(result.stdout)}
+    attention = papers["Attention Is All You Need"]
+    assert set(attention["files"]) == {
+        "notes/2017_06_NIPS_Attention-Is-All-You-Need_Note.md", "pdfs/Attention Is All You Need.pdf",
+    }
+    assert attention["arxiv"] == "1706.03762"
