@@ -415,7 +415,7 @@ def main() -> int:
         results["index_bytes"] = dir_bytes(index_dir)
         results["index_bytes_current_build"] = dir_bytes(current) if current else 0
         results["index_files_current_build"] = {
-            p.name: p.stat().st_size for p in sorted(current.iterdir())
+            p.name: dir_bytes(p) if p.is_dir() else p.stat().st_size for p in sorted(current.iterdir())
         } if current else {}
         results["peak_rss_mb"] = round(rss_mb(), 1)
         results["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
