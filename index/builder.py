@@ -62,11 +62,12 @@ def run_build(
     plan: BuildPlan,
     store: IndexStore,
     embedder: Embedder,
-    progress: Progress = _no_progress,
+    progress: Progress | None = None,
     tokenizer: LexicalTokenizer | None = None,
 ) -> BuildReport:
     started = time.perf_counter()
     tokenizer = tokenizer or LexicalTokenizer()
+    progress = progress or _no_progress
     if embedder.name != plan.model:
         raise ValueError(f"plan is for model {plan.model}, embedder is {embedder.name}")
     with store.build_lock():

@@ -41,7 +41,7 @@ class Library:
         return plan_build(self.root, manifest, model, settings, exclude=(self.index_dir,))
 
     def build(self, plan: BuildPlan, embedder: Embedder, progress: Progress | None = None) -> BuildReport:
-        return run_build(plan, self.store, embedder, progress) if progress else run_build(plan, self.store, embedder)
+        return run_build(plan, self.store, embedder, progress)
 
     def searcher(self, embedder: Embedder) -> Searcher:
         return Searcher(self.store.load(), embedder)
