@@ -65,9 +65,10 @@ def load_searcher(library: str, index: str | None, build: str, model: str) -> Se
 
 def build_with_progress(lib: Library, model: str) -> None:
     """Plan, show the plan, build with a progress bar, then show what happened."""
-    plan = lib.plan(model_for_build(model, lib.manifest()))
+    manifest = lib.manifest_for_update()
+    plan = lib.plan(model_for_build(model, manifest))
     st.info(f"Build plan: {plan.summary()}")
-    if plan.is_noop and lib.manifest() is not None:
+    if plan.is_noop and manifest is not None:
         st.success("The index is already up to date.")
         return
     embedder = load_embedder(plan.model)

@@ -82,7 +82,7 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
     """Index new and changed files; unchanged files are not re-embedded."""
     with _friendly_errors():
         lib = Library(library, index_dir)
-        manifest = lib.manifest()
+        manifest = lib.manifest_for_update()
         settings = _chunk_settings(manifest, chunk_tokens, overlap_tokens)
         model_name = model_for_build(model, manifest)
         plan = lib.plan(model_name, settings)
@@ -205,7 +205,7 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
     lib = beir_library(data, beir_dir, cache, model_for_build(model, None), index_dir)
     plan = lib.plan(model_for_build(model, None))
     click.echo(f"Benchmark index {lib.index_dir}: {plan.summary()}", err=True)
-    if not plan.is_noop or lib.manifest() is None:
+    if not plan.is_noop or lib.manifest_for_update() is None:
         with _TqdmProgress() as progress:
             lib.build(plan, load_embedder(plan.model), progress)
     return lib, data.queries, beir_qrels_by_path(data)

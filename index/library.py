@@ -26,7 +26,7 @@ class Library:
     def manifest(self) -> Manifest | None:
         return self.store.load_manifest()
 
-    def _manifest_for_update(self) -> Manifest | None:
+    def manifest_for_update(self) -> Manifest | None:
         """A rebuild replaces an index it cannot read (old format, damage) instead of failing."""
         try:
             return self.manifest()
@@ -35,7 +35,7 @@ class Library:
 
     def plan(self, model: str, settings: ChunkSettings | None = None) -> BuildPlan:
         """Compare the library with the index. Chunk settings default to the index's own."""
-        manifest = self._manifest_for_update()
+        manifest = self.manifest_for_update()
         if settings is None:
             settings = ChunkSettings(**manifest.chunk_settings) if manifest else ChunkSettings()
         return plan_build(self.root, manifest, model, settings, exclude=(self.index_dir,))

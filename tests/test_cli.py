@@ -94,3 +94,12 @@ def test_search_modes_on_the_command_line(small_library):
     assert lexical[0]["path"] == "notes/alignment.md" and lexical[0]["dense_rank"] is None
     bad = CliRunner().invoke(cli.main, ["search", "x", "--library", str(small_library), "--mode", "fuzzy"])
     assert bad.exit_code == 2 and "fuzzy" in bad.output
+
+
+def test_build_replaces_an_index_it_cannot_read(small_library):
+    run("build", "--library", small_library)
+    current = (small_library / ".papersearch" / "CURRENT").read_text().strip()
+    (small_library / ".papersearch" / "builds" / current / "manifest.json").write_text("{not json")
+    result = run("build", "--library", small_library)
+    assert result.exit_code == 0, result.output
+    assert "+3 new" in result.output and "Indexed 3 files" in result.output
