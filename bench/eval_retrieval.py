@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 
 from tqdm import tqdm  # noqa: E402
 
-from embed.registry import load_embedder  # noqa: E402
+from embed.registry import canonical_name, load_embedder  # noqa: E402
 from evaluation.beir import beir_library, beir_qrels_by_path, load_beir  # noqa: E402
 from evaluation.gold import load_gold  # noqa: E402
 from evaluation.metrics import trec_metrics  # noqa: E402
@@ -232,16 +232,17 @@ def main() -> None:
     args = parser.parse_args()
     if not SHARED.exists():
         sys.exit(f"shared data not found at {SHARED}")
-    results = {"model": args.model, "date": time.strftime("%Y-%m-%d"), "machine": f"{os.cpu_count()} cores, {platform.python_version()}"}
+    model = canonical_name(args.model)  # what an index records: "usem3" -> "usem3/universal-..."
+    results = {"model": model, "date": time.strftime("%Y-%m-%d"), "machine": f"{os.cpu_count()} cores, {platform.python_version()}"}
     fusions = [FusionSettings()]
     if not args.skip_scifact:
-        results["scifact"] = scifact(args.model, args.cache)
+        results["scifact"] = scifact(model, args.cache)
         fusions = [FusionSettings(**results["scifact"]["fusion_chosen_rrf"]),
                    FusionSettings(**results["scifact"]["fusion_chosen_convex"]), FusionSettings()]
-        results["latency"] = latency(args.model, args.cache)
+        results["latency"] = latency(model, args.cache)
     if not args.skip_gold:
-        results["gold"] = gold(args.model, args.cache, fusions)
-    out = REPO / "bench" / "results" / f"retrieval-{args.model.replace('/', '_')}.json"
+        results["gold"] = gold(model, args.cache, fusions)
+    out = REPO / "bench" / "results" / f"retrieval-{model.replace('/', '_')}.json"
     out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
     print(json.dumps(results, indent=1, ensure_ascii=False))
 

