@@ -82,7 +82,9 @@ def ensure_built(lib: Library, model: str):
         bars: dict[str, tqdm] = {}
 
         def progress(stage, done, total):
-            bar = bars.setdefault(stage, tqdm(total=total, desc=stage))
+            if stage not in bars:  # not setdefault: that would open (and print) a bar per call
+                bars[stage] = tqdm(total=total, desc=stage)
+            bar = bars[stage]
             bar.update(done - bar.n)
 
         report = lib.build(plan, load_embedder(model), progress)

@@ -37,6 +37,7 @@ class Searcher:
         chinese = manifest.lexical_settings.get("chinese", "bigram")
         self.tokenizer = LexicalTokenizer(chinese)  # must split queries exactly as the index was split
         self._rows = index.chunks.drop(columns=["lexical_tokens", "embed_text"]).to_dict("records")
+        self._papers: dict[int, PaperRecord | None] = {}  # row -> its paper, looked up once
 
     def search(
         self, query: str, k: int = 10, mode: Mode = "hybrid", where: ResultFilter | None = None
@@ -91,7 +92,7 @@ class Searcher:
 
     def _hit(self, rank: int, score: float, row: int, dense_rank: int | None, lexical_rank: int | None) -> Hit:
         chunk = self._rows[row]
-        paper = self._paper(chunk)
+        paper = self._paper(row)
         return Hit(
             rank=rank,
             score=round(score, 6),
@@ -115,10 +116,14 @@ class Searcher:
         )
 
     def _passes(self, row: int, where: ResultFilter) -> bool:
-        chunk = self._rows[row]
-        return where.accepts(chunk["kind"], self._paper(chunk))
+        return where.accepts(self._rows[row]["kind"], self._paper(row))
 
-    def _paper(self, chunk: dict) -> PaperRecord | None:
+    def _paper(self, row: int) -> PaperRecord | None:
+        if row not in self._papers:
+            self._papers[row] = self._paper_of(self._rows[row])
+        return self._papers[row]
+
+    def _paper_of(self, chunk: dict) -> PaperRecord | None:
         """A PDF is one paper; a note passage belongs to the list entry its lines fall in, else
         to the paper the note file is about."""
         catalog = self.index.catalog
