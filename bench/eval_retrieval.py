@@ -16,6 +16,7 @@ import platform
 import statistics
 import sys
 import time
+from dataclasses import dataclass, replace
 from itertools import product
 from pathlib import Path
 
@@ -53,26 +54,38 @@ def file_run(ranked: Ranked, paths: list[str]) -> dict[str, float]:
     return files or {"(none)": 0.0}
 
 
-def rankings(searcher: Searcher, queries: dict[str, str], lexical: LexicalIndex, tokenizer: LexicalTokenizer):
+@dataclass
+class Run:
+    """Each query's dense and lexical ranking, computed once; hybrid rankings are fused from
+    them offline exactly as `Searcher.fuse` does at search time."""
+
+    searcher: Searcher
+    queries: dict[str, str]
+    dense: dict[str, Ranked]
+    words: dict[str, Ranked]
+    script_aware: bool = True  # False: plain fusion, to measure what Searcher.fuse adds
+
+    def ranking(self, qid: str, mode: str, fusion: FusionSettings | None = None) -> Ranked:
+        if mode == "dense":
+            return self.dense[qid]
+        if mode == "lexical":
+            return self.words[qid]
+        if not self.script_aware:
+            return fuse(self.dense[qid], self.words[qid], fusion)
+        return self.searcher.fuse(self.queries[qid], self.dense[qid], self.words[qid], fusion)
+
+
+def rankings(searcher: Searcher, queries: dict[str, str], lexical: LexicalIndex, tokenizer: LexicalTokenizer) -> Run:
     dense, words = {}, {}
     for qid, text in tqdm(queries.items(), desc="queries", leave=False):
         dense[qid] = searcher.dense_ranking(text, DEPTH)
         rows, scores = lexical.search(tokenizer.tokenize(text), DEPTH)
         words[qid] = list(zip(rows.tolist(), scores.tolist()))
-    return dense, words
+    return Run(searcher, queries, dense, words)
 
 
-def scores_for(mode, dense, words, qrels, paths, fusion=None):
-    run = {}
-    for qid in qrels:
-        if mode == "dense":
-            ranked = dense[qid]
-        elif mode == "lexical":
-            ranked = words[qid]
-        else:
-            ranked = fuse(dense[qid], words[qid], fusion)
-        run[qid] = file_run(ranked, paths)
-    return trec_metrics(qrels, run)
+def scores_for(mode: str, run: Run, qrels, paths, fusion=None):
+    return trec_metrics(qrels, {qid: file_run(run.ranking(qid, mode, fusion), paths) for qid in qrels})
 
 
 def ensure_built(lib: Library, model: str):
@@ -97,7 +110,8 @@ def scifact(model: str, cache: Path) -> dict:
     lib = beir_library(train, beir_dir, cache, model)
     ensure_built(lib, model)
     stored = lib.store.load()
-    searcher = Searcher(stored, load_embedder(model))
+    embedder = load_embedder(model)
+    searcher = Searcher(stored, embedder)
     paths = stored.chunks["path"].tolist()
     tokens = [list(t) for t in stored.chunks["lexical_tokens"]]
     tokenizer = LexicalTokenizer(stored.manifest.lexical_settings.get("chinese", "bigram"))
@@ -107,27 +121,30 @@ def scifact(model: str, cache: Path) -> dict:
     bm25_scores = {}
     for k1, b in BM25_GRID:
         index = LexicalIndex.fit(tokens, k1=k1, b=b)
-        _, words = rankings_lexical_only(train.queries, index, tokenizer)
-        bm25_scores[(k1, b)] = scores_for("lexical", None, words, train_qrels, paths)["ndcg@10"]
+        run = Run(searcher, train.queries, {}, rankings_lexical_only(train.queries, index, tokenizer))
+        bm25_scores[(k1, b)] = scores_for("lexical", run, train_qrels, paths)["ndcg@10"]
     best_k1, best_b = max(bm25_scores, key=bm25_scores.get)
     lexical = LexicalIndex.fit(tokens, k1=best_k1, b=best_b)
 
     # 2. Fusion, on train.
-    dense_train, words_train = rankings(searcher, train.queries, lexical, tokenizer)
+    train_run = rankings(searcher, train.queries, lexical, tokenizer)
     grid = {}
     for fusion in RRF_GRID + CONVEX_GRID:
-        grid[json.dumps(fusion.as_dict())] = scores_for("hybrid", dense_train, words_train, train_qrels, paths, fusion)
+        grid[json.dumps(fusion.as_dict())] = scores_for("hybrid", train_run, train_qrels, paths, fusion)
     best_rrf = max((f for f in RRF_GRID), key=lambda f: grid[json.dumps(f.as_dict())]["ndcg@10"])
     best_convex = max((f for f in CONVEX_GRID), key=lambda f: grid[json.dumps(f.as_dict())]["ndcg@10"])
 
-    # 3. Report on test with what train chose.
-    dense_test, words_test = rankings(searcher, test.queries, lexical, tokenizer)
+    # 3. Report on test with what train chose; also without language centering, to show its effect.
+    test_run = rankings(searcher, test.queries, lexical, tokenizer)
+    raw_run = rankings(Searcher(stored, embedder, center_languages=False), test.queries, lexical, tokenizer)
     test_scores = {
-        "dense": scores_for("dense", dense_test, words_test, test_qrels, paths),
-        "lexical": scores_for("lexical", dense_test, words_test, test_qrels, paths),
-        "hybrid rrf k=60 (untuned)": scores_for("hybrid", dense_test, words_test, test_qrels, paths, FusionSettings("rrf", 60, 1.0, 1.0)),
-        f"hybrid {describe(best_rrf)}": scores_for("hybrid", dense_test, words_test, test_qrels, paths, best_rrf),
-        f"hybrid {describe(best_convex)}": scores_for("hybrid", dense_test, words_test, test_qrels, paths, best_convex),
+        "dense": scores_for("dense", test_run, test_qrels, paths),
+        "lexical": scores_for("lexical", test_run, test_qrels, paths),
+        "hybrid rrf k=60 (untuned)": scores_for("hybrid", test_run, test_qrels, paths, FusionSettings("rrf", 60, 1.0, 1.0)),
+        f"hybrid {describe(best_rrf)}": scores_for("hybrid", test_run, test_qrels, paths, best_rrf),
+        f"hybrid {describe(best_convex)}": scores_for("hybrid", test_run, test_qrels, paths, best_convex),
+        "dense, no centering": scores_for("dense", raw_run, test_qrels, paths),
+        f"hybrid {describe(best_convex)}, no centering": scores_for("hybrid", raw_run, test_qrels, paths, best_convex),
     }
     return {
         "chunks": len(paths),
@@ -140,12 +157,12 @@ def scifact(model: str, cache: Path) -> dict:
     }
 
 
-def rankings_lexical_only(queries, index, tokenizer):
+def rankings_lexical_only(queries, index, tokenizer) -> dict[str, Ranked]:
     words = {}
     for qid, text in queries.items():
         rows, scores = index.search(tokenizer.tokenize(text), DEPTH)
         words[qid] = list(zip(rows.tolist(), scores.tolist()))
-    return None, words
+    return words
 
 
 def describe(fusion: FusionSettings) -> str:
@@ -164,7 +181,8 @@ def gold(model: str, cache: Path, fusions: list[FusionSettings]) -> dict:
     lib = Library(library, cache / f"shared-index-{slug}")
     ensure_built(lib, model)
     stored = lib.store.load()
-    searcher = Searcher(stored, load_embedder(model))
+    embedder = load_embedder(model)
+    searcher, raw = Searcher(stored, embedder), Searcher(stored, embedder, center_languages=False)
     paths = stored.chunks["path"].tolist()
     queries = load_gold(REPO / "bench" / "gold_shared_bilingual.jsonl", set(stored.manifest.files))
     types = query_types(REPO / "bench" / "gold_shared_bilingual.jsonl")
@@ -172,29 +190,37 @@ def gold(model: str, cache: Path, fusions: list[FusionSettings]) -> dict:
     for chinese in ("bigram", "jieba"):
         tokenizer = LexicalTokenizer(chinese)
         lexical = LexicalIndex.fit(tokenizer.tokenize_many(stored.chunks["embed_text"].tolist()))
-        dense, words = rankings(searcher, {str(q.line): q.query for q in queries}, lexical, tokenizer)
+        texts = {str(q.line): q.query for q in queries}
+        run = rankings(searcher, texts, lexical, tokenizer)
+        raw_run = rankings(raw, texts, lexical, tokenizer)
+        plain_run = replace(run, script_aware=False)
         for group in ["all", *sorted(set(types.values()))]:
             subset = {str(q.line): q.relevant for q in queries if group in ("all", types[q.line])}
             row = {
                 "queries": len(subset),
-                "dense": scores_for("dense", dense, words, subset, paths),
-                "lexical": scores_for("lexical", dense, words, subset, paths),
+                "dense": scores_for("dense", run, subset, paths),
+                "lexical": scores_for("lexical", run, subset, paths),
             }
             for fusion in fusions:
-                row[f"hybrid {describe(fusion)}"] = scores_for("hybrid", dense, words, subset, paths, fusion)
+                row[f"hybrid {describe(fusion)}"] = scores_for("hybrid", run, subset, paths, fusion)
+            default = fusions[0]
+            row["dense, no centering"] = scores_for("dense", raw_run, subset, paths)
+            row[f"hybrid {describe(default)}, no centering"] = scores_for("hybrid", raw_run, subset, paths, default)
+            row[f"hybrid {describe(default)}, plain fusion"] = scores_for("hybrid", plain_run, subset, paths, default)
+            row[f"hybrid {describe(default)}, no centering, plain fusion"] = scores_for(
+                "hybrid", replace(raw_run, script_aware=False), subset, paths, default)
             row["top10_best_file_rate"] = {
-                mode: top10_rate(mode, dense, words, subset, paths, fusions[0]) for mode in ("dense", "lexical", "hybrid")
+                mode: top10_rate(mode, run, subset, paths, default) for mode in ("dense", "lexical", "hybrid")
             }
             result[f"{chinese}/{group}"] = row
     return result
 
 
-def top10_rate(mode, dense, words, qrels, paths, fusion) -> float:
-    """Share of queries whose grade-2 file is among the first 10 files."""
+def top10_rate(mode: str, run: Run, qrels, paths, fusion) -> float:
+    """Share of queries whose grade-2 file is among the first 10 files (hybrid: the default fusion)."""
     found = 0
     for qid, relevant in qrels.items():
-        ranked = dense[qid] if mode == "dense" else words[qid] if mode == "lexical" else fuse(dense[qid], words[qid], fusion)
-        top = list(file_run(ranked, paths))[:10]
+        top = list(file_run(run.ranking(qid, mode, fusion), paths))[:10]
         found += any(grade == 2 and path in top for path, grade in relevant.items())
     return round(found / len(qrels), 3)
 
@@ -239,8 +265,9 @@ def main() -> None:
     fusions = [FusionSettings()]
     if not args.skip_scifact:
         results["scifact"] = scifact(model, args.cache)
-        fusions = [FusionSettings(**results["scifact"]["fusion_chosen_rrf"]),
-                   FusionSettings(**results["scifact"]["fusion_chosen_convex"]), FusionSettings()]
+        chosen = [FusionSettings(**results["scifact"]["fusion_chosen_convex"]),
+                  FusionSettings(**results["scifact"]["fusion_chosen_rrf"]), FusionSettings("rrf", rrf_k=60, dense_weight=1.0)]
+        fusions += [fusion for fusion in chosen if fusion not in fusions]  # the default stays first
         results["latency"] = latency(model, args.cache)
     if not args.skip_gold:
         results["gold"] = gold(model, args.cache, fusions)

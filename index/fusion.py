@@ -32,26 +32,41 @@ class FusionSettings:
         return asdict(self)
 
 
-def fuse(dense: Ranked, lexical: Ranked, settings: FusionSettings) -> Ranked:
+def fuse(dense: Ranked, lexical: Ranked, settings: FusionSettings, other_script: np.ndarray | None = None) -> Ranked:
+    """`other_script[row]` marks passages written in another script than the query (a Chinese
+    note for an English query). BM25 cannot match across scripts, so for those rows not matching
+    is no evidence: their lexical score is at least their dense one (in RRF, their lexical rank at
+    least as good as their dense rank). Without this a Chinese query's few shared bigrams put any
+    Chinese note above the English paper it asks about (bench/RETRIEVAL.md measures both)."""
     if settings.method == "rrf":
-        return _reciprocal_rank(dense, lexical, settings)
-    return _convex(dense, lexical, settings)
+        return _reciprocal_rank(dense, lexical, settings, other_script)
+    return _convex(dense, lexical, settings, other_script)
 
 
-def _reciprocal_rank(dense: Ranked, lexical: Ranked, settings: FusionSettings) -> Ranked:
+def _reciprocal_rank(dense: Ranked, lexical: Ranked, settings: FusionSettings, other_script) -> Ranked:
+    dense_rank = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
+    lexical_rank = {row: rank for rank, (row, _) in enumerate(lexical, start=1)}
+    if other_script is not None:
+        for row, rank in dense_rank.items():
+            if other_script[row]:
+                lexical_rank[row] = min(rank, lexical_rank.get(row, rank))
     scores: dict[int, float] = {}
-    for ranking, weight in ((dense, settings.dense_weight), (lexical, settings.lexical_weight)):
-        for rank, (row, _) in enumerate(ranking, start=1):
+    for ranks, weight in ((dense_rank, settings.dense_weight), (lexical_rank, settings.lexical_weight)):
+        for row, rank in ranks.items():
             scores[row] = scores.get(row, 0.0) + weight / (settings.rrf_k + rank)
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def _convex(dense: Ranked, lexical: Ranked, settings: FusionSettings) -> Ranked:
+def _convex(dense: Ranked, lexical: Ranked, settings: FusionSettings, other_script) -> Ranked:
     alpha = settings.dense_weight
-    scores: dict[int, float] = {}
-    for ranking, weight in ((dense, alpha), (lexical, 1.0 - alpha)):
-        for row, value in zip((row for row, _ in ranking), _min_max([s for _, s in ranking])):
-            scores[row] = scores.get(row, 0.0) + weight * value
+    dense_score = dict(zip((row for row, _ in dense), _min_max([s for _, s in dense])))
+    lexical_score = dict(zip((row for row, _ in lexical), _min_max([s for _, s in lexical])))
+    if other_script is not None:
+        for row, value in dense_score.items():
+            if other_script[row]:
+                lexical_score[row] = max(value, lexical_score.get(row, 0.0))
+    rows = dict.fromkeys([*dense_score, *lexical_score])  # ordered, so ties stay deterministic
+    scores = {row: alpha * dense_score.get(row, 0.0) + (1.0 - alpha) * lexical_score.get(row, 0.0) for row in rows}
     return sorted(scores.items(), key=lambda item: -item[1])
 
 

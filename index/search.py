@@ -12,6 +12,7 @@ from embed import Embedder
 from index.errors import EmptyQueryError, ModelMismatchError
 from index.filters import ResultFilter
 from index.fusion import FusionSettings, Ranked, fuse
+from index.language_centering import LanguageCentering, script_of
 from index.lexical_tokenizer import LexicalTokenizer
 from index.results import Hit, SearchResponse
 from index.store import StoredIndex
@@ -23,7 +24,13 @@ MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 class Searcher:
     """Binds a loaded index to the embedder that must have built it."""
 
-    def __init__(self, index: StoredIndex, embedder: Embedder, fusion: FusionSettings | None = None):
+    def __init__(
+        self,
+        index: StoredIndex,
+        embedder: Embedder,
+        fusion: FusionSettings | None = None,
+        center_languages: bool = True,
+    ):
         manifest = index.manifest
         if embedder.name != manifest.model or embedder.dimension != manifest.dimension:
             raise ModelMismatchError(
@@ -38,6 +45,10 @@ class Searcher:
         self.tokenizer = LexicalTokenizer(chinese)  # must split queries exactly as the index was split
         self._rows = index.chunks.drop(columns=["lexical_tokens", "embed_text"]).to_dict("records")
         self._papers: dict[int, PaperRecord | None] = {}  # row -> its paper, looked up once
+        self._scripts = np.array([script_of(text) for text in index.chunks["embed_text"]], dtype=str)
+        self.centering = (  # see index/language_centering.py; off only to measure what it does
+            LanguageCentering.fit(index.vectors, self._scripts) if center_languages else None
+        )
 
     def search(
         self, query: str, k: int = 10, mode: Mode = "hybrid", where: ResultFilter | None = None
@@ -61,7 +72,7 @@ class Searcher:
                 "No passage shares a searchable word with the query (stop words and punctuation are ignored)"
                 + ("; the ranking is by meaning only." if mode == "hybrid" else ".")
             )
-        ranked = fuse(dense, lexical, self.fusion) if mode == "hybrid" else (dense or lexical)
+        ranked = self.fuse(query, dense, lexical) if mode == "hybrid" else (dense or lexical)
         dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
         lexical_ranks = {row: rank for rank, (row, _) in enumerate(lexical, start=1)}
         if filtering:
@@ -73,7 +84,8 @@ class Searcher:
         return SearchResponse(query, hits, tuple(notices))
 
     def dense_ranking(self, query: str, depth: int, notices: list[str] | None = None) -> Ranked:
-        """(row, cosine) of the `depth` nearest chunks; a too-long query adds a notice."""
+        """(row, score) of the `depth` nearest chunks, language-centred unless turned off; a
+        too-long query adds a notice."""
         notices = [] if notices is None else notices
         tokens = self.embedder.count_tokens([query])[0]
         if tokens > self.embedder.max_tokens:
@@ -81,9 +93,16 @@ class Searcher:
                 f"The query is {tokens} tokens long; the model reads only the first "
                 f"{self.embedder.max_tokens}, so the rest was ignored."
             )
-        vector = self.embedder.embed_query(query).astype(np.float32)[None, :]
-        scores, rows = self.index.vectors.search(vector, min(depth, self.index.vectors.ntotal))
+        vector = self.embedder.embed_query(query).astype(np.float32)
+        if self.centering is not None:
+            return self.centering.rank(self.index.vectors, vector, query, depth)
+        scores, rows = self.index.vectors.search(vector[None, :], min(depth, self.index.vectors.ntotal))
         return [(int(row), float(score)) for score, row in zip(scores[0], rows[0]) if row >= 0]
+
+    def fuse(self, query: str, dense: Ranked, lexical: Ranked, settings: FusionSettings | None = None) -> Ranked:
+        """One ranking from both; passages in another script than the query are not penalised
+        for sharing no words with it (see index/fusion.py)."""
+        return fuse(dense, lexical, settings or self.fusion, other_script=self._scripts != script_of(query))
 
     def lexical_ranking(self, query: str, depth: int) -> Ranked:
         """(row, BM25 score) of up to `depth` chunks sharing a word with the query."""

@@ -1,5 +1,6 @@
 """Lexical tokenisation, BM25, fusion and search modes, with the fake embedder."""
 
+import numpy as np
 import pytest
 
 from index.fusion import FusionSettings, fuse
@@ -42,6 +43,29 @@ def test_rrf_rewards_agreement_and_convex_uses_score_margins():
     assert [row for row, _ in fuse(dense, lexical, FusionSettings(method="rrf", dense_weight=1.0))][:2] == [2, 1]
     convex = fuse(dense, lexical, FusionSettings(method="convex", dense_weight=0.5))
     assert convex[0][0] == 2 and dict(convex)[3] == 0.0
+
+
+@pytest.mark.parametrize("method", ["convex", "rrf"])
+def test_a_passage_in_another_script_is_not_penalised_for_sharing_no_words(method):
+    """Row 1 is an English paper, rows 2-3 Chinese notes, the query Chinese: BM25 can only ever
+    match the notes, so its silence about the paper must not sink the paper."""
+    dense = [(1, 0.9), (2, 0.5), (3, 0.1)]
+    lexical = [(2, 5.0), (3, 4.0)]
+    settings = FusionSettings(method, dense_weight=0.5 if method == "convex" else 1.0)
+    other_script = np.array([False, True, False, False])
+    assert fuse(dense, lexical, settings)[0][0] == 2
+    aware = fuse(dense, lexical, settings, other_script=other_script)
+    assert [row for row, _ in aware] == [1, 2, 3]
+
+
+def test_a_passage_in_another_script_keeps_the_words_it_does_share():
+    """A Chinese note that names "BasicVSR" still gains from matching an English query's word."""
+    dense = [(1, 0.9), (2, 0.8), (3, 0.1)]
+    lexical = [(3, 9.0), (2, 8.0)]
+    other_script = np.array([False, False, True, True])
+    fused = dict(fuse(dense, lexical, FusionSettings("convex", dense_weight=0.5), other_script=other_script))
+    assert fused[3] == pytest.approx(0.5 * 0.0 + 0.5 * 1.0)  # its own BM25 score, the best
+    assert fused[2] == pytest.approx(0.5 * 0.875 + 0.5 * 0.875)  # no shared word: its dense score stands in
 
 
 @pytest.fixture
