@@ -134,17 +134,17 @@ def scifact(model: str, cache: Path) -> dict:
     best_rrf = max((f for f in RRF_GRID), key=lambda f: grid[json.dumps(f.as_dict())]["ndcg@10"])
     best_convex = max((f for f in CONVEX_GRID), key=lambda f: grid[json.dumps(f.as_dict())]["ndcg@10"])
 
-    # 3. Report on test with what train chose; also without language centering, to show its effect.
+    # 3. Report on test with what train chose; also without the language direction, to show its effect.
     test_run = rankings(searcher, test.queries, lexical, tokenizer)
-    raw_run = rankings(Searcher(stored, embedder, center_languages=False), test.queries, lexical, tokenizer)
+    raw_run = rankings(Searcher(stored, embedder, neutral_language=False), test.queries, lexical, tokenizer)
     test_scores = {
         "dense": scores_for("dense", test_run, test_qrels, paths),
         "lexical": scores_for("lexical", test_run, test_qrels, paths),
         "hybrid rrf k=60 (untuned)": scores_for("hybrid", test_run, test_qrels, paths, FusionSettings("rrf", 60, 1.0, 1.0)),
         f"hybrid {describe(best_rrf)}": scores_for("hybrid", test_run, test_qrels, paths, best_rrf),
         f"hybrid {describe(best_convex)}": scores_for("hybrid", test_run, test_qrels, paths, best_convex),
-        "dense, no centering": scores_for("dense", raw_run, test_qrels, paths),
-        f"hybrid {describe(best_convex)}, no centering": scores_for("hybrid", raw_run, test_qrels, paths, best_convex),
+        "dense, no language direction": scores_for("dense", raw_run, test_qrels, paths),
+        f"hybrid {describe(best_convex)}, no language direction": scores_for("hybrid", raw_run, test_qrels, paths, best_convex),
     }
     return {
         "chunks": len(paths),
@@ -182,7 +182,7 @@ def gold(model: str, cache: Path, fusions: list[FusionSettings]) -> dict:
     ensure_built(lib, model)
     stored = lib.store.load()
     embedder = load_embedder(model)
-    searcher, raw = Searcher(stored, embedder), Searcher(stored, embedder, center_languages=False)
+    searcher, raw = Searcher(stored, embedder), Searcher(stored, embedder, neutral_language=False)
     paths = stored.chunks["path"].tolist()
     queries = load_gold(REPO / "bench" / "gold_shared_bilingual.jsonl", set(stored.manifest.files))
     types = query_types(REPO / "bench" / "gold_shared_bilingual.jsonl")
@@ -204,10 +204,10 @@ def gold(model: str, cache: Path, fusions: list[FusionSettings]) -> dict:
             for fusion in fusions:
                 row[f"hybrid {describe(fusion)}"] = scores_for("hybrid", run, subset, paths, fusion)
             default = fusions[0]
-            row["dense, no centering"] = scores_for("dense", raw_run, subset, paths)
-            row[f"hybrid {describe(default)}, no centering"] = scores_for("hybrid", raw_run, subset, paths, default)
+            row["dense, no language direction"] = scores_for("dense", raw_run, subset, paths)
+            row[f"hybrid {describe(default)}, no language direction"] = scores_for("hybrid", raw_run, subset, paths, default)
             row[f"hybrid {describe(default)}, plain fusion"] = scores_for("hybrid", plain_run, subset, paths, default)
-            row[f"hybrid {describe(default)}, no centering, plain fusion"] = scores_for(
+            row[f"hybrid {describe(default)}, no language direction, plain fusion"] = scores_for(
                 "hybrid", replace(raw_run, script_aware=False), subset, paths, default)
             row["top10_best_file_rate"] = {
                 mode: top10_rate(mode, run, subset, paths, default) for mode in ("dense", "lexical", "hybrid")

