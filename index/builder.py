@@ -17,6 +17,7 @@ import pandas as pd
 from corpus import Chunk, Document, UnreadableFileError, chunk_document, read_document
 from embed import Embedder
 from index.errors import CorruptIndexError, PapersearchError
+from index.language_direction import language_direction
 from index.lexical import B, K1, LexicalIndex
 from index.lexical_tokenizer import LexicalTokenizer
 from index.manifest import FileRecord, Manifest, SkippedFile
@@ -102,9 +103,16 @@ def run_build(
         manifest = replace(manifest, lexical_settings=lexical_settings, pdf_papers=infos_as_json(infos))
         progress("Writing index", 0, 1)
         lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
-        store.write(manifest, frame, all_vectors, lexical, catalog)
+        store.write(manifest, frame, all_vectors, lexical, catalog, _direction(previous, embedder))
         progress("Writing index", 1, 1)
         return _report(plan, manifest, True, len(chunks), removed, started, embed_seconds)
+
+
+def _direction(previous: StoredIndex | None, embedder: Embedder) -> np.ndarray | None:
+    """Stored with the index so a search need not embed the calibration pairs again."""
+    if previous is not None and previous.manifest.model == embedder.name and previous.language_direction is not None:
+        return previous.language_direction
+    return language_direction(embedder)
 
 
 def _previous(store: IndexStore) -> StoredIndex | None:

@@ -47,8 +47,13 @@ class Searcher:
         self._rows = index.chunks.drop(columns=["lexical_tokens", "embed_text"]).to_dict("records")
         self._papers: dict[int, PaperRecord | None] = {}  # row -> its paper, looked up once
         self._scripts = np.array([script_of(text) for text in index.chunks["embed_text"]], dtype=str)
-        # See index/language_direction.py; turned off only to measure what it does.
-        self.language_direction = language_direction(embedder) if neutral_language else None
+        # See index/language_direction.py; turned off only to measure what it does. The build
+        # stores it; an index built before that gets it from the model here.
+        self.language_direction = None
+        if neutral_language:
+            self.language_direction = index.language_direction
+            if self.language_direction is None:
+                self.language_direction = language_direction(embedder)
 
     def search(
         self, query: str, k: int = 10, mode: Mode = "hybrid", where: ResultFilter | None = None

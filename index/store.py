@@ -7,6 +7,8 @@
         chunks.parquet      one row per chunk; row i describes vector i
         vectors.faiss       FAISS IndexFlatIP over L2-normalised vectors (inner product = cosine)
         lexical/            BM25 (bm25s) over the chunks' stored tokens
+        language_direction.npy  the model's English→Chinese direction, removed from queries
+                            (index/language_direction.py); absent if the model has none
         papers.json         the paper catalog: papers, their files and where notes mention them
       .lock                 held while a build writes
 
@@ -43,8 +45,8 @@ CHUNK_COLUMNS = [
     "chunk_id", "path", "kind", "title", "text", "embed_text", "page", "heading", "start_line", "links",
     "lexical_tokens",
 ]
-_MANIFEST, _CHUNKS, _VECTORS, _LEXICAL, _PAPERS = (
-    "manifest.json", "chunks.parquet", "vectors.faiss", "lexical", "papers.json",
+_MANIFEST, _CHUNKS, _VECTORS, _LEXICAL, _PAPERS, _DIRECTION = (
+    "manifest.json", "chunks.parquet", "vectors.faiss", "lexical", "papers.json", "language_direction.npy",
 )
 
 
@@ -56,6 +58,7 @@ class StoredIndex:
     lexical: LexicalIndex
     catalog: Catalog
     location: Path
+    language_direction: np.ndarray | None = None
 
     def all_vectors(self) -> np.ndarray:
         if self.vectors.ntotal == 0:
@@ -121,15 +124,18 @@ class IndexStore:
             vectors = faiss.read_index(str(build / _VECTORS))
             lexical = LexicalIndex.load(build / _LEXICAL)
             catalog = Catalog.from_dict(json.loads((build / _PAPERS).read_text(encoding="utf-8")))
+            direction = np.load(build / _DIRECTION) if (build / _DIRECTION).exists() else None
         except (OSError, RuntimeError, ValueError, KeyError) as error:
             raise CorruptIndexError(f"Index at {build} cannot be read ({error}). Rebuild it.") from None
-        if not (vectors.ntotal == len(chunks) == manifest.chunk_count) or vectors.d != manifest.dimension:
+        if (not (vectors.ntotal == len(chunks) == manifest.chunk_count) or vectors.d != manifest.dimension
+                or (direction is not None and direction.shape != (manifest.dimension,))):
             raise CorruptIndexError(
                 f"Index at {build} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks, "
                 f"manifest says {manifest.chunk_count}). Rebuild it."
             )
         return StoredIndex(
             manifest=manifest, chunks=chunks, vectors=vectors, lexical=lexical, catalog=catalog, location=build,
+            language_direction=direction,
         )
 
     def _read_manifest(self, build: Path) -> Manifest:
@@ -159,7 +165,13 @@ class IndexStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def write(
-        self, manifest: Manifest, chunks: pd.DataFrame, vectors: np.ndarray, lexical: LexicalIndex, catalog: Catalog
+        self,
+        manifest: Manifest,
+        chunks: pd.DataFrame,
+        vectors: np.ndarray,
+        lexical: LexicalIndex,
+        catalog: Catalog,
+        language_direction: np.ndarray | None = None,
     ) -> Path:
         """Write a complete new build and make it current. Call under build_lock()."""
         if len(chunks) != len(vectors):
@@ -175,6 +187,8 @@ class IndexStore:
             lexical.save(staging / _LEXICAL)
             (staging / _PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
             chunks[CHUNK_COLUMNS].to_parquet(staging / _CHUNKS, index=False)
+            if language_direction is not None:
+                np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
             (staging / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
             for path in staging.rglob("*"):
                 if path.is_file():

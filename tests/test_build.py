@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from index import EmptyLibraryError, IndexLockedError, LibraryNotFoundError
+from index import CorruptIndexError, EmptyLibraryError, IndexLockedError, LibraryNotFoundError, Searcher
+from index.language_direction import language_direction
 from index.library import Library
 from tests.fakes import FakeEmbedder
 from tests.pdf_factory import encrypt_pdf, write_blank_pdf, write_pdf
@@ -168,3 +170,26 @@ def test_old_builds_are_pruned(small_library, fake_embedder):
         (small_library / f"n{number}.md").write_text(f"# N{number}\n\ntext {number}\n")
         build(small_library, FakeEmbedder())
     assert len(os.listdir(lib.index_dir / "builds")) == 2  # current + previous for open readers
+
+
+def test_the_index_stores_the_models_language_direction(small_library, fake_embedder):
+    """Searching an index must not re-embed the calibration pairs; a new model gets its own."""
+    lib, _, _ = build(small_library, fake_embedder)
+    stored = lib.store.load()
+    np.testing.assert_array_equal(stored.language_direction, language_direction(fake_embedder))
+
+    fresh = FakeEmbedder()
+    searcher = Searcher(stored, fresh)
+    searcher.search("deformable alignment", k=2, mode="dense")
+    assert fresh.queries == ["deformable alignment"]
+
+    other = FakeEmbedder(name="another-model", dimension=32)
+    build(small_library, other)
+    assert lib.store.load().language_direction.shape == (32,)
+
+
+def test_a_language_direction_of_the_wrong_size_is_a_corrupt_index(small_library, fake_embedder):
+    lib, _, _ = build(small_library, fake_embedder)
+    np.save(lib.store.current_build() / "language_direction.npy", np.zeros(3, dtype=np.float32))
+    with pytest.raises(CorruptIndexError, match="inconsistent"):
+        lib.store.load()
