@@ -1,6 +1,6 @@
 """Warm query latency per ranking mode on an already-built index (modes interleaved, one run).
 
-    .venv/bin/python bench/bench_query_latency.py --library DIR [--index DIR] [--rounds 3]
+    .venv/bin/python bench/bench_query_latency.py --library DIR [--index DIR] [--rounds 3] [--json-out FILE]
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--library", type=Path, required=True)
     parser.add_argument("--index", type=Path)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json-out", type=Path, help="also write the result here")
     args = parser.parse_args()
     lib = Library(args.library, args.index)
     searcher = lib.searcher(load_embedder(lib.manifest().model))
@@ -48,10 +49,14 @@ def main() -> None:
         mode: {"p50_ms": round(statistics.median(s), 1), "p95_ms": round(statistics.quantiles(s, n=20)[-1], 1)}
         for mode, s in timings.items()
     }
+    result["model"] = searcher.index.manifest.model
+    result["date"] = time.strftime("%Y-%m-%d %H:%M")
     result["queries"] = len(QUERIES) * args.rounds
     result["chunks"] = len(searcher.index.chunks)
     result["hybrid_over_dense_p50"] = round(result["hybrid"]["p50_ms"] / result["dense"]["p50_ms"], 3)
     print(json.dumps(result, indent=1))
+    if args.json_out:
+        args.json_out.write_text(json.dumps(result, indent=1) + "\n")
 
 
 if __name__ == "__main__":
