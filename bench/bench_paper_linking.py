@@ -293,7 +293,8 @@ def main() -> int:
         return 0
 
     from corpus.errors import UnreadableFileError
-    from corpus.paper_entries import normalise_title, parse_paper_entries
+    from corpus.paper_entries import parse_paper_entries
+    from corpus.paper_fields import normalise_title
     from corpus.papers import FUZZY_THRESHOLD, build_catalog, health, title_match_score
     from corpus.pdf_metadata import pdf_paper_info, read_pdf_head
     from corpus.pdf_reader import read_pdf

@@ -34,13 +34,8 @@ from urllib.parse import unquote
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from corpus.paper_entries import (
-    NoteFileInfo,
-    PaperEntry,
-    normalise_title,
-    paper_from_note_filename,
-    parse_paper_entries,
-)
+from corpus.paper_entries import PaperEntry, parse_paper_entries
+from corpus.paper_fields import NoteFileInfo, normalise_title, paper_from_note_filename
 from corpus.pdf_metadata import PdfPaperInfo, title_from_pdf_filename
 
 __all__ = [

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from corpus.documents import Document
-from corpus.paper_entries import normalise_title, paper_from_note_filename
+from corpus.paper_fields import normalise_title, paper_from_note_filename
 
 __all__ = [
     "HeadLine",

@@ -2,16 +2,15 @@ from pathlib import Path
 
 import pytest
 
-from corpus.paper_entries import (
+from corpus.paper_entries import PaperEntry, parse_paper_entries
+from corpus.paper_fields import (
     NoteFileInfo,
-    PaperEntry,
     PaperLink,
     extract_arxiv_id,
     normalise_link_label,
     normalise_title,
     normalise_venue,
     paper_from_note_filename,
-    parse_paper_entries,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "paper_lists"
