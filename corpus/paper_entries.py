@@ -100,7 +100,6 @@ _CITATION = re.compile(
     r"[,.]?\s+(?:in\s+)?(?P<venue>[A-Za-z][A-Za-z0-9 \-]*?)\s*'?(?P<year>(?:19|20)\d{2}|\d{2})\s*\)?\s*[.,]?$"
 )
 
-
 _TITLE_HEADERS = {"论文", "论文名", "论文名称", "论文标题", "标题", "题目", "文章", "paper", "papers",
                   "title", "paper title", "name", "名称"}
 _YEAR_HEADERS = {"年份", "年", "时间", "发表时间", "year", "date", "published"}

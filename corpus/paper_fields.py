@@ -137,10 +137,7 @@ _SHORTCODE = re.compile(r":[a-z0-9_+\-]+:(?![\w])")
 _EMOJI_CHARS = re.compile(
     "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\u2190-\u21FF\u2300-\u23FF]"
 )
-
-
 SPACES = re.compile(r"\s+")
-
 
 _ARXIV_NEW = r"(?:0[7-9]|1\d|2\d)(?:0[1-9]|1[0-2])\.\d{4,5}"
 _ARXIV_OLD = r"[a-z\-]+(?:\.[A-Z]{2})?/\d{7}"

@@ -18,8 +18,8 @@
   local cache, a model folder, or the bundled English model ``all-MiniLM-L6-v2``.
 
 `DEFAULT_MODEL` (multilingual-e5-small through PyTorch) was chosen in bench/README.md: with the
-language centering of index/language_centering.py it is the only model that passes both the
-SciFact and the bilingual targets, at a build speed we measured as acceptable.
+language direction removed from queries (index/language_direction.py) it is the only model that
+passes both the SciFact and the bilingual targets, at a build speed we measured as acceptable.
 
 Every recorded `Embedder.name` loads back through `load_embedder`, so an index can reopen its model.
 A missing package raises `ModelLoadError` saying what to pip install.

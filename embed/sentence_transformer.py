@@ -16,7 +16,7 @@ from embed.base import Embedder, normalise_rows
 from embed.errors import ModelLoadError
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
-_DEFAULT_ALIASES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODEL}".lower()}
+_BUNDLED_ALIASES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODEL}".lower()}
 
 
 def canonical_model_name(name: str) -> str:
@@ -25,7 +25,7 @@ def canonical_model_name(name: str) -> str:
     Local folders are made absolute; the bundled model's aliases collapse to BUNDLED_MODEL.
     """
     name = name.strip()
-    if name.lower() in _DEFAULT_ALIASES:
+    if name.lower() in _BUNDLED_ALIASES:
         return BUNDLED_MODEL
     path = Path(name).expanduser()
     if path.exists():

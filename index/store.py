@@ -127,11 +127,15 @@ class IndexStore:
             direction = np.load(build / _DIRECTION) if (build / _DIRECTION).exists() else None
         except (OSError, RuntimeError, ValueError, KeyError) as error:
             raise CorruptIndexError(f"Index at {build} cannot be read ({error}). Rebuild it.") from None
-        if (not (vectors.ntotal == len(chunks) == manifest.chunk_count) or vectors.d != manifest.dimension
-                or (direction is not None and direction.shape != (manifest.dimension,))):
+        if not (vectors.ntotal == len(chunks) == manifest.chunk_count) or vectors.d != manifest.dimension:
             raise CorruptIndexError(
                 f"Index at {build} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks, "
                 f"manifest says {manifest.chunk_count}). Rebuild it."
+            )
+        if direction is not None and direction.shape != (manifest.dimension,):
+            raise CorruptIndexError(
+                f"Index at {build} is inconsistent (its language direction has shape {direction.shape}, "
+                f"the model has {manifest.dimension} dimensions). Rebuild it."
             )
         return StoredIndex(
             manifest=manifest, chunks=chunks, vectors=vectors, lexical=lexical, catalog=catalog, location=build,

@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 import cli
+from embed.registry import load_embedder
 from index import IndexStore, Searcher
 from index.config import resolve_index_dir
-from embed.registry import load_embedder
 from tests.conftest import REPO, shared_path
 
 pytestmark = [
