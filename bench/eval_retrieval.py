@@ -76,12 +76,12 @@ class Run:
 
 
 def rankings(searcher: Searcher, queries: dict[str, str], lexical: LexicalIndex, tokenizer: LexicalTokenizer) -> Run:
-    dense, words = {}, {}
-    for qid, text in tqdm(queries.items(), desc="queries", leave=False):
-        dense[qid] = searcher.dense_ranking(text, DEPTH)
-        rows, scores = lexical.search(tokenizer.tokenize(text), DEPTH)
-        words[qid] = list(zip(rows.tolist(), scores.tolist()))
-    return Run(searcher, queries, dense, words)
+    return Run(searcher, queries, dense_rankings(searcher, queries), lexical_rankings(queries, lexical, tokenizer))
+
+
+def dense_rankings(searcher: Searcher, queries: dict[str, str]) -> dict[str, Ranked]:
+    """The expensive half (one query embedding each), so callers compute it once per searcher."""
+    return {qid: searcher.dense_ranking(text, DEPTH) for qid, text in tqdm(queries.items(), desc="queries", leave=False)}
 
 
 def scores_for(mode: str, run: Run, qrels, paths, fusion=None):
@@ -121,7 +121,7 @@ def scifact(model: str, cache: Path) -> dict:
     bm25_scores = {}
     for k1, b in BM25_GRID:
         index = LexicalIndex.fit(tokens, k1=k1, b=b)
-        run = Run(searcher, train.queries, {}, rankings_lexical_only(train.queries, index, tokenizer))
+        run = Run(searcher, train.queries, {}, lexical_rankings(train.queries, index, tokenizer))
         bm25_scores[(k1, b)] = scores_for("lexical", run, train_qrels, paths)["ndcg@10"]
     best_k1, best_b = max(bm25_scores, key=bm25_scores.get)
     lexical = LexicalIndex.fit(tokens, k1=best_k1, b=best_b)
@@ -136,7 +136,8 @@ def scifact(model: str, cache: Path) -> dict:
 
     # 3. Report on test with what train chose; also without the language direction, to show its effect.
     test_run = rankings(searcher, test.queries, lexical, tokenizer)
-    raw_run = rankings(Searcher(stored, embedder, neutral_language=False), test.queries, lexical, tokenizer)
+    raw = Searcher(stored, embedder, neutral_language=False)
+    raw_run = Run(raw, test.queries, dense_rankings(raw, test.queries), test_run.words)
     test_scores = {
         "dense": scores_for("dense", test_run, test_qrels, paths),
         "lexical": scores_for("lexical", test_run, test_qrels, paths),
@@ -157,7 +158,7 @@ def scifact(model: str, cache: Path) -> dict:
     }
 
 
-def rankings_lexical_only(queries, index, tokenizer) -> dict[str, Ranked]:
+def lexical_rankings(queries: dict[str, str], index: LexicalIndex, tokenizer: LexicalTokenizer) -> dict[str, Ranked]:
     words = {}
     for qid, text in queries.items():
         rows, scores = index.search(tokenizer.tokenize(text), DEPTH)
@@ -186,13 +187,14 @@ def gold(model: str, cache: Path, fusions: list[FusionSettings]) -> dict:
     paths = stored.chunks["path"].tolist()
     queries = load_gold(REPO / "bench" / "gold_shared_bilingual.jsonl", set(stored.manifest.files))
     types = query_types(REPO / "bench" / "gold_shared_bilingual.jsonl")
+    texts = {str(q.line): q.query for q in queries}
+    dense, dense_raw = dense_rankings(searcher, texts), dense_rankings(raw, texts)  # the same for both tokenisers
     result = {}
     for chinese in ("bigram", "jieba"):
         tokenizer = LexicalTokenizer(chinese)
         lexical = LexicalIndex.fit(tokenizer.tokenize_many(stored.chunks["embed_text"].tolist()))
-        texts = {str(q.line): q.query for q in queries}
-        run = rankings(searcher, texts, lexical, tokenizer)
-        raw_run = rankings(raw, texts, lexical, tokenizer)
+        words = lexical_rankings(texts, lexical, tokenizer)
+        run, raw_run = Run(searcher, texts, dense, words), Run(raw, texts, dense_raw, words)
         plain_run = replace(run, script_aware=False)
         for group in ["all", *sorted(set(types.values()))]:
             subset = {str(q.line): q.relevant for q in queries if group in ("all", types[q.line])}
