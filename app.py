@@ -13,27 +13,24 @@ from pathlib import Path
 
 import streamlit as st
 
-from corpus.papers import Catalog, PaperRecord
 from embed import Embedder, ModelLoadError, registry
-from index import (
-    ENV_INDEX,
-    ENV_LIBRARY,
-    ENV_MODEL,
+from export import hits_to_csv, to_bibtex, to_markdown_list
+from index import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, BuildPlan, Library, PapersearchError, model_for_search
+from papers import Catalog, PaperRecord
+from search import (
+    MODES,
     DocumentResult,
-    PapersearchError,
+    Hit,
+    PaperResult,
+    ResultFilter,
     Searcher,
     SearchResponse,
-    hits_to_csv,
-    model_for_build,
-    model_for_search,
+    by_paper,
+    facet_values,
+    papers_of,
+    search_depth,
 )
-from index.filters import ResultFilter, facet_values
-from index.library import Library
-from index.paper_export import papers_of, to_bibtex, to_markdown_list
-from index.results import Hit, PaperResult, by_paper
-from index.search import MODES
-from ui.explain import why
-from ui.highlight import highlight
+from ui import highlight, paper_links, why
 
 DEMO_LIBRARY = Path(__file__).resolve().parent / "library"
 STYLE = (
@@ -60,24 +57,25 @@ def load_embedder(model: str) -> Embedder:
 @st.cache_resource(show_spinner="Loading the index…")
 def load_searcher(library: str, index: str | None, build: str, model: str) -> Searcher:
     """Keyed by the build folder's name, so a finished rebuild is picked up by the next run."""
-    return Library(library, index).searcher(load_embedder(model))
+    return Searcher.open(Library(library, index), load_embedder(model))
 
 
-def build_with_progress(lib: Library, model: str) -> None:
+def build_with_progress(lib: Library, model: str | None) -> None:
     """Plan, show the plan, build with a progress bar, then show what happened."""
-    manifest = lib.manifest_for_update()
-    plan = lib.plan(model_for_build(model, manifest))
-    st.info(f"Build plan: {plan.summary()}")
-    if plan.is_noop and manifest is not None:
-        st.success("The index is already up to date.")
-        return
-    embedder = load_embedder(plan.model)
-    bar = st.progress(0.0, text="Starting…")
+    bar = None
+
+    def show_plan(plan: BuildPlan) -> None:
+        st.info(f"Build plan: {plan.summary()}")
 
     def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        bar = bar or st.progress(0.0, text="Starting…")
         bar.progress(done / total if total else 1.0, text=f"{stage}: {done}/{total}")
 
-    report = lib.build(plan, embedder, progress)
+    report = lib.update(load_embedder, model, progress=progress, on_plan=show_plan)
+    if not report.wrote_index:
+        st.success("The index is already up to date.")
+        return
     bar.progress(1.0, text="Done")
     load_searcher.clear()
     st.success(report.summary())
@@ -129,24 +127,7 @@ def show_paper_cards(papers: list[PaperResult], catalog: Catalog, library: Path,
             if record:
                 links = paper_links(record, library, paper.hits)
                 if links:
-                    st.markdown(" · ".join(links))
-
-
-def paper_links(record: PaperRecord, library: Path, hits: tuple[Hit, ...]) -> list[str]:
-    """arXiv, code and website links, and the local PDF opened at the best passage's page."""
-    links = []
-    if record.arxiv:
-        links.append(f"[arXiv](https://arxiv.org/abs/{record.arxiv})")
-    for label in ("code", "website"):
-        for url in record.links.get(label, ())[:1]:
-            if url.startswith("http"):
-                links.append(f"[{label}]({url})")
-    page = next((hit.page for hit in hits if hit.page is not None), 1)
-    for pdf in record.pdfs[:1]:
-        links.append(f"[local PDF, p. {page}]({(library / pdf).resolve().as_uri()}#page={page})")
-    for note in record.notes[:1]:
-        links.append(f"note: `{note}`")
-    return links
+                    st.markdown(" · ".join(f"[{label}]({url})" if url else label for label, url in links))
 
 
 def _venue_year(record: PaperRecord | None) -> str:
@@ -202,11 +183,11 @@ def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher]:
     try:
         lib = Library(args.library, args.index)
         sidebar(lib, args.model)
-        if not lib.store.exists():
+        if not lib.has_index():
             st.write("No index yet for this library: building one now.")
             build_with_progress(lib, args.model)
         model = model_for_search(args.model, lib.manifest())
-        return lib, load_searcher(str(lib.root), args.index, lib.store.current_build().name, model)
+        return lib, load_searcher(str(lib.root), args.index, lib.build_id(), model)
     except (PapersearchError, ModelLoadError) as error:
         st.error(str(error))
         st.stop()
@@ -233,7 +214,7 @@ def main() -> None:
         return
     grouped = view != "By passage"
     try:
-        response = searcher.search(query, k=max(k * 10, 50) if grouped else k, mode=mode, where=where)
+        response = searcher.search(query, k=search_depth(k, grouped), mode=mode, where=where)
     except PapersearchError as error:
         st.error(str(error))
         return

@@ -13,26 +13,21 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from corpus import ChunkSettings
-from corpus.papers import health as paper_health
 from embed import Embedder, ModelLoadError, registry
-from evaluation import evaluate_searcher, load_beir, load_gold
-from evaluation.beir import beir_library, beir_qrels_by_path
+from evaluation import beir_library, beir_qrels_by_path, evaluate_searcher, load_beir, load_gold
+from export import health_to_dict, hits_to_csv, paper_to_dict, to_bibtex, to_markdown_list
 from index import (
     ENV_INDEX,
     ENV_LIBRARY,
     ENV_MODEL,
+    BuildPlan,
+    Library,
     Manifest,
     PapersearchError,
-    SearchResponse,
-    hits_to_csv,
     model_for_build,
     model_for_search,
 )
-from index.filters import ResultFilter
-from index.library import Library
-from index.paper_export import papers_of, to_bibtex, to_markdown_list
-from index.search import MODES, normalise_query
+from search import MODES, ResultFilter, Searcher, SearchResponse, normalise_query, papers_of, search_depth
 
 ENV_CACHE = "PAPERSEARCH_CACHE"
 EXAMPLES = f"""
@@ -83,19 +78,14 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
     """Index new and changed files; unchanged files are not re-embedded."""
     with _friendly_errors():
         lib = Library(library, index_dir)
-        manifest = lib.manifest_for_update()
-        settings = _chunk_settings(manifest, chunk_tokens, overlap_tokens)
-        model_name = model_for_build(model, manifest)
-        plan = lib.plan(model_name, settings)
-        click.echo(f"Library: {lib.root}\nIndex:   {lib.index_dir}\nModel:   {model_name}")
-        click.echo(f"Plan:    {plan.summary()}")
-        if plan.is_noop and manifest is not None:
-            click.echo(f"Index is up to date: {len(manifest.files)} files, {manifest.chunk_count} chunks.")
-            return
-        embedder = load_embedder(model_name)
+
+        def show_plan(plan: BuildPlan) -> None:
+            click.echo(f"Library: {lib.root}\nIndex:   {lib.index_dir}\nModel:   {plan.model}")
+            click.echo(f"Plan:    {plan.summary()}")
+
         with _TqdmProgress() as progress:
-            report = lib.build(plan, embedder, progress)
-        for skipped in report.skipped:
+            report = lib.update(load_embedder, model, chunk_tokens, overlap_tokens, progress, on_plan=show_plan)
+        for skipped in report.skipped if report.wrote_index else ():
             kept = " (previous version kept)" if skipped.kept_previous else ""
             click.echo(f"Skipped {skipped.path}: {skipped.reason}{kept}", err=True)
         click.echo(report.summary())
@@ -131,10 +121,10 @@ def search(query: str, library: Path, index_dir: Path | None, k: int, model: str
     with _friendly_errors():
         lib, manifest = _indexed_library(library, index_dir)
         normalise_query(query)  # fail fast, before loading a model
-        searcher = lib.searcher(load_embedder(model_for_search(model, manifest)))
+        searcher = Searcher.open(lib, load_embedder(model_for_search(model, manifest)))
         grouped = not (passages or as_json or csv_file or bibtex_file or markdown_file)
         where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf)
-        response = searcher.search(query, k=max(k * 10, 50) if grouped else k, mode=mode, where=where)
+        response = searcher.search(query, k=search_depth(k, grouped), mode=mode, where=where)
     for notice in response.notices:
         click.echo(f"Note: {notice}", err=True)
     if csv_file:
@@ -188,7 +178,7 @@ def evaluate(beir_dir: Path | None, split: str, gold_file: Path | None, library:
             queries = {str(g.line): g.query for g in gold}
             qrels = {str(g.line): g.relevant for g in gold}
         manifest = lib.manifest()
-        searcher = lib.searcher(load_embedder(model_for_search(None, manifest)))
+        searcher = Searcher.open(lib, load_embedder(model_for_search(None, manifest)))
         with _TqdmProgress() as progress:
             scores = evaluate_searcher(searcher, queries, qrels, mode, lambda d, n: progress("Queries", d, n))
     if as_json:
@@ -204,11 +194,12 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
     data = load_beir(beir_dir, split)
     cache = Path(os.environ.get(ENV_CACHE, Path.home() / ".cache" / "papersearch"))
     lib = beir_library(data, beir_dir, cache, model_for_build(model, None), index_dir)
-    plan = lib.plan(model_for_build(model, None))
-    click.echo(f"Benchmark index {lib.index_dir}: {plan.summary()}", err=True)
-    if not plan.is_noop or lib.manifest_for_update() is None:
-        with _TqdmProgress() as progress:
-            lib.build(plan, load_embedder(plan.model), progress)
+
+    def show_plan(plan: BuildPlan) -> None:
+        click.echo(f"Benchmark index {lib.index_dir}: {plan.summary()}", err=True)
+
+    with _TqdmProgress() as progress:
+        lib.update(load_embedder, model, progress=progress, on_plan=show_plan)
     return lib, data.queries, beir_qrels_by_path(data)
 
 
@@ -220,14 +211,12 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
 def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool) -> None:
     """The papers your notes and PDFs describe, with the files and list entries that belong to each."""
     with _friendly_errors():
-        lib, manifest = _indexed_library(library, index_dir)
-        catalog = lib.store.load().catalog
-    if health:
-        unreadable = [s.path for s in manifest.skipped if s.path.lower().endswith(".pdf")]
-        report = paper_health(catalog, set(manifest.files) | {s.path for s in manifest.skipped}, unreadable)
-        _print_health(report, as_json)
-        return
-    records = [_paper_json(record) for record in catalog.papers]
+        lib, _ = _indexed_library(library, index_dir)
+        if health:
+            _print_health(health_to_dict(lib.health()), as_json)
+            return
+        catalog = lib.catalog()
+    records = [paper_to_dict(record) for record in catalog.papers]
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
         return
@@ -240,27 +229,7 @@ def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool) -
     click.echo(f"{len(records)} papers; links by method: {catalog.link_counts}")
 
 
-def _paper_json(record) -> dict:
-    return {
-        "paper_id": record.paper_id, "title": record.title, "venue": record.venue, "year": record.year,
-        "month": record.month, "arxiv": record.arxiv, "read": record.read, "abbreviation": record.abbreviation,
-        "topics": [" > ".join(topic) for topic in record.topics], "annotation": record.annotation,
-        "links": {label: list(urls) for label, urls in record.links.items()}, "files": list(record.files),
-        "entries": [{"path": entry.path, "line": entry.line} for entry in record.entries],
-    }
-
-
-def _print_health(report, as_json: bool) -> None:
-    data = {
-        "pdfs_without_text": report.unreadable_pdfs,
-        "missing_link_targets": [{"path": m.path, "line": m.line, "target": m.target, "reason": m.reason}
-                                 for m in report.missing_link_targets],
-        "unmentioned_pdfs": report.unmentioned_pdfs,
-        "duplicate_suspects": report.duplicate_suspects,
-        "ambiguous": [{"subject": a.subject, "title": a.title, "reason": a.reason,
-                       "candidates": [{"paper_id": c[0], "title": c[1], "score": c[2]} for c in a.candidates]}
-                      for a in report.ambiguous],
-    }
+def _print_health(data: dict, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
         return
@@ -278,23 +247,7 @@ def status(library: Path, index_dir: Path | None, as_json: bool) -> None:
     """What the index holds: files, chunks, model, last build, skipped files and pending changes."""
     with _friendly_errors():
         lib, manifest = _indexed_library(library, index_dir)
-        pending = lib.plan(manifest.model).summary()
-    info = {
-        "library": str(lib.root),
-        "index": str(lib.index_dir),
-        "model": manifest.model,
-        "dimension": manifest.dimension,
-        "chunk_settings": manifest.chunk_settings,
-        "files": len(manifest.files),
-        "chunks": manifest.chunk_count,
-        "last_build": manifest.built_at,
-        "build_seconds": manifest.build_seconds,
-        "pending": pending,
-        "skipped": [
-            {"path": s.path, "reason": s.reason, "kept_previous": s.kept_previous} for s in manifest.skipped
-        ],
-        "warnings": manifest.warnings,
-    }
+        info = lib.status().to_dict()
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=1))
         return
@@ -319,17 +272,6 @@ def _indexed_library(library: Path, index_dir: Path | None) -> tuple[Library, Ma
             f"No index at {lib.index_dir} yet. Build it first: python cli.py build --library {library}"
         )
     return lib, manifest
-
-
-def _chunk_settings(manifest: Manifest | None, chunk_tokens: int | None, overlap_tokens: int | None) -> ChunkSettings:
-    base = ChunkSettings(**manifest.chunk_settings) if manifest else ChunkSettings()
-    try:
-        return ChunkSettings(
-            chunk_tokens=chunk_tokens if chunk_tokens is not None else base.chunk_tokens,
-            overlap_tokens=overlap_tokens if overlap_tokens is not None else base.overlap_tokens,
-        )
-    except ValueError as error:
-        raise click.BadParameter(str(error)) from None
 
 
 def _print_documents(response: SearchResponse, k: int) -> None:

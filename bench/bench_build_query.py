@@ -240,8 +240,8 @@ def main() -> int:
 
     from embed import SentenceTransformerEmbedder
     from index import builder as builder_module
-    from index import search as search_module
-    from index.library import Library
+    import search as search_module
+    from index import Library
 
     results: dict = {"machine": machine_info(), "library": {
         "notes": str(args.library_notes.resolve()), "pdfs": str(args.library_pdfs.resolve()),
@@ -271,7 +271,7 @@ def main() -> int:
         plan, plan_s, report, build_s, timer = timed_plan_and_build(lib, embedder, with_stages=True)
         read_s = timer.stage_seconds("Reading files")
         write_s = timer.stage_seconds("Writing index")
-        stored = lib.store.load()
+        stored = lib.load()
         kinds = stored.chunks.groupby("kind").size().to_dict()
         slowest = sorted(timer.per_file.items(), key=lambda kv: kv[1], reverse=True)[:8]
         manifest = stored.manifest

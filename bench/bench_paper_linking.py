@@ -292,13 +292,17 @@ def main() -> int:
         print(f"SKIP: {notes_dir} or {pdfs_dir} not found")
         return 0
 
-    from corpus.errors import UnreadableFileError
-    from corpus.paper_entries import parse_paper_entries
-    from corpus.paper_fields import normalise_title
-    from corpus.papers import FUZZY_THRESHOLD, build_catalog, health, title_match_score
-    from corpus.pdf_metadata import pdf_paper_info, read_pdf_head
-    from corpus.pdf_reader import read_pdf
+    from corpus import UnreadableFileError, read_document, read_pdf_head
     from corpus.text_decoding import decode_text_file
+    from papers import (
+        FUZZY_THRESHOLD,
+        build_catalog,
+        health,
+        normalise_title,
+        parse_paper_entries,
+        pdf_paper_info,
+        title_match_score,
+    )
     import dataclasses
 
     root = args.data
@@ -306,27 +310,36 @@ def main() -> int:
     pdf_paths = sorted(pdfs_dir.rglob("*.pdf"))
     notes = {p.relative_to(root).as_posix(): decode_text_file(p.read_bytes(), p.name) for p in note_paths}
 
-    # --- PDFs: pypdf reading (excluded from the per-PDF cost), then pdf_paper_info alone
+    # --- PDFs: pypdf reading (excluded from the per-PDF cost), then pdf_paper_info alone.
+    # read_pdf brings the head (metadata + laid-out page 1) along; read_pdf_head is timed only
+    # to show what reopening each file would cost (a build does not).
     documents, heads, unreadable = {}, {}, set()
     read_seconds = head_seconds = 0.0
     for path in pdf_paths:
         relative = path.relative_to(root).as_posix()
         start = time.perf_counter()
         try:
-            documents[relative] = read_pdf(path, relative)
-        except UnreadableFileError:
+            documents[relative] = read_document(path, relative)
+            heads[relative] = documents[relative].pdf_head
+        except UnreadableFileError as error:
             documents[relative] = None
+            heads[relative] = error.pdf_head
             unreadable.add(relative)
         read_seconds += time.perf_counter() - start
         start = time.perf_counter()
-        heads[relative] = read_pdf_head(path)
+        reopened = read_pdf_head(path)
         head_seconds += time.perf_counter() - start
+        if heads[relative] is None:  # encrypted or corrupt: only a fresh open may get a head
+            heads[relative] = reopened
     pdf_infos, info_times, doc_only = {}, [], {}
     for relative, document in documents.items():
         start = time.perf_counter()
         pdf_infos[relative] = pdf_paper_info(document, None, head=heads[relative])
         info_times.append(time.perf_counter() - start)
-        doc_only[relative] = pdf_paper_info(document) if document is not None else None
+        # document-only mode: what the joined page text alone gives (no head)
+        doc_only[relative] = (
+            pdf_paper_info(dataclasses.replace(document, pdf_head=None)) if document is not None else None
+        )
     if any(h is None for h in heads.values()):
         pass
 
@@ -342,7 +355,7 @@ def main() -> int:
         if document is not None:
             hidden = dataclasses.replace(document, path="pdfs/paper.pdf", title="paper")
             renamed = pdf_paper_info(hidden, None, head=dataclasses.replace(heads[relative], metadata={}))
-            renamed_doc_only = pdf_paper_info(hidden)
+            renamed_doc_only = pdf_paper_info(dataclasses.replace(hidden, pdf_head=None))
         else:
             renamed_doc_only = None
         title_rows.append({

@@ -29,11 +29,8 @@ from embed.registry import canonical_name, load_embedder  # noqa: E402
 from evaluation.beir import beir_library, beir_qrels_by_path, load_beir  # noqa: E402
 from evaluation.gold import load_gold  # noqa: E402
 from evaluation.metrics import trec_metrics  # noqa: E402
-from index.fusion import FusionSettings, Ranked, fuse  # noqa: E402
-from index.lexical import LexicalIndex  # noqa: E402
-from index.lexical_tokenizer import LexicalTokenizer  # noqa: E402
-from index.library import Library  # noqa: E402
-from index.search import Searcher  # noqa: E402
+from index import LexicalIndex, LexicalTokenizer, Library  # noqa: E402
+from search import FusionSettings, Ranked, Searcher, fuse  # noqa: E402
 
 DEPTH = 400
 SHARED = REPO.parent / "shared" / "data"
@@ -89,19 +86,20 @@ def scores_for(mode: str, run: Run, qrels, paths, fusion=None):
 
 
 def ensure_built(lib: Library, model: str):
-    plan = lib.plan(model)
-    print(f"{lib.index_dir}: {plan.summary()}", file=sys.stderr)
-    if not plan.is_noop or lib.manifest() is None:
-        bars: dict[str, tqdm] = {}
+    """Library.update, with the plan and progress on stderr."""
+    bars: dict[str, tqdm] = {}
 
-        def progress(stage, done, total):
-            if stage not in bars:  # not setdefault: that would open (and print) a bar per call
-                bars[stage] = tqdm(total=total, desc=stage)
-            bar = bars[stage]
-            bar.update(done - bar.n)
+    def progress(stage, done, total):
+        if stage not in bars:  # not setdefault: that would open (and print) a bar per call
+            bars[stage] = tqdm(total=total, desc=stage)
+        bar = bars[stage]
+        bar.update(done - bar.n)
 
-        report = lib.build(plan, load_embedder(model), progress)
-        print(report.summary(), file=sys.stderr)
+    def show_plan(plan):
+        print(f"{lib.index_dir}: {plan.summary()}", file=sys.stderr)
+
+    report = lib.update(load_embedder, model, progress=progress, on_plan=show_plan)
+    print(report.summary(), file=sys.stderr)
 
 
 def scifact(model: str, cache: Path) -> dict:
@@ -109,7 +107,7 @@ def scifact(model: str, cache: Path) -> dict:
     train, test = load_beir(beir_dir, "train"), load_beir(beir_dir, "test")
     lib = beir_library(train, beir_dir, cache, model)
     ensure_built(lib, model)
-    stored = lib.store.load()
+    stored = lib.load()
     embedder = load_embedder(model)
     searcher = Searcher(stored, embedder)
     paths = stored.chunks["path"].tolist()
@@ -181,7 +179,7 @@ def gold(model: str, cache: Path, fusions: list[FusionSettings]) -> dict:
     slug = model.replace("/", "_")[-60:]
     lib = Library(library, cache / f"shared-index-{slug}")
     ensure_built(lib, model)
-    stored = lib.store.load()
+    stored = lib.load()
     embedder = load_embedder(model)
     searcher, raw = Searcher(stored, embedder), Searcher(stored, embedder, neutral_language=False)
     paths = stored.chunks["path"].tolist()
@@ -237,7 +235,7 @@ def latency(model: str, cache: Path) -> dict:
     """Warm latency of Searcher.search per mode, interleaved in one run (ratios, not absolutes)."""
     data = load_beir(SHARED / "scifact", "test")
     lib = beir_library(data, SHARED / "scifact", cache, model)
-    searcher = lib.searcher(load_embedder(model))
+    searcher = Searcher.open(lib, load_embedder(model))
     queries = list(data.queries.values())[:100]
     for query in queries[:5]:
         searcher.search(query, k=10, mode="hybrid")

@@ -1,20 +1,34 @@
-"""Files → documents → chunks. Imports nothing else of Papersearch's."""
+"""Files → documents → chunks. Imports nothing else of Papersearch's.
+
+``corpus.syntax`` holds the Markdown and CJK patterns that readers and parsers share.
+"""
 
 from corpus.chunking import ChunkSettings, Tokenizer, chunk_document
 from corpus.discover import SUPPORTED_SUFFIXES, discover_files
 from corpus.documents import Chunk, Document, Section
 from corpus.errors import UnreadableFileError
+from corpus.markdown_clean import clean_heading, clean_markdown, extract_links, strip_markup
+from corpus.pdf_clean import clean_line
+from corpus.pdf_head import HeadLine, PdfHead, read_pdf_head
 from corpus.readers import read_document
 
 __all__ = [
     "Chunk",
     "ChunkSettings",
     "Document",
+    "HeadLine",
+    "PdfHead",
     "Section",
     "SUPPORTED_SUFFIXES",
     "Tokenizer",
     "UnreadableFileError",
     "chunk_document",
+    "clean_heading",
+    "clean_line",
+    "clean_markdown",
     "discover_files",
+    "extract_links",
     "read_document",
+    "read_pdf_head",
+    "strip_markup",
 ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from corpus.pdf_head import PdfHead
+
 Kind = Literal["pdf", "note"]
 
 
@@ -30,6 +32,8 @@ class Document:
     title: str
     sections: tuple[Section, ...]
     warnings: tuple[str, ...] = ()
+    # A PDF's metadata and laid-out page 1, kept so the paper catalog need not reopen the file.
+    pdf_head: PdfHead | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

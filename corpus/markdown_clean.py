@@ -1,44 +1,53 @@
 """Reduce Markdown to the words worth embedding.
 
 Link syntax becomes its label; images, bare URLs, HTML tags and emoji shortcodes go.
-The removed URLs are returned so they can be kept as chunk metadata.
+The removed URLs are returned so they can be kept as chunk metadata. ``strip_markup`` is the
+lighter cleaning the paper-list parser needs: inline markup and emoji go, links stay.
 """
 
 from __future__ import annotations
 
 import re
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
-_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_BARE_URL = re.compile(r"(?:https?|ftp)://[^\s)\]>]+|www\.[^\s)\]>]+")
-_EMOJI = re.compile(r":[a-z0-9_+\-]+:")
+from corpus.syntax import (
+    AUTOLINK,
+    EMOJI_SHORTCODE,
+    EMOJI_SHORTCODE_WORD,
+    HTML_TAG,
+    IMAGE,
+    PLAIN_LINK,
+    WEB_ADDRESS,
+)
+
 _CHECKBOX = re.compile(r"^(\s*[-*+]\s+)\[[ xX]\]\s*", re.MULTILINE)
-_EMPHASIS = re.compile(r"(\*\*|__|~~|`)")
-_SPACES = re.compile(r"[ \t\u3000]+")
+_EMPHASIS = re.compile(r"\*\*|__|~~|`")
+_LONE_ASTERISK = re.compile(r"(?<!\w)\*|\*(?!\w)")
+_EMOJI_CHARS = re.compile(
+    "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\u2190-\u21FF\u2300-\u23FF]"
+)
+_SPACES = re.compile(r"[ \t\u3000]+")  # within a line: the ideographic space counts too
 _QUOTE_MARKER = re.compile(r"^\s*(?:>\s*)+", re.MULTILINE)
 _NO_WORDS = re.compile(r"^[\W_]*$")
 
 
 def extract_links(text: str) -> list[str]:
     """Every URL or link target in `text`, in order of appearance (images excluded)."""
-    no_images = _IMAGE.sub(" ", text)
-    targets = [m.group(2) for m in _LINK.finditer(no_images) if m.group(2)]
-    rest = _LINK.sub(" ", no_images)
-    targets += _AUTOLINK.findall(rest)
-    targets += _BARE_URL.findall(_AUTOLINK.sub(" ", rest))
+    no_images = IMAGE.sub(" ", text)
+    targets = [m.group(2) for m in PLAIN_LINK.finditer(no_images) if m.group(2)]
+    rest = PLAIN_LINK.sub(" ", no_images)
+    targets += AUTOLINK.findall(rest)
+    targets += WEB_ADDRESS.findall(AUTOLINK.sub(" ", rest))
     return targets
 
 
 def clean_markdown(text: str) -> str:
     """The embeddable form of a Markdown snippet: labels kept, markup and addresses dropped."""
-    text = _IMAGE.sub(" ", text)
-    text = _LINK.sub(lambda m: f" {m.group(1)} ", text)
-    text = _AUTOLINK.sub(" ", text)
-    text = _HTML_TAG.sub(" ", text)
-    text = _BARE_URL.sub(" ", text)
-    text = _EMOJI.sub(" ", text)
+    text = IMAGE.sub(" ", text)
+    text = PLAIN_LINK.sub(lambda m: f" {m.group(1)} ", text)
+    text = AUTOLINK.sub(" ", text)
+    text = HTML_TAG.sub(" ", text)
+    text = WEB_ADDRESS.sub(" ", text)
+    text = EMOJI_SHORTCODE.sub(" ", text)
     text = _QUOTE_MARKER.sub("", text)
     text = _CHECKBOX.sub(r"\1", text)
     text = _EMPHASIS.sub("", text)
@@ -49,3 +58,13 @@ def clean_markdown(text: str) -> str:
 def clean_heading(text: str) -> str:
     """A heading as a reader would say it: no emphasis, emoji, link syntax or trailing #s."""
     return clean_markdown(text.strip().rstrip("#")).replace("\n", " ").strip()
+
+
+def strip_markup(text: str) -> str:
+    """Text without HTML tags, emoji (shortcodes and characters) or emphasis marks; links and
+    line breaks are left alone. For reading the fields of a list entry."""
+    text = HTML_TAG.sub(" ", text)
+    text = EMOJI_SHORTCODE_WORD.sub(" ", text)
+    text = _EMOJI_CHARS.sub(" ", text)
+    text = _EMPHASIS.sub("", text)
+    return _LONE_ASTERISK.sub("", text)

@@ -12,10 +12,8 @@ from pathlib import Path
 
 from corpus.documents import Document, Section
 from corpus.markdown_clean import clean_heading
+from corpus.syntax import FENCE, HEADING
 from corpus.text_decoding import decode_text_file
-
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)\s*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 def read_markdown(path: Path, relative: str) -> Document:
@@ -39,14 +37,14 @@ def read_markdown(path: Path, relative: str) -> Document:
             )
 
     for number, line in enumerate(lines, start=1):
-        fence_match = _FENCE.match(line)
+        fence_match = FENCE.match(line)
         if fence_match:
             marker = fence_match.group(1)[0]
             if fence is None:
                 fence = marker
             elif marker == fence:
                 fence = None
-        heading = None if (fence or fence_match) else _HEADING.match(line)
+        heading = None if (fence or fence_match) else HEADING.match(line)
         if heading is None:
             body.append(line)
             continue

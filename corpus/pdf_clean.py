@@ -2,6 +2,7 @@
 
 pypdf returns lines as laid out on the page: words hyphenated at line ends, ligatures,
 ragged whitespace, and the same running header/footer on every page. These functions undo that.
+``clean_line`` does the same for one line (a title, a metadata field, a line of page 1).
 """
 
 from __future__ import annotations
@@ -10,11 +11,16 @@ import re
 import unicodedata
 from collections import Counter
 
+from corpus.syntax import CJK_PUNCTUATION, FULLWIDTH, HAN, SPACES
+
 _EDGE_LINES = 3  # how many lines at the top and bottom of a page may be header/footer
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _HYPHENATED_END = re.compile(r"[A-Za-z]{2,}-$")
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_CJK = re.compile(f"[{CJK_PUNCTUATION}{HAN}{FULLWIDTH}]")  # no space between lines of these
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LIGATURES = str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl"})
+# pypdf leaves a detached accent after its letter ("Balaˇzevi´c", "H ́enaff"): drop the accent.
+_LOOSE_ACCENTS = re.compile(r"\s?[\u00b4\u02c6\u02c7\u02d8\u02d9\u02da\u02db\u02dc\u02dd\u00a8\u0060\u0301\u0300\u0308]")
 
 
 def clean_pages(raw_pages: list[str]) -> list[str]:
@@ -68,3 +74,12 @@ def _join_lines(lines: list[str]) -> str:
         else:
             text += " " + line
     return text
+
+
+def clean_line(text: str) -> str:
+    """One line of PDF text as a reader sees it: NFKC, ligatures spelled out, detached accents
+    and control characters gone, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text.translate(_LIGATURES))
+    text = _LOOSE_ACCENTS.sub("", text)
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", text)
+    return SPACES.sub(" ", text).strip()

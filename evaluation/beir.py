@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaluation.errors import EvaluationInputError
-from index.library import Library
+from index import Library
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 

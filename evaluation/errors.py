@@ -1,4 +1,4 @@
-from index.errors import PapersearchError
+from index import PapersearchError
 
 
 class EvaluationInputError(PapersearchError):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 import pytrec_eval
 
-from index.search import Mode, Searcher
+from search import Mode, Searcher
 
 METRICS = ("ndcg@10", "recall@100", "mrr@10")
 FILES_PER_QUERY = 100

@@ -1,34 +1,32 @@
-"""Vectors → FAISS store → search. Uses the types of `corpus` and `embed`."""
+"""The on-disk index of a library: plan what changed, build, store, and load it back.
 
-from index.builder import BuildReport, EmptyLibraryError, run_build
-from index.config import (
-    ENV_INDEX,
-    ENV_LIBRARY,
-    ENV_MODEL,
-    model_for_build,
-    model_for_search,
-    resolve_index_dir,
-)
-from index.csv_export import CSV_COLUMNS, hits_to_csv
+Front door for everything above it (search, export, evaluation, the CLI and the page).
+"""
+
+from index.builder import BuildReport, EmptyLibraryError, Progress
+from index.config import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, model_for_build, model_for_search, resolve_index_dir
 from index.errors import (
     CorruptIndexError,
-    EmptyQueryError,
     IndexLockedError,
     IndexNotFoundError,
+    InvalidSettingsError,
     LibraryNotFoundError,
     ModelMismatchError,
     PapersearchError,
 )
+from index.language_direction import language_direction, without_direction
+from index.lexical import LexicalIndex
+from index.lexical_tokenizer import LexicalTokenizer
+from index.library import EmbedderLoader, Library
 from index.manifest import Manifest
-from index.planner import BuildPlan, plan_build
-from index.results import DocumentResult, Hit, SearchResponse
-from index.search import Searcher
+from index.planner import BuildPlan
+from index.status import LibraryStatus
 from index.store import IndexStore, StoredIndex
 
 __all__ = [
-    "BuildPlan", "BuildReport", "CSV_COLUMNS", "CorruptIndexError", "DocumentResult", "ENV_INDEX",
-    "ENV_LIBRARY", "ENV_MODEL", "EmptyLibraryError", "EmptyQueryError", "Hit", "IndexLockedError",
-    "IndexNotFoundError", "IndexStore", "LibraryNotFoundError", "Manifest", "ModelMismatchError",
-    "PapersearchError", "SearchResponse", "Searcher", "StoredIndex", "hits_to_csv", "model_for_build",
-    "model_for_search", "plan_build", "resolve_index_dir", "run_build",
+    "BuildPlan", "BuildReport", "CorruptIndexError", "ENV_INDEX", "ENV_LIBRARY", "ENV_MODEL", "EmbedderLoader",
+    "EmptyLibraryError", "IndexLockedError", "IndexNotFoundError", "IndexStore", "InvalidSettingsError",
+    "LexicalIndex", "LexicalTokenizer", "Library", "LibraryNotFoundError", "LibraryStatus", "Manifest",
+    "ModelMismatchError", "PapersearchError", "Progress", "StoredIndex", "language_direction", "model_for_build",
+    "model_for_search", "resolve_index_dir", "without_direction",
 ]

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from corpus import Chunk, Document, UnreadableFileError, chunk_document, read_document
+from corpus import Chunk, Document, PdfHead, UnreadableFileError, chunk_document, read_document
 from embed import Embedder
 from index.errors import CorruptIndexError, PapersearchError
 from index.language_direction import language_direction
@@ -59,6 +59,39 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     """Default progress sink: builds called from code need not report."""
 
 
+def lexical_settings(tokenizer: LexicalTokenizer) -> dict[str, str]:
+    """What the BM25 half of an index depends on; a change re-tokenises every passage."""
+    return {**tokenizer.settings(), "bm25": f"lucene k1={K1} b={B}"}
+
+
+def is_up_to_date(plan: BuildPlan, previous: StoredIndex | None, tokenizer: LexicalTokenizer | None = None) -> bool:
+    """The one no-op rule: a readable index, no file changes, same model, chunking and BM25 settings."""
+    return (
+        previous is not None
+        and plan.is_noop
+        and not plan.full_rebuild_reason
+        and previous.manifest.lexical_settings == lexical_settings(tokenizer or LexicalTokenizer())
+    )
+
+
+def load_previous(store: IndexStore) -> tuple[StoredIndex | None, str | None]:
+    """The index being updated, verified by loading all of it; if it cannot be read (old format,
+    damage) it is not trusted: (None, why), and the build starts again from the files."""
+    if not store.exists():
+        return None, None
+    try:
+        return store.load(), None
+    except CorruptIndexError as error:
+        return None, f"the current index cannot be used ({error}); rebuilding it from the files"
+
+
+def trusted_plan(plan: BuildPlan, previous: StoredIndex | None, problem: str | None) -> BuildPlan:
+    """A plan that does not count on an index it could not read."""
+    if previous is None and problem and (plan.unchanged or plan.still_unreadable or plan.deleted):
+        return plan.as_full_rebuild(problem)
+    return plan
+
+
 def run_build(
     plan: BuildPlan,
     store: IndexStore,
@@ -66,23 +99,25 @@ def run_build(
     progress: Progress | None = None,
     tokenizer: LexicalTokenizer | None = None,
 ) -> BuildReport:
+    """Build from `plan` on top of the store's current index, under the store's build lock."""
     started = time.perf_counter()
     tokenizer = tokenizer or LexicalTokenizer()
     progress = progress or _no_progress
     if embedder.name != plan.model:
         raise ValueError(f"plan is for model {plan.model}, embedder is {embedder.name}")
     with store.build_lock():
-        previous = _previous(store)
+        previous, problem = load_previous(store)
+        plan = trusted_plan(plan, previous, problem)
         if not plan.files and previous is None:
             raise EmptyLibraryError(
                 f"No PDF, Markdown or text files found in {plan.library}. Add papers or notes and build again."
             )
-        lexical_settings = {**tokenizer.settings(), "bm25": f"lucene k1={K1} b={B}"}
-        retokenise = previous is not None and previous.manifest.lexical_settings != lexical_settings
-        if previous is not None and plan.is_noop and not plan.full_rebuild_reason and not retokenise:
-            return _report(plan, previous.manifest, False, 0, 0, started, 0.0)
+        if is_up_to_date(plan, previous, tokenizer):
+            return report_unchanged(plan, previous.manifest)
+        settings = lexical_settings(tokenizer)
+        retokenise = previous is not None and previous.manifest.lexical_settings != settings
 
-        chunks, records, skipped, warnings, documents = _read_and_chunk(plan, embedder, progress)
+        chunks, records, skipped, warnings, documents, heads = _read_and_chunk(plan, embedder, progress)
         embed_started = time.perf_counter()
         vectors = _embed(chunks, embedder, progress)
         embed_seconds = time.perf_counter() - embed_started
@@ -97,10 +132,10 @@ def run_build(
 
         manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
         progress("Linking papers", 0, 1)
-        infos = pdf_infos(plan, documents, previous.manifest.pdf_papers if previous else {})
+        infos = pdf_infos(plan, documents, heads, previous.manifest.pdf_papers if previous else {})
         catalog = catalog_for(plan, infos)
         progress("Linking papers", 1, 1)
-        manifest = replace(manifest, lexical_settings=lexical_settings, pdf_papers=infos_as_json(infos))
+        manifest = replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos))
         progress("Writing index", 0, 1)
         lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
         store.write(manifest, frame, all_vectors, lexical, catalog, _direction(previous, embedder))
@@ -115,20 +150,15 @@ def _direction(previous: StoredIndex | None, embedder: Embedder) -> np.ndarray |
     return language_direction(embedder)
 
 
-def _previous(store: IndexStore) -> StoredIndex | None:
-    """The index being updated; an unreadable one (old format, damaged) is replaced whole."""
-    if not store.exists():
-        return None
-    try:
-        return store.load()
-    except CorruptIndexError:
-        return None
-
-
 def _read_and_chunk(
     plan: BuildPlan, embedder: Embedder, progress: Progress
-) -> tuple[list[Chunk], dict[str, FileRecord], list[SkippedFile], dict[str, list[str]], dict[str, Document]]:
+) -> tuple[
+    list[Chunk], dict[str, FileRecord], list[SkippedFile], dict[str, list[str]], dict[str, Document], dict[str, PdfHead]
+]:
+    """Read, then chunk, every new or changed file; `heads` keeps page 1 of PDFs that had no text,
+    so their paper record needs no second opening."""
     documents: dict[str, Document] = {}
+    heads: dict[str, PdfHead] = {}
     chunks: list[Chunk] = []
     records: dict[str, FileRecord] = {}
     skipped: list[SkippedFile] = []
@@ -140,6 +170,8 @@ def _read_and_chunk(
             document = read_document(plan.files[relative], relative)
         except UnreadableFileError as error:
             skipped.append(SkippedFile(relative, error.reason, plan.hashes[relative]))
+            if error.pdf_head is not None:
+                heads[relative] = error.pdf_head
             continue
         documents[relative] = document
         document_chunks = _unique(chunk_document(document, embedder, plan.chunk_settings))
@@ -151,7 +183,7 @@ def _read_and_chunk(
         if document.warnings:
             warnings[relative] = list(document.warnings)
     progress("Reading files", total, total)
-    return chunks, records, skipped, warnings, documents
+    return chunks, records, skipped, warnings, documents, heads
 
 
 def _unique(chunks: list[Chunk]) -> list[Chunk]:
@@ -222,6 +254,11 @@ def _manifest(
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         build_seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def report_unchanged(plan: BuildPlan, manifest: Manifest) -> BuildReport:
+    """The report of an update that found nothing to do."""
+    return _report(plan, manifest, False, 0, 0, time.perf_counter(), 0.0)
 
 
 def _report(

@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from corpus import ChunkSettings
 from embed import DEFAULT_MODEL
 from embed.registry import canonical_name
-from index.errors import ModelMismatchError
+from index.errors import InvalidSettingsError, ModelMismatchError
 from index.manifest import Manifest
 
 INDEX_FOLDER = ".papersearch"
@@ -46,3 +47,15 @@ def model_for_search(explicit: str | None, manifest: Manifest) -> str:
             f"--model (or unset {ENV_MODEL}), or rebuild the index with the new model."
         )
     return manifest.model
+
+
+def chunk_settings_for(manifest: Manifest | None, chunk_tokens: int | None, overlap_tokens: int | None) -> ChunkSettings:
+    """The chunking a rebuild uses: what the user asked for, else what built the index, else the defaults."""
+    base = ChunkSettings(**manifest.chunk_settings) if manifest else ChunkSettings()
+    try:
+        return ChunkSettings(
+            chunk_tokens=chunk_tokens if chunk_tokens is not None else base.chunk_tokens,
+            overlap_tokens=overlap_tokens if overlap_tokens is not None else base.overlap_tokens,
+        )
+    except ValueError as error:
+        raise InvalidSettingsError(f"Invalid chunk settings: {error}") from None

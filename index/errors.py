@@ -21,9 +21,10 @@ class ModelMismatchError(PapersearchError):
     pass
 
 
-class EmptyQueryError(PapersearchError):
+
+class IndexLockedError(PapersearchError):
     pass
 
 
-class IndexLockedError(PapersearchError):
+class InvalidSettingsError(PapersearchError):
     pass

@@ -15,11 +15,11 @@ from typing import Literal
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
+from corpus.syntax import HAN
+
 ChineseMode = Literal["bigram", "jieba"]
 
-_TOKEN = re.compile(
-    r"(?P<word>[A-Za-z0-9]+(?:[+.\-_/'][A-Za-z0-9]+)*\+*)|(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
-)
+_TOKEN = re.compile(rf"(?P<word>[A-Za-z0-9]+(?:[+.\-_/'][A-Za-z0-9]+)*\+*)|(?P<cjk>[{HAN}]+)")
 _SPLIT = re.compile(r"[+.\-_/']+")
 _STOPWORDS = frozenset(STOPWORDS_EN)
 _CHINESE_STOPWORDS = frozenset("的 了 是 在 和 与 及 或 也 就 都 而 被 把 对 从 这 那 一个 我们 你 他 它 其 之 中 上 下 为 以 等".split())

@@ -1,18 +1,35 @@
-"""A library folder and its index: the handle the CLI and the page both work through."""
+"""A library folder and its index: the one handle the CLI, the page, eval and bench work through.
+
+`update` is the whole rebuild story in one place — plan, decide whether anything needs doing
+(by the builder's own rule), load the model only then, build, report — so every caller reports
+"up to date" for exactly the same reasons.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from corpus import ChunkSettings
 from embed import Embedder
-from index.builder import BuildReport, Progress, run_build
-from index.config import resolve_index_dir
-from index.errors import CorruptIndexError, LibraryNotFoundError
+from index.builder import (
+    BuildReport,
+    Progress,
+    is_up_to_date,
+    load_previous,
+    report_unchanged,
+    run_build,
+    trusted_plan,
+)
+from index.config import chunk_settings_for, model_for_build, resolve_index_dir
+from index.errors import CorruptIndexError, IndexNotFoundError, LibraryNotFoundError
 from index.manifest import Manifest
 from index.planner import BuildPlan, plan_build
-from index.search import Searcher
-from index.store import IndexStore
+from index.status import LibraryStatus
+from index.store import IndexStore, StoredIndex
+from papers import Catalog, HealthReport, health
+
+EmbedderLoader = Callable[[str], Embedder]
 
 
 class Library:
@@ -43,5 +60,57 @@ class Library:
     def build(self, plan: BuildPlan, embedder: Embedder, progress: Progress | None = None) -> BuildReport:
         return run_build(plan, self.store, embedder, progress)
 
-    def searcher(self, embedder: Embedder) -> Searcher:
-        return Searcher(self.store.load(), embedder)
+    def update(
+        self,
+        load_embedder: EmbedderLoader,
+        model: str | None = None,
+        chunk_tokens: int | None = None,
+        overlap_tokens: int | None = None,
+        progress: Progress | None = None,
+        on_plan: Callable[[BuildPlan], None] | None = None,
+    ) -> BuildReport:
+        """Bring the index up to date with the folder; the model is loaded only if there is work.
+
+        `model`, `chunk_tokens` and `overlap_tokens` default to the index's own (or the defaults
+        for a new index); `on_plan` sees the plan before anything is embedded.
+        """
+        manifest = self.manifest_for_update()
+        plan = self.plan(model_for_build(model, manifest), chunk_settings_for(manifest, chunk_tokens, overlap_tokens))
+        previous, problem = load_previous(self.store)
+        plan = trusted_plan(plan, previous, problem)
+        if on_plan is not None:
+            on_plan(plan)
+        if is_up_to_date(plan, previous):
+            return report_unchanged(plan, previous.manifest)
+        return run_build(plan, self.store, load_embedder(plan.model), progress)
+
+    def has_index(self) -> bool:
+        return self.store.exists()
+
+    def build_id(self) -> str | None:
+        """Names the current build; it changes whenever a rebuild completes (a cache key)."""
+        build = self.store.current_build()
+        return build.name if build is not None else None
+
+    def load(self) -> StoredIndex:
+        """The whole current index (vectors, passages, BM25, catalog), for searching."""
+        return self.store.load()
+
+    def catalog(self) -> Catalog:
+        """The paper catalog alone: listing papers needs no vectors, passages or model."""
+        return self.store.load_catalog()
+
+    def status(self) -> LibraryStatus:
+        """What the index holds and what has changed in the folder since it was built."""
+        manifest = self.store.load_manifest()
+        if manifest is None:
+            return LibraryStatus(self.root, self.index_dir, None, None)
+        return LibraryStatus(self.root, self.index_dir, manifest, self.plan(manifest.model).summary())
+
+    def health(self) -> HealthReport:
+        """PDFs without text, note links to missing files, PDFs no note mentions, likely duplicates."""
+        manifest = self.store.load_manifest()
+        if manifest is None:
+            raise IndexNotFoundError(f"No index at {self.index_dir}. Build one first.")
+        unreadable = [s.path for s in manifest.skipped if s.path.lower().endswith(".pdf")]
+        return health(self.catalog(), set(manifest.files) | {s.path for s in manifest.skipped}, unreadable)

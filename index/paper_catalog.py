@@ -10,24 +10,26 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from corpus import Document
-from corpus.papers import Catalog, build_catalog
-from corpus.pdf_metadata import PdfPaperInfo, pdf_paper_info
+from corpus import Document, PdfHead
+from papers import Catalog, PdfPaperInfo, build_catalog, pdf_paper_info
 from index.planner import BuildPlan
 
 _NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 
 
 def pdf_infos(
-    plan: BuildPlan, documents: dict[str, Document], previous: dict[str, dict]
+    plan: BuildPlan, documents: dict[str, Document], heads: dict[str, PdfHead], previous: dict[str, dict]
 ) -> dict[str, PdfPaperInfo]:
-    """Paper info for every PDF in the library: fresh for files read now, else from the manifest."""
+    """Paper info for every PDF in the library: fresh for files read now (from the page 1 their
+    reading kept), else from the manifest."""
     infos: dict[str, PdfPaperInfo] = {}
     for relative, path in plan.files.items():
         if not relative.lower().endswith(".pdf"):
             continue
         if relative in documents:
             infos[relative] = pdf_paper_info(documents[relative], path)
+        elif relative in heads:
+            infos[relative] = pdf_paper_info(None, path, head=heads[relative])
         elif relative in previous and relative not in plan.to_read:
             stored = previous[relative]
             infos[relative] = PdfPaperInfo(**{**stored, "alt_titles": tuple(stored.get("alt_titles", ()))})

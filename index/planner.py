@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus import ChunkSettings, discover_files
@@ -32,6 +32,13 @@ class BuildPlan:
     @property
     def is_noop(self) -> bool:
         return not (self.new or self.changed or self.deleted)
+
+    def as_full_rebuild(self, reason: str) -> BuildPlan:
+        """Every file read again, e.g. when the previous index cannot be trusted."""
+        return replace(
+            self, new=sorted(self.files), changed=[], deleted=[], unchanged=[], still_unreadable=[],
+            full_rebuild_reason=reason,
+        )
 
     def summary(self) -> str:
         text = (

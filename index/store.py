@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from corpus import Chunk
-from corpus.papers import Catalog
+from papers import Catalog
 from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest
@@ -114,6 +114,17 @@ class IndexStore:
             return None
         return self._read_manifest(build)
 
+    def load_catalog(self) -> Catalog:
+        """Only the paper catalog of the current build (no vectors, passages or BM25)."""
+        build = self.current_build()
+        if build is None:
+            raise IndexNotFoundError(f"No index at {self.directory}. Build one first.")
+        self._read_manifest(build)  # refuses an index of another format
+        try:
+            return _read_catalog(build)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise CorruptIndexError(f"Index at {build} cannot be read ({error}). Rebuild it.") from None
+
     def load(self) -> StoredIndex:
         build = self.current_build()
         if build is None:
@@ -123,7 +134,7 @@ class IndexStore:
             chunks = _normalise_types(pd.read_parquet(build / _CHUNKS))
             vectors = faiss.read_index(str(build / _VECTORS))
             lexical = LexicalIndex.load(build / _LEXICAL)
-            catalog = Catalog.from_dict(json.loads((build / _PAPERS).read_text(encoding="utf-8")))
+            catalog = _read_catalog(build)
             direction = np.load(build / _DIRECTION) if (build / _DIRECTION).exists() else None
         except (OSError, RuntimeError, ValueError, KeyError) as error:
             raise CorruptIndexError(f"Index at {build} cannot be read ({error}). Rebuild it.") from None
@@ -219,6 +230,10 @@ class IndexStore:
         for entry in self._builds.iterdir():
             if entry not in keep:
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+def _read_catalog(build: Path) -> Catalog:
+    return Catalog.from_dict(json.loads((build / _PAPERS).read_text(encoding="utf-8")))
 
 
 def _fsync(path: Path) -> None:

@@ -17,10 +17,14 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 
 
 def shared_path(*parts: str) -> Path:
-    """A path under ../shared/data, or skip the test cleanly when that data is absent."""
+    """A path under ../shared/data. Without it a developer's run skips the test with the reason;
+    CI (CI=true) fails instead, so CI can never pass by skipping."""
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"shared data not found: {path}")
+        message = f"shared data not found: {path}"
+        if in_ci():
+            pytest.fail(message + " (CI must have ../shared/data beside the checkout)")
+        pytest.skip(message)
     return path
 
 

@@ -8,9 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import CorruptIndexError, EmptyLibraryError, IndexLockedError, LibraryNotFoundError, Searcher
-from index.language_direction import language_direction
-from index.library import Library
+from index import (
+    CorruptIndexError,
+    EmptyLibraryError,
+    IndexLockedError,
+    InvalidSettingsError,
+    Library,
+    LibraryNotFoundError,
+    language_direction,
+)
+from index import builder as builder_module
+from search import Searcher
 from tests.fakes import FakeEmbedder
 from tests.pdf_factory import encrypt_pdf, write_blank_pdf, write_pdf
 
@@ -24,7 +32,7 @@ def build(library: Path, embedder: FakeEmbedder, index: Path | None = None):
 def test_first_build_indexes_every_file(small_library, fake_embedder):
     lib, plan, report = build(small_library, fake_embedder)
     assert plan.summary() == "+3 new, ~0 changed, -0 deleted, 0 unchanged"
-    stored = lib.store.load()
+    stored = lib.load()
     assert set(stored.chunks["path"]) == {"notes/alignment.md", "notes/扩散模型.md", "pdfs/transformers.pdf"}
     assert stored.vectors.ntotal == len(stored.chunks) == report.chunks_total == len(fake_embedder.embedded)
     assert stored.manifest.model == "fake-hash-64"
@@ -34,7 +42,7 @@ def test_first_build_indexes_every_file(small_library, fake_embedder):
 
 def test_rebuild_embeds_only_new_and_changed_files(small_library, fake_embedder):
     lib, _, _ = build(small_library, fake_embedder)
-    before = lib.store.load().chunks.set_index("chunk_id")
+    before = lib.load().chunks.set_index("chunk_id")
 
     (small_library / "notes" / "alignment.md").write_text("# Feature alignment\n\nNow about flow-free alignment.\n")
     (small_library / "notes" / "new.md").write_text("# New\n\nA new note about video inpainting.\n")
@@ -45,7 +53,7 @@ def test_rebuild_embeds_only_new_and_changed_files(small_library, fake_embedder)
     assert plan.summary() == "+1 new, ~1 changed, -1 deleted, 1 unchanged"
     embedded_paths = {text.split("\n")[0] for text in counting.embedded}
     assert embedded_paths == {"Feature alignment", "New"}  # the PDF was not embedded again
-    after = lib.store.load()
+    after = lib.load()
     assert set(after.chunks["path"]) == {"notes/alignment.md", "notes/new.md", "pdfs/transformers.pdf"}
     pdf_ids = before[before["path"] == "pdfs/transformers.pdf"].index
     assert set(pdf_ids) <= set(after.chunks["chunk_id"])  # unchanged chunks carried over by id
@@ -56,7 +64,7 @@ def test_vectors_carried_over_stay_aligned_with_their_chunks(small_library, fake
     lib, _, _ = build(small_library, fake_embedder)
     (small_library / "notes" / "extra.md").write_text("# Extra\n\nSomething else entirely.\n")
     build(small_library, FakeEmbedder())
-    stored = lib.store.load()
+    stored = lib.load()
     expected = FakeEmbedder().embed_documents(stored.chunks["embed_text"].tolist())
     assert abs(stored.all_vectors() - expected).max() < 1e-6
 
@@ -109,12 +117,12 @@ def test_bad_files_are_skipped_reported_and_the_build_goes_on(small_library, fak
 def test_file_that_breaks_keeps_its_previous_version(small_library, fake_embedder):
     lib, _, _ = build(small_library, fake_embedder)
     pdf = small_library / "pdfs" / "transformers.pdf"
-    old_chunks = set(lib.store.load().chunks.query("path == 'pdfs/transformers.pdf'")["chunk_id"])
+    old_chunks = set(lib.load().chunks.query("path == 'pdfs/transformers.pdf'")["chunk_id"])
     pdf.write_bytes(pdf.read_bytes()[:200])  # truncated by a failed sync, say
     _, _, report = build(small_library, FakeEmbedder())
     (skipped,) = report.skipped
     assert skipped.path == "pdfs/transformers.pdf" and skipped.kept_previous
-    assert old_chunks <= set(lib.store.load().chunks["chunk_id"])
+    assert old_chunks <= set(lib.load().chunks["chunk_id"])
 
 
 def test_empty_and_missing_libraries_give_clear_errors(tmp_path, fake_embedder):
@@ -133,7 +141,7 @@ def test_deleting_every_file_leaves_a_valid_empty_index(small_library, fake_embe
             path.unlink()
     _, plan, report = build(small_library, FakeEmbedder())
     assert plan.summary().startswith("+0 new, ~0 changed, -3 deleted")
-    assert report.chunks_total == 0 and lib.store.load().vectors.ntotal == 0
+    assert report.chunks_total == 0 and lib.load().vectors.ntotal == 0
 
 
 def test_index_outside_the_library(small_library, tmp_path, fake_embedder):
@@ -143,7 +151,7 @@ def test_index_outside_the_library(small_library, tmp_path, fake_embedder):
 
 def test_failed_write_leaves_previous_index_loadable(small_library, fake_embedder, monkeypatch):
     lib, _, _ = build(small_library, fake_embedder)
-    before = lib.store.load().chunks
+    before = lib.load().chunks
     (small_library / "notes" / "more.md").write_text("# More\n\nmore text\n")
 
     def crash(*args, **kwargs):
@@ -153,7 +161,7 @@ def test_failed_write_leaves_previous_index_loadable(small_library, fake_embedde
     with pytest.raises(OSError, match="disk full"):
         build(small_library, FakeEmbedder())
     monkeypatch.undo()
-    assert lib.store.load().chunks.equals(before)
+    assert lib.load().chunks.equals(before)
     assert [p.name for p in (lib.index_dir / "builds").iterdir() if p.name.startswith(".tmp")] == []
 
 
@@ -175,7 +183,7 @@ def test_old_builds_are_pruned(small_library, fake_embedder):
 def test_the_index_stores_the_models_language_direction(small_library, fake_embedder):
     """Searching an index must not re-embed the calibration pairs; a new model gets its own."""
     lib, _, _ = build(small_library, fake_embedder)
-    stored = lib.store.load()
+    stored = lib.load()
     np.testing.assert_array_equal(stored.language_direction, language_direction(fake_embedder))
 
     fresh = FakeEmbedder()
@@ -185,11 +193,11 @@ def test_the_index_stores_the_models_language_direction(small_library, fake_embe
 
     other = FakeEmbedder(name="another-model", dimension=32)
     build(small_library, other)
-    assert lib.store.load().language_direction.shape == (32,)
+    assert lib.load().language_direction.shape == (32,)
 
 
 def test_a_language_direction_of_the_wrong_size_is_a_corrupt_index(small_library, fake_embedder):
     lib, _, _ = build(small_library, fake_embedder)
     np.save(lib.store.current_build() / "language_direction.npy", np.zeros(3, dtype=np.float32))
     with pytest.raises(CorruptIndexError, match="inconsistent"):
-        lib.store.load()
+        lib.load()

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 import cli
 from embed.registry import load_embedder
-from index import IndexStore, Searcher
-from index.config import resolve_index_dir
+from index import IndexStore, resolve_index_dir
+from search import Searcher
 from tests.conftest import REPO, shared_path
 
 pytestmark = [

@@ -3,10 +3,8 @@
 import numpy as np
 import pytest
 
-from index.fusion import FusionSettings, fuse
-from index.lexical import LexicalIndex
-from index.lexical_tokenizer import LexicalTokenizer
-from index.library import Library
+from index import LexicalIndex, LexicalTokenizer, Library
+from search import FusionSettings, Searcher, fuse
 from tests.fakes import FakeEmbedder
 
 
@@ -73,7 +71,7 @@ def searcher(small_library):
     embedder = FakeEmbedder()
     lib = Library(small_library)
     lib.build(lib.plan(embedder.name), embedder)
-    return lib.searcher(embedder)
+    return Searcher.open(lib, embedder)
 
 
 def test_modes_report_which_component_found_each_passage(searcher):
@@ -97,10 +95,10 @@ def test_changed_file_is_the_only_one_retokenised(small_library):
     embedder = FakeEmbedder()
     lib = Library(small_library)
     lib.build(lib.plan(embedder.name), embedder)
-    before = lib.store.load().chunks.set_index("chunk_id")["lexical_tokens"].map(list).to_dict()
+    before = lib.load().chunks.set_index("chunk_id")["lexical_tokens"].map(list).to_dict()
     (small_library / "notes" / "alignment.md").write_text("# Feature alignment\n\nflow-free alignment\n")
     lib.build(lib.plan(embedder.name), FakeEmbedder())
-    stored = lib.store.load()
+    stored = lib.load()
     after = stored.chunks.set_index("chunk_id")["lexical_tokens"].map(list).to_dict()
     assert {k: v for k, v in after.items() if k in before} == {k: before[k] for k in after if k in before}
     rows, _ = stored.lexical.search(["flow-free"], k=5)

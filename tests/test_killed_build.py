@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from index.library import Library
+from index import Library
 from tests.conftest import REPO
 from tests.fakes import FakeEmbedder
 
@@ -16,7 +16,7 @@ CHILD = """
 import sys, time
 from pathlib import Path
 import index.store as store
-from index.library import Library
+from index import Library
 from tests.fakes import FakeEmbedder
 
 library, marker = Path(sys.argv[1]), Path(sys.argv[2])
@@ -38,7 +38,7 @@ def test_sigkill_during_write_keeps_old_index(small_library, tmp_path):
     lib = Library(small_library)
     embedder = FakeEmbedder()
     lib.build(lib.plan(embedder.name), embedder)
-    before = lib.store.load().chunks
+    before = lib.load().chunks
     (small_library / "notes" / "late.md").write_text("# Late\n\nadded after the first build\n")
 
     marker = tmp_path / "marker"
@@ -56,8 +56,8 @@ def test_sigkill_during_write_keeps_old_index(small_library, tmp_path):
 
     leftovers = [p for p in (lib.index_dir / "builds").iterdir() if p.name.startswith(".tmp")]
     assert leftovers, "the kill should have left a half-written staging folder"
-    assert lib.store.load().chunks.equals(before)
+    assert lib.load().chunks.equals(before)
 
     report = lib.build(lib.plan(embedder.name), FakeEmbedder())
-    assert "notes/late.md" in set(lib.store.load().chunks["path"]) and report.wrote_index
+    assert "notes/late.md" in set(lib.load().chunks["path"]) and report.wrote_index
     assert not [p for p in (lib.index_dir / "builds").iterdir() if p.name.startswith(".tmp")]

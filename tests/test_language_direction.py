@@ -11,7 +11,7 @@ import pytest
 from embed.base import Embedder, normalise_rows
 from index.language_direction import language_direction, without_direction
 from index.language_pairs import CALIBRATION_PAIRS
-from index.script import script_of
+from search.script import script_of
 
 DIMENSION = 48
 

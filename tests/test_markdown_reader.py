@@ -2,8 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus import UnreadableFileError, read_document
-from corpus.markdown_clean import clean_markdown, extract_links
+from corpus import UnreadableFileError, clean_markdown, extract_links, read_document
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:

@@ -2,19 +2,20 @@ from pathlib import Path
 
 import pytest
 
-from corpus.paper_entries import PaperEntry, parse_paper_entries
-from corpus.paper_fields import (
+from papers import (
     NoteFileInfo,
+    PaperEntry,
     PaperLink,
     extract_arxiv_id,
     normalise_link_label,
     normalise_title,
     normalise_venue,
     paper_from_note_filename,
+    parse_paper_entries,
 )
+from tests.conftest import shared_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "paper_lists"
-REAL_LISTS = Path("/work/shared/data/notes/lists")
 
 
 def entry(**fields) -> PaperEntry:
@@ -642,9 +643,16 @@ def test_names_outside_the_pattern_give_none(path):
 # --------------------------------------------------------------------------- the real notes
 
 
-def _real_list(prefix: str) -> list[PaperEntry]:
-    (path,) = REAL_LISTS.glob(f"{prefix}_*.md")
-    return parse_paper_entries(path.read_text(encoding="utf-8"), path.name)
+@pytest.fixture
+def real_list():
+    """Parse one of the real paper lists by its number; skips when the shared data is absent."""
+    lists = shared_path("notes", "lists")
+
+    def parse_list(prefix: str) -> list[PaperEntry]:
+        (path,) = lists.glob(f"{prefix}_*.md")
+        return parse_paper_entries(path.read_text(encoding="utf-8"), path.name)
+
+    return parse_list
 
 
 def _by_title(entries: list[PaperEntry], title: str) -> PaperEntry:
@@ -653,9 +661,8 @@ def _by_title(entries: list[PaperEntry], title: str) -> PaperEntry:
     return matches[0]
 
 
-@pytest.mark.skipif(not REAL_LISTS.is_dir(), reason="the real paper lists are not on this machine")
-def test_hand_checked_entries_in_the_real_lists():
-    feature_alignment = _real_list("000")
+def test_hand_checked_entries_in_the_real_lists(real_list):
+    feature_alignment = real_list("000")
     rvrt = _by_title(feature_alignment, "Recurrent Video Restoration Transformer with Guided Deformable Attention")
     assert (rvrt.venue, rvrt.venue_raw, rvrt.year, rvrt.month, rvrt.abbreviation, rvrt.read, rvrt.arxiv_id) == (
         "NeurIPS", "NeurlPS", 2022, 6, "RVRT", True, "2206.02146",
@@ -665,11 +672,11 @@ def test_hand_checked_entries_in_the_real_lists():
     fgst = _by_title(feature_alignment, "Flow-Guided Sparse Transformer for Video Deblurring")
     assert (fgst.venue, fgst.year, fgst.month, fgst.read, fgst.arxiv_id) == ("ICML", 2022, 1, None, "2201.01893")
 
-    correspondence = _real_list("001")
+    correspondence = real_list("001")
     best_buddies = _by_title(correspondence, "Neural Best-buddies")
     assert (best_buddies.venue, best_buddies.year) == ("SIGGRAPH", 2018)
 
-    journey = _real_list("002")
+    journey = real_list("002")
     self_prior = _by_title(journey, "Self-Prior Guided Pixel Adversarial Networks for Blind Image Inpainting")
     assert (self_prior.venue, self_prior.venue_raw, self_prior.year, self_prior.month) == ("TPAMI", "TAPMI", 2023, 6)
     rebotnet = _by_title(journey, "ReBotNet: Fast Real-time Video Enhancement")
@@ -677,11 +684,11 @@ def test_hand_checked_entries_in_the_real_lists():
         "arXiv", 2023, 3, True, "2303.13504",
     )
 
-    table = _real_list("003")
+    table = real_list("003")
     stdf = _by_title(table, "Spatio-Temporal Deformable Convolution for Compressed Video Quality Enhancement")
     assert (stdf.year, stdf.venue) == (2020, None)
 
     for prefix in ("000", "001", "002", "003", "004"):
-        for found in _real_list(prefix):
+        for found in real_list(prefix):
             assert found.title and len(found.title) < 200
             assert found.year is None or 1990 <= found.year <= 2030

@@ -1,4 +1,4 @@
-"""The paper catalog (corpus/papers.py) and PDF paper info (corpus/pdf_metadata.py).
+"""The paper catalog (papers/) and PDF paper info (papers/pdf_info.py, papers/pdf_title.py).
 
 Unit tests build small libraries by hand: note texts plus fake PdfPaperInfo. The integration
 test runs over ../shared/data/notes + ../shared/data/pdfs and checks links verified by hand.
@@ -11,21 +11,16 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from corpus.documents import Document, Section
-from corpus.papers import (
+from corpus import Document, HeadLine, PdfHead, Section, read_document, read_pdf_head
+from papers import (
     FUZZY_THRESHOLD,
     Catalog,
+    PdfPaperInfo,
     build_catalog,
     health,
-    title_match_score,
-)
-from corpus.pdf_metadata import (
-    HeadLine,
-    PdfHead,
-    PdfPaperInfo,
     pdf_paper_info,
-    read_pdf_head,
     title_from_pdf_filename,
+    title_match_score,
 )
 from tests.conftest import shared_path
 
@@ -318,7 +313,7 @@ def test_health_reports_unreadable_unmentioned_and_near_duplicates():
     assert report.summary()["unreadable_pdfs"] == 1
 
 
-# --------------------------------------------------------------------------- pdf_metadata
+# --------------------------------------------------------------------------- PDF paper info
 
 
 def _head(*lines, metadata=None) -> PdfHead:
@@ -415,6 +410,59 @@ def test_read_pdf_head_on_a_real_file(tmp_path: Path):
     assert info.title == "Sparse Sampling Transformer with Uncertainty Driven Ranking"
     assert info.arxiv_id == "2308.14153"  # from the file name
     assert info.year == 2023
+
+
+def _count_pdf_opens(monkeypatch) -> list[str]:
+    """Patch pypdf.PdfReader (where corpus uses it) to record every construction."""
+    import pypdf
+
+    import corpus.pdf_reader
+
+    opened: list[str] = []
+    real = pypdf.PdfReader
+
+    class CountingReader(real):
+        def __init__(self, stream, *args, **kwargs):
+            opened.append(str(stream))
+            super().__init__(stream, *args, **kwargs)
+
+    monkeypatch.setattr(pypdf, "PdfReader", CountingReader)
+    monkeypatch.setattr(corpus.pdf_reader, "PdfReader", CountingReader)
+    return opened
+
+
+def test_a_pdf_build_opens_the_file_once(tmp_path: Path, monkeypatch):
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("Helvetica", size=20)
+    doc.cell(0, 10, "Sparse Sampling Transformer with Uncertainty", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("Helvetica", size=11)
+    doc.cell(0, 6, "Sixiang Chen1, Tian Ye1", new_x="LMARGIN", new_y="NEXT")
+    doc.cell(0, 6, "We propose a transformer.", new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "2308.14153v1.pdf"
+    doc.output(str(path))
+    opened = _count_pdf_opens(monkeypatch)
+
+    document = read_document(path, path.name)
+    info = pdf_paper_info(document)  # the head came with the Document: no second open
+    assert len(opened) == 1
+    assert document.pdf_head is not None and document.pdf_head.lines[0].size == 20.0
+    assert info.title == "Sparse Sampling Transformer with Uncertainty"
+    assert pdf_paper_info(document, path) == info  # a path is only a fallback
+    assert len(opened) == 1
+
+
+def test_a_scanned_pdf_keeps_its_head_on_the_error(monkeypatch):
+    from corpus import UnreadableFileError
+
+    path = shared_path("pdfs", "Legewie-Fagan_Aggressive-Policing_p231_scanned.pdf")
+    opened = _count_pdf_opens(monkeypatch)
+    with pytest.raises(UnreadableFileError) as raised:
+        read_document(path, path.name)
+    assert raised.value.pdf_head is not None
+    info = pdf_paper_info(None, path, head=raised.value.pdf_head)
+    assert len(opened) == 1
+    assert info == pdf_paper_info(None, path)  # the same as opening the file again
 
 
 # --------------------------------------------------------------------------- shared data

@@ -90,7 +90,7 @@ def test_bibtex_and_markdown_exports_of_result_papers(demo, tmp_path):
     markdown = md.read_text(encoding="utf-8")
     assert '- [x] "EDVR: Video Restoration with Enhanced Deformable Convolutional Networks" CVPR, 2019 May, **EDVR**' in markdown
     assert "[paper](https://arxiv.org/abs/1905.02716)" in markdown
-    from corpus.paper_entries import parse_paper_entries
+    from papers import parse_paper_entries
 
     (entry, *_) = parse_paper_entries(markdown, "export.md")  # the export parses back as the same paper
     assert (entry.title, entry.venue, entry.year, entry.arxiv_id, entry.read) == (

@@ -73,6 +73,44 @@ def _truncate(source: Path, target: Path) -> Path:
     return target
 
 
+def test_page_one_text_is_exactly_what_pypdf_extracts(tmp_path):
+    """read_pdf takes page 1 from the same extraction as the PDF head; the text must not change."""
+    from pypdf import PdfReader
+
+    from corpus.pdf_head import head_and_first_page_text
+
+    path = write_pdf(tmp_path / "paper.pdf", BODY, title="Recurrent Restoration")
+    pages = [page.extract_text() for page in PdfReader(path).pages]
+    head, text, error = head_and_first_page_text(PdfReader(path))
+    assert (text, error) == (pages[0], None)
+    assert head.metadata["/Title"] == "Recurrent Restoration" and head.lines
+    document = read_document(path, "paper.pdf")
+    assert document.pdf_head == head
+    assert [s.text for s in document.sections] == clean_pages(pages)
+
+
+def test_page_one_text_matches_pypdf_on_the_shared_pdfs():
+    from pypdf import PdfReader
+
+    from corpus.pdf_head import head_and_first_page_text
+
+    paths = sorted(shared_path("pdfs").glob("*.pdf"))
+    assert paths
+    for path in paths:
+        expected = PdfReader(path, strict=False).pages[0].extract_text()
+        assert head_and_first_page_text(PdfReader(path, strict=False))[1] == expected, path.name
+
+
+def test_scanned_pdf_error_carries_its_head(tmp_path):
+    path = write_blank_pdf(tmp_path / "scan.pdf", pages=2)
+    with pytest.raises(UnreadableFileError, match="no text layer") as raised:
+        read_document(path, "scan.pdf")
+    assert raised.value.pdf_head is not None and raised.value.pdf_head.lines == ()
+    with pytest.raises(UnreadableFileError, match="empty file") as raised:
+        read_document(_write(tmp_path / "empty.pdf", b""), "empty.pdf")
+    assert raised.value.pdf_head is None
+
+
 def test_real_scanned_page_is_reported_as_having_no_text():
     path = shared_path("pdfs", "Legewie-Fagan_Aggressive-Policing_p231_scanned.pdf")
     with pytest.raises(UnreadableFileError, match="no text layer"):

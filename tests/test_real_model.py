@@ -96,7 +96,7 @@ def test_rebuild_of_unchanged_real_library_embeds_nothing(real_library):
 def test_english_query_returns_a_paper_card_with_its_chinese_note(real_library):
     """The note on "Attention Is All You Need" is written mostly in Chinese; the PDF is English.
     An English query must come back as one paper card that holds passages from the note."""
-    from index.results import Hit, by_paper
+    from search.results import Hit, by_paper
 
     passages = search(real_library, "scaled dot-product attention and multi-head attention in the Transformer", k=60)
     cards = by_paper(tuple(Hit(**{**p, "links": tuple(p["links"])}) for p in passages), limit=5)

@@ -3,8 +3,9 @@ import io
 
 import pytest
 
-from index import EmptyQueryError, ModelMismatchError, Searcher, hits_to_csv, model_for_search
-from index.library import Library
+from export import hits_to_csv
+from index import Library, ModelMismatchError, model_for_search
+from search import EmptyQueryError, Searcher
 from tests.fakes import FakeEmbedder
 
 
@@ -12,7 +13,7 @@ from tests.fakes import FakeEmbedder
 def searcher(small_library, fake_embedder) -> Searcher:
     lib = Library(small_library)
     lib.build(lib.plan(fake_embedder.name), fake_embedder)
-    return lib.searcher(fake_embedder)
+    return Searcher.open(lib, fake_embedder)
 
 
 def test_ranked_passages_point_to_their_source(searcher):
@@ -53,7 +54,7 @@ def test_query_model_must_match_index_model(small_library, fake_embedder):
     lib = Library(small_library)
     lib.build(lib.plan(fake_embedder.name), fake_embedder)
     with pytest.raises(ModelMismatchError, match="built with model 'fake-hash-64'"):
-        lib.searcher(FakeEmbedder(name="other-model"))
+        Searcher.open(lib, FakeEmbedder(name="other-model"))
     with pytest.raises(ModelMismatchError, match="'other-model' was requested"):
         model_for_search("other-model", lib.manifest())
     assert model_for_search(None, lib.manifest()) == "fake-hash-64"

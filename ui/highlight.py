@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import re
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+from corpus.syntax import HAN_RUN
+
+_CJK_RUN = HAN_RUN
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9+\-_.]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _STOP = {"a", "an", "and", "the", "of", "for", "in", "on", "to", "is", "are", "with", "by", "how", "what", "does"}
 

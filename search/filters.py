@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from corpus.papers import Catalog, PaperRecord
+from papers import Catalog, PaperRecord
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+
+from papers import Catalog, PaperRecord
 
 
 @dataclass(frozen=True)
@@ -97,3 +100,20 @@ def by_paper(hits: tuple[Hit, ...], limit: int, passages_per_paper: int = 3) -> 
         for found in groups.values()
     ]
     return results[:limit]
+
+
+def papers_of(hits: Iterable[Hit], catalog: Catalog) -> list[PaperRecord]:
+    """The distinct papers of `hits`, in the order they first appear."""
+    seen: dict[str, PaperRecord] = {}
+    for hit in hits:
+        if hit.paper_id and hit.paper_id not in seen:
+            record = catalog.paper(hit.paper_id)
+            if record is not None:
+                seen[hit.paper_id] = record
+    return list(seen.values())
+
+
+def search_depth(k: int, grouped: bool) -> int:
+    """How many passages to ask for: k cards of grouped results need more than k passages,
+    since a paper's or file's best passages arrive together."""
+    return max(k * 10, 50) if grouped else k

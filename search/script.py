@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+from corpus.syntax import CJK_LETTER
+
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
 def script_of(text: str) -> str:
     """'cjk' when CJK characters outnumber Latin words (a CJK character carries about a word)."""
-    return "cjk" if len(_CJK.findall(text)) >= max(1, len(_LATIN_WORD.findall(text))) else "latin"
+    return "cjk" if len(CJK_LETTER.findall(text)) >= max(1, len(_LATIN_WORD.findall(text))) else "latin"

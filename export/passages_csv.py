@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from index.results import Hit
+from search import Hit
 
 CSV_COLUMNS = [
     "rank", "score", "kind", "title", "path", "page", "heading", "text",

@@ -7,16 +7,21 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from corpus.papers import PaperRecord
 from embed import Embedder
-from index.errors import EmptyQueryError, ModelMismatchError
-from index.filters import ResultFilter
-from index.fusion import FusionSettings, Ranked, fuse
-from index.language_direction import language_direction, without_direction
-from index.lexical_tokenizer import LexicalTokenizer
-from index.results import Hit, SearchResponse
-from index.script import script_of
-from index.store import StoredIndex
+from index import (
+    Library,
+    LexicalTokenizer,
+    ModelMismatchError,
+    StoredIndex,
+    language_direction,
+    without_direction,
+)
+from papers import PaperRecord
+from search.errors import EmptyQueryError
+from search.filters import ResultFilter
+from search.fusion import FusionSettings, Ranked, fuse
+from search.results import Hit, SearchResponse
+from search.script import script_of
 
 Mode = Literal["dense", "lexical", "hybrid"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
@@ -54,6 +59,11 @@ class Searcher:
             self.language_direction = index.language_direction
             if self.language_direction is None:
                 self.language_direction = language_direction(embedder)
+
+    @classmethod
+    def open(cls, library: Library, embedder: Embedder, **settings) -> Searcher:
+        """Load the library's current index and bind it to `embedder`."""
+        return cls(library.load(), embedder, **settings)
 
     def search(
         self, query: str, k: int = 10, mode: Mode = "hybrid", where: ResultFilter | None = None
@@ -104,7 +114,7 @@ class Searcher:
 
     def fuse(self, query: str, dense: Ranked, lexical: Ranked, settings: FusionSettings | None = None) -> Ranked:
         """One ranking from both; passages in another script than the query are not penalised
-        for sharing no words with it (see index/fusion.py)."""
+        for sharing no words with it (see search/fusion.py)."""
         return fuse(dense, lexical, settings or self.fusion, other_script=self._scripts != script_of(query))
 
     def lexical_ranking(self, query: str, depth: int) -> Ranked:

@@ -1,0 +1,9 @@
+"""Hits and papers → files a researcher keeps: CSV of passages, BibTeX, a Markdown paper list,
+and JSON of paper records and library health."""
+
+from export.bibtex import to_bibtex
+from export.paper_json import health_to_dict, paper_to_dict
+from export.paper_list import to_markdown_list
+from export.passages_csv import CSV_COLUMNS, hits_to_csv
+
+__all__ = ["CSV_COLUMNS", "health_to_dict", "hits_to_csv", "paper_to_dict", "to_bibtex", "to_markdown_list"]

@@ -1,0 +1,33 @@
+"""The papers behind a set of results as a Markdown paper list in the user's own style
+(`- [x] "Title" Venue, Year Month, **ABBR**` + links + `>` note), to paste back into a note."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+
+from papers import PaperRecord
+
+
+def to_markdown_list(records: Iterable[PaperRecord]) -> str:
+    lines = []
+    for record in records:
+        mark = {True: "[x] ", False: "[ ] "}.get(record.read, "")
+        when = " ".join(p for p in (str(record.year) if record.year else "",
+                                    calendar.month_name[record.month] if record.month else "") if p)
+        head = f'- {mark}"{record.title}"' + "".join(f" {p}," for p in (record.venue, when) if p).rstrip(",")
+        if record.abbreviation:
+            head += f", **{record.abbreviation}**"
+        lines.append(head)
+        links = []
+        if record.arxiv:
+            links.append(f"[paper](https://arxiv.org/abs/{record.arxiv})")
+        for label in ("code", "website"):
+            links += [f"[{label}]({url})" for url in record.links.get(label, ())[:1]]
+        links += [f"[note](./{path})" for path in record.notes[:1]] + [f"[pdf](./{path})" for path in record.pdfs[:1]]
+        if links:
+            lines.append("  " + " ".join(links))
+        if record.annotation:
+            lines += [f"  > {line}" for line in record.annotation.splitlines() if line.strip()]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,42 @@
+"""What an index holds, said once for the CLI's `status` and the page's sidebar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.manifest import Manifest
+
+
+@dataclass(frozen=True)
+class LibraryStatus:
+    library: Path
+    index: Path
+    manifest: Manifest | None  # None: no index yet
+    pending: str | None  # the plan a rebuild would run, e.g. "+3 new, ~1 changed, ..."
+
+    @property
+    def built(self) -> bool:
+        return self.manifest is not None
+
+    def to_dict(self) -> dict:
+        """The status as JSON-ready data: `status --json` prints exactly this."""
+        data: dict = {"library": str(self.library), "index": str(self.index), "built": self.built}
+        manifest = self.manifest
+        if manifest is None:
+            return data
+        return {
+            **data,
+            "model": manifest.model,
+            "dimension": manifest.dimension,
+            "chunk_settings": manifest.chunk_settings,
+            "files": len(manifest.files),
+            "chunks": manifest.chunk_count,
+            "last_build": manifest.built_at,
+            "build_seconds": manifest.build_seconds,
+            "pending": self.pending,
+            "skipped": [
+                {"path": s.path, "reason": s.reason, "kept_previous": s.kept_previous} for s in manifest.skipped
+            ],
+            "warnings": manifest.warnings,
+        }

@@ -1,0 +1,51 @@
+"""Files → paper records → catalog: which papers a library's notes and PDFs describe.
+
+The front door: index, app, cli, tests and benches import from here only. Built on ``corpus``
+(documents, PDF heads, Markdown syntax) and nothing else of Papersearch's.
+"""
+
+from papers.arxiv import extract_arxiv_id
+from papers.catalog import build_catalog
+from papers.entries import parse_paper_entries
+from papers.entry_fields import PaperEntry
+from papers.file_names import NoteFileInfo, paper_from_note_filename, title_from_pdf_filename
+from papers.health import HealthReport, health
+from papers.links import PaperLink, normalise_link_label
+from papers.pdf_info import PdfPaperInfo, pdf_paper_info
+from papers.records import Ambiguity, Catalog, EntryRef, LinkEvent, PaperRecord, UnresolvedLink
+from papers.titles import (
+    AMBIGUITY_MARGIN,
+    FUZZY_THRESHOLD,
+    normalise_title,
+    title_key,
+    title_match_score,
+)
+from papers.venues import normalise_venue
+
+__all__ = [
+    "AMBIGUITY_MARGIN",
+    "FUZZY_THRESHOLD",
+    "Ambiguity",
+    "Catalog",
+    "EntryRef",
+    "HealthReport",
+    "LinkEvent",
+    "NoteFileInfo",
+    "PaperEntry",
+    "PaperLink",
+    "PaperRecord",
+    "PdfPaperInfo",
+    "UnresolvedLink",
+    "build_catalog",
+    "extract_arxiv_id",
+    "health",
+    "normalise_link_label",
+    "normalise_title",
+    "normalise_venue",
+    "paper_from_note_filename",
+    "parse_paper_entries",
+    "pdf_paper_info",
+    "title_from_pdf_filename",
+    "title_key",
+    "title_match_score",
+]

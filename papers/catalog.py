@@ -1,0 +1,51 @@
+"""A catalog of the papers in a library: every mention in the notes, every PDF, one record each.
+
+``build_catalog(notes, pdfs)`` reads the paper entries of every note (``parse_paper_entries``),
+treats per-paper notes (``YEAR_MONTH_VENUE_Title_Note.md``) and PDFs as files that *are* a
+paper (``papers.nodes``), and links them, strongest evidence first (``papers.linking``):
+
+1. ``explicit_link`` — an entry's local ``note``/``pdf`` link that resolves to a library file
+   (relative to the entry's file, else by file name anywhere in the library when unique);
+2. ``arxiv`` — the same arXiv id (entry links, the PDF's arXiv stamp);
+3. ``note_file`` — a per-paper note and its top ``> "Title"`` entry (first entry in the first
+   15 lines, when its title fits the file name);
+   ``filename`` — a per-paper note's or a PDF's file name spelling a known title;
+4. ``title_exact`` — the same title (case, punctuation and spaces ignored);
+   ``title_fuzzy`` — titles at least ``FUZZY_THRESHOLD`` similar (rapidfuzz ratio on normalised
+   titles) that differ only inside words, never by a whole added word ("Deep Exemplar-based
+   Colorization" is not "Deep Exemplar-based Video Colorization"). A mention whose two best
+   candidates are different papers within ``AMBIGUITY_MARGIN`` is reported, not linked.
+
+Two groups with different arXiv ids are never merged, whatever links them (reported). Each
+group then becomes one record (``papers.merging``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+from papers.linking import Linker
+from papers.merging import merge
+from papers.nodes import LibraryNodes
+from papers.pdf_info import PdfPaperInfo
+from papers.records import Catalog
+
+
+def build_catalog(
+    notes: Mapping[str, str],
+    pdfs: Mapping[str, PdfPaperInfo],
+    *,
+    other_files: Iterable[str] = (),
+) -> Catalog:
+    """One record per paper from every note's text and every PDF's ``pdf_paper_info``.
+
+    ``notes``: library-relative Markdown/txt path → text. ``pdfs``: library-relative PDF path →
+    PdfPaperInfo (give unreadable PDFs too, from ``pdf_paper_info(None, path)`` or, for a
+    scanned one, ``pdf_paper_info(None, path, head=error.pdf_head)``, so links and file names
+    still reach them). ``other_files``: any further library paths that a local link may point
+    to (so such links do not count as missing).
+    """
+    library = LibraryNodes(notes, pdfs, other_files)
+    linker = Linker(library)
+    linker.link()
+    return merge(library, linker)

@@ -1,0 +1,380 @@
+"""Paper entries in a researcher's Markdown: reading lists, per-paper notes.
+
+The notes follow loose habits rather than a format, so the parser looks for a few strong
+signals and ignores everything else:
+
+* a list item (or a line, or a ``>`` quote line) that starts with a quoted title:
+  ``- [x] "Title" Venue, 2022 June, **ABBR** :emoji:``
+* a list item (or ``>`` quote line) that starts with a title inside a link to a paper site
+  (arXiv, CVF open access, OpenReview, IEEE, ACM, Springer, ...) or to a local PDF / note
+  file named ``YEAR_..._Title``: ``- [Title](https://arxiv.org/abs/...) CVPR 2021``
+* a list item with an unquoted title followed by a venue/year, or followed by a link to a
+  paper site on its continuation lines: ``- [ ] Title CVPR, 2021``
+* a citation line: ``Title, Surname et al. CVPR 2020`` (optionally in parentheses)
+* a row of a table whose header has a title column and a year or venue column
+  (``papers.entry_tables``)
+
+Links on the indented lines under an entry belong to it; ``>`` lines under it are its
+annotation. Fenced code, front matter and HTML comments are never searched
+(``papers.note_lines``). Headings give the topic path. What an entry's fields say is read by
+``papers.entry_fields``, ``papers.venues``, ``papers.dates`` and ``papers.links``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus import strip_markup
+from corpus.syntax import BADGE_LINK, BARE_URL, CJK_CHAR, IMAGE, LINK, SPACES
+from papers.arxiv import extract_arxiv_id
+from papers.dates import last_date
+from papers.entry_fields import (
+    PaperEntry,
+    abbreviation_like,
+    clean_title,
+    has_letters,
+    parse_tail,
+    title_like,
+)
+from papers.entry_tables import table_entries
+from papers.file_names import paper_from_note_filename
+from papers.links import (
+    PaperLink,
+    arxiv_from_links,
+    dedupe_links,
+    is_link_label,
+    is_paper_url,
+    is_remote,
+    label_from_url,
+    link_only,
+    links_in,
+)
+from papers.note_lines import NoteLine, heading_topics, split_note_lines
+from papers.venues import is_known_venue, is_venue_modifier, normalise_venue, venue_token
+
+__all__ = ["PaperEntry", "parse_paper_entries"]
+
+_BULLET = re.compile(r"^(?:[-*+]|\d{1,3}[.)])[ \t]+(?=\S)")
+_CHECKBOX = re.compile(r"^\[([ xX])\][ \t]*")
+_AUTHORS_JOINED = re.compile(r"\bet\.?\s*al\b|\bet\s+la\b|\s(?:and|&)\s")
+_CITATION = re.compile(
+    r"^\(?\s*(?P<title>[^()]+?),\s+"
+    r"(?P<authors>[A-Z][\w'’\-]*(?:\s+(?:and|&)\s+[A-Z][\w'’\-]*)?(?:\s+(?:et\.?\s*al|et\s+la)\.?)?)"
+    r"[,.]?\s+(?:in\s+)?(?P<venue>[A-Za-z][A-Za-z0-9 \-]*?)\s*'?(?P<year>(?:19|20)\d{2}|\d{2})\s*\)?\s*[.,]?$"
+)
+
+
+@dataclass
+class _Head:
+    index: int
+    kind: str  # "bullet", "quote", "para"
+    read: bool | None
+    rest: str  # text after the bullet marker and checkbox
+
+
+_Fields = tuple[str, list[PaperLink], str | None, int | None, int | None, str | None]
+
+
+def parse_paper_entries(text: str, path: str) -> list[PaperEntry]:
+    """Every paper entry in a Markdown note, in order of appearance."""
+    lines = split_note_lines(text)
+    topics = heading_topics(lines)
+    entries: dict[int, PaperEntry] = {}
+    spans: dict[int, int] = {}
+    heads = [h for h in (_head_at(lines, i) for i in range(len(lines))) if h is not None]
+    # Innermost first: a parent's links and annotation must not take its children's lines.
+    for head in reversed(heads):
+        end = _span_end(lines, head)
+        own = _own_lines(head.index, end, spans)
+        entry = _entry_from_head(lines, head, own, topics[head.index], path)
+        if entry is not None:
+            entries[head.index] = entry
+            spans[head.index] = end
+    for index, entry in table_entries(lines, topics, path):
+        entries.setdefault(index, entry)
+    return [entries[i] for i in sorted(entries)]
+
+
+def _head_at(lines: list[NoteLine], index: int) -> _Head | None:
+    line = lines[index]
+    if line.hidden or line.heading or line.blank or line.content.startswith("|"):
+        return None
+    content = line.content
+    bullet = _BULLET.match(content)
+    if bullet:
+        rest = content[bullet.end():]
+        read = None
+        box = _CHECKBOX.match(rest)
+        if box:
+            read = box.group(1) != " "
+            rest = rest[box.end():]
+        return _Head(index, "bullet", read, rest.strip())
+    kind = "quote" if line.depth else "para"
+    if content[0] in "\"“[" or _looks_like_citation(content):
+        return _Head(index, kind, None, content.strip())
+    return None
+
+
+def _looks_like_citation(text: str) -> bool:
+    return (
+        len(text) < 400
+        and bool(re.search(r"\d{2}\)?\s*[.,]?$", text))
+        and bool(_AUTHORS_JOINED.search(text))
+        and _CITATION.match(strip_markup(text)) is not None
+    )
+
+
+def _span_end(lines: list[NoteLine], head: _Head) -> int:
+    """One past the last line that belongs to the entry starting at `head`."""
+    first = lines[head.index]
+    end = head.index + 1
+    if head.kind == "para":
+        # a quoted title on a line of its own takes the link lines right under it
+        for j in range(head.index + 1, len(lines)):
+            line = lines[j]
+            if line.hidden or line.blank or line.depth or line.indent < first.indent:
+                break
+            if not link_only(line.content):
+                break
+            end = j + 1
+        return end
+    for j in range(head.index + 1, len(lines)):
+        line = lines[j]
+        if line.heading and not line.hidden:
+            break
+        if head.kind == "quote":
+            # the rest of the ``>`` block the entry starts
+            if line.depth < first.depth:
+                break
+            end = j + 1
+        elif first.depth == 0:
+            # a list item: everything indented deeper, across blank lines
+            if line.blank and line.depth == 0:
+                continue
+            if line.indent <= first.indent:
+                break
+            end = j + 1
+        else:
+            # a list item inside a blockquote
+            if line.depth < first.depth:
+                break
+            if line.blank:
+                continue
+            if line.depth == first.depth and line.content_indent <= first.content_indent:
+                break
+            end = j + 1
+    return end
+
+
+def _own_lines(start: int, end: int, spans: dict[int, int]) -> list[int]:
+    own = []
+    j = start + 1
+    while j < end:
+        if j in spans:
+            j = max(spans[j], j + 1)
+            continue
+        own.append(j)
+        j += 1
+    return own
+
+
+def _entry_from_head(
+    lines: list[NoteLine], head: _Head, own: list[int], topic: tuple[str, ...], path: str
+) -> PaperEntry | None:
+    first = lines[head.index]
+    links: list[PaperLink] = []
+    listed: list[PaperLink] = []  # links on lines that hold nothing but links
+    annotation: list[str] = []
+    for j in own:
+        line = lines[j]
+        if line.hidden:
+            continue
+        if line.depth > first.depth:
+            text = SPACES.sub(" ", line.content).strip()
+            if text:
+                annotation.append(text)
+        else:
+            found = links_in(line.content)
+            links.extend(found)
+            if link_only(line.content):
+                listed.extend(found)
+    fields = _fields_from_head(head, listed)
+    if fields is None:
+        return None
+    title, tail_links, venue_raw, year, month, abbreviation = fields
+    all_links = dedupe_links(tail_links + links)
+    arxiv_id = arxiv_from_links(all_links) or extract_arxiv_id(head.rest)
+    return PaperEntry(
+        title=title,
+        venue=normalise_venue(venue_raw),
+        venue_raw=venue_raw,
+        year=year,
+        month=month,
+        abbreviation=abbreviation,
+        read=head.read,
+        links=tuple(all_links),
+        arxiv_id=arxiv_id,
+        annotation="\n".join(annotation) or None,
+        topic=topic,
+        path=path,
+        line=first.number,
+    )
+
+
+def _fields_from_head(head: _Head, continuation_links: list[PaperLink]) -> _Fields | None:
+    rest = head.rest
+    if not rest:
+        return None
+    if rest[0] in "\"“":
+        return _quoted_entry(head, continuation_links)
+    if rest.startswith("["):
+        found = _linked_title_entry(head)
+        if found is not None:
+            return found
+        if head.kind != "bullet":
+            return None
+    return _unquoted_entry(head, continuation_links)
+
+
+def _quoted_entry(head: _Head, continuation_links: list[PaperLink]) -> _Fields | None:
+    rest = head.rest
+    close = "”" if rest[0] == "“" else '"'
+    end = rest.find(close, 1)
+    if end == -1 and close == "”":
+        end = rest.find('"', 1)
+    if end <= 1:
+        return None
+    title = clean_title(rest[1:end])
+    if not has_letters(title):
+        return None
+    tail = parse_tail(rest[end + 1 :])
+    words = len(title.split())
+    has_paper_link = any(is_paper_url(link.url) for link in tail.links + continuation_links)
+    bullet = head.kind == "bullet"
+    if words < 2 and not (bullet and (tail.year or tail.venue_known or has_paper_link)):
+        return None
+    # A line that merely starts with a quotation ("Warm up" the learning rate ...) is prose;
+    # a title followed by metadata, or by a note in Chinese, is an entry.
+    if not (
+        tail.year is not None
+        or tail.venue_known
+        or has_paper_link
+        or tail.metadata_only
+        or (bullet and words >= 3 and tail.chinese_note)
+    ):
+        return None
+    return title, tail.links, tail.venue_raw, tail.year, tail.month, tail.abbreviation
+
+
+def _linked_title_entry(head: _Head) -> _Fields | None:
+    rest = head.rest
+    badge = BADGE_LINK.match(rest)
+    if badge:
+        return None
+    match = LINK.match(rest)
+    if not match:
+        return None
+    text, url = match.group(1).strip(), match.group(2).strip()
+    tail = parse_tail(rest[match.end() :])
+    if not is_remote(url):
+        if head.kind == "para":
+            return None  # a file link on a line of its own belongs to the entry above it
+        # Only a link whose text is itself a file name ("[2020_CVPR_Title.pdf](./...)"); a
+        # "[note](./2020_..._Note.md)" link under an entry is that entry's link, not a paper.
+        info = paper_from_note_filename(text.strip())
+        if info is None:
+            return None
+        kind = "note" if re.search(r"(?i)\.(md|markdown)$", url) else "pdf"
+        links = [PaperLink(kind, url)] + tail.links
+        venue_raw = info.venue_raw or tail.venue_raw
+        return (
+            info.title,
+            links,
+            venue_raw,
+            info.year,
+            info.month if info.month is not None else tail.month,
+            info.abbreviation or tail.abbreviation,
+        )
+    if not is_paper_url(url):
+        return None
+    title = clean_title(re.sub(r"(?i)^arxiv\s*[:：]\s*", "", text))
+    if len(title.split()) < 2 or CJK_CHAR.search(title) or is_link_label(title):
+        return None
+    if head.kind != "bullet" and not (tail.metadata_only or tail.year is not None):
+        return None
+    links = [PaperLink(label_from_url(url, remote_paper="paper"), url)] + tail.links
+    return title, links, tail.venue_raw, tail.year, tail.month, tail.abbreviation
+
+
+def _unquoted_entry(head: _Head, continuation_links: list[PaperLink]) -> _Fields | None:
+    rest = head.rest
+    citation = _CITATION.match(strip_markup(rest)) if _looks_like_citation(rest) else None
+    if citation and _AUTHORS_JOINED.search(citation.group("authors")):
+        venue = venue_token(citation.group("venue").split()[-1]) if citation.group("venue").split() else None
+        venue_raw = citation.group("venue").strip()
+        if venue is None:
+            venue = normalise_venue(venue_raw)
+            venue = venue if is_known_venue(venue) else None
+        title = clean_title(citation.group("title"))
+        if venue and len(title.split()) >= 2 and not CJK_CHAR.search(title):
+            year_text = citation.group("year")
+            year = int(year_text) if len(year_text) == 4 else 2000 + int(year_text)
+            return title, [], venue_raw, year, None, None
+    if head.kind != "bullet":
+        return None
+    head_links = links_in(rest)
+    text = strip_markup(IMAGE.sub(" ", LINK.sub(" ", rest)))
+    text = BARE_URL.sub(" ", text)
+    text = SPACES.sub(" ", text).strip()
+    if not text or CJK_CHAR.search(text) or re.search(r"[\"“”]|>>|->|=>", text):
+        return None
+    # "Title Venue, 2021 Jun" / "Title 2021 Jun" / "Title *Apr 2023*"
+    split = _split_unquoted(text)
+    if split is not None:
+        title, venue_raw, year, month, abbreviation = split
+        if title_like(title):
+            return title, head_links, venue_raw, year, month, abbreviation
+    # "Title" followed by a link to a paper site on the lines below
+    if any(is_paper_url(link.url) for link in head_links + continuation_links):
+        title, venue_raw = _split_venue_without_year(text)
+        if title_like(title, min_words=1) and re.search(r"[A-Z]", title):
+            return title, head_links, venue_raw, None, None, None
+    return None
+
+
+def _split_unquoted(text: str):
+    date = last_date(text)
+    if date is None:
+        return None
+    after = text[date.end :].strip(" ,;")
+    if len(after.split()) > 3:
+        return None
+    before = text[: date.start].rstrip(" ,;(")
+    tokens = before.split()
+    # The venue is the last known venue word before the date, plus its modifiers.
+    venue_at = None
+    for k in range(len(tokens) - 1, max(-1, len(tokens) - 6), -1):
+        word = tokens[k].strip(",.;()")
+        if venue_token(word):
+            venue_at = k
+            break
+        if not is_venue_modifier(word):
+            break
+    if venue_at is not None:
+        title = " ".join(tokens[:venue_at]).rstrip(" ,.;:-–—")
+        venue_raw = " ".join(tokens[venue_at:]).strip(" ,.;")
+    elif date.month is not None:
+        title, venue_raw = before.rstrip(" ,.;:-–—"), None
+    else:
+        return None
+    abbreviation = after if after and abbreviation_like(after) else None
+    return clean_title(title), venue_raw, date.year, date.month, abbreviation
+
+
+def _split_venue_without_year(text: str) -> tuple[str, str | None]:
+    """"A Toolbox for Video Restoration: VR-Baseline. CVPR NTIRE 3rd award" → title, venue."""
+    for match in re.finditer(r"[.,]\s+(\S+)", text):
+        if venue_token(match.group(1).strip(",.;")):
+            return clean_title(text[: match.start()]), text[match.start(1) :].strip()
+    return clean_title(text), None

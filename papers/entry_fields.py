@@ -1,0 +1,131 @@
+"""What one paper entry says: the PaperEntry shape, and readers for the pieces of an entry
+line that list items and table rows share (a title's cleanup and shape, and the "tail" after
+a title: ``Venue, 2022 June, **ABBR** [code](...)``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus import strip_markup
+from corpus.syntax import CJK_CHAR, HTML_TAG, LINK, SPACES
+from papers.dates import first_date
+from papers.links import PaperLink, links_in, without_links
+from papers.venues import is_known_venue, normalise_venue, venue_token
+
+_STRONG = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+@dataclass(frozen=True)
+class PaperEntry:
+    title: str
+    venue: str | None
+    venue_raw: str | None
+    year: int | None
+    month: int | None
+    abbreviation: str | None
+    read: bool | None
+    links: tuple[PaperLink, ...]
+    arxiv_id: str | None
+    annotation: str | None
+    topic: tuple[str, ...]
+    path: str
+    line: int
+
+
+@dataclass
+class Tail:
+    """What follows an entry's title on its line."""
+
+    links: list[PaperLink]
+    venue_raw: str | None
+    venue_known: bool
+    year: int | None
+    month: int | None
+    abbreviation: str | None
+    metadata_only: bool  # nothing but venue/date/abbreviation (and at most three more words)
+    chinese_note: bool  # the rest is a note in Chinese
+
+
+def parse_tail(tail: str) -> Tail:
+    links = links_in(tail)
+    text = HTML_TAG.sub(" ", without_links(tail))
+    abbreviation = None
+    marked = [m for m in (_STRONG.search(text), _CODE_SPAN.search(text)) if m is not None]
+    if marked:
+        first = min(marked, key=lambda m: m.start())
+    if marked and not CJK_CHAR.search(text[: first.start()]):
+        abbreviation = SPACES.sub(" ", next(g for g in first.groups() if g)).strip() or None
+        text = text[: first.start()] + " " + text[first.end() :]
+    text = strip_markup(text)
+    text = SPACES.sub(" ", text).strip(" ,;")
+    venue_raw = None
+    year = month = None
+    leftover = text
+    date = first_date(text)
+    if date:
+        year, month = date.year, date.month
+        before, leftover = text[: date.start], text[date.end :]
+    else:
+        before = ""
+        first_word = text.split(",")[0].split()
+        if first_word and venue_token(first_word[0].strip(",.;")):
+            before, leftover = text.split(",")[0], ",".join(text.split(",")[1:])
+    before = before.strip(" ,;.-–—")
+    if before and _venue_like(before):
+        venue_raw = before
+    elif before:
+        # the year sits inside a sentence ("proposed in 2020 ..."): not the paper's date
+        year = month = None
+        leftover = text
+    leftover = leftover.strip(" ,;.")
+    if leftover and abbreviation is None and abbreviation_like(leftover):
+        abbreviation, leftover = leftover, ""
+    venue_known = bool(venue_raw) and is_known_venue(normalise_venue(venue_raw))
+    metadata_only = not leftover or (len(leftover.split()) <= 3 and not CJK_CHAR.search(leftover))
+    chinese_note = bool(leftover) and bool(CJK_CHAR.match(leftover))
+    return Tail(links, venue_raw, venue_known, year, month, abbreviation, metadata_only, chinese_note)
+
+
+def _venue_like(text: str) -> bool:
+    """"CVPR oral", "NeurIPS Datasets and Benchmarks Track", "Master Thesis": not a sentence."""
+    if CJK_CHAR.search(text):
+        return False
+    words = text.split()
+    if is_known_venue(normalise_venue(text)):
+        return len(words) <= 8
+    return len(words) <= 3 and any(re.search(r"[A-Z]", w) for w in words)
+
+
+def clean_title(text: str) -> str:
+    """A title as written in an entry, without link syntax, markup, quotes or end punctuation."""
+    text = LINK.sub(lambda m: m.group(1), text)
+    text = strip_markup(text)
+    text = SPACES.sub(" ", text).strip()
+    text = text.strip("\"“”'‘’ ")
+    return text.rstrip(" .,;:").strip()
+
+
+def has_letters(text: str) -> bool:
+    return bool(re.search(r"[^\W\d_]", text))
+
+
+def title_like(title: str, min_words: int = 2, allow_cjk: bool = False) -> bool:
+    """An English title's shape: Latin letters, a sane number of words, no URL."""
+    if not title or not re.search(r"[A-Za-z]", title):
+        return False
+    if not allow_cjk and CJK_CHAR.search(title):
+        return False
+    words = title.split()
+    return min_words <= len(words) <= 40 and "://" not in title
+
+
+def abbreviation_like(text: str) -> bool:
+    """A bare method name after the date: one token with a capital, like "DAT" or "DeepFillv2"."""
+    return (
+        len(text) <= 40
+        and len(text.split()) == 1
+        and not CJK_CHAR.search(text)
+        and bool(re.search(r"[A-Z]", text))
+    )

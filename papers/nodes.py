@@ -1,0 +1,135 @@
+"""The things linking joins: every paper entry of every note, every per-paper note and every
+PDF, each as a node with the titles and arXiv id it carries. Entry blocks (an entry's line and
+the lines under it) are measured here so chunks of a list can be tied to their papers."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Iterable, Mapping, NamedTuple
+
+from corpus.syntax import HEADING, QUOTE_PREFIX
+from papers.entries import PaperEntry, parse_paper_entries
+from papers.file_names import NoteFileInfo, paper_from_note_filename, title_from_pdf_filename
+from papers.pdf_info import PdfPaperInfo
+from papers.titles import titles_fit
+
+TOP_ENTRY_LINES = 15  # a per-paper note's own "> Title" entry sits in its first lines
+_NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+@dataclass
+class Node:
+    kind: str  # "entry" | "note" | "pdf"
+    key: str  # "path:line" or path
+    titles: list[str]
+    arxiv: str | None = None
+    entry: PaperEntry | None = None
+    note_info: NoteFileInfo | None = None
+    pdf_info: PdfPaperInfo | None = None
+    top_of: str | None = None  # for the top entry of a per-paper note: that note's path
+
+
+class Doubt(NamedTuple):
+    """A link not made, in node indices; becomes an ``Ambiguity`` in the catalog."""
+
+    index: int
+    reason: str
+    candidates: list[tuple[int, float | None]]  # (node index, score)
+    subject: str  # "" → the node's own key
+
+
+class LibraryNodes:
+    """All nodes of a library, by file and by note, with the doubts found while making them."""
+
+    def __init__(self, notes: Mapping[str, str], pdfs: Mapping[str, PdfPaperInfo], other_files: Iterable[str]):
+        self.notes = dict(sorted(notes.items()))
+        self.pdfs = dict(sorted(pdfs.items()))
+        self.files = set(self.notes) | set(self.pdfs) | {f for f in other_files}
+        self.by_basename: dict[str, list[str]] = defaultdict(list)
+        for path in sorted(self.files):
+            self.by_basename[PurePosixPath(path).name.casefold()].append(path)
+        self.nodes: list[Node] = []
+        self.file_node: dict[str, int] = {}
+        self.entry_nodes: dict[str, list[int]] = defaultdict(list)
+        self.blocks: dict[str, list[tuple[int, int, int]]] = {}  # path → (start, end, node)
+        self.doubts: list[Doubt] = []
+        self._add_nodes()
+
+    def _add_nodes(self) -> None:
+        for path, text in self.notes.items():
+            entries = parse_paper_entries(text, path)
+            ends = _entry_ends(text.splitlines(), [e.line for e in entries])
+            spans = []
+            for entry, end in zip(entries, ends):
+                index = self._add(Node("entry", f"{path}:{entry.line}", [entry.title], entry.arxiv_id, entry=entry))
+                self.entry_nodes[path].append(index)
+                spans.append((entry.line, end, index))
+            self.blocks[path] = spans
+            self._maybe_paper_note(path, entries)
+        for path, info in self.pdfs.items():
+            titles = [t for t in (info.title, *info.alt_titles, title_from_pdf_filename(path)) if t]
+            self.file_node[path] = self._add(
+                Node("pdf", path, list(dict.fromkeys(titles)), info.arxiv_id, pdf_info=info)
+            )
+
+    def _add(self, node: Node) -> int:
+        self.nodes.append(node)
+        return len(self.nodes) - 1
+
+    def _maybe_paper_note(self, path: str, entries: list[PaperEntry]) -> None:
+        """A note named after a paper, or whose top entry names the paper its name spells,
+        is that paper's note: a node of its own, joined to its top entry."""
+        info = paper_from_note_filename(path) if path.lower().endswith(_NOTE_SUFFIXES) else None
+        stem = PurePosixPath(path).stem
+        top = next((e for e in entries if e.line <= TOP_ENTRY_LINES), None)
+        name_title = info.title if info else stem.replace("_", " ").strip()
+        fits = top is not None and titles_fit(top.title, name_title)
+        named_as_note = info is not None and re.search(r"(?i)[_\- ]notes?$", stem) is not None
+        if not (named_as_note or (fits and (info is not None or len(name_title.split()) >= 3))):
+            return
+        node = Node("note", path, [name_title], top.arxiv_id if fits else None, note_info=info)
+        index = self._add(node)
+        self.file_node[path] = index
+        if top is not None and fits:
+            top_index = next(i for i in self.entry_nodes[path] if self.nodes[i].entry is top)
+            self.nodes[top_index].top_of = path
+        elif top is not None:
+            self.doubts.append(Doubt(index, "top entry does not match the file name", [], f"{path}:{top.line}"))
+
+
+def _entry_ends(lines: list[str], starts: list[int]) -> list[int]:
+    """Last line of each entry: its own line plus the indented / quoted lines under it."""
+    start_set = set(starts)
+    ends = []
+    for start in starts:
+        first = lines[start - 1] if 0 < start <= len(lines) else ""
+        quote = QUOTE_PREFIX.match(first)
+        indent = len(first) - len(first.lstrip(" \t"))
+        end = start
+        number = start + 1
+        while number <= len(lines):
+            line = lines[number - 1]
+            if number in start_set or _is_heading(line):
+                break
+            if not line.strip() or (quote and not line.strip(" \t>")):
+                number += 1
+                continue
+            line_indent = len(line) - len(line.lstrip(" \t"))
+            same_quote = quote is not None and line.lstrip(" \t").startswith(">")
+            annotation = line.lstrip(" \t").startswith(">") and line_indent >= indent and number == end + 1
+            if line_indent > indent or same_quote or annotation:
+                end = number
+                number += 1
+                continue
+            break
+        ends.append(end)
+    return ends
+
+
+def _is_heading(line: str) -> bool:
+    """An ATX heading with text (``# ``, or ``#`` and only spaces, is not one here)."""
+    match = HEADING.match(line)
+    return match is not None and not match.group(2)[:1].isspace()

@@ -1,0 +1,183 @@
+"""The catalog and its records: one PaperRecord per paper, with every mention (EntryRef) and
+file that is it, plus what linking did (LinkEvent) and could not do (Ambiguity,
+UnresolvedLink). ``Catalog.to_dict``/``from_dict`` keep it in the index between builds."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass, field
+
+_PAPER_FILE_SUFFIXES = (".pdf",)
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    """One mention of a paper: a list line (and the lines under it) in a note."""
+
+    path: str
+    line: int
+    end_line: int
+    title: str
+    read: bool | None
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    paper_id: str
+    title: str
+    venue: str | None
+    year: int | None
+    month: int | None
+    arxiv: str | None
+    read: bool | None
+    abbreviation: str | None
+    topics: tuple[tuple[str, ...], ...]
+    annotation: str | None
+    links: dict[str, tuple[str, ...]]
+    files: tuple[str, ...]  # per-paper notes and PDFs that are this paper
+    entries: tuple[EntryRef, ...]
+    titles: tuple[str, ...]  # every spelling seen (entries, file names, PDF metadata/page 1)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(f for f in self.files if not f.lower().endswith(_PAPER_FILE_SUFFIXES))
+
+    @property
+    def pdfs(self) -> tuple[str, ...]:
+        return tuple(f for f in self.files if f.lower().endswith(_PAPER_FILE_SUFFIXES))
+
+
+@dataclass(frozen=True)
+class LinkEvent:
+    """Two groups of mentions/files joined by one piece of evidence."""
+
+    method: str
+    source: str  # "path:line" of an entry, or a file path
+    target: str
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    subject: str  # "path:line" of an entry, or a file path
+    title: str
+    candidates: tuple[tuple[str, str, float | None], ...]  # (paper_id, title, score)
+    reason: str
+
+
+@dataclass(frozen=True)
+class UnresolvedLink:
+    path: str
+    line: int
+    label: str
+    target: str
+    reason: str  # "missing" | "ambiguous name"
+
+
+@dataclass
+class Catalog:
+    papers: list[PaperRecord]
+    link_counts: dict[str, int]
+    ambiguous: list[Ambiguity]
+    links: list[LinkEvent] = field(default_factory=list)
+    unresolved_links: list[UnresolvedLink] = field(default_factory=list)
+    _by_id: dict[str, PaperRecord] = field(default_factory=dict, repr=False)
+    _by_file: dict[str, str] = field(default_factory=dict, repr=False)
+    _blocks: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready form that ``Catalog.from_dict`` turns back into a working catalog."""
+        return {
+            "papers": [_record_to_dict(p) for p in self.papers],
+            "link_counts": dict(self.link_counts),
+            "ambiguous": [asdict(a) for a in self.ambiguous],
+            "unresolved_links": [asdict(u) for u in self.unresolved_links],
+            "files": dict(self._by_file),
+            "blocks": {path: [list(span) for span in spans] for path, (_, spans) in self._blocks.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Catalog":
+        papers = [_record_from_dict(p) for p in data["papers"]]
+        blocks = {}
+        for path, spans in data.get("blocks", {}).items():
+            ordered = sorted((int(s), int(e), str(i)) for s, e, i in spans)
+            blocks[path] = ([s for s, _, _ in ordered], ordered)
+        return cls(
+            papers=papers,
+            link_counts=dict(data.get("link_counts", {})),
+            ambiguous=[
+                Ambiguity(a["subject"], a["title"], tuple(tuple(c) for c in a["candidates"]), a["reason"])
+                for a in data.get("ambiguous", [])
+            ],
+            unresolved_links=[UnresolvedLink(**u) for u in data.get("unresolved_links", [])],
+            _by_id={p.paper_id: p for p in papers},
+            _by_file=dict(data.get("files", {})),
+            _blocks=blocks,
+        )
+
+    def paper(self, paper_id: str) -> PaperRecord | None:
+        return self._by_id.get(paper_id)
+
+    def paper_for_file(self, path: str) -> PaperRecord | None:
+        """The paper a per-paper note or a PDF is; None for lists and unknown files."""
+        paper_id = self._by_file.get(path)
+        return self._by_id.get(paper_id) if paper_id else None
+
+    def paper_for_line(self, path: str, line: int) -> PaperRecord | None:
+        """The paper whose entry (its line and the lines under it) contains ``line``; in a
+        per-paper note, lines outside any entry belong to the note's own paper."""
+        blocks = self._blocks.get(path)
+        if blocks:
+            starts, spans = blocks
+            index = bisect.bisect_right(starts, line) - 1
+            # entries do not nest, but a later start may sit inside an earlier block's end
+            while index >= 0:
+                start, end, paper_id = spans[index]
+                if start <= line <= end:
+                    return self._by_id.get(paper_id)
+                if end < line:
+                    break
+                index -= 1
+        return self.paper_for_file(path)
+
+    def papers_for_lines(self, path: str, start: int, end: int) -> list[PaperRecord]:
+        """Every paper whose entry overlaps lines ``start..end`` (a chunk of a list), in order;
+        for a per-paper note the note's own paper comes first."""
+        found: list[PaperRecord] = []
+        own = self.paper_for_file(path)
+        if own is not None:
+            found.append(own)
+        blocks = self._blocks.get(path)
+        if blocks:
+            for block_start, block_end, paper_id in blocks[1]:
+                if block_start <= end and block_end >= start:
+                    record = self._by_id.get(paper_id)
+                    if record is not None and record not in found:
+                        found.append(record)
+        return found
+
+
+def _record_to_dict(record: PaperRecord) -> dict:
+    data = asdict(record)
+    data["links"] = {label: list(urls) for label, urls in record.links.items()}
+    return data
+
+
+def _record_from_dict(data: dict) -> PaperRecord:
+    return PaperRecord(
+        paper_id=data["paper_id"],
+        title=data["title"],
+        venue=data.get("venue"),
+        year=data.get("year"),
+        month=data.get("month"),
+        arxiv=data.get("arxiv"),
+        read=data.get("read"),
+        abbreviation=data.get("abbreviation"),
+        topics=tuple(tuple(t) for t in data.get("topics", ())),
+        annotation=data.get("annotation"),
+        links={label: tuple(urls) for label, urls in data.get("links", {}).items()},
+        files=tuple(data.get("files", ())),
+        entries=tuple(EntryRef(**e) for e in data.get("entries", ())),
+        titles=tuple(data.get("titles", ())),
+    )

@@ -1,0 +1,23 @@
+"""Query → ranked hits: dense (FAISS) and lexical (BM25) rankings fused, filtered by what the
+paper catalog knows, and grouped into files or papers."""
+
+from search.errors import EmptyQueryError
+from search.filters import ResultFilter, facet_values
+from search.fusion import FusionSettings, Ranked, fuse
+from search.results import (
+    DocumentResult,
+    Hit,
+    PaperResult,
+    SearchResponse,
+    by_paper,
+    papers_of,
+    search_depth,
+)
+from search.script import script_of
+from search.searcher import MODES, Mode, Searcher, normalise_query
+
+__all__ = [
+    "DocumentResult", "EmptyQueryError", "FusionSettings", "Hit", "MODES", "Mode", "PaperResult", "Ranked",
+    "ResultFilter", "SearchResponse", "Searcher", "by_paper", "facet_values", "fuse", "normalise_query",
+    "papers_of", "script_of", "search_depth",
+]

@@ -1,0 +1,7 @@
+"""Domain errors of searching. Messages are complete sentences; the edges show them as-is."""
+
+from index import PapersearchError
+
+
+class EmptyQueryError(PapersearchError):
+    pass

@@ -1,0 +1,97 @@
+"""The Streamlit page under AppTest with the fake embedder: every flow of the page in seconds.
+
+The real-model page tests (tests/test_app.py) and the browser tests stay marked slow; these run in
+the fast suite so a broken widget, view, filter or download is caught by `-m "not slow"` too.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from embed import registry
+from tests.conftest import REPO
+from tests.fakes import FakeEmbedder
+
+
+@pytest.fixture
+def page(demo_library_copy, tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setattr(registry, "load_embedder", lambda name: FakeEmbedder(name=name))
+    monkeypatch.setenv("PAPERSEARCH_LIBRARY", str(demo_library_copy))
+    monkeypatch.setenv("PAPERSEARCH_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    app.run()
+    return app
+
+
+def card_titles(page: AppTest) -> list[str]:
+    return [m.value for m in page.markdown if m.value.startswith("**") and ". " in m.value[:8]]
+
+
+def test_first_run_builds_with_a_plan_and_a_progress_bar(page, tmp_path):
+    assert not page.exception
+    assert [m.value for m in page.info] == ["Build plan: +10 new, ~0 changed, -0 deleted, 0 unchanged"]
+    assert page.success[0].value.startswith("Indexed 10 files")
+    assert (tmp_path / "index" / "CURRENT").exists()
+    page.run()
+    assert any("Model: `fake-hash-64`" in m.value for m in page.sidebar.markdown)
+
+
+def test_search_shows_paper_cards_with_highlights_and_three_downloads(page):
+    page.text_input(key="query").input("deformable convolution offsets").run()
+    assert not page.exception
+    titles = card_titles(page)
+    assert titles and any("Deformable" in title for title in titles[:3])
+    assert any("<mark>" in m.value for m in page.markdown)
+    labels = [button.label for button in page.get("download_button")]
+    assert labels == ["Download results as CSV", "BibTeX of these papers", "Markdown paper list"]
+
+
+@pytest.mark.parametrize("view", ["By paper", "By file", "By passage"])
+def test_each_view_shows_at_most_k_cards(page, view):
+    page.number_input(key="k").set_value(4).run()
+    page.text_input(key="query").input("video alignment").run()
+    page.radio(key="view").set_value(view).run()
+    assert not page.exception
+    assert 1 <= len(card_titles(page)) <= 4
+
+
+def test_read_filter_keeps_only_unread_papers(page):
+    page.text_input(key="query").input("video alignment").run()
+    page.radio(key="f_read").set_value("unread").run()
+    cards = [c.value for c in page.caption if "best score" in c.value]
+    assert cards and all("⬜ unread" in c for c in cards)
+
+
+def test_lexical_mode_and_why_this_result(page):
+    page.text_input(key="query").input("EDVR").run()
+    page.selectbox(key="mode").set_value("lexical").run()
+    page.toggle(key="why").set_value(True).run()
+    reasons = [m.value for m in page.markdown if "Found by" in m.value]
+    assert reasons and all("BM25 rank" in r and "embedding rank" not in r for r in reasons)
+
+
+def test_rebuild_after_adding_a_note_indexes_only_the_new_file(page, demo_library_copy):
+    (demo_library_copy / "notes" / "new_idea.md").write_text(
+        "# Flow-free alignment idea\n\nCross-frame attention replaces optical flow warping.\n", encoding="utf-8"
+    )
+    page.sidebar.button(key="rebuild").click().run()
+    assert "Build plan: +1 new, ~0 changed, -0 deleted, 10 unchanged" in [m.value for m in page.info]
+    assert any(m.value.startswith("Indexed 11 files") for m in page.success)
+    page.text_input(key="query").input("cross-frame attention replaces optical flow warping").run()
+    page.radio(key="view").set_value("By file").run()
+    assert "Flow-free alignment idea" in card_titles(page)[0]
+
+
+def test_rebuild_with_nothing_new_says_up_to_date(page):
+    page.sidebar.button(key="rebuild").click().run()
+    assert "The index is already up to date." in [m.value for m in page.success]
+
+
+def test_empty_query_asks_for_words_and_no_results_say_so(page):
+    assert any("Type a question" in c.value for c in page.caption)
+    page.text_input(key="query").input("zzzqqq").run()
+    page.selectbox(key="mode").set_value("lexical").run()
+    assert not page.exception
+    assert any("No results." in m.value for m in page.info)

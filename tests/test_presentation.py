@@ -1,0 +1,54 @@
+"""Data the edges only render: paper JSON, health JSON, paper-card links and search depth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from export import health_to_dict, paper_to_dict
+from index import Library
+from search import Hit, search_depth
+from tests.fakes import FakeEmbedder
+from ui import paper_links
+
+
+def demo_catalog(demo_library_copy: Path):
+    lib = Library(demo_library_copy)
+    lib.update(lambda name: FakeEmbedder(name=name), "fake-hash-64")
+    return lib
+
+
+def hit(path: str, page: int | None) -> Hit:
+    return Hit(rank=1, score=1.0, kind="pdf" if page else "note", path=path, title="t", page=page,
+               heading=None, start_line=None, text="x", chunk_id="c")
+
+
+def test_paper_json_is_plain_data_with_files_and_entries(demo_library_copy):
+    lib = demo_catalog(demo_library_copy)
+    edvr = next(p for p in lib.catalog().papers if p.title.startswith("EDVR"))
+    data = json.loads(json.dumps(paper_to_dict(edvr)))
+    assert data["venue"].startswith("CVPR") and data["year"] == 2019 and data["arxiv"] == "1905.02716"
+    assert any(path.endswith("_EDVR--Video-Restoration-with-Enhanced-Deformable-Convolutional-Networks_Note.md")
+               for path in data["files"])
+    assert all(set(entry) == {"path", "line"} for entry in data["entries"])
+
+
+def test_health_json_lists_every_section(demo_library_copy):
+    data = health_to_dict(demo_catalog(demo_library_copy).health())
+    assert set(data) == {"pdfs_without_text", "missing_link_targets", "unmentioned_pdfs", "duplicate_suspects",
+                         "ambiguous"}
+    json.dumps(data, default=str)
+
+
+def test_paper_links_open_the_pdf_at_the_best_passage_page(demo_library_copy):
+    lib = demo_catalog(demo_library_copy)
+    record = next(p for p in lib.catalog().papers if p.pdfs)
+    links = dict(paper_links(record, lib.root, (hit(record.pdfs[0], None), hit(record.pdfs[0], 2))))
+    pdf_label = next(label for label in links if label.startswith("local PDF"))
+    assert pdf_label == "local PDF, p. 2" and links[pdf_label].endswith("#page=2")
+    assert links[pdf_label].startswith("file://")
+
+
+def test_grouped_views_ask_for_more_passages_than_cards():
+    assert search_depth(10, grouped=False) == 10
+    assert search_depth(3, grouped=True) == 50 and search_depth(20, grouped=True) == 200
