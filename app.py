@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import logging
 import os
 from pathlib import Path
 
@@ -15,7 +16,16 @@ import streamlit as st
 
 from embed import Embedder, ModelLoadError, registry
 from export import hits_to_csv, to_bibtex, to_markdown_list
-from index import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, BuildPlan, Library, PapersearchError, model_for_search
+from index import (
+    ENV_INDEX,
+    ENV_LIBRARY,
+    ENV_MODEL,
+    BuildPlan,
+    CorruptIndexError,
+    Library,
+    PapersearchError,
+    model_for_search,
+)
 from papers import Catalog, PaperRecord
 from search import (
     MODES,
@@ -38,6 +48,7 @@ STYLE = (
     ".passage-text{white-space:pre-wrap;font-size:.95rem}"
 )
 VIEWS = ["By paper", "By file", "By passage"]
+_log = logging.getLogger("papersearch.app")
 MODE_HELP = "hybrid: meaning and shared words, fused · dense: meaning only · lexical: BM25 on words only"
 
 
@@ -84,7 +95,7 @@ def build_with_progress(lib: Library, model: str | None) -> None:
 
 
 def sidebar(lib: Library, model: str | None) -> None:
-    manifest = lib.manifest()
+    manifest = lib.manifest_for_update()
     with st.sidebar:
         st.header("Index")
         st.caption(f"Library: `{lib.root}`")
@@ -179,24 +190,38 @@ def show_passage(hit: Hit, query: str, heading: str, explain: bool) -> None:
 
 
 def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher]:
-    """Library → (build if missing) → cached searcher; domain errors stop the page with a message."""
+    """Library → (build if missing, rebuild if damaged) → cached searcher."""
+    lib = Library(args.library, args.index)
+    sidebar(lib, args.model)
+    if not lib.has_index():
+        st.write("No index yet for this library: building one now.")
+        build_with_progress(lib, args.model)
     try:
-        lib = Library(args.library, args.index)
-        sidebar(lib, args.model)
-        if not lib.has_index():
-            st.write("No index yet for this library: building one now.")
-            build_with_progress(lib, args.model)
-        model = model_for_search(args.model, lib.manifest())
-        return lib, load_searcher(str(lib.root), args.index, lib.build_id(), model)
-    except (PapersearchError, ModelLoadError) as error:
-        st.error(str(error))
-        st.stop()
+        return lib, load_searcher(str(lib.root), args.index, lib.build_id(), model_for_search(args.model, lib.manifest()))
+    except CorruptIndexError as error:  # a damaged index is rebuilt, not trusted
+        st.warning(f"{error} Rebuilding it from your files now.")
+        build_with_progress(lib, args.model)
+        return lib, load_searcher(str(lib.root), args.index, lib.build_id(), model_for_search(args.model, lib.manifest()))
 
 
 def main() -> None:
+    """The page's edge: every failure becomes a message on the page, never an exception box."""
     st.set_page_config(page_title="Papersearch", page_icon="📚", layout="wide")
     st.markdown(f"<style>{STYLE}</style>", unsafe_allow_html=True)
     st.title("Papersearch")
+    try:
+        search_page()
+    except (PapersearchError, ModelLoadError) as error:
+        st.error(str(error))
+    except Exception as error:  # noqa: BLE001 — a bug: shown plainly, traceback in the server log
+        _log.exception("unexpected error on the page")
+        st.error(
+            f"Unexpected {type(error).__name__}: {error}. This is a bug in Papersearch; the details are in the "
+            "terminal that runs the page. Please report it."
+        )
+
+
+def search_page() -> None:
     lib, searcher = open_searcher(page_arguments())
 
     query_column, k_column, mode_column, view_column = st.columns([6, 1, 2, 2])
@@ -213,11 +238,7 @@ def main() -> None:
         st.caption("Type a question or a few keywords, in English or Chinese, and press Enter.")
         return
     grouped = view != "By passage"
-    try:
-        response = searcher.search(query, k=search_depth(k, grouped), mode=mode, where=where)
-    except PapersearchError as error:
-        st.error(str(error))
-        return
+    response = searcher.search(query, k=search_depth(k, grouped), mode=mode, where=where)
     for notice in response.notices:
         st.warning(notice)
     groups = (by_paper(response.hits, limit=k) if view == "By paper"

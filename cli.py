@@ -30,6 +30,7 @@ from index import (
 from search import MODES, ResultFilter, Searcher, SearchResponse, normalise_query, papers_of, search_depth
 
 ENV_CACHE = "PAPERSEARCH_CACHE"
+ENV_DEBUG = "PAPERSEARCH_DEBUG"
 EXAMPLES = f"""
 \b
 Examples:
@@ -61,7 +62,29 @@ index_option = click.option(
 )
 
 
-@click.group(epilog=EXAMPLES)
+class _Commands(click.Group):
+    """The edge where errors become messages: `Error: ...` and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except (PapersearchError, ModelLoadError) as error:
+            raise click.ClickException(str(error)) from None
+        except OSError as error:
+            where = f" {error.filename}" if error.filename else ""
+            raise click.ClickException(f"Cannot use{where}: {error.strerror or error}.") from None
+        except Exception as error:  # noqa: BLE001 — a bug: say so plainly; the traceback on request
+            if os.environ.get(ENV_DEBUG):
+                raise
+            raise click.ClickException(
+                f"Unexpected {type(error).__name__}: {error}. This is a bug in Papersearch; run again with "
+                f"{ENV_DEBUG}=1 to see the traceback, and please report it."
+            ) from None
+
+
+@click.group(cls=_Commands, epilog=EXAMPLES)
 def main() -> None:
     """Search your own library of paper PDFs and reading notes (English and Chinese)."""
 
@@ -76,19 +99,18 @@ def main() -> None:
 @click.option("--overlap-tokens", type=int, default=None, help="Tokens shared by consecutive chunks (default 32).")
 def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens: int | None, overlap_tokens: int | None) -> None:
     """Index new and changed files; unchanged files are not re-embedded."""
-    with _friendly_errors():
-        lib = Library(library, index_dir)
+    lib = Library(library, index_dir)
 
-        def show_plan(plan: BuildPlan) -> None:
-            click.echo(f"Library: {lib.root}\nIndex:   {lib.index_dir}\nModel:   {plan.model}")
-            click.echo(f"Plan:    {plan.summary()}")
+    def show_plan(plan: BuildPlan) -> None:
+        click.echo(f"Library: {lib.root}\nIndex:   {lib.index_dir}\nModel:   {plan.model}")
+        click.echo(f"Plan:    {plan.summary()}")
 
-        with _TqdmProgress() as progress:
-            report = lib.update(load_embedder, model, chunk_tokens, overlap_tokens, progress, on_plan=show_plan)
-        for skipped in report.skipped if report.wrote_index else ():
-            kept = " (previous version kept)" if skipped.kept_previous else ""
-            click.echo(f"Skipped {skipped.path}: {skipped.reason}{kept}", err=True)
-        click.echo(report.summary())
+    with _TqdmProgress() as progress:
+        report = lib.update(load_embedder, model, chunk_tokens, overlap_tokens, progress, on_plan=show_plan)
+    for skipped in report.skipped if report.wrote_index else ():
+        kept = " (previous version kept)" if skipped.kept_previous else ""
+        click.echo(f"Skipped {skipped.path}: {skipped.reason}{kept}", err=True)
+    click.echo(report.summary())
 
 
 @main.command()
@@ -118,13 +140,14 @@ def search(query: str, library: Path, index_dir: Path | None, k: int, model: str
            read: bool | None, has_pdf: bool | None, passages: bool, as_json: bool, csv_file: Path | None,
            bibtex_file: Path | None, markdown_file: Path | None) -> None:
     """Find the passages that best answer QUERY."""
-    with _friendly_errors():
-        lib, manifest = _indexed_library(library, index_dir)
-        normalise_query(query)  # fail fast, before loading a model
-        searcher = Searcher.open(lib, load_embedder(model_for_search(model, manifest)))
-        grouped = not (passages or as_json or csv_file or bibtex_file or markdown_file)
-        where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf)
-        response = searcher.search(query, k=search_depth(k, grouped), mode=mode, where=where)
+    for target in (csv_file, bibtex_file, markdown_file):
+        _check_writable(target)
+    lib, manifest = _indexed_library(library, index_dir)
+    normalise_query(query)  # fail fast, before loading a model
+    searcher = Searcher.open(lib, load_embedder(model_for_search(model, manifest)))
+    grouped = not (passages or as_json or csv_file or bibtex_file or markdown_file)
+    where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf)
+    response = searcher.search(query, k=search_depth(k, grouped), mode=mode, where=where)
     for notice in response.notices:
         click.echo(f"Note: {notice}", err=True)
     if csv_file:
@@ -167,20 +190,19 @@ def evaluate(beir_dir: Path | None, split: str, gold_file: Path | None, library:
     """
     if (beir_dir is None) == (gold_file is None):
         raise click.UsageError("Give either --beir DIR or --gold FILE (with --library).")
-    with _friendly_errors():
-        if beir_dir is not None:
-            lib, queries, qrels = _beir_library(beir_dir, split, index_dir, model)
-        else:
-            if library is None:
-                raise click.UsageError("--gold needs --library (the library the queries are about).")
-            lib, manifest = _indexed_library(library, index_dir)
-            gold = load_gold(gold_file, set(manifest.files))
-            queries = {str(g.line): g.query for g in gold}
-            qrels = {str(g.line): g.relevant for g in gold}
-        manifest = lib.manifest()
-        searcher = Searcher.open(lib, load_embedder(model_for_search(None, manifest)))
-        with _TqdmProgress() as progress:
-            scores = evaluate_searcher(searcher, queries, qrels, mode, lambda d, n: progress("Queries", d, n))
+    if beir_dir is not None:
+        lib, queries, qrels = _beir_library(beir_dir, split, index_dir, model)
+    else:
+        if library is None:
+            raise click.UsageError("--gold needs --library (the library the queries are about).")
+        lib, manifest = _indexed_library(library, index_dir)
+        gold = load_gold(gold_file, set(manifest.files))
+        queries = {str(g.line): g.query for g in gold}
+        qrels = {str(g.line): g.relevant for g in gold}
+    manifest = lib.manifest()
+    searcher = Searcher.open(lib, load_embedder(model_for_search(None, manifest)))
+    with _TqdmProgress() as progress:
+        scores = evaluate_searcher(searcher, queries, qrels, mode, lambda d, n: progress("Queries", d, n))
     if as_json:
         click.echo(json.dumps(scores))
     else:
@@ -210,12 +232,11 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
 @click.option("--health", is_flag=True, help="Report PDFs without text, broken note links, unmentioned PDFs, duplicates.")
 def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool) -> None:
     """The papers your notes and PDFs describe, with the files and list entries that belong to each."""
-    with _friendly_errors():
-        lib, _ = _indexed_library(library, index_dir)
-        if health:
-            _print_health(health_to_dict(lib.health()), as_json)
-            return
-        catalog = lib.catalog()
+    lib, _ = _indexed_library(library, index_dir)
+    if health:
+        _print_health(health_to_dict(lib.health()), as_json)
+        return
+    catalog = lib.catalog()
     records = [paper_to_dict(record) for record in catalog.papers]
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
@@ -245,9 +266,8 @@ def _print_health(data: dict, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
 def status(library: Path, index_dir: Path | None, as_json: bool) -> None:
     """What the index holds: files, chunks, model, last build, skipped files and pending changes."""
-    with _friendly_errors():
-        lib, manifest = _indexed_library(library, index_dir)
-        info = lib.status().to_dict()
+    lib, manifest = _indexed_library(library, index_dir)
+    info = lib.status().to_dict()
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=1))
         return
@@ -272,6 +292,17 @@ def _indexed_library(library: Path, index_dir: Path | None) -> tuple[Library, Ma
             f"No index at {lib.index_dir} yet. Build it first: python cli.py build --library {library}"
         )
     return lib, manifest
+
+
+def _check_writable(target: Path | None) -> None:
+    """An export that cannot be written fails before the search, not after it."""
+    if target is None:
+        return
+    folder = target.expanduser().parent
+    if not folder.is_dir():
+        raise click.ClickException(f"Cannot write {target}: the folder {folder} does not exist.")
+    if target.is_dir():
+        raise click.ClickException(f"Cannot write {target}: it is a folder.")
 
 
 def _print_documents(response: SearchResponse, k: int) -> None:
@@ -317,18 +348,6 @@ class _TqdmProgress:
     def __exit__(self, *exc) -> None:
         for bar in self._bars.values():
             bar.close()
-
-
-class _friendly_errors:
-    """Turn domain errors into one-line messages with exit status 1."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, traceback) -> bool:
-        if isinstance(error, (PapersearchError, ModelLoadError)):
-            raise click.ClickException(str(error)) from None
-        return False
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 """
 
 from corpus.chunking import ChunkSettings, Tokenizer, chunk_document
-from corpus.discover import SUPPORTED_SUFFIXES, discover_files
+from corpus.discover import SUPPORTED_SUFFIXES, Discovery, discover_files, discover_library
 from corpus.documents import Chunk, Document, Section
 from corpus.errors import UnreadableFileError
 from corpus.markdown_clean import clean_heading, clean_markdown, extract_links, strip_markup
@@ -26,6 +26,8 @@ __all__ = [
     "clean_heading",
     "clean_line",
     "clean_markdown",
+    "Discovery",
+    "discover_library",
     "discover_files",
     "extract_links",
     "read_document",

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from corpus.documents import Document, Section
 from corpus.markdown_clean import clean_heading
-from corpus.syntax import FENCE, HEADING
-from corpus.text_decoding import decode_text_file
+from corpus.syntax import FENCE, HEADING, split_lines
+from corpus.text_decoding import read_text_file
 
 
 def read_markdown(path: Path, relative: str) -> Document:
-    text = decode_text_file(path.read_bytes(), relative)
-    lines = text.splitlines()
+    text = read_text_file(path, relative)
+    lines = split_lines(text)
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []  # (level, heading)
     body: list[str] = []
@@ -67,8 +67,8 @@ def read_markdown(path: Path, relative: str) -> Document:
 
 def read_plain_text(path: Path, relative: str) -> Document:
     """A .txt note: one section starting at line 1, titled by its file name."""
-    text = decode_text_file(path.read_bytes(), relative)
-    lines = text.splitlines()
+    text = read_text_file(path, relative)
+    lines = split_lines(text)
     return Document(
         path=relative,
         kind="note",

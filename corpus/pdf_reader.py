@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
+from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError, PdfStreamError
 
 from corpus.documents import Document, Section
 from corpus.errors import UnreadableFileError
@@ -34,12 +34,20 @@ def read_pdf(path: Path, relative: str) -> Document:
         title = _metadata_title(reader) or title_from_filename(relative)
     except UnreadableFileError:
         raise
+    except DependencyError as error:  # e.g. AES without the `cryptography` package
+        raise UnreadableFileError(relative, f"needs a missing package to open ({error})") from None
+    except LimitReachedError as error:
+        raise UnreadableFileError(relative, f"too large to decompress safely ({error})") from None
     except (PdfReadError, PdfStreamError, FileNotDecryptedError, ValueError, KeyError, TypeError) as error:
         raise UnreadableFileError(relative, f"corrupt or truncated PDF ({error})") from None
     pages = clean_pages(raw_pages)
     sections = tuple(
         Section(text=text, page=number) for number, text in enumerate(pages, start=1) if text
     )
+    if not sections and len(warnings) == len(raw_pages):
+        raise UnreadableFileError(
+            relative, f"text could not be extracted from any page ({warnings[0].split(': ', 1)[1]})", pdf_head=head
+        )
     if not sections:
         raise UnreadableFileError(
             relative,

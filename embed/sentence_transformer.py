@@ -14,6 +14,7 @@ import numpy as np
 
 from embed.base import Embedder, normalise_rows
 from embed.errors import ModelLoadError
+from embed.threads import ENV_THREADS, configured_threads
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODEL}".lower()}
@@ -55,7 +56,9 @@ class SentenceTransformerEmbedder(Embedder):
         self.name = canonical_model_name(model)
         location = _model_location(self.name)
         try:
-            self._model = SentenceTransformer(location, device=device)
+            # Never the network: a name that is neither a folder nor in the local cache fails at
+            # once instead of retrying a hub that cannot be reached (~75 s offline).
+            self._model = SentenceTransformer(location, device=device, local_files_only=True)
         except (OSError, ValueError, RuntimeError) as error:
             raise ModelLoadError(
                 f"Could not load embedding model {model!r}: {error}. Give a sentence-transformers "
@@ -70,11 +73,10 @@ class SentenceTransformerEmbedder(Embedder):
         special = getattr(self._tokenizer, "num_special_tokens_to_add", lambda: 2)()
         self.max_tokens = int(self._model.max_seq_length) - special
         self.batch_size = batch_size
-        threads = os.environ.get("PAPERSEARCH_THREADS")
-        if threads:
+        if os.environ.get(ENV_THREADS):
             import torch
 
-            torch.set_num_threads(int(threads))
+            torch.set_num_threads(configured_threads())
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:

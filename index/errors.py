@@ -28,3 +28,15 @@ class IndexLockedError(PapersearchError):
 
 class InvalidSettingsError(PapersearchError):
     pass
+
+
+class IndexLocationError(PapersearchError):
+    """The index folder cannot be used: it is a file, the library itself, or holds foreign files."""
+
+
+class IndexWriteError(PapersearchError):
+    """The disk refused a build (read-only, full, no permission); the previous index is kept."""
+
+
+class UnsafePathError(PapersearchError):
+    """A path from outside that would read or write beyond the library folder."""

@@ -29,6 +29,10 @@ class LexicalIndex:
         bm25.index([list(tokens) for tokens in token_lists], show_progress=False)
         return cls(bm25)
 
+    @property
+    def is_empty(self) -> bool:
+        return self._bm25 is None
+
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:

@@ -22,9 +22,10 @@ from index.builder import (
     trusted_plan,
 )
 from index.config import chunk_settings_for, model_for_build, resolve_index_dir
-from index.errors import CorruptIndexError, IndexNotFoundError, LibraryNotFoundError
+from index.errors import CorruptIndexError, IndexLocationError, IndexNotFoundError, LibraryNotFoundError
 from index.manifest import Manifest
 from index.planner import BuildPlan, plan_build
+from index.safe_paths import inside_library
 from index.status import LibraryStatus
 from index.store import IndexStore, StoredIndex
 from papers import Catalog, HealthReport, health
@@ -38,6 +39,16 @@ class Library:
         if not self.root.is_dir():
             raise LibraryNotFoundError(f"Library folder {self.root} does not exist or is not a folder.")
         self.index_dir = resolve_index_dir(self.root, index)
+        if self.index_dir.exists() and not self.index_dir.is_dir():
+            raise IndexLocationError(
+                f"The index folder {self.index_dir} is a file, not a folder. Move that file away, or choose "
+                "another folder with --index."
+            )
+        if self.index_dir.resolve() == self.root.resolve():
+            raise IndexLocationError(
+                f"The index folder {self.index_dir} is the library folder itself; the index needs a folder of its "
+                f"own (the default is {self.root / '.papersearch'})."
+            )
         self.store = IndexStore(self.index_dir)
 
     def manifest(self) -> Manifest | None:
@@ -83,6 +94,10 @@ class Library:
         if is_up_to_date(plan, previous):
             return report_unchanged(plan, previous.manifest)
         return run_build(plan, self.store, load_embedder(plan.model), progress)
+
+    def path_of(self, relative: str) -> Path:
+        """The file at `relative` inside the library, refusing any path that leads out of it."""
+        return inside_library(self.root, relative)
 
     def has_index(self) -> bool:
         return self.store.exists()

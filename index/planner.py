@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from corpus import ChunkSettings, discover_files
+from corpus import ChunkSettings, Discovery, discover_library
 from index.errors import LibraryNotFoundError
 from index.manifest import Manifest
 
@@ -24,6 +24,10 @@ class BuildPlan:
     unchanged: list[str] = field(default_factory=list)
     still_unreadable: list[str] = field(default_factory=list)  # same bytes that failed last time
     full_rebuild_reason: str | None = None
+    # Files that cannot be listed or opened now (an unreadable folder or file, a name that is not
+    # UTF-8, a named pipe...): path -> reason. Those indexed before keep their passages.
+    unreachable: dict[str, str] = field(default_factory=dict)
+    problems_changed: bool = False  # an unreachable file or reason the last build did not record
 
     @property
     def to_read(self) -> list[str]:
@@ -31,7 +35,7 @@ class BuildPlan:
 
     @property
     def is_noop(self) -> bool:
-        return not (self.new or self.changed or self.deleted)
+        return not (self.new or self.changed or self.deleted or self.problems_changed)
 
     def as_full_rebuild(self, reason: str) -> BuildPlan:
         """Every file read again, e.g. when the previous index cannot be trusted."""
@@ -47,6 +51,8 @@ class BuildPlan:
         )
         if self.still_unreadable:
             text += f", {len(self.still_unreadable)} still unreadable"
+        if self.unreachable:
+            text += f", {len(self.unreachable)} cannot be read"
         if self.full_rebuild_reason:
             text += f" ({self.full_rebuild_reason})"
         return text
@@ -70,12 +76,19 @@ def plan_build(
     library = Path(library)
     if not library.is_dir():
         raise LibraryNotFoundError(f"Library folder {library} does not exist or is not a folder.")
-    files = discover_files(library, exclude=exclude)
-    hashes = {relative: file_sha256(path) for relative, path in files.items()}
-    plan = BuildPlan(library=library, files=files, hashes=hashes, model=model, chunk_settings=chunk_settings)
-
-    reason = _full_rebuild_reason(previous, model, chunk_settings)
+    found = discover_library(library, exclude=exclude)
+    files, hashes, unreachable = _hash_files(found)
     known = {} if previous is None else {path: record.sha256 for path, record in previous.files.items()}
+    for folder, reason in found.unreadable_folders.items():
+        inside = [path for path in known if folder == "." or path.startswith(folder + "/")]
+        unreachable.update({path: f"{reason}: {folder}" for path in inside})
+        if not inside:
+            unreachable[folder + "/"] = reason
+    plan = BuildPlan(
+        library=library, files=files, hashes=hashes, model=model, chunk_settings=chunk_settings,
+        unreachable=dict(sorted(unreachable.items())),
+    )
+    reason = _full_rebuild_reason(previous, model, chunk_settings)
     failed = {} if previous is None else {item.path: item.sha256 for item in previous.skipped}
     for relative, sha in hashes.items():
         if reason and previous is not None and relative in known:
@@ -88,8 +101,31 @@ def plan_build(
             plan.changed.append(relative)
         else:
             plan.unchanged.append(relative)
-    plan.deleted.extend(sorted(set(known) - set(hashes)))
-    return BuildPlan(**{**plan.__dict__, "full_rebuild_reason": reason})
+    plan.deleted.extend(sorted(set(known) - set(hashes) - set(unreachable)))
+    recorded = {} if previous is None else {item.path: item.reason for item in previous.skipped}
+    changed_problems = any(recorded.get(path) != why for path, why in plan.unreachable.items()) or any(
+        path not in plan.unreachable and path not in plan.still_unreadable and path not in plan.to_read
+        for path in recorded
+    )
+    return replace(plan, full_rebuild_reason=reason, problems_changed=changed_problems)
+
+
+def _hash_files(found: Discovery) -> tuple[dict[str, Path], dict[str, str], dict[str, str]]:
+    """Hash every listed file; one that cannot be opened now (permissions, deleted since it was
+    listed) joins the discovery's problems instead of stopping the plan."""
+    files: dict[str, Path] = {}
+    hashes: dict[str, str] = {}
+    problems = dict(found.problems)
+    for relative, path in found.files.items():
+        try:
+            hashes[relative] = file_sha256(path)
+        except FileNotFoundError:
+            problems[relative] = "file vanished while the library was being read"
+        except OSError as error:
+            problems[relative] = f"cannot be read ({error.strerror or error})"
+        else:
+            files[relative] = path
+    return files, hashes, problems
 
 
 def _full_rebuild_reason(previous: Manifest | None, model: str, settings: ChunkSettings) -> str | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -37,7 +38,13 @@ import pandas as pd
 
 from corpus import Chunk
 from papers import Catalog
-from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError
+from index.errors import (
+    CorruptIndexError,
+    IndexLocationError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexWriteError,
+)
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest
 
@@ -45,6 +52,9 @@ CHUNK_COLUMNS = [
     "chunk_id", "path", "kind", "title", "text", "embed_text", "page", "heading", "start_line", "links",
     "lexical_tokens",
 ]
+_STAGING_PREFIX = ".tmp-"
+_OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished builds and killed builds' staging
+_OURS_AT_TOP = re.compile(r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+)$")
 _MANIFEST, _CHUNKS, _VECTORS, _LEXICAL, _PAPERS, _DIRECTION = (
     "manifest.json", "chunks.parquet", "vectors.faiss", "lexical", "papers.json", "language_direction.npy",
 )
@@ -122,8 +132,10 @@ class IndexStore:
         self._read_manifest(build)  # refuses an index of another format
         try:
             return _read_catalog(build)
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise CorruptIndexError(f"Index at {build} cannot be read ({error}). Rebuild it.") from None
+        except Exception as error:  # noqa: BLE001 — see load()
+            raise CorruptIndexError(
+                f"Index at {build} cannot be read ({type(error).__name__}: {error}). Rebuild it."
+            ) from None
 
     def load(self) -> StoredIndex:
         build = self.current_build()
@@ -136,8 +148,12 @@ class IndexStore:
             lexical = LexicalIndex.load(build / _LEXICAL)
             catalog = _read_catalog(build)
             direction = np.load(build / _DIRECTION) if (build / _DIRECTION).exists() else None
-        except (OSError, RuntimeError, ValueError, KeyError) as error:
-            raise CorruptIndexError(f"Index at {build} cannot be read ({error}). Rebuild it.") from None
+        except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
+            raise CorruptIndexError(
+                f"Index at {build} cannot be read ({type(error).__name__}: {error}). Rebuild it."
+            ) from None
+        if len(chunks) and lexical.is_empty:
+            raise CorruptIndexError(f"Index at {build} has passages but no BM25 index ({_LEXICAL}/). Rebuild it.")
         if not (vectors.ntotal == len(chunks) == manifest.chunk_count) or vectors.d != manifest.dimension:
             raise CorruptIndexError(
                 f"Index at {build} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks, "
@@ -156,8 +172,10 @@ class IndexStore:
     def _read_manifest(self, build: Path) -> Manifest:
         try:
             manifest = Manifest.from_json((build / _MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise CorruptIndexError(f"Index manifest in {build} cannot be read ({error}). Rebuild it.") from None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise CorruptIndexError(
+                f"Index manifest in {build} cannot be read ({type(error).__name__}: {error}). Rebuild it."
+            ) from None
         if manifest.format_version != FORMAT_VERSION:
             raise CorruptIndexError(
                 f"Index at {build} has format {manifest.format_version}; this Papersearch reads "
@@ -167,9 +185,14 @@ class IndexStore:
 
     @contextmanager
     def build_lock(self) -> Iterator[None]:
-        """Only one build may write an index at a time."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        with open(self.directory / ".lock", "w") as handle:
+        """Only one build may write an index at a time, and only into a folder that is ours."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._refuse_foreign_files()
+            handle = open(self.directory / ".lock", "w")
+        except OSError as error:
+            raise IndexWriteError(self._cannot_write(error)) from None
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -191,9 +214,19 @@ class IndexStore:
         """Write a complete new build and make it current. Call under build_lock()."""
         if len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
-        self._builds.mkdir(parents=True, exist_ok=True)
         previous = self.current_build()
-        staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self._builds))
+        try:
+            self._builds.mkdir(parents=True, exist_ok=True)
+            final = self._write_build(manifest, chunks, vectors, lexical, catalog, language_direction)
+            self._point_at(final)
+        except OSError as error:
+            raise IndexWriteError(self._cannot_write(error)) from None
+        self._prune(keep={final, previous})
+        return final
+
+    def _write_build(self, manifest, chunks, vectors, lexical, catalog, language_direction) -> Path:
+        """Every file of a build in a staging folder, synced, then renamed into builds/."""
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self._builds))
         try:
             flat = faiss.IndexFlatIP(manifest.dimension)
             if len(vectors):
@@ -214,9 +247,23 @@ class IndexStore:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        self._point_at(final)
-        self._prune(keep={final, previous})
         return final
+
+    def _cannot_write(self, error: OSError) -> str:
+        return (f"Papersearch cannot write the index at {self.directory} ({error.strerror or error}). "
+                "The previous index is kept and still answers searches.")
+
+    def _refuse_foreign_files(self) -> None:
+        """Never build into (and later prune) a folder that holds someone else's files."""
+        foreign = [entry.name for entry in self.directory.iterdir() if not _OURS_AT_TOP.match(entry.name)]
+        if self._builds.is_dir():
+            foreign += [f"builds/{entry.name}" for entry in self._builds.iterdir() if not _OUR_BUILD.match(entry.name)]
+        if foreign:
+            shown = ", ".join(sorted(foreign)[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise IndexLocationError(
+                f"The index folder {self.directory} holds files Papersearch did not write ({shown}); it will not "
+                "write there, so that nothing of yours is overwritten or deleted. Choose an empty folder for --index."
+            )
 
     def _point_at(self, build: Path) -> None:
         temporary = self.directory / f".CURRENT-{uuid.uuid4().hex}"
@@ -226,9 +273,10 @@ class IndexStore:
         _fsync(self.directory)
 
     def _prune(self, keep: set[Path | None]) -> None:
-        """Drop old builds and leftovers of killed builds; keep the previous build for open readers."""
+        """Drop old builds and leftovers of killed builds — only folders this store named — and keep
+        the previous build for open readers."""
         for entry in self._builds.iterdir():
-            if entry not in keep:
+            if entry not in keep and _OUR_BUILD.match(entry.name):
                 shutil.rmtree(entry, ignore_errors=True)
 
 

@@ -5,3 +5,7 @@ from index import PapersearchError
 
 class EmptyQueryError(PapersearchError):
     pass
+
+
+class InvalidQueryError(PapersearchError):
+    pass

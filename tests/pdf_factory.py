@@ -46,9 +46,11 @@ def write_blank_pdf(path: Path, pages: int = 1) -> Path:
     return path
 
 
-def encrypt_pdf(source: Path, target: Path, user_password: str) -> Path:
+def encrypt_pdf(source: Path, target: Path, user_password: str, algorithm: str | None = None) -> Path:
+    """`algorithm`: pypdf's name ("RC4-128", "AES-128", "AES-256"); None is pypdf's default (RC4).
+    An empty user password is the usual publisher PDF: it opens without asking, but is encrypted."""
     writer = PdfWriter(clone_from=PdfReader(source))
-    writer.encrypt(user_password=user_password, owner_password="owner-secret")
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm=algorithm)
     with open(target, "wb") as handle:
         writer.write(handle)
     return target

@@ -7,6 +7,7 @@ the fast suite so a broken widget, view, filter or download is caught by `-m "no
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from embed import registry
@@ -95,3 +96,58 @@ def test_empty_query_asks_for_words_and_no_results_say_so(page):
     page.selectbox(key="mode").set_value("lexical").run()
     assert not page.exception
     assert any("No results." in m.value for m in page.info)
+
+
+# --------------------------------------------------------------------------- bad input on the page
+
+
+def open_page(library, index, monkeypatch) -> AppTest:
+    monkeypatch.setattr(registry, "load_embedder", lambda name: FakeEmbedder(name=name))
+    monkeypatch.setenv("PAPERSEARCH_LIBRARY", str(library))
+    monkeypatch.setenv("PAPERSEARCH_INDEX", str(index))
+    monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    app.run()
+    return app
+
+
+@pytest.mark.parametrize("damaged", ["chunks.parquet", "vectors.faiss", "manifest.json", "language_direction.npy"])
+def test_a_damaged_index_is_rebuilt_by_the_page(page, tmp_path, monkeypatch, demo_library_copy, damaged):
+    target = next((tmp_path / "index" / "builds").iterdir()) / damaged
+    target.write_bytes(target.read_bytes()[:10])
+    st.cache_resource.clear()  # a fresh server: the old searcher is not in memory any more
+    again = open_page(demo_library_copy, tmp_path / "index", monkeypatch)
+    assert not again.exception and not again.error
+    assert any("Rebuilding it from your files" in w.value or "rebuilding it from the files" in w.value
+               for w in [*again.warning, *again.info])
+    again.text_input(key="query").input("deformable convolution").run()
+    assert card_titles(again)
+
+
+def test_an_index_folder_that_is_a_file_is_a_message(demo_library_copy, tmp_path, monkeypatch):
+    (tmp_path / "index").write_text("not a folder")
+    app = open_page(demo_library_copy, tmp_path / "index", monkeypatch)
+    assert not app.exception
+    assert "is a file, not a folder" in app.error[0].value
+
+
+def test_a_rebuild_while_another_build_runs_is_told_so(page, tmp_path, demo_library_copy):
+    from index import Library
+
+    (demo_library_copy / "notes" / "late.md").write_text("# Late\n\nA late note.\n", encoding="utf-8")
+    with Library(demo_library_copy, tmp_path / "index").store.build_lock():
+        page.sidebar.button(key="rebuild").click().run()
+    assert not page.exception
+    assert any("Another build is writing" in e.value for e in page.error)
+
+
+def test_an_unexpected_error_is_a_message_not_an_exception_box(page, monkeypatch):
+    import search
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(search.Searcher, "search", broken)
+    page.text_input(key="query").input("anything").run()
+    assert not page.exception
+    assert "Unexpected RuntimeError: simulated bug" in page.error[0].value

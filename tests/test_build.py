@@ -12,12 +12,11 @@ from index import (
     CorruptIndexError,
     EmptyLibraryError,
     IndexLockedError,
-    InvalidSettingsError,
+    IndexWriteError,
     Library,
     LibraryNotFoundError,
     language_direction,
 )
-from index import builder as builder_module
 from search import Searcher
 from tests.fakes import FakeEmbedder
 from tests.pdf_factory import encrypt_pdf, write_blank_pdf, write_pdf
@@ -158,7 +157,7 @@ def test_failed_write_leaves_previous_index_loadable(small_library, fake_embedde
         raise OSError("disk full")
 
     monkeypatch.setattr("index.store.os.rename", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(IndexWriteError, match="disk full.*previous index is kept"):
         build(small_library, FakeEmbedder())
     monkeypatch.undo()
     assert lib.load().chunks.equals(before)
