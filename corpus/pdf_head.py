@@ -1,10 +1,9 @@
 """The head of a PDF as laid out: its metadata and page 1 as lines with font sizes.
 
 A Document keeps page text without line breaks or font sizes, but telling a paper's title from
-its authors needs both. These are facts about the file, read from the same open
-``pypdf.PdfReader`` (and the same extraction of page 1) that ``corpus.pdf_reader`` uses for
-the page text, so a build opens and parses each PDF once. What paper the head describes is
-``papers``' business.
+its authors needs both. These are facts about the file, read with pypdf when a build reads the
+PDF (``corpus.pdf_text``; the page text itself comes from pdfium), so the paper catalog need
+not open it again. What paper the head describes is ``papers``' business.
 """
 
 from __future__ import annotations

@@ -66,13 +66,15 @@ def test_owner_password_aes_pdf_is_indexed_and_user_password_one_skipped(small_l
 
 
 def test_pdf_over_the_decompression_limit_says_so_instead_of_no_text_layer(small_library, monkeypatch):
-    import pypdf.filters
+    import corpus.pdf_text
+    import corpus.pdf_worker
     from pypdf.errors import LimitReachedError
 
     def too_big(*args, **kwargs):
         raise LimitReachedError("Limit reached while decompressing: 75000000 bytes")
 
-    monkeypatch.setattr(pypdf.filters.FlateDecode, "decode", staticmethod(too_big))
+    monkeypatch.setattr(corpus.pdf_worker, "PAGE_TIME_LIMIT", None)  # read in this process, where the patch is
+    monkeypatch.setattr(corpus.pdf_text, "PdfReader", too_big)
     reason = skipped(built(small_library))["pdfs/transformers.pdf"]
     assert "no text layer" not in reason and "decompress" in reason.lower()
 

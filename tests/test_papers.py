@@ -413,10 +413,14 @@ def test_read_pdf_head_on_a_real_file(tmp_path: Path):
 
 
 def _count_pdf_opens(monkeypatch) -> list[str]:
-    """Patch pypdf.PdfReader (where corpus uses it) to record every construction."""
+    """Patch pypdf.PdfReader (where corpus uses it) to record every construction. Reading runs
+    in this process (no page time limit), so every opening is seen."""
     import pypdf
 
-    import corpus.pdf_reader
+    import corpus.pdf_text
+    import corpus.pdf_worker
+
+    monkeypatch.setattr(corpus.pdf_worker, "PAGE_TIME_LIMIT", None)
 
     opened: list[str] = []
     real = pypdf.PdfReader
@@ -427,7 +431,7 @@ def _count_pdf_opens(monkeypatch) -> list[str]:
             super().__init__(stream, *args, **kwargs)
 
     monkeypatch.setattr(pypdf, "PdfReader", CountingReader)
-    monkeypatch.setattr(corpus.pdf_reader, "PdfReader", CountingReader)
+    monkeypatch.setattr(corpus.pdf_text, "PdfReader", CountingReader)
     return opened
 
 

@@ -73,20 +73,24 @@ def _truncate(source: Path, target: Path) -> Path:
     return target
 
 
-def test_page_one_text_is_exactly_what_pypdf_extracts(tmp_path):
-    """read_pdf takes page 1 from the same extraction as the PDF head; the text must not change."""
+def test_pages_come_from_pdfium_and_the_head_from_pypdf(tmp_path):
+    """Page text is pdfium's (cleaned); metadata and page 1's layout are pypdf's, as before."""
+    import pypdfium2 as pdfium
     from pypdf import PdfReader
 
     from corpus.pdf_head import head_and_first_page_text
+    from corpus.pdf_text import pdfium_page_text
 
     path = write_pdf(tmp_path / "paper.pdf", BODY, title="Recurrent Restoration")
-    pages = [page.extract_text() for page in PdfReader(path).pages]
-    head, text, error = head_and_first_page_text(PdfReader(path))
-    assert (text, error) == (pages[0], None)
-    assert head.metadata["/Title"] == "Recurrent Restoration" and head.lines
+    head, _, error = head_and_first_page_text(PdfReader(path))
+    assert error is None and head.metadata["/Title"] == "Recurrent Restoration" and head.lines
+    with pdfium.PdfDocument(str(path)) as pdf:
+        pages = [pdfium_page_text(pdf, index) for index in range(len(pdf))]
     document = read_document(path, "paper.pdf")
-    assert document.pdf_head == head
+    assert document.pdf_head == head and document.warnings == ()
     assert [s.text for s in document.sections] == clean_pages(pages)
+    # and on this file both engines say the same after cleaning
+    assert clean_pages(pages) == clean_pages([page.extract_text() for page in PdfReader(path).pages])
 
 
 def test_page_one_text_matches_pypdf_on_the_shared_pdfs():
@@ -123,3 +127,176 @@ def test_real_chinese_thesis_yields_chinese_text_with_page_numbers():
     text = " ".join(s.text for s in document.sections)
     assert "操作系统" in text and "RISC-V" in text
     assert all(s.page >= 1 for s in document.sections)
+
+
+def test_pdfium_line_end_hyphens_are_cleaned_like_pypdf_ones():
+    pdfium_style = "Deformable align\x02ment samples GPT\x024V and Grad\x02CAM\r\nfeatures"
+    pypdf_style = "Deformable align-\nment samples GPT-4V and Grad-CAM\nfeatures"
+    assert clean_pages([pdfium_style]) == clean_pages([pypdf_style]) == [
+        "Deformable alignment samples GPT-4V and Grad-CAM features"
+    ]
+
+
+@pytest.mark.parametrize("algorithm", [None, "AES-128", "AES-256"])
+def test_owner_password_only_pdf_is_read_by_pdfium_without_warnings(tmp_path, algorithm):
+    from corpus.pdf_text import pdf_events
+
+    locked = encrypt_pdf(write_pdf(tmp_path / "plain.pdf", BODY), tmp_path / "locked.pdf", "", algorithm)
+    events = list(pdf_events(locked))
+    assert [e[0] for e in events] == ["head", "pages"] + ["page"] * 4
+    assert all(e[3] is None for e in events[2:]) and "Recurrent networks" in events[2][2]
+
+
+def test_pdfium_failures_fall_back_to_pypdf(tmp_path, monkeypatch):
+    import pypdfium2 as pdfium
+
+    from corpus import pdf_text
+
+    path = write_pdf(tmp_path / "paper.pdf", BODY)
+    expected = clean_pages([e[2] for e in pdf_text.pdf_events(path) if e[0] == "page"])
+
+    def broken_page(document, index):
+        raise pdfium.PdfiumError("bad page")
+
+    monkeypatch.setattr(pdf_text, "pdfium_page_text", broken_page)  # every page: pypdf reads it
+    assert clean_pages([e[2] for e in pdf_text.pdf_events(path) if e[0] == "page"]) == expected
+    monkeypatch.undo()
+
+    def unopenable(*args, **kwargs):
+        raise pdfium.PdfiumError("cannot open")
+
+    monkeypatch.setattr(pdf_text.pdfium, "PdfDocument", unopenable)  # the whole file: pypdf
+    for with_head in (True, False):
+        events = list(pdf_text.pdf_events(path, with_head=with_head))
+        assert clean_pages([e[2] for e in events if e[0] == "page"]) == expected
+
+
+# --- the per-page time limit: a worker whose extraction hangs or crashes on chosen pages -------
+
+SIX_PAGES = [f"This page is about {word}." for word in ("alignment", "fusion", "flow", "warping", "training", "results")]
+
+
+@pytest.fixture
+def slow_worker(monkeypatch):
+    """The PDF worker from tests/slow_pdf_worker.py, with a 2 s limit per page (1 s was
+    exceeded by ordinary steps on a machine with a load average of 18)."""
+    from corpus import pdf_worker
+
+    pdf_worker.stop_worker()
+    monkeypatch.setattr(pdf_worker, "_WORKER_MODULE", "tests.slow_pdf_worker")
+    monkeypatch.setattr(pdf_worker, "PAGE_TIME_LIMIT", 2.0)
+    yield monkeypatch
+    pdf_worker.stop_worker()
+    monkeypatch.undo()
+
+
+def _start_worker():
+    """Start the worker now (it sees the environment the test set): had it failed to start,
+    files would be read in-process, where a hanging page really hangs."""
+    from corpus import pdf_worker
+
+    with pdf_worker._lock:
+        assert pdf_worker._get_worker() is not None
+
+
+def _read_timed(path):
+    import time
+
+    _start_worker()
+    started = time.perf_counter()
+    document = read_document(path, path.name)
+    return document, time.perf_counter() - started
+
+
+def test_a_page_that_hangs_is_skipped_after_the_limit_and_the_rest_is_read(tmp_path, slow_worker):
+    slow_worker.setenv("PAPERSEARCH_TEST_HANG_PAGES", "2")
+    document, seconds = _read_timed(write_pdf(tmp_path / "paper.pdf", SIX_PAGES))
+    assert [s.page for s in document.sections] == [1, 3, 4, 5, 6]
+    assert document.sections[1].text == "This page is about flow."
+    assert document.warnings == ("page 2: skipped, reading its text took longer than 2 s",)
+    assert seconds < 10  # 2 s limit + a worker restart, not an hour
+
+    # the worker that replaced the killed one reads the next file in full
+    other, _ = _read_timed(write_pdf(tmp_path / "other.pdf", SIX_PAGES[:1]))
+    assert [s.page for s in other.sections] == [1] and other.warnings == ()
+
+
+def test_a_page_that_crashes_the_extractor_is_skipped(tmp_path, slow_worker):
+    slow_worker.setenv("PAPERSEARCH_TEST_CRASH_PAGES", "3")
+    document, _ = _read_timed(write_pdf(tmp_path / "paper.pdf", SIX_PAGES))
+    assert [s.page for s in document.sections] == [1, 2, 4, 5, 6]
+    (warning,) = document.warnings
+    assert warning.startswith("page 3: skipped") and "crashed" in warning
+
+
+def test_after_max_slow_pages_the_rest_of_the_file_is_skipped(tmp_path, slow_worker):
+    from corpus import pdf_worker
+
+    slow_worker.setattr(pdf_worker, "MAX_SLOW_PAGES", 2)
+    slow_worker.setenv("PAPERSEARCH_TEST_HANG_PAGES", "2,4")
+    document, seconds = _read_timed(write_pdf(tmp_path / "paper.pdf", SIX_PAGES))
+    assert [s.page for s in document.sections] == [1, 3]
+    assert document.warnings[-1] == "pages 5–6: skipped, after 2 pages each took longer than 2 s"
+    assert seconds < 15
+
+
+def test_every_page_hanging_gives_an_unreadable_file(tmp_path, slow_worker):
+    slow_worker.setenv("PAPERSEARCH_TEST_HANG_PAGES", "1,2")
+    path = write_pdf(tmp_path / "paper.pdf", SIX_PAGES[:2])
+    _start_worker()
+    with pytest.raises(UnreadableFileError, match="from any page .*took longer than 2 s") as raised:
+        read_document(path, "paper.pdf")
+    assert raised.value.pdf_head is not None and raised.value.pdf_head.lines  # pypdf's head survived
+
+
+def test_a_hanging_page_one_layout_keeps_the_text(tmp_path, slow_worker):
+    from corpus import PdfHead
+
+    slow_worker.setenv("PAPERSEARCH_TEST_HANG_HEAD", "1")
+    document, _ = _read_timed(write_pdf(tmp_path / "Old Films.pdf", SIX_PAGES[:2], title="Ignored Title"))
+    assert [s.page for s in document.sections] == [1, 2]
+    assert document.pdf_head == PdfHead() and document.title == "Old Films"
+    assert document.warnings[0].startswith("page 1: reading the metadata and layout")
+
+
+def test_a_skipped_page_reaches_the_index_status(small_library, fake_embedder, slow_worker):
+    from index import Library
+
+    slow_worker.setenv("PAPERSEARCH_TEST_HANG_PAGES", "3")  # transformers.pdf has two pages
+    write_pdf(small_library / "pdfs" / "slow.pdf", SIX_PAGES[:3])
+    lib = Library(small_library)
+    _start_worker()
+    lib.build(lib.plan(fake_embedder.name), fake_embedder)
+    status = lib.status().to_dict()
+    assert status["warnings"] == {"pdfs/slow.pdf": ["page 3: skipped, reading its text took longer than 2 s"]}
+    assert not status["skipped"]
+
+
+def test_a_worker_that_exited_is_replaced(tmp_path):
+    """The worker exits by itself when idle (or is killed): the next file starts a new one."""
+    from corpus import pdf_worker
+
+    path = write_pdf(tmp_path / "paper.pdf", BODY)
+    first = read_document(path, "paper.pdf")
+    pdf_worker._worker.process.kill()
+    pdf_worker._worker.process.wait()
+    again = read_document(path, "paper.pdf")
+    assert again == first and pdf_worker._worker.process.poll() is None
+
+
+def test_without_a_time_limit_pdfs_are_read_in_process_with_the_same_reasons(tmp_path, monkeypatch):
+    from pypdf.errors import LimitReachedError
+
+    from corpus import pdf_text, pdf_worker
+
+    path = write_pdf(tmp_path / "paper.pdf", BODY, title="Recurrent Restoration")
+    expected = read_document(path, "paper.pdf")  # through the worker
+    monkeypatch.setattr(pdf_worker, "PAGE_TIME_LIMIT", None)
+    assert read_document(path, "paper.pdf") == expected and expected.warnings == ()
+
+    def too_big(*args, **kwargs):
+        raise LimitReachedError("Limit reached while decompressing: 75000000 bytes")
+
+    monkeypatch.setattr(pdf_text, "PdfReader", too_big)
+    with pytest.raises(UnreadableFileError, match="too large to decompress safely"):
+        read_document(path, "paper.pdf")

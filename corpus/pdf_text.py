@@ -1,0 +1,151 @@
+"""A PDF's raw page text, as a stream of events: pdfium for the pages, pypdf for the rest.
+
+pdfium (``pypdfium2``) extracts page text about ten times faster than pypdf, with the same
+words, reading order and Chinese text on our papers (``bench/bench_pdf_text.py``). pypdf still
+opens the file first: it decides whether a PDF is encrypted or corrupt (the reasons a build
+reports), reads the metadata, and lays out page 1 with font sizes for the paper's title
+(``corpus.pdf_head``). So each PDF is opened by both libraries. A file pdfium cannot open, or a
+page it fails on, is read with pypdf instead.
+
+``pdf_events`` runs inside the extraction worker (``corpus.pdf_worker``), which times every
+event and skips a page that takes too long. Events are plain picklable tuples:
+
+    ("head", PdfHead, metadata title or None)   pypdf opened the file (only when with_head)
+    ("pages", count)                              the page count; pages follow in order
+    ("page", number, raw text, warning or None)   one page ("" and a warning when it failed)
+    ("unreadable", reason)                        the file cannot be read; nothing follows
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError, PdfStreamError
+
+from corpus.pdf_head import PdfHead, head_and_first_page_text
+
+_JUNK_TITLE = re.compile(r"^(untitled|microsoft word|document\d*|.*\.(docx?|tex|dvi|pdf))", re.I)
+ENCRYPTED = "encrypted PDF; remove the password to index it"
+
+
+class _Unreadable(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def pdf_events(path: Path, *, with_head: bool = True, start_page: int = 1) -> Iterator[tuple]:
+    """Read one PDF; ``with_head=False`` skips pypdf's page-1 layout, ``start_page`` the pages
+    before it (the worker resumes a file this way after a page that hung)."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every odd xref
+    reader: PdfReader | None = None
+    document: pdfium.PdfDocument | None = None
+    try:
+        if with_head:
+            reader = _open_pypdf(path)
+            head = head_and_first_page_text(reader)[0]
+            yield ("head", head, _metadata_title(reader))
+        try:
+            document = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError:  # damaged beyond pdfium, or a password pypdf got past
+            document = None
+        if document is None and reader is None:
+            reader = _open_pypdf(path)
+        count = len(document) if document is not None else _pypdf_count(reader)
+        if not count:
+            raise _Unreadable("PDF has no pages")
+        yield ("pages", count)
+        for number in range(start_page, count + 1):
+            text, warning = "", None
+            try:
+                if document is None:
+                    raise _NoPdfium
+                text = pdfium_page_text(document, number - 1)
+            except Exception:  # noqa: BLE001 — pdfium failed on this page: pypdf's turn
+                try:
+                    reader = reader or _open_pypdf(path)
+                    text = reader.pages[number - 1].extract_text() or ""
+                except Exception as error:  # noqa: BLE001 — pypdf raises many types on damaged pages
+                    warning = f"page {number}: text could not be extracted ({type(error).__name__}: {error})"
+            yield ("page", number, text, warning)
+    except _Unreadable as error:
+        yield ("unreadable", error.reason)
+    finally:
+        if document is not None:
+            document.close()
+
+
+class _NoPdfium(Exception):
+    pass
+
+
+def pdfium_page_text(document: pdfium.PdfDocument, index: int) -> str:
+    """One page's text as pdfium lays it out (lines end in CRLF; a word hyphenated across a
+    line end comes joined, marked with U+0002, which ``corpus.pdf_clean`` handles)."""
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return textpage.get_text_bounded()  # full Unicode; get_text_range is UCS-2 only
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+def _open_pypdf(path: Path) -> PdfReader:
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted and not _open_without_password(reader):
+            raise _Unreadable(ENCRYPTED)
+        return reader
+    except _Unreadable:
+        raise
+    except Exception as error:  # noqa: BLE001
+        raise _Unreadable(_pypdf_reason(error)) from None
+
+
+def _pypdf_count(reader: PdfReader) -> int:
+    try:
+        return len(reader.pages)
+    except Exception as error:  # noqa: BLE001
+        raise _Unreadable(_pypdf_reason(error)) from None
+
+
+def _pypdf_reason(error: Exception) -> str:
+    if isinstance(error, OSError):
+        return f"cannot read file ({error.strerror or error})"
+    if isinstance(error, DependencyError):  # e.g. AES without the `cryptography` package
+        return f"needs a missing package to open ({error})"
+    if isinstance(error, LimitReachedError):
+        return f"too large to decompress safely ({error})"
+    if isinstance(error, (PdfReadError, PdfStreamError, FileNotDecryptedError, ValueError, KeyError, TypeError)):
+        return f"corrupt or truncated PDF ({error})"
+    raise error
+
+
+def _open_without_password(reader: PdfReader) -> bool:
+    """Many PDFs are 'encrypted' with an empty user password only to restrict printing."""
+    try:
+        return bool(reader.decrypt(""))
+    except (FileNotDecryptedError, NotImplementedError, PdfReadError):
+        return False
+
+
+def _metadata_title(reader: PdfReader) -> str | None:
+    try:
+        title = (reader.metadata or {}).get("/Title")
+    except (PdfReadError, ValueError, TypeError):
+        return None
+    title = str(title or "").strip()
+    if len(title) < 4 or _JUNK_TITLE.match(title):
+        return None
+    return title
+
+
+__all__ = ["ENCRYPTED", "PdfHead", "pdf_events", "pdfium_page_text"]
