@@ -7,8 +7,8 @@ Run:  streamlit run app.py -- --library DIR [--index DIR] [--model NAME]
 from __future__ import annotations
 
 import argparse
-import html
 import logging
+import time
 import os
 from pathlib import Path
 
@@ -20,29 +20,20 @@ from index import (
     ENV_INDEX,
     ENV_LIBRARY,
     ENV_MODEL,
+    MAX_UPLOAD_BYTES,
     BuildPlan,
     CorruptIndexError,
     Library,
     PapersearchError,
     model_for_search,
 )
-from papers import Catalog, PaperRecord
-from search import (
-    MODES,
-    DocumentResult,
-    Hit,
-    PaperResult,
-    ResultFilter,
-    Searcher,
-    SearchResponse,
-    by_paper,
-    facet_values,
-    papers_of,
-    search_depth,
-)
-from ui import highlight, paper_links, why
+from papers import Catalog
+from search import MODES, ResultFilter, Searcher, by_paper, facet_values, papers_of, search_depth
+from ui.cards import CardContext, show_document_cards, show_paper_cards, show_passage_cards
 
-DEMO_LIBRARY = Path(__file__).resolve().parent / "library"
+APP_DIR = Path(__file__).resolve().parent
+DEMO_LIBRARY = APP_DIR / "library"
+STATIC_DIR = APP_DIR / "static"  # served by Streamlit (server.enableStaticServing): PDFs opened at a page
 STYLE = (
     "mark{background:#ffe08a;padding:0 2px}.passage{margin:.4rem 0}"
     ".passage-text{white-space:pre-wrap;font-size:.95rem}"
@@ -109,46 +100,38 @@ def sidebar(lib: Library, model: str | None) -> None:
                 with st.expander(f"{len(manifest.skipped)} skipped files"):
                     for item in manifest.skipped:
                         st.markdown(f"- `{item.path}`: {item.reason}")
+        pending = lib.pending_changes() if manifest is not None else None
+        if pending is not None and pending.needs_update:
+            st.warning(f"{pending.total or pending.unreadable} new or changed files are not indexed yet "
+                       f"({pending.summary}): press Rebuild index.")
         if st.button("Rebuild index", key="rebuild", help="Index new and changed files; unchanged files are kept."):
             build_with_progress(lib, model)
+        add_papers(lib, model)
 
 
-def show_document_cards(documents: list[DocumentResult], query: str, explain: bool) -> None:
-    for number, document in enumerate(documents, start=1):
-        with st.container(border=True):
-            st.markdown(f"**{number}. {document.title}**")
-            st.caption(f"{document.kind.upper()} · `{document.path}` · best score {document.score:.3f}")
-            for hit in document.hits:
-                show_passage(hit, query, hit.location or "passage", explain)
-
-
-def show_paper_cards(papers: list[PaperResult], catalog: Catalog, library: Path, query: str, explain: bool) -> None:
-    for number, paper in enumerate(papers, start=1):
-        record = catalog.paper(paper.paper_id) if paper.paper_id else None
-        with st.container(border=True):
-            mark = {True: "✅ read", False: "⬜ unread"}.get(record.read, "") if record else ""
-            st.markdown(f"**{number}. {paper.title}**")
-            st.caption(" · ".join(filter(None, [_venue_year(record), mark, _topic(record),
-                                                f"best score {paper.score:.3f}"])))
-            if record and record.annotation:
-                st.markdown(f"> {html.escape(record.annotation)}")
-            for hit in paper.hits:
-                where = f"PDF p. {hit.page}" if hit.page is not None else hit.location or "note"
-                show_passage(hit, query, f"{hit.path} · {where}", explain)
-            if record:
-                links = paper_links(record, library, paper.hits)
-                if links:
-                    st.markdown(" · ".join(f"[{label}]({url})" if url else label for label, url in links))
-
-
-def _venue_year(record: PaperRecord | None) -> str:
-    if record is None:
-        return ""
-    return " ".join(str(part) for part in (record.venue, record.year) if part)
-
-
-def _topic(record: PaperRecord | None) -> str:
-    return " > ".join(record.topics[0]) if record and record.topics else ""
+def add_papers(lib: Library, model: str | None) -> None:
+    """Drop PDFs and notes into a folder of the library, then index them."""
+    with st.expander("Add papers and notes"):
+        uploads = st.file_uploader(
+            f"PDFs and notes (.pdf, .md, .txt), up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB each",
+            type=["pdf", "md", "markdown", "txt"], accept_multiple_files=True, key="uploads",
+        )
+        folder = st.selectbox("Into the folder", lib.folders(), format_func=lambda f: f or "(library top)",
+                              key="upload_folder")
+        if not st.button("Add to the library", key="add", disabled=not uploads):
+            return
+        results = lib.add_files(folder, [(upload.name, upload.getvalue()) for upload in uploads])
+        for result in results:
+            if result.outcome == "added":
+                st.success(f"Added `{result.path}`")
+            elif result.outcome == "renamed":
+                st.success(f"Added as `{result.path}` (a different `{result.name}` is already there)")
+            elif result.outcome == "duplicate":
+                st.info(f"`{result.name}` is already in the library as `{result.detail}`: not stored twice")
+            else:
+                st.warning(f"`{result.name}` was not added: {result.detail}")
+    if any(result.path for result in results):
+        build_with_progress(lib, model)
 
 
 def filter_controls(catalog: Catalog) -> ResultFilter:
@@ -171,22 +154,6 @@ def filter_controls(catalog: Catalog) -> ResultFilter:
         has_pdf = st.checkbox("Has a local PDF", key="f_pdf") or None
     return ResultFilter(kind, year_from, year_to, None if venue == "any" else venue,
                         None if topic == "any" else topic, read, has_pdf)
-
-
-def show_passage_cards(response: SearchResponse, explain: bool) -> None:
-    for hit in response.hits:
-        with st.container(border=True):
-            st.markdown(f"**{hit.rank}. {hit.title}**")
-            show_passage(hit, response.query, " · ".join(filter(None, [hit.path, hit.location])), explain)
-
-
-def show_passage(hit: Hit, query: str, heading: str, explain: bool) -> None:
-    reason = f"<br><small><i>{html.escape(why(hit.dense_rank, hit.lexical_rank))}</i></small>" if explain else ""
-    st.markdown(
-        f"<div class='passage'><small><b>{html.escape(heading)}</b> · score {hit.score:.3f}</small>"
-        f"<div class='passage-text'>{highlight(hit.text, query)}</div>{reason}</div>",
-        unsafe_allow_html=True,
-    )
 
 
 def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher]:
@@ -232,24 +199,74 @@ def search_page() -> None:
     k = int(k_column.number_input("Results", min_value=1, max_value=100, value=10, key="k"))
     mode = mode_column.selectbox("Ranking", MODES, key="mode", help=MODE_HELP)
     view = view_column.radio("View", VIEWS, horizontal=True, key="view")
+    with st.expander("Paste a paragraph or an abstract to find related papers"):
+        pasted = st.text_area("Text of any length: it is read whole, in parts the model can take", key="pasted")
+        st.button("Find related papers", key="find_related", disabled=not pasted.strip(),
+                  on_click=lambda: st.session_state.update(related=st.session_state["pasted"]))
     where = filter_controls(searcher.index.catalog)
     explain = st.toggle("Why this result", key="why")
-    if not query.strip():
+    grouped = view != "By passage"
+    depth = search_depth(k, grouped)
+    started = time.perf_counter()
+    like = st.session_state.get("like")
+    if like is not None:
+        st.markdown(f"#### More like: {like['label']}")
+        if st.button("Back to my search", key="unlike"):
+            del st.session_state["like"]
+            st.rerun()
+        response = searcher.similar(chunk_id=like["chunk_id"], k=depth, where=where)
+    elif st.session_state.get("related"):
+        st.markdown("#### Related to the pasted text")
+        if st.button("Back to my search", key="unrelate"):
+            del st.session_state["related"]
+            st.rerun()
+        response = searcher.search_text(st.session_state["related"], k=depth, mode=mode, where=where)
+    elif query.strip():
+        response = searcher.search(query, k=depth, mode=mode, where=where)
+    else:
         st.caption("Type a question or a few keywords, in English or Chinese, and press Enter.")
         return
-    grouped = view != "By passage"
-    response = searcher.search(query, k=search_depth(k, grouped), mode=mode, where=where)
+    show_response(response, lib, searcher, view, k, explain, (time.perf_counter() - started) * 1000)
+
+
+def more_like_this(hit) -> None:
+    """Remember the passage and search again with its vector (Searcher.similar)."""
+    st.session_state["like"] = {"chunk_id": hit.chunk_id, "label": f"{hit.title} ({hit.location or hit.path})"}
+    st.rerun()
+
+
+def show_response(response, lib: Library, searcher: Searcher, view: str, k: int, explain: bool, ms: float) -> None:
     for notice in response.notices:
         st.warning(notice)
+    grouped = view != "By passage"
     groups = (by_paper(response.hits, limit=k) if view == "By paper"
               else response.by_document(limit=k) if view == "By file" else [])
-    shown = [hit for group in groups for hit in group.hits] if grouped else list(response.hits)
+    shown = [hit for group in groups for hit in group.hits] if grouped else list(response.hits[:k])
+    st.caption(f"{len(groups) if grouped else len(shown)} results in {ms:.0f} ms")
+    download_buttons(shown, searcher.index.catalog)
+    ctx = CardContext(
+        library=lib, catalog=searcher.index.catalog,
+        file_hashes={path: record.sha256 for path, record in searcher.index.manifest.files.items()},
+        static_dir=STATIC_DIR, query=response.query, explain=explain, on_more_like_this=more_like_this,
+    )
+    if not response.hits:
+        st.info("No results.")
+    elif view == "By paper":
+        show_paper_cards(groups, ctx)
+    elif view == "By file":
+        show_document_cards(groups, ctx)
+    else:
+        show_passage_cards(tuple(shown), ctx)
+
+
+def download_buttons(shown: list, catalog: Catalog) -> None:
+    """The passages shown, and their papers, as CSV, BibTeX and a Markdown paper list."""
     csv_column, bib_column, md_column = st.columns(3)
     csv_column.download_button(
         "Download results as CSV", data=hits_to_csv(shown), file_name="papersearch-results.csv",
         mime="text/csv", key="download", help="The passages shown below, one row each.",
     )
-    papers = papers_of(shown, searcher.index.catalog)
+    papers = papers_of(shown, catalog)
     bib_column.download_button(
         "BibTeX of these papers", data=to_bibtex(papers), file_name="papersearch-results.bib",
         mime="text/x-bibtex", key="download_bib", disabled=not papers,
@@ -258,14 +275,6 @@ def search_page() -> None:
         "Markdown paper list", data=to_markdown_list(papers), file_name="papersearch-results.md",
         mime="text/markdown", key="download_md", disabled=not papers, help="In your notes' list style.",
     )
-    if not response.hits:
-        st.info("No results.")
-    elif view == "By paper":
-        show_paper_cards(groups, searcher.index.catalog, lib.root, response.query, explain)
-    elif view == "By file":
-        show_document_cards(groups, response.query, explain)
-    else:
-        show_passage_cards(response, explain)
 
 
 main()

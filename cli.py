@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 import click
@@ -26,8 +28,18 @@ from index import (
     PapersearchError,
     model_for_build,
     model_for_search,
+    watch_library,
 )
-from search import MODES, ResultFilter, Searcher, SearchResponse, normalise_query, papers_of, search_depth
+from search import (
+    MODES,
+    ResultFilter,
+    Searcher,
+    SearchResponse,
+    normalise_query,
+    papers_of,
+    parse_like,
+    search_depth,
+)
 
 ENV_CACHE = "PAPERSEARCH_CACHE"
 ENV_DEBUG = "PAPERSEARCH_DEBUG"
@@ -38,7 +50,12 @@ Examples:
   python cli.py search "unaligned feature fusion for video" --library ~/papers
   python cli.py search "非对齐特征融合" --library ~/papers -k 20 --csv results.csv
   python cli.py search "deformable attention" --library ~/papers --json
+  python cli.py search --query-file abstract.txt --library ~/papers
+  pbpaste | python cli.py search - --library ~/papers
+  python cli.py search --like "pdfs/rvrt.pdf#page=3" --library ~/papers
+  python cli.py search --like "notes/alignment.md#Deformable convolution" --library ~/papers
   python cli.py status --library ~/papers
+  python cli.py watch --library ~/papers
 
 \b
 Environment: {ENV_LIBRARY}, {ENV_INDEX} and {ENV_MODEL} stand in for
@@ -114,9 +131,14 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
 
 
 @main.command()
-@click.argument("query")
+@click.argument("query", required=False)
 @library_option
 @index_option
+@click.option("--query-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the query from this file (a paragraph or an abstract; any length).")
+@click.option("--like", "like", metavar="PATH[#page=N|#HEADING]",
+              help="More like this file, PDF page or note section (path relative to the library, as results show it).")
+@click.option("--like-paper", "like_paper", metavar="PAPER_ID", help="More like this paper (ids: papers --json, or a result's paper_id).")
 @click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True, help="Number of results.")
 @click.option("--model", default=None, help="Refuse to search unless the index was built with this model.")
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
@@ -135,19 +157,46 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
               help="Also write the results' papers as BibTeX.")
 @click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the results' papers as a Markdown paper list in your notes' style.")
-def search(query: str, library: Path, index_dir: Path | None, k: int, model: str | None, mode: str,
+def search(query: str | None, library: Path, index_dir: Path | None, query_file: Path | None, like: str | None,
+           like_paper: str | None, k: int, model: str | None, mode: str,
            kind: str | None, year_from: int | None, year_to: int | None, venue: str | None, topic: str | None,
            read: bool | None, has_pdf: bool | None, passages: bool, as_json: bool, csv_file: Path | None,
            bibtex_file: Path | None, markdown_file: Path | None) -> None:
-    """Find the passages that best answer QUERY."""
+    """Find the passages that best answer QUERY (`-` reads it from standard input).
+
+    A query longer than the model reads at once is read in parts whose meanings are averaged.
+    --like and --like-paper instead find what resembles a file, page, section or paper of your
+    library, by meaning, leaving that item itself out.
+    """
+    sources = [name for name, given in (("QUERY", query is not None), ("--query-file", query_file),
+                                        ("--like", like), ("--like-paper", like_paper)) if given]
+    if len(sources) != 1:
+        raise click.UsageError("Give one of QUERY, --query-file, --like or --like-paper"
+                               + (f" (not {' and '.join(sources)})." if sources else "."))
+    if (like or like_paper) and click.get_current_context().get_parameter_source("mode").name == "COMMANDLINE":
+        raise click.UsageError("--like and --like-paper rank by meaning only; leave out --mode.")
     for target in (csv_file, bibtex_file, markdown_file):
         _check_writable(target)
     lib, manifest = _indexed_library(library, index_dir)
-    normalise_query(query)  # fail fast, before loading a model
+    if query_file is not None:
+        query = _decoded(query_file.read_bytes())
+    elif query == "-":
+        query = _decoded(sys.stdin.buffer.read())
+    if like:
+        like = _library_relative(like, lib)
+        parse_like(like, set(manifest.files))  # fail fast on an unknown file, before loading a model
+    elif query is not None:
+        normalise_query(query)  # fail fast, before loading a model
     searcher = Searcher.open(lib, load_embedder(model_for_search(model, manifest)))
     grouped = not (passages or as_json or csv_file or bibtex_file or markdown_file)
     where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf)
-    response = searcher.search(query, k=search_depth(k, grouped), mode=mode, where=where)
+    depth = search_depth(k, grouped)
+    if like:
+        response = searcher.similar_to(like, k=depth, where=where)
+    elif like_paper:
+        response = searcher.similar(paper_id=like_paper, k=depth, where=where)
+    else:
+        response = searcher.search_text(query, k=depth, mode=mode, where=where)
     for notice in response.notices:
         click.echo(f"Note: {notice}", err=True)
     if csv_file:
@@ -282,6 +331,68 @@ def status(library: Path, index_dir: Path | None, as_json: bool) -> None:
     for path, messages in manifest.warnings.items():
         for message in messages:
             click.echo(f"Warning {path}: {message}")
+
+
+@main.command()
+@library_option
+@index_option
+@click.option("--settle", type=click.FloatRange(0.1, 3600), default=2.0, show_default=True,
+              help="Seconds without changes before an update starts.")
+def watch(library: Path, index_dir: Path | None, settle: float) -> None:
+    """Keep the index current: update it now, then again whenever files change (Ctrl-C stops)."""
+    lib = Library(library, index_dir)
+    building = threading.Event()
+
+    def show_plan(plan: BuildPlan) -> None:
+        click.echo(f"Plan:    {plan.summary()}")
+
+    def update() -> None:
+        click.echo(f"[{time.strftime('%H:%M:%S')}] Updating the index")
+        building.set()  # stays set only if Ctrl-C ends the update
+        try:
+            with _TqdmProgress() as progress:
+                report = lib.update(load_embedder, progress=progress, on_plan=show_plan)
+        except Exception:
+            building.clear()
+            raise
+        building.clear()
+        for skipped in report.skipped if report.wrote_index else ():
+            kept = " (previous version kept)" if skipped.kept_previous else ""
+            click.echo(f"Skipped {skipped.path}: {skipped.reason}{kept}", err=True)
+        click.echo(report.summary())
+
+    def show_error(error: Exception) -> None:
+        click.echo(f"Error: {error}", err=True)
+
+    click.echo(f"Library: {lib.root}\nIndex:   {lib.index_dir}")
+    click.echo(f"Watching for changes (updates {settle:g}s after the last one); Ctrl-C stops.")
+    try:
+        watch_library(lib, update, threading.Event(), settle, on_error=show_error)
+    except KeyboardInterrupt:
+        pass
+    abandoned = " (the update in progress was abandoned; the previous index still answers searches)"
+    click.echo("Stopped watching" + (abandoned if building.is_set() else "") + ".")
+
+
+def _decoded(data: bytes) -> str:
+    """A query read from a file or standard input: UTF-8 (a BOM is dropped); other bytes are
+    left for normalise_query, which reads GBK or refuses them."""
+    return data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+
+
+def _library_relative(spec: str, lib: Library) -> str:
+    """`--like` accepts a path as the shell sees it too (absolute, or relative to the current
+    folder); a file inside the library becomes its library-relative path. `#page=N` / `#heading`
+    stay as given."""
+    for cut in [len(spec)] + [i for i, char in enumerate(spec) if char == "#"]:
+        candidate = Path(spec[:cut]).expanduser()
+        if candidate.is_file():
+            try:
+                relative = candidate.resolve().relative_to(lib.root.resolve()).as_posix()
+            except ValueError:
+                continue
+            return relative + spec[cut:]
+    return spec
 
 
 def _indexed_library(library: Path, index_dir: Path | None) -> tuple[Library, Manifest]:

@@ -11,6 +11,7 @@ from corpus.markdown_clean import clean_heading, clean_markdown, extract_links, 
 from corpus.pdf_clean import clean_line
 from corpus.pdf_head import HeadLine, PdfHead, read_pdf_head
 from corpus.readers import read_document
+from corpus.text_decoding import read_text_file
 
 __all__ = [
     "Chunk",
@@ -31,6 +32,7 @@ __all__ = [
     "discover_files",
     "extract_links",
     "read_document",
+    "read_text_file",
     "read_pdf_head",
     "strip_markup",
 ]

@@ -23,14 +23,16 @@ from index.lexical_tokenizer import LexicalTokenizer
 from index.library import EmbedderLoader, Library
 from index.manifest import Manifest
 from index.planner import BuildPlan
-from index.status import LibraryStatus
+from index.status import LibraryStatus, PendingChanges
+from index.uploads import MAX_UPLOAD_BYTES, AddedFile, safe_file_name
 from index.store import IndexStore, StoredIndex
+from index.watch import LibraryWatcher, watch_library
 
 __all__ = [
-    "BuildPlan", "BuildReport", "CorruptIndexError", "ENV_INDEX", "ENV_LIBRARY", "ENV_MODEL", "EmbedderLoader",
+    "MAX_UPLOAD_BYTES", "AddedFile", "safe_file_name", "BuildPlan", "BuildReport", "CorruptIndexError", "ENV_INDEX", "ENV_LIBRARY", "ENV_MODEL", "EmbedderLoader",
     "EmptyLibraryError", "IndexLocationError", "IndexLockedError", "IndexNotFoundError", "IndexStore",
     "IndexWriteError", "InvalidSettingsError",
-    "LexicalIndex", "LexicalTokenizer", "Library", "LibraryNotFoundError", "LibraryStatus", "Manifest",
-    "ModelMismatchError", "PapersearchError", "Progress", "UnsafePathError", "StoredIndex", "language_direction", "model_for_build",
-    "model_for_search", "resolve_index_dir", "without_direction",
+    "LexicalIndex", "LexicalTokenizer", "Library", "LibraryNotFoundError", "LibraryStatus", "LibraryWatcher", "Manifest",
+    "ModelMismatchError", "PapersearchError", "PendingChanges", "Progress", "UnsafePathError", "StoredIndex", "language_direction", "model_for_build",
+    "model_for_search", "resolve_index_dir", "watch_library", "without_direction",
 ]

@@ -7,10 +7,13 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from corpus import ChunkSettings
+from corpus import ChunkSettings, discover_library
 from embed import Embedder
 from index.builder import (
     BuildReport,
@@ -26,11 +29,16 @@ from index.errors import CorruptIndexError, IndexLocationError, IndexNotFoundErr
 from index.manifest import Manifest
 from index.planner import BuildPlan, plan_build
 from index.safe_paths import inside_library
-from index.status import LibraryStatus
+from index.uploads import AddedFile, add_files, relative_folders
+from index.status import LibraryStatus, PendingChanges
 from index.store import IndexStore, StoredIndex
 from papers import Catalog, HealthReport, health
 
 EmbedderLoader = Callable[[str], Embedder]
+# pending_changes() answers from here while neither the folder (by stat) nor the build changed.
+_PENDING: dict[tuple[Path, Path], tuple[tuple, PendingChanges]] = {}
+_PENDING_LOCK = threading.Lock()
+_RACY_SECONDS = 2.0  # a file written this recently may change again within its mtime's granularity
 
 
 class Library:
@@ -99,6 +107,17 @@ class Library:
         """The file at `relative` inside the library, refusing any path that leads out of it."""
         return inside_library(self.root, relative)
 
+    def add_files(self, folder: str, uploads: list[tuple[str, bytes]]) -> list[AddedFile]:
+        """Store uploaded (name, bytes) pairs under `folder`; see index/uploads.py. Run `update`
+        afterwards to index them."""
+        manifest = self.manifest_for_update()
+        known = {record.sha256: path for path, record in (manifest.files.items() if manifest else ())}
+        return add_files(self.root, folder, uploads, known)
+
+    def folders(self) -> list[str]:
+        """The library's visible folders, relative ('' is the library itself)."""
+        return relative_folders(self.root, self.index_dir.resolve())
+
     def has_index(self) -> bool:
         return self.store.exists()
 
@@ -121,6 +140,53 @@ class Library:
         if manifest is None:
             return LibraryStatus(self.root, self.index_dir, None, None)
         return LibraryStatus(self.root, self.index_dir, manifest, self.plan(manifest.model).summary())
+
+    def pending_changes(self) -> PendingChanges:
+        """Has the folder changed since the last build? The counts of the plan a rebuild would
+        run (`Library.plan`, which hashes every file). The answer is remembered per library and
+        index folder and given again without hashing while no file's size, mtime, ctime or inode
+        changed, no file came or went, and no build completed; files modified in the last two
+        seconds are never trusted by stat alone (their next write could keep the same mtime)."""
+        key = (self.root.resolve(), self.index_dir.resolve())
+        snapshot = self._snapshot()
+        with _PENDING_LOCK:
+            cached = _PENDING.get(key)
+        if snapshot is not None and cached is not None and cached[0] == snapshot:
+            return cached[1]
+        manifest = self.manifest_for_update()
+        plan = self.plan(model_for_build(None, manifest))
+        previous = self.store.exists() and manifest is not None
+        pending = PendingChanges(
+            built=manifest is not None,
+            new=len(plan.new),
+            changed=len(plan.changed),
+            deleted=len(plan.deleted),
+            unchanged=len(plan.unchanged),
+            unreadable=len(plan.still_unreadable) + len(plan.unreachable),
+            summary=plan.summary(),
+            needs_update=not previous or not plan.is_noop or bool(plan.full_rebuild_reason),
+        )
+        if snapshot is not None and snapshot == self._snapshot():
+            with _PENDING_LOCK:
+                _PENDING[key] = (snapshot, pending)
+        return pending
+
+    def _snapshot(self) -> tuple | None:
+        """Stat of every file a plan would read, and the current build; None if too fresh to trust."""
+        found = discover_library(self.root, exclude=(self.index_dir,))
+        now = time.time_ns()
+        files = []
+        for relative, path in found.files.items():
+            try:
+                info = os.stat(path)
+            except OSError as error:
+                files.append((relative, repr(error)))
+                continue
+            if now - max(info.st_mtime_ns, info.st_ctime_ns) < _RACY_SECONDS * 1e9:
+                return None
+            files.append((relative, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+        problems = tuple(sorted(found.problems.items())) + tuple(sorted(found.unreadable_folders.items()))
+        return self.build_id(), tuple(files), problems
 
     def health(self) -> HealthReport:
         """PDFs without text, note links to missing files, PDFs no note mentions, likely duplicates."""

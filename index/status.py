@@ -40,3 +40,29 @@ class LibraryStatus:
             ],
             "warnings": manifest.warnings,
         }
+
+
+@dataclass(frozen=True)
+class PendingChanges:
+    """What a rebuild would do now: the page's "the folder changed since the last build" check."""
+
+    built: bool  # False: no index yet (every file counts as new)
+    new: int
+    changed: int
+    deleted: int
+    unchanged: int
+    unreadable: int  # files that cannot be read now or that failed before with the same bytes
+    summary: str  # as `build` prints it: "+1 new, ~0 changed, -0 deleted, 12 unchanged"
+    needs_update: bool  # whether Library.update would build anything
+
+    @property
+    def total(self) -> int:
+        """Files a rebuild would add, re-read or drop."""
+        return self.new + self.changed + self.deleted
+
+    def to_dict(self) -> dict:
+        return {
+            "built": self.built, "new": self.new, "changed": self.changed, "deleted": self.deleted,
+            "unchanged": self.unchanged, "unreadable": self.unreadable, "summary": self.summary,
+            "needs_update": self.needs_update,
+        }

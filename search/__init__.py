@@ -1,7 +1,7 @@
 """Query → ranked hits: dense (FAISS) and lexical (BM25) rankings fused, filtered by what the
 paper catalog knows, and grouped into files or papers."""
 
-from search.errors import EmptyQueryError, InvalidQueryError
+from search.errors import EmptyQueryError, InvalidQueryError, UnknownItemError
 from search.filters import ResultFilter, facet_values
 from search.fusion import FusionSettings, Ranked, fuse
 from search.results import (
@@ -14,10 +14,12 @@ from search.results import (
     search_depth,
 )
 from search.script import script_of
+from search.long_text import query_windows
 from search.searcher import MODES, Mode, Searcher, normalise_query
+from search.similar import LikeTarget, parse_like
 
 __all__ = [
-    "DocumentResult", "EmptyQueryError", "FusionSettings", "Hit", "InvalidQueryError", "MODES", "Mode", "PaperResult", "Ranked",
+    "DocumentResult", "EmptyQueryError", "FusionSettings", "Hit", "InvalidQueryError", "LikeTarget", "MODES", "Mode", "PaperResult", "Ranked",
     "ResultFilter", "SearchResponse", "Searcher", "by_paper", "facet_values", "fuse", "normalise_query",
-    "papers_of", "script_of", "search_depth",
+    "papers_of", "parse_like", "query_windows", "script_of", "search_depth", "UnknownItemError",
 ]

@@ -9,3 +9,7 @@ class EmptyQueryError(PapersearchError):
 
 class InvalidQueryError(PapersearchError):
     pass
+
+
+class UnknownItemError(PapersearchError):
+    """"More like this" was asked about a passage, file, page, section or paper the index does not hold."""

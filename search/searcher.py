@@ -17,11 +17,13 @@ from index import (
     without_direction,
 )
 from papers import PaperRecord
-from search.errors import EmptyQueryError, InvalidQueryError
+from search.errors import EmptyQueryError, InvalidQueryError, UnknownItemError
 from search.filters import ResultFilter
 from search.fusion import FusionSettings, Ranked, fuse
+from search.long_text import mean_direction, query_windows
 from search.results import Hit, SearchResponse
 from search.script import script_of
+from search.similar import LikeTarget, heading_matches, parse_like
 
 Mode = Literal["dense", "lexical", "hybrid"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
@@ -50,6 +52,7 @@ class Searcher:
         chinese = manifest.lexical_settings.get("chinese", "bigram")
         self.tokenizer = LexicalTokenizer(chinese)  # must split queries exactly as the index was split
         self._rows = index.chunks.drop(columns=["lexical_tokens", "embed_text"]).to_dict("records")
+        self._paths = frozenset(index.chunks["path"])
         self._papers: dict[int, PaperRecord | None] = {}  # row -> its paper, looked up once
         self._scripts = np.array([script_of(text) for text in index.chunks["embed_text"]], dtype=str)
         # See index/language_direction.py; turned off only to measure what it does. The build
@@ -68,19 +71,88 @@ class Searcher:
     def search(
         self, query: str, k: int = 10, mode: Mode = "hybrid", where: ResultFilter | None = None
     ) -> SearchResponse:
-        """The k best passages; with `where`, the k best of those that pass the filter."""
+        """The k best passages; with `where`, the k best of those that pass the filter. The model
+        reads only the first `embedder.max_tokens` tokens of the query (a notice says so); use
+        `search_text` for a text that may be longer."""
         query = normalise_query(query)
+        return self._answer(query, query, k, mode, where, lambda depth, notices: self.dense_ranking(query, depth, notices))
+
+    def search_text(
+        self, text: str, k: int = 10, mode: Mode = "hybrid", where: ResultFilter | None = None
+    ) -> SearchResponse:
+        """Like `search`, for a query of any length (a pasted paragraph or abstract): the dense
+        side embeds the text in windows of at most `embedder.max_tokens` tokens and searches with
+        the normalised mean of their vectors (search/long_text.py); BM25 reads the whole text.
+        A text that fits the model is answered exactly as `search` answers it."""
+        text = normalise_query(text)
+        windows = query_windows(text, self.embedder)
+        if len(windows) == 1:
+            return self.search(text, k, mode, where)
+
+        def dense(depth: int, notices: list[str]) -> Ranked:
+            notices.append(
+                f"The query is {self.embedder.count_tokens([text])[0]} tokens long, more than the model reads at "
+                f"once ({self.embedder.max_tokens}); it was read in {len(windows)} parts whose meanings were averaged."
+            )
+            vectors = np.stack([self.embedder.embed_query(window) for window in windows])
+            return self.dense_ranking_for(mean_direction(vectors), depth)
+
+        return self._answer(text, text, k, mode, where, dense)
+
+    def similar(
+        self,
+        *,
+        chunk_id: str | None = None,
+        path: str | None = None,
+        page: int | None = None,
+        heading: str | None = None,
+        paper_id: str | None = None,
+        k: int = 10,
+        where: ResultFilter | None = None,
+    ) -> SearchResponse:
+        """"More like this": the k passages nearest to an item, the item itself left out.
+
+        The item is exactly one of a passage (`chunk_id`), a file (`path`, relative to the
+        library; with `page` one PDF page, with `heading` one note section and its subsections)
+        or a paper (`paper_id`: all passages of its files, or of the list entries about it if it
+        has no file of its own). The search vector is the normalised mean of the item's stored
+        passage vectors, made language-neutral like a query; results are ranked by meaning only
+        (`dense_rank` is set) and `where` is honoured. Left out: the item's own passages (for a
+        paper, every passage of its files and every passage about it). Raises UnknownItemError
+        for an item the index does not hold."""
+        target = LikeTarget(chunk_id=chunk_id, path=path, page=page, heading=heading, paper_id=paper_id)
+        return self.similar_to(target, k, where)
+
+    def similar_to(self, target: LikeTarget | str, k: int = 10, where: ResultFilter | None = None) -> SearchResponse:
+        """`similar` for a LikeTarget, or for a spec `PATH`, `PATH#page=N` or `PATH#heading text`."""
+        if isinstance(target, str):
+            target = parse_like(target, self._paths)
+        if self.index.vectors.ntotal == 0:
+            raise UnknownItemError(f"The index is empty, so it holds no {target.label()}.")
+        source, excluded = self._item_rows(target)
+        vector = mean_direction(self.index.vectors.reconstruct_batch(np.asarray(source, dtype=np.int64)))
+        label = f"like {target.label()}"
+
+        def dense(depth: int, notices: list[str]) -> Ranked:
+            ranked = self.dense_ranking_for(vector, depth + len(excluded))
+            return [(row, score) for row, score in ranked if row not in excluded]
+
+        return self._answer(label, label, k, "dense", where, dense)
+
+    def _answer(self, label: str, query: str, k: int, mode: Mode, where: ResultFilter | None, dense_fn) -> SearchResponse:
+        """Rank, fuse, filter and cut to k: what every kind of search shares. `dense_fn(depth,
+        notices)` gives the dense ranking; `query` is the text BM25 and script detection read."""
         if k < 1:
             raise ValueError("k must be at least 1")
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
-        notices = []
+        notices: list[str] = []
         if self.index.vectors.ntotal == 0:
             notices.append("The index is empty: the library had no readable files when it was built.")
-            return SearchResponse(query, (), tuple(notices))
+            return SearchResponse(label, (), tuple(notices))
         filtering = where is not None and not where.is_empty()
         depth = max(k, self.fusion.candidates) * (5 if filtering else 1)
-        dense = self.dense_ranking(query, depth, notices) if mode != "lexical" else []
+        dense = dense_fn(depth, notices) if mode != "lexical" else []
         lexical = self.lexical_ranking(query, depth) if mode != "dense" else []
         if mode != "dense" and not lexical:
             notices.append(
@@ -96,7 +168,7 @@ class Searcher:
             self._hit(rank, score, row, dense_ranks.get(row), lexical_ranks.get(row))
             for rank, (row, score) in enumerate(ranked[:k], start=1)
         )
-        return SearchResponse(query, hits, tuple(notices))
+        return SearchResponse(label, hits, tuple(notices))
 
     def dense_ranking(self, query: str, depth: int, notices: list[str] | None = None) -> Ranked:
         """(row, score) of the `depth` nearest chunks to the language-neutral query (see
@@ -108,7 +180,11 @@ class Searcher:
                 f"The query is {tokens} tokens long; the model reads only the first "
                 f"{self.embedder.max_tokens}, so the rest was ignored."
             )
-        vector = without_direction(self.embedder.embed_query(query).astype(np.float32), self.language_direction)
+        return self.dense_ranking_for(self.embedder.embed_query(query), depth)
+
+    def dense_ranking_for(self, vector: np.ndarray, depth: int) -> Ranked:
+        """(row, score) of the `depth` nearest chunks to a query vector, made language-neutral."""
+        vector = without_direction(np.asarray(vector, dtype=np.float32), self.language_direction)
         scores, rows = self.index.vectors.search(vector[None, :], min(depth, self.index.vectors.ntotal))
         return [(int(row), float(score)) for score, row in zip(scores[0], rows[0]) if row >= 0]
 
@@ -121,6 +197,67 @@ class Searcher:
         """(row, BM25 score) of up to `depth` chunks sharing a word with the query."""
         rows, scores = self.index.lexical.search(self.tokenizer.tokenize(query), depth)
         return [(int(row), float(score)) for row, score in zip(rows, scores)]
+
+    def _item_rows(self, target: LikeTarget) -> tuple[list[int], set[int]]:
+        """The rows whose vectors describe the item, and the rows to leave out of its results."""
+        if target.chunk_id is not None:
+            rows = [row for row, chunk in enumerate(self._rows) if chunk["chunk_id"] == target.chunk_id]
+            if not rows:
+                raise UnknownItemError(
+                    f"No passage {target.chunk_id} in the index; it may have changed in a rebuild. Search again."
+                )
+            return rows, set(rows)
+        if target.paper_id is not None:
+            return self._paper_rows(target.paper_id)
+        return self._file_rows(target)
+
+    def _file_rows(self, target: LikeTarget) -> tuple[list[int], set[int]]:
+        path = target.path
+        rows = [row for row, chunk in enumerate(self._rows) if chunk["path"] == path]
+        if not rows:
+            raise UnknownItemError(
+                f"{path} is not in the index: give a file's path relative to the library, as search results show "
+                "it (a file added since the last build needs a build first)."
+            )
+        if target.page is not None:
+            pages = sorted({_optional_int(self._rows[row]["page"]) for row in rows} - {None})
+            if not pages:
+                raise UnknownItemError(f"{path} is a note and has no pages; name a section instead: {path}#Heading.")
+            chosen = [row for row in rows if _optional_int(self._rows[row]["page"]) == target.page]
+            if not chosen:
+                raise UnknownItemError(
+                    f"{path} has no indexed text on page {target.page}; pages with text: {_ranges(pages)}."
+                )
+            return chosen, set(chosen)
+        if target.heading is not None:
+            chosen = [row for row in rows if heading_matches(self._rows[row]["heading"], target.heading)]
+            if not chosen:
+                headings = list(dict.fromkeys(self._rows[row]["heading"] for row in rows if self._rows[row]["heading"]))
+                if not headings:
+                    raise UnknownItemError(f"{path} has no headings; use the whole file, or #page=N for a PDF.")
+                shown = "; ".join(headings[:8]) + ("; ..." if len(headings) > 8 else "")
+                raise UnknownItemError(f"{path} has no section '{target.heading}'. Its sections: {shown}.")
+            return chosen, set(chosen)
+        return rows, set(rows)
+
+    def _paper_rows(self, paper_id: str) -> tuple[list[int], set[int]]:
+        record = self.index.catalog.paper(paper_id)
+        if record is None:
+            raise UnknownItemError(
+                f"No paper with id '{paper_id}' in the index; `python cli.py papers --json` lists the papers and "
+                "search results carry each passage's paper_id."
+            )
+        files = set(record.files)
+        own = [row for row, chunk in enumerate(self._rows) if chunk["path"] in files]
+        about = [
+            row for row, chunk in enumerate(self._rows)
+            if chunk["kind"] == "note" and chunk["path"] not in files
+            and (paper := self._paper(row)) is not None and paper.paper_id == paper_id
+        ]
+        source = own or about
+        if not source:
+            raise UnknownItemError(f"Paper '{paper_id}' ({record.title}) has no indexed passage to compare with.")
+        return source, set(own) | set(about)
 
     def _hit(self, rank: int, score: float, row: int, dense_rank: int | None, lexical_rank: int | None) -> Hit:
         chunk = self._rows[row]
@@ -165,6 +302,18 @@ class Searcher:
             if papers:
                 return papers[0]
         return catalog.paper_for_file(chunk["path"])
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> '1-3, 7'."""
+    parts, start = [], None
+    for i, number in enumerate(numbers):
+        if start is None:
+            start = number
+        if i + 1 == len(numbers) or numbers[i + 1] != number + 1:
+            parts.append(str(start) if start == number else f"{start}-{number}")
+            start = None
+    return ", ".join(parts)
 
 
 def _optional_int(value) -> int | None:

@@ -151,3 +151,101 @@ def test_an_unexpected_error_is_a_message_not_an_exception_box(page, monkeypatch
     page.text_input(key="query").input("anything").run()
     assert not page.exception
     assert "Unexpected RuntimeError: simulated bug" in page.error[0].value
+
+
+# --------------------------------------------------------------------------- reading a result where it is
+
+
+def test_query_time_is_shown(page):
+    page.text_input(key="query").input("deformable convolution").run()
+    assert any(c.value.endswith(" ms") and "results in" in c.value for c in page.caption)
+
+
+def test_a_pdf_passage_shows_its_page_with_the_passage_marked_and_opens_over_http(page, tmp_path):
+    page.text_input(key="query").input("offset attention flow-free alignment").run()
+    page.radio(key="view").set_value("By passage").run()
+    toggle = next(t for t in page.toggle if t.key.startswith("page-"))
+    toggle.set_value(True).run()
+    assert not page.exception
+    (image,) = page.image
+    assert "the passage is marked" in image.captions[0]
+    links = [m.value for m in page.markdown if m.value.startswith("[Open PDF at p. ")]
+    assert links and "(app/static/pdf/" in links[0] and "#page=" in links[0]
+
+
+def test_a_note_passage_opens_its_section_as_markdown(page):
+    page.text_input(key="query").input("deformable convolution offsets").run()
+    page.radio(key="view").set_value("By passage").run()
+    toggle = next(t for t in page.toggle if t.key.startswith("note-"))
+    toggle.set_value(True).run()
+    assert not page.exception
+    assert any(c.value.startswith("notes/") and ", from line " in c.value for c in page.caption)
+
+
+def test_note_passages_read_as_text_not_markdown_source(page):
+    page.text_input(key="query").input("deformable convolutional networks paper code").run()
+    page.radio(key="view").set_value("By passage").run()
+    passages = [m.value for m in page.markdown if "passage-text" in m.value]
+    assert passages and not any("](http" in p or "![" in p for p in passages)
+    assert any('<a href="https://' in p for p in passages)
+
+
+def test_papers_added_from_the_page_are_stored_safely_and_searchable(page, demo_library_copy):
+    uploader = page.file_uploader[0]
+    uploader.set_value([
+        ("光流对齐笔记.md", "# 光流对齐\n\nQuasar flux alignment note for testing uploads.\n".encode(), "text/markdown"),
+        ("../../escape.md", b"# Escape\n\nA name that tries to leave the library.\n", "text/markdown"),
+        (".hidden.md", b"# Hidden\n\nA leading dot.\n", "text/markdown"),
+    ]).run()
+    page.selectbox(key="upload_folder").set_value("notes").run()
+    page.button(key="add").click().run()
+    assert not page.exception
+    added = [m.value for m in page.success if m.value.startswith("Added")]
+    assert len(added) == 3 and any("notes/光流对齐笔记.md" in a for a in added)
+    assert (demo_library_copy / "notes" / "escape.md").exists() and (demo_library_copy / "notes" / "hidden.md").exists()
+    assert not list(demo_library_copy.parent.glob("escape.md"))
+    assert any(m.value.startswith("Indexed 13 files") for m in page.success)
+    page.text_input(key="query").input("quasar flux alignment").run()
+    page.radio(key="view").set_value("By file").run()
+    assert "光流对齐" in card_titles(page)[0]
+
+
+def test_uploading_bytes_already_in_the_library_is_reported(page, demo_library_copy):
+    note = next((demo_library_copy / "notes").glob("2017_03*.md"))
+    page.file_uploader[0].set_value([("copy.md", note.read_bytes(), "text/markdown")]).run()
+    page.button(key="add").click().run()
+    assert any("already in the library as" in m.value for m in page.info)
+    assert not (demo_library_copy / "copy.md").exists()
+
+
+# --------------------------------------------------------------------------- related papers and staying current
+
+
+def test_more_like_this_leaves_the_source_out_and_goes_back(page):
+    page.text_input(key="query").input("deformable convolution offsets").run()
+    page.radio(key="view").set_value("By passage").run()
+    button = next(b for b in page.button if b.key.startswith("like-"))
+    source = button.key.removeprefix("like-")
+    button.click().run()
+    assert not page.exception
+    assert any(m.value.startswith("#### More like: ") for m in page.markdown)
+    likes = [b.key.removeprefix("like-") for b in page.button if b.key.startswith("like-")]
+    assert likes and source not in likes
+    page.button(key="unlike").click().run()
+    assert not any(m.value.startswith("#### More like") for m in page.markdown)
+
+
+def test_a_pasted_abstract_longer_than_the_model_window_finds_related_papers(page):
+    abstract = " ".join(["Deformable convolution learns sampling offsets to align neighbouring video frames."] * 30)
+    page.text_area(key="pasted").input(abstract).run()
+    page.button(key="find_related").click().run()
+    assert not page.exception
+    assert any("Related to the pasted text" in m.value for m in page.markdown)
+    assert any("parts" in w.value for w in page.warning)  # read in several windows, said so
+    assert card_titles(page)
+
+
+def test_the_page_notices_files_not_indexed_yet(page, demo_library_copy):
+    (demo_library_copy / "notes" / "fresh.md").write_text("# Fresh\n\nA note added after the build.\n", encoding="utf-8")
+    page.run()
+    assert any("not indexed yet" in w.value and "+1 new" in w.value for w in page.sidebar.warning)

@@ -61,7 +61,7 @@ def streamlit_server(demo_library_copy: Path, tmp_path: Path):
             [sys.executable, "-m", "streamlit", "run", "app.py",
              "--server.headless", "true", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", "--server.enableStaticServing", "true"],
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
@@ -124,7 +124,67 @@ def test_search_in_the_browser_and_download_csv(chromium_page, streamlit_server,
     assert text.splitlines()[0] == "rank,score,kind,title,path,page,heading,text,paper_title,venue,year,arxiv,read"
     assert "notes/survey_unaligned-feature-fusion.md" in text
 
-    screenshot = tmp_path / "papersearch.png"
-    page.screenshot(path=str(screenshot), full_page=True)
-    assert screenshot.stat().st_size > 0
-    print(f"screenshot: {screenshot}")
+    shoot(page, "search-results")
+
+    # The passage on its PDF page, and the PDF served over http at that page.
+    box.fill("offset attention without optical flow")
+    box.press("Enter")
+    expect(page.get_by_text(re.compile(r"results in \d+ ms"))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+    page.get_by_text("Show page").first.click()
+    preview = page.locator("img[src*='/media/']").first
+    expect(page.get_by_text(re.compile(r"page \d+: the passage is marked"))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+    expect(preview).to_be_visible()
+    shoot(page, "page-preview")
+    link = page.get_by_role("link", name=re.compile(r"^Open PDF at p\. \d+$")).first
+    href = link.get_attribute("href")
+    assert href and "#page=" in href
+    with urllib.request.urlopen(f"{streamlit_server}/{href.split('#')[0].lstrip('/')}", timeout=30) as answer:
+        assert answer.headers["Content-Type"] == "application/pdf"
+        assert answer.read(5) == b"%PDF-"
+
+
+def test_add_papers_from_the_page(chromium_page, streamlit_server, tmp_path, demo_library_copy):
+    """Upload a PDF and a Chinese note (one with a hostile name) → stored safely, indexed, found."""
+    from playwright.sync_api import expect
+
+    from tests.pdf_factory import write_pdf
+
+    page = chromium_page
+    page.goto(streamlit_server)
+    expect(page.get_by_label("Search your papers and notes")).to_be_visible(timeout=INDEX_BUILD_TIMEOUT_MS)
+    pdf = write_pdf(tmp_path / "zebra-paper.pdf", title="Zebra Stripes as Optical Flow Targets",
+                    pages=["Zebra stripes give optical flow estimators a hard aperture problem.",
+                           "We render striped zebras to benchmark flow under aliasing."])
+    note = tmp_path / "upload.md"
+    note.write_text("# 斑马条纹笔记\n\n斑马条纹让光流估计遇到孔径问题。\n", encoding="utf-8")
+    page.get_by_text("Add papers and notes").click()
+    page.locator("input[type=file]").set_input_files([
+        str(pdf), {"name": "../../斑马笔记.md", "mimeType": "text/markdown", "buffer": note.read_bytes()},
+    ])
+    add = page.get_by_role("button", name="Add to the library")
+    expect(add).to_be_enabled(timeout=QUERY_TIMEOUT_MS)
+    add.click()
+    expect(page.get_by_text(re.compile(r"^Indexed \d+ files"))).to_be_visible(timeout=INDEX_BUILD_TIMEOUT_MS)
+    expect(page.get_by_text(re.compile(r"Build plan: \+2 new"))).to_be_visible()
+    assert (demo_library_copy / "zebra-paper.pdf").is_file() and (demo_library_copy / "斑马笔记.md").is_file()
+    assert not (demo_library_copy.parent / "斑马笔记.md").exists()
+    shoot(page, "upload-done")
+
+    box = page.get_by_label("Search your papers and notes")
+    box.fill("斑马条纹 光流")
+    box.press("Enter")
+    first_title = page.locator("strong").filter(has_text=re.compile(r"^1\. ")).first
+    expect(first_title).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+    titles = page.locator("strong").filter(has_text=re.compile(r"^\d+\. ")).all_inner_texts()
+    assert any("斑马" in t for t in titles[:3]) and any("Zebra" in t for t in titles[:5]), titles
+
+
+SCREENSHOTS = REPO / "docs" / "screenshots"
+
+
+def shoot(page, name: str) -> None:
+    """A screenshot for README (docs/screenshots/NAME.png), refreshed by every browser run."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    assert path.stat().st_size > 10_000

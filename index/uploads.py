@@ -1,0 +1,107 @@
+"""Papers added from the page: stored safely inside the library, never overwriting, never twice.
+
+An upload's name comes from someone else's computer, so it is made safe (no folders, no `..`,
+no leading dot, no control characters, not over-long; Chinese and other scripts kept). A file
+with the same name is kept beside the new one (`name (2).pdf`); a file whose bytes are already
+in the library is reported and not stored again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from corpus import SUPPORTED_SUFFIXES
+from index.safe_paths import inside_library
+
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+_MAX_NAME_BYTES = 200  # well under the 255-byte limit of common file systems, room for " (99)"
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+@dataclass(frozen=True)
+class AddedFile:
+    name: str  # as uploaded
+    path: str | None  # where it was stored, relative to the library; None if not stored
+    outcome: str  # "added", "renamed", "duplicate" or "refused"
+    detail: str = ""  # for duplicates: the file with the same bytes; for refusals: why
+
+
+def safe_file_name(name: str) -> str:
+    """A file name that is only a name: the last path part, no control or reserved characters,
+    no leading dots or spaces, at most _MAX_NAME_BYTES bytes of UTF-8 with its suffix kept."""
+    name = unicodedata.normalize("NFC", name.replace("\\", "/")).split("/")[-1]
+    name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
+    stem, suffix = os.path.splitext(name)
+    suffix = suffix.lower() if suffix.lower() in SUPPORTED_SUFFIXES else suffix
+    stem = stem.strip(" ._") or "upload"
+    while len((stem + suffix).encode("utf-8")) > _MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + suffix
+
+
+def add_files(
+    root: Path, folder: str, uploads: list[tuple[str, bytes]], known_hashes: dict[str, str]
+) -> list[AddedFile]:
+    """Store each (name, bytes) under `folder` of the library at `root`. `known_hashes` maps the
+    SHA-256 of every file already in the library to its path (from the index's manifest)."""
+    target_folder = inside_library(root, folder) if folder.strip("/ ") else Path(root).resolve()
+    results, seen = [], dict(known_hashes)
+    for name, data in uploads:
+        results.append(_add_one(Path(root).resolve(), target_folder, name, data, seen))
+    return results
+
+
+def _add_one(root: Path, folder: Path, name: str, data: bytes, seen: dict[str, str]) -> AddedFile:
+    safe = safe_file_name(name)
+    if not safe.lower().endswith(SUPPORTED_SUFFIXES):
+        return AddedFile(name, None, "refused", "not a PDF or a note (.pdf, .md, .markdown, .txt)")
+    if len(data) > MAX_UPLOAD_BYTES:
+        return AddedFile(name, None, "refused", f"larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+    if not data:
+        return AddedFile(name, None, "refused", "empty file (0 bytes)")
+    digest = hashlib.sha256(data).hexdigest()
+    if digest in seen:
+        return AddedFile(name, None, "duplicate", seen[digest])
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = _store_without_overwriting(folder, safe, data)
+    relative = stored.relative_to(root).as_posix()
+    seen[digest] = relative
+    return AddedFile(name, relative, "added" if stored.name == safe else "renamed", stored.name)
+
+
+def _store_without_overwriting(folder: Path, name: str, data: bytes) -> Path:
+    """Write to a temporary file, then hard-link it to the first free name: a link never
+    replaces an existing file, so even two uploads at once cannot overwrite each other."""
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        stem, suffix = os.path.splitext(name)
+        for number in range(1, 10_000):
+            candidate = folder / (name if number == 1 else f"{stem} ({number}){suffix}")
+            try:
+                os.link(temporary, candidate)
+                return candidate
+            except FileExistsError:
+                continue
+        raise FileExistsError(f"no free name for {name} in {folder}")
+    finally:
+        os.unlink(temporary)
+
+
+def relative_folders(root: Path, exclude: Path) -> list[str]:
+    """Every visible folder of the library (relative, '' for the top), for the upload target."""
+    root = Path(root).resolve()
+    found = [""]
+    for dirpath, dirnames, _ in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and Path(dirpath, d).resolve() != exclude)
+        found += [PurePosixPath(Path(dirpath, d).relative_to(root)).as_posix() for d in dirnames]
+    return found

@@ -1,0 +1,55 @@
+"""Adding papers from the page: safe names, nothing overwritten, nothing stored twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import Library, UnsafePathError, safe_file_name
+from tests.fakes import FakeEmbedder
+
+
+@pytest.mark.parametrize(("name", "safe"), [
+    ("../../x.pdf", "x.pdf"), (".hidden.md", "hidden.md"), ("a\nb.pdf", "a_b.pdf"), ("..", "upload"),
+    ("C:\\Users\\me\\报告.PDF", "报告.pdf"), ("/etc/passwd.md", "passwd.md"), ("a:b*c?.txt", "a_b_c.txt"),
+    ("注意力机制笔记.md", "注意力机制笔记.md"),
+])
+def test_upload_names_are_made_safe(name, safe):
+    assert safe_file_name(name) == safe
+
+
+def test_an_overlong_name_keeps_its_suffix_and_fits_the_file_system():
+    name = safe_file_name("论文" * 200 + ".pdf")
+    assert name.endswith(".pdf") and len(name.encode("utf-8")) <= 200
+
+
+def test_added_files_are_stored_renamed_or_reported(small_library):
+    lib = Library(small_library)
+    lib.update(lambda name: FakeEmbedder(name=name), "fake-hash-64")
+    existing = (small_library / "notes" / "alignment.md").read_bytes()
+    results = lib.add_files("notes", [
+        ("new.md", b"# New\n\nfresh"), ("alignment.md", b"# Other text\n\nsame name, other bytes"),
+        ("copy.md", existing), ("../../escape.md", b"# Escape\n\ntry"), ("slides.pptx", b"x"), ("empty.md", b""),
+        ("twice.md", b"# Twice\n\nsame"), ("again.md", b"# Twice\n\nsame"),
+    ])
+    outcome = {r.name: (r.outcome, r.path or r.detail) for r in results}
+    assert outcome["new.md"] == ("added", "notes/new.md")
+    assert outcome["alignment.md"] == ("renamed", "notes/alignment (2).md")
+    assert outcome["copy.md"] == ("duplicate", "notes/alignment.md")
+    assert outcome["../../escape.md"] == ("added", "notes/escape.md")
+    assert outcome["slides.pptx"][0] == "refused" and outcome["empty.md"][0] == "refused"
+    assert outcome["again.md"] == ("duplicate", "notes/twice.md")
+    assert (small_library / "notes" / "alignment.md").read_bytes() == existing  # never overwritten
+    assert not list(small_library.rglob(".upload-*"))
+    report = lib.update(lambda name: FakeEmbedder(name=name))
+    assert report.plan.summary().startswith("+4 new")
+
+
+def test_an_upload_folder_outside_the_library_is_refused(small_library):
+    with pytest.raises(UnsafePathError):
+        Library(small_library).add_files("../elsewhere", [("x.md", b"# X\n\ny")])
+
+
+def test_folders_list_the_library_without_the_index(small_library):
+    lib = Library(small_library)
+    lib.update(lambda name: FakeEmbedder(name=name), "fake-hash-64")
+    assert lib.folders() == ["", "notes", "pdfs"]

@@ -1,0 +1,32 @@
+"""The part of a note a passage comes from, as Markdown to show when the reader opens it."""
+
+from __future__ import annotations
+
+from corpus.syntax import FENCE, HEADING, IMAGE, split_lines
+
+
+def note_section(text: str, line: int) -> tuple[str, int]:
+    """(Markdown, first line) of the section holding 1-based `line`: from the heading above it to
+    the next heading of the same or a higher level. Images are left out: their relative paths
+    mean nothing to the page."""
+    lines = split_lines(text)
+    headings = _headings(lines)
+    above = [(number, level) for number, level in headings if number <= line]
+    start, level = above[-1] if above else (1, 0)
+    end = next((number for number, lvl in headings if number > start and lvl <= level), len(lines) + 1)
+    section = "\n".join(lines[start - 1 : end - 1]).strip("\n")
+    return IMAGE.sub("", section), start
+
+
+def _headings(lines: list[str]) -> list[tuple[int, int]]:
+    """(1-based line, level) of every heading outside fenced code."""
+    found, fence = [], None
+    for number, text in enumerate(lines, start=1):
+        marker = FENCE.match(text)
+        if marker:
+            fence = None if fence == marker.group(1)[0] else (fence or marker.group(1)[0])
+            continue
+        heading = None if fence else HEADING.match(text)
+        if heading:
+            found.append((number, len(heading.group(1))))
+    return found
