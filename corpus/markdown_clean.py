@@ -19,14 +19,16 @@ from corpus.syntax import (
     WEB_ADDRESS,
 )
 
-_CHECKBOX = re.compile(r"^(\s*[-*+]\s+)\[[ xX]\]\s*", re.MULTILINE)
+# A line may start with spaces but not with blank lines: "^\s*" would rescan a run of blank
+# lines from each of them (quadratic); the output is the same, as blank lines are dropped.
+_CHECKBOX = re.compile(r"^([^\S\n]*+[-*+]\s+)\[[ xX]\]\s*", re.MULTILINE)
 _EMPHASIS = re.compile(r"\*\*|__|~~|`")
 _LONE_ASTERISK = re.compile(r"(?<!\w)\*|\*(?!\w)")
 _EMOJI_CHARS = re.compile(
     "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\u2190-\u21FF\u2300-\u23FF]"
 )
 _SPACES = re.compile(r"[ \t\u3000]+")  # within a line: the ideographic space counts too
-_QUOTE_MARKER = re.compile(r"^\s*(?:>\s*)+", re.MULTILINE)
+_QUOTE_MARKER = re.compile(r"^[^\S\n]*+(?:>\s*+)++", re.MULTILINE)
 _NO_WORDS = re.compile(r"^[\W_]*$")
 
 

@@ -18,12 +18,14 @@ _CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七"
 
 _MONTH_WORD = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _CN_MONTH = r"(?:十[一二]?|[一二三四五六七八九])"
-# A year, then optionally a month: "2022 June", "2021.06", "2020-3 15", "2023年十二月".
+# A year, then optionally a month: "2022 June", "2021.06", "2020-3 15", "2023年十二月". Spaces are
+# taken possessively (giving some back never helps): the plain ``[ \t]*[,./\-]?[ \t]*`` retried every
+# split of a long run of spaces after a year.
 _YEAR_MONTH = re.compile(
     r"(?<![A-Za-z0-9_.])(?P<year>(?:19|20)\d{2})(?![A-Za-z0-9_])"
-    r"(?:\s*年\s*(?P<cnmonth>1[0-2]|0?[1-9]|" + _CN_MONTH + r")\s*月"
-    r"|[ \t]*[,./\-]?[ \t]*(?P<month>" + _MONTH_WORD + r"\.?(?![a-z])|(?:1[0-2]|0?[1-9])(?![\w.]))"
-    r"(?:[ \t]+(?P<day>[0-3]?\d)(?![\w.]))?)?",
+    r"(?:\s*+年\s*+(?P<cnmonth>1[0-2]|0?[1-9]|" + _CN_MONTH + r")\s*+月"
+    r"|[ \t]*+[,./\-]?[ \t]*+(?P<month>" + _MONTH_WORD + r"\.?(?![a-z])|(?:1[0-2]|0?[1-9])(?![\w.]))"
+    r"(?:[ \t]++(?P<day>[0-3]?\d)(?![\w.]))?)?",
     re.IGNORECASE,
 )
 # A month name, then the year: "Jun 2022", "April, 2023".

@@ -22,8 +22,10 @@ annotation. Fenced code, front matter and HTML comments are never searched
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from typing import Callable, Iterator
 
 from corpus import strip_markup
 from corpus.syntax import BADGE_LINK, BARE_URL, CJK_CHAR, IMAGE, LINK, SPACES
@@ -83,14 +85,23 @@ def parse_paper_entries(text: str, path: str) -> list[PaperEntry]:
     entries: dict[int, PaperEntry] = {}
     spans: dict[int, int] = {}
     heads = [h for h in (_head_at(lines, i) for i in range(len(lines))) if h is not None]
+    block_ends = _block_ends(lines, heads)
+    taken = _TakenLines(lines)
     # Innermost first: a parent's links and annotation must not take its children's lines.
     for head in reversed(heads):
-        end = _span_end(lines, head)
-        own = _own_lines(head.index, end, spans)
-        entry = _entry_from_head(lines, head, own, topics[head.index], path)
+        end = block_ends[head.index] if head.index in block_ends else _span_end(lines, head)
+        depth = lines[head.index].depth
+
+        def listed_paper_link(head=head, end=end, depth=depth) -> bool:
+            return taken.paper_link_below(head.index, end, depth)
+
+        entry = _entry_from_head(
+            lines, head, _own_lines(head.index, end, spans), listed_paper_link, topics[head.index], path
+        )
         if entry is not None:
             entries[head.index] = entry
             spans[head.index] = end
+            taken.take(head.index, end)
     for index, entry in table_entries(lines, topics, path):
         entries.setdefault(index, entry)
     return [entries[i] for i in sorted(entries)]
@@ -123,6 +134,48 @@ def _looks_like_citation(text: str) -> bool:
         and bool(_AUTHORS_JOINED.search(text))
         and _CITATION.match(strip_markup(text)) is not None
     )
+
+
+def _block_ends(lines: list[NoteLine], heads: list[_Head]) -> dict[int, int]:
+    """``_span_end`` of every quote and paragraph head, for all of them in linear time.
+
+    A quote entry runs to the first line after it that is a heading or less deeply quoted; a
+    paragraph entry to the first that is not a link line at least as indented. Every head of a
+    long ``>`` block (or of a run of link lines) would rescan the block from its own line to the
+    same end: quadratic. The first line below a threshold is looked up on a stack instead.
+    """
+    quote = {h.index: lines[h.index].depth for h in heads if h.kind == "quote"}
+    para = {h.index: lines[h.index].indent for h in heads if h.kind == "para"}
+    ends: dict[int, int] = {}
+    if quote:
+        keys = [-1 if (line.heading and not line.hidden) else line.depth for line in lines]
+        ends.update(_first_below(keys, quote))
+    if para:
+        keys = [
+            -1 if (line.hidden or line.blank or line.depth or not link_only(line.content)) else line.indent
+            for line in lines
+        ]
+        ends.update(_first_below(keys, para))
+    return ends
+
+
+def _first_below(keys: list[int], thresholds: dict[int, int]) -> dict[int, int]:
+    """For each i of ``thresholds``: the first j > i with keys[j] < thresholds[i], else len(keys)."""
+    found: dict[int, int] = {}
+    stack: list[int] = []  # from i + 1: each next index whose key is below all before it
+    stack_keys: list[int] = []  # their keys, increasing from bottom to top (reversed chain)
+    for i in range(len(keys) - 1, -1, -1):
+        if i in thresholds:
+            # stack_keys increases towards the top; the topmost key below the threshold is the
+            # nearest line below it
+            below = bisect.bisect_left(stack_keys, thresholds[i])
+            found[i] = stack[below - 1] if below else len(keys)
+        while stack_keys and stack_keys[-1] >= keys[i]:
+            stack.pop()
+            stack_keys.pop()
+        stack.append(i)
+        stack_keys.append(keys[i])
+    return found
 
 
 def _span_end(lines: list[NoteLine], head: _Head) -> int:
@@ -167,41 +220,93 @@ def _span_end(lines: list[NoteLine], head: _Head) -> int:
     return end
 
 
-def _own_lines(start: int, end: int, spans: dict[int, int]) -> list[int]:
-    own = []
+class _TakenLines:
+    """Which lines entries found so far have taken, and where the link lines to a paper site
+    are: so that a head that is not an entry can ask whether its own lines hold a paper link
+    without reading them all (every head of a long > block would read the rest of the block)."""
+
+    def __init__(self, lines: list[NoteLine]):
+        self.lines = lines
+        self.next_free = list(range(len(lines) + 1))  # union-find: first line ≥ i not taken
+        self.paper_lines = [
+            j for j, line in enumerate(lines)
+            if not line.hidden and "://" in line.content and link_only(line.content)
+            and any(is_paper_url(link.url) for link in links_in(line.content))
+        ]
+
+    def _free(self, i: int) -> int:
+        root = i
+        while self.next_free[root] != root:
+            root = self.next_free[root]
+        while self.next_free[i] != root:
+            self.next_free[i], i = root, self.next_free[i]
+        return root
+
+    def take(self, start: int, end: int) -> None:
+        """An entry at ``start`` took the lines up to ``end`` (its own line too)."""
+        j = self._free(start)
+        while j < end:
+            self.next_free[j] = j + 1
+            j = self._free(j + 1)
+
+    def paper_link_below(self, index: int, end: int, depth: int) -> bool:
+        """Is a line of links to a paper site among the own lines of the head at ``index``
+        (lines index+1 .. end-1 not taken, not quoted deeper than the head)?"""
+        j = index + 1
+        while True:
+            j = self._free(j)
+            k = bisect.bisect_left(self.paper_lines, j)
+            if k == len(self.paper_lines) or self.paper_lines[k] >= end:
+                return False
+            j = self.paper_lines[k]
+            if self._free(j) == j and self.lines[j].depth <= depth:
+                return True
+            j += 1
+
+
+def _own_lines(start: int, end: int, spans: dict[int, int]) -> Iterator[int]:
+    """The lines of an entry not taken by an entry inside it, lazily (see ``listed``)."""
     j = start + 1
     while j < end:
         if j in spans:
             j = max(spans[j], j + 1)
             continue
-        own.append(j)
+        yield j
         j += 1
-    return own
 
 
 def _entry_from_head(
-    lines: list[NoteLine], head: _Head, own: list[int], topic: tuple[str, ...], path: str
+    lines: list[NoteLine],
+    head: _Head,
+    own: Iterator[int],
+    listed_paper_link: Callable[[], bool],
+    topic: tuple[str, ...],
+    path: str,
 ) -> PaperEntry | None:
     first = lines[head.index]
-    links: list[PaperLink] = []
-    listed: list[PaperLink] = []  # links on lines that hold nothing but links
+    own_links: list[tuple[list[PaperLink], bool]] = []  # per own line: its links, link-only?
     annotation: list[str] = []
-    for j in own:
-        line = lines[j]
-        if line.hidden:
-            continue
-        if line.depth > first.depth:
-            text = SPACES.sub(" ", line.content).strip()
-            if text:
-                annotation.append(text)
-        else:
-            found = links_in(line.content)
-            links.extend(found)
-            if link_only(line.content):
-                listed.extend(found)
-    fields = _fields_from_head(head, listed)
+
+    def read_own_lines() -> None:
+        for j in own:  # an iterator: read once
+            line = lines[j]
+            if line.hidden:
+                continue
+            if line.depth > first.depth:
+                text = SPACES.sub(" ", line.content).strip()
+                if text:
+                    annotation.append(text)
+            else:
+                own_links.append((links_in(line.content), link_only(line.content)))
+
+    # Whether the lines under the head that hold nothing but links have a paper link: asked
+    # only when the head's own line leaves it open, and answered without reading those lines,
+    # so that a run of heads that are not entries (link lines, a long > block) stays linear.
+    fields = _fields_from_head(head, listed_paper_link)
     if fields is None:
         return None
+    read_own_lines()
+    links = [link for found, _ in own_links for link in found]
     title, tail_links, venue_raw, year, month, abbreviation = fields
     all_links = dedupe_links(tail_links + links)
     arxiv_id = arxiv_from_links(all_links) or extract_arxiv_id(head.rest)
@@ -222,22 +327,22 @@ def _entry_from_head(
     )
 
 
-def _fields_from_head(head: _Head, continuation_links: list[PaperLink]) -> _Fields | None:
+def _fields_from_head(head: _Head, listed_paper_link: Callable[[], bool]) -> _Fields | None:
     rest = head.rest
     if not rest:
         return None
     if rest[0] in "\"“":
-        return _quoted_entry(head, continuation_links)
+        return _quoted_entry(head, listed_paper_link)
     if rest.startswith("["):
         found = _linked_title_entry(head)
         if found is not None:
             return found
         if head.kind != "bullet":
             return None
-    return _unquoted_entry(head, continuation_links)
+    return _unquoted_entry(head, listed_paper_link)
 
 
-def _quoted_entry(head: _Head, continuation_links: list[PaperLink]) -> _Fields | None:
+def _quoted_entry(head: _Head, listed_paper_link: Callable[[], bool]) -> _Fields | None:
     rest = head.rest
     close = "”" if rest[0] == "“" else '"'
     end = rest.find(close, 1)
@@ -250,16 +355,18 @@ def _quoted_entry(head: _Head, continuation_links: list[PaperLink]) -> _Fields |
         return None
     tail = parse_tail(rest[end + 1 :])
     words = len(title.split())
-    has_paper_link = any(is_paper_url(link.url) for link in tail.links + continuation_links)
+    def has_paper_link() -> bool:
+        return any(is_paper_url(link.url) for link in tail.links) or listed_paper_link()
+
     bullet = head.kind == "bullet"
-    if words < 2 and not (bullet and (tail.year or tail.venue_known or has_paper_link)):
+    if words < 2 and not (bullet and (tail.year or tail.venue_known or has_paper_link())):
         return None
     # A line that merely starts with a quotation ("Warm up" the learning rate ...) is prose;
     # a title followed by metadata, or by a note in Chinese, is an entry.
     if not (
         tail.year is not None
         or tail.venue_known
-        or has_paper_link
+        or has_paper_link()
         or tail.metadata_only
         or (bullet and words >= 3 and tail.chinese_note)
     ):
@@ -307,7 +414,7 @@ def _linked_title_entry(head: _Head) -> _Fields | None:
     return title, links, tail.venue_raw, tail.year, tail.month, tail.abbreviation
 
 
-def _unquoted_entry(head: _Head, continuation_links: list[PaperLink]) -> _Fields | None:
+def _unquoted_entry(head: _Head, listed_paper_link: Callable[[], bool]) -> _Fields | None:
     rest = head.rest
     citation = _CITATION.match(strip_markup(rest)) if _looks_like_citation(rest) else None
     if citation and _AUTHORS_JOINED.search(citation.group("authors")):
@@ -336,7 +443,7 @@ def _unquoted_entry(head: _Head, continuation_links: list[PaperLink]) -> _Fields
         if title_like(title):
             return title, head_links, venue_raw, year, month, abbreviation
     # "Title" followed by a link to a paper site on the lines below
-    if any(is_paper_url(link.url) for link in head_links + continuation_links):
+    if any(is_paper_url(link.url) for link in head_links) or listed_paper_link():
         title, venue_raw = _split_venue_without_year(text)
         if title_like(title, min_words=1) and re.search(r"[A-Z]", title):
             return title, head_links, venue_raw, None, None, None

@@ -20,7 +20,8 @@ _TITLE_HEADERS = {"论文", "论文名", "论文名称", "论文标题", "标题
 _YEAR_HEADERS = {"年份", "年", "时间", "发表时间", "year", "date", "published"}
 _VENUE_HEADERS = {"venue", "会议", "期刊", "会议/期刊", "出处", "来源", "conference", "journal",
                   "publication", "conf", "发表"}
-_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+# Possessive (same matches): the plain form retried every split of a run of spaces between cells.
+_TABLE_SEPARATOR = re.compile(r"^\|?\s*+:?-++:?\s*+(?:\|\s*+:?-++:?\s*+)*+\|?\s*+$")
 
 
 def table_entries(

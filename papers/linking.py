@@ -11,9 +11,11 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from papers.file_names import title_from_pdf_filename
@@ -255,7 +257,12 @@ class Linker:
                 self._join(ra, rb, "title_fuzzy", score)
 
     def _close_title_pairs(self) -> dict[tuple[int, int], float] | None:
-        """Best title score of every pair of groups that comes near the threshold."""
+        """Best title score of every pair of groups that comes near the threshold.
+
+        Blocked, so the work grows with the library rather than with its square: only titles
+        that share a word piece (``_blocks``) are compared, first all at once by rapidfuzz's
+        ratio, then the few that come near the threshold by ``title_match_score``.
+        """
         groups = self.groups
         owners: list[int] = []
         strings: list[str] = []
@@ -271,26 +278,39 @@ class Linker:
             return None
         best: dict[tuple[int, int], float] = {}
         cutoff = FUZZY_THRESHOLD - AMBIGUITY_MARGIN
-        chunk = 256
-        for start in range(0, len(strings), chunk):
-            scores = process.cdist(
-                strings[start : start + chunk], strings, scorer=fuzz.ratio, score_cutoff=min(cutoff, 80), workers=1
+
+        def consider(a: int, b: int) -> None:
+            ra, rb = groups.find(owners[a]), groups.find(owners[b])
+            if ra == rb:
+                return
+            a, b = min(a, b), max(a, b)
+            score = title_match_score(originals[a], originals[b])
+            if score < cutoff:
+                return
+            pair = (min(ra, rb), max(ra, rb))
+            if score > best.get(pair, 0.0):
+                best[pair] = score
+
+        # one representative per (group, spelling) of each normalised title: the score depends
+        # on the spelling only, the pair on the groups only
+        distinct: dict[str, dict[tuple[int, str], int]] = defaultdict(dict)
+        for k, normalised in enumerate(strings):
+            distinct[normalised].setdefault((groups.find(owners[k]), originals[k]), k)
+        keys = list(distinct)
+        members = [list(distinct[key].values()) for key in keys]
+        for items in members:  # the same normalised title in groups that stayed apart
+            for x, a in enumerate(items):
+                for b in items[x + 1 :]:
+                    consider(a, b)
+        left, right = _blocks(keys)
+        if len(left):
+            scores = process.cpdist(
+                [keys[i] for i in left], [keys[j] for j in right], scorer=fuzz.ratio, score_cutoff=80, workers=1
             )
-            for row in range(scores.shape[0]):
-                a = start + row
-                for b in scores[row].nonzero()[0]:
-                    b = int(b)
-                    if b <= a:
-                        continue
-                    ra, rb = groups.find(owners[a]), groups.find(owners[b])
-                    if ra == rb:
-                        continue
-                    score = title_match_score(originals[a], originals[b])
-                    if score < cutoff:
-                        continue
-                    pair = (min(ra, rb), max(ra, rb))
-                    if score > best.get(pair, 0.0):
-                        best[pair] = score
+            for row in scores.nonzero()[0]:
+                for a in members[left[row]]:
+                    for b in members[right[row]]:
+                        consider(a, b)
         # also the colon rule: "Main Title" vs "Main Title: Subtitle" (ratio may be low)
         by_main: dict[str, list[int]] = defaultdict(list)
         for k, title in enumerate(originals):
@@ -304,3 +324,59 @@ class Linker:
                     pair = (min(ra, rb), max(ra, rb))
                     best[pair] = max(best.get(pair, 0.0), FUZZY_THRESHOLD)
         return best
+
+
+# Candidate pairs of titles come from the word pieces they share (4 letters of a word, or a
+# shorter word). A piece held by more than BLOCK_LIMIT titles ("tion", "netw") is too common to
+# make candidates, so the pairs compared grow linearly with the library instead of with its
+# square; a title made only of such common pieces is paired with the holders of its FALLBACK
+# least common ones. Two titles that score 87+ share long unchanged stretches of words, hence pieces: a pair is
+# missed only when every piece it shares is common, e.g. a typo in the middle of the one rare word
+# of a title otherwise made of words used by 100+ other titles. With at most BLOCK_LIMIT distinct
+# titles nothing is left out.
+BLOCK_LIMIT = 100
+FALLBACK = 3
+_PIECE = 4
+
+
+def _pieces(normalised: str) -> set[str]:
+    found: set[str] = set()
+    for word in normalised.split():
+        if len(word) <= _PIECE:
+            found.add(word)
+        else:
+            found.update(word[i : i + _PIECE] for i in range(len(word) - _PIECE + 1))
+    return found
+
+
+def _blocks(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (i < j) of normalised titles, as two index arrays (see BLOCK_LIMIT)."""
+    pieces = [_pieces(key) for key in keys]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, found in enumerate(pieces):
+        for piece in found:
+            postings[piece].append(index)
+    size = len(keys)
+    codes = []
+    for ids in postings.values():
+        if 2 <= len(ids) <= BLOCK_LIMIT:
+            ids_array = np.asarray(ids, dtype=np.int64)
+            i, j = _upper_pairs(len(ids))
+            codes.append(ids_array[i] * size + ids_array[j])
+    for index, found in enumerate(pieces):
+        if any(len(postings[piece]) <= BLOCK_LIMIT for piece in found):
+            continue
+        for piece in sorted(found, key=lambda p: (len(postings[p]), p))[:FALLBACK]:
+            others = np.asarray(postings[piece], dtype=np.int64)
+            others = others[others != index]
+            codes.append(np.minimum(others, index) * size + np.maximum(others, index))
+    if not codes:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    unique = np.unique(np.concatenate(codes))
+    return unique // size, unique % size
+
+
+@lru_cache(maxsize=BLOCK_LIMIT + 1)
+def _upper_pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(n, k=1)

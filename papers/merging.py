@@ -23,8 +23,9 @@ def merge(library: LibraryNodes, linker: Linker) -> Catalog:
     records: list[PaperRecord] = []
     root_id: dict[int, str] = {}
     used_ids: set[str] = set()
+    block_ends = {(path, start): end for path, spans in library.blocks.items() for start, end, _ in spans}
     for root in sorted(members, key=lambda r: _sort_key(nodes, members[r])):
-        record = _record(library, members[root], used_ids)
+        record = _record(library, members[root], used_ids, block_ends)
         used_ids.add(record.paper_id)
         root_id[root] = record.paper_id
         records.append(record)
@@ -72,7 +73,9 @@ def _sort_key(nodes: list[Node], indices: list[int]) -> tuple:
     return min(keys)
 
 
-def _record(library: LibraryNodes, indices: list[int], used_ids: set[str]) -> PaperRecord:
+def _record(
+    library: LibraryNodes, indices: list[int], used_ids: set[str], block_ends: dict[tuple[str, int], int]
+) -> PaperRecord:
     nodes = [library.nodes[i] for i in indices]
     entries = sorted((n.entry for n in nodes if n.entry is not None), key=lambda e: (e.path, e.line))
     tops = [e for n in nodes if n.top_of and (e := n.entry) is not None]
@@ -104,7 +107,7 @@ def _record(library: LibraryNodes, indices: list[int], used_ids: set[str]) -> Pa
     )
     refs = []
     for entry in entries:
-        end = next((e for s, e, i in library.blocks.get(entry.path, []) if s == entry.line), entry.line)
+        end = block_ends.get((entry.path, entry.line), entry.line)
         refs.append(EntryRef(entry.path, entry.line, end, entry.title, entry.read))
     titles = list(dict.fromkeys([title] + [t for n in nodes for t in n.titles]))
     return PaperRecord(

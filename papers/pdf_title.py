@@ -16,7 +16,12 @@ from papers.arxiv import find_arxiv_stamp, strip_leading_arxiv_stamp
 from papers.titles import normalise_title
 
 _FOOTNOTE_MARKS = "∗*†‡§¶⋆♯♮#"
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+\.[\w.\-]+|\{[^}]*\}\s*@|@[\w\-]+\.(?:com|edu|org|ac|cn|net)")
+# Searched for, never matched: an address is tried only from the start of a run of the
+# characters it may hold, and "{a,b}@" only from the last "{" before the "}" (the same lines are
+# found; trying every position of a long run of letters or of "{" was quadratic).
+_EMAIL = re.compile(
+    r"(?<![\w.+\-])[\w.+\-]++@[\w\-]+\.[\w.\-]+|\{[^{}]*+\}\s*+@|@[\w\-]+\.(?:com|edu|org|ac|cn|net)"
+)
 _AFFILIATION = re.compile(
     r"\b(?:Universit(?:y|é|e|at|ät|ad|à)|Institut(?:e)?|Laborator(?:y|ies)|Lab|Labs|College|"
     r"School|Department|Dept|Faculty|Academy|Research|Inc|Corp(?:oration)?|Ltd|GmbH|Google|"
@@ -180,7 +185,7 @@ def _strip_leading_front_matter(text: str) -> str:
 
 def _finish_title(text: str) -> str | None:
     text = clean_line(text).strip(" .,;:*∗†‡")
-    text = re.sub(r"\s*[" + _FOOTNOTE_MARKS + r"]+\s*$", "", text)
+    text = _without_trailing_marks(text)
     text = re.sub(r"(?<=[A-Za-z])\d$", "", text)  # footnote digit glued to the last word
     if not _has_words(text) or len(text) < 3:
         return None
@@ -192,6 +197,17 @@ def _finish_title(text: str) -> str | None:
     if words and sum(map(len, upper)) > 8 and len(upper) >= 0.7 * len(words):
         text = _title_case(text)  # "AUTOREGRESSIVE DIFFUSION MODELS", "mixup: BEYOND EMPIRICAL ..."
     return text
+
+
+def _without_trailing_marks(text: str) -> str:
+    """Footnote marks at the end and the spaces around them removed: what substituting
+    ``\\s*[marks]+\\s*$`` by "" does, without a regex that retries every position of a long
+    run of marks (quadratic)."""
+    body = text.rstrip()
+    cut = len(body)
+    while cut and body[cut - 1] in _FOOTNOTE_MARKS:
+        cut -= 1
+    return text if cut == len(body) else body[:cut].rstrip()
 
 
 def _title_case(text: str) -> str:
@@ -226,7 +242,7 @@ def _is_front_matter(text: str) -> bool:
 
 def _looks_like_authors(text: str) -> bool:
     """Author, affiliation, e-mail or "Abstract" lines: the title has ended."""
-    if _EMAIL.search(text) or "{" in text or "@" in text:
+    if "{" in text or "@" in text or _EMAIL.search(text):  # (every address has an @)
         return True
     if _ABSTRACT.match(text):
         return True

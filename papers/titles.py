@@ -4,6 +4,7 @@ of title similarity, used by the entry parser, the PDF title reader, linking and
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -18,6 +19,7 @@ FUZZY_THRESHOLD = 90.0
 AMBIGUITY_MARGIN = 3.0
 
 
+@lru_cache(maxsize=1 << 16)  # linking scores each title against several others
 def normalise_title(title: str) -> str:
     """The matching key of a title: casefolded, no diacritics or punctuation, single spaces."""
     text = unicodedata.normalize("NFKD", title)
