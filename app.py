@@ -23,6 +23,7 @@ from index import (
     MAX_UPLOAD_BYTES,
     BuildPlan,
     CorruptIndexError,
+    IndexLockedError,
     Library,
     PapersearchError,
     model_for_search,
@@ -74,7 +75,12 @@ def build_with_progress(lib: Library, model: str | None) -> None:
         bar = bar or st.progress(0.0, text="Starting…")
         bar.progress(done / total if total else 1.0, text=f"{stage}: {done}/{total}")
 
-    report = lib.update(load_embedder, model, progress=progress, on_plan=show_plan)
+    try:
+        report = lib.update(load_embedder, model, progress=progress, on_plan=show_plan)
+    except IndexLockedError as error:
+        st.warning(f"{error} Meanwhile this page searches the current index; it uses the new one as soon as "
+                   "the other build is done.")
+        return
     if not report.wrote_index:
         st.success("The index is already up to date.")
         return
@@ -163,6 +169,9 @@ def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher]:
     if not lib.has_index():
         st.write("No index yet for this library: building one now.")
         build_with_progress(lib, args.model)
+        if not lib.has_index():
+            st.info("Another session is building this library's first index: reload the page in a moment.")
+            st.stop()
     try:
         return lib, load_searcher(str(lib.root), args.index, lib.build_id(), model_for_search(args.model, lib.manifest()))
     except CorruptIndexError as error:  # a damaged index is rebuilt, not trusted

@@ -100,6 +100,7 @@ class Library:
         if on_plan is not None:
             on_plan(plan)
         if is_up_to_date(plan, previous):
+            self.store.tidy()
             return report_unchanged(plan, previous.manifest)
         return run_build(plan, self.store, load_embedder(plan.model), progress)
 

@@ -198,6 +198,7 @@ class IndexStore:
             except BlockingIOError:
                 raise IndexLockedError(f"Another build is writing {self.directory}; try again when it ends.") from None
             try:
+                self._clear_leftovers()
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
@@ -267,10 +268,31 @@ class IndexStore:
 
     def _point_at(self, build: Path) -> None:
         temporary = self.directory / f".CURRENT-{uuid.uuid4().hex}"
-        temporary.write_text(build.name + "\n", encoding="utf-8")
-        _fsync(temporary)
-        os.replace(temporary, self._pointer)
+        try:
+            temporary.write_text(build.name + "\n", encoding="utf-8")
+            _fsync(temporary)
+            os.replace(temporary, self._pointer)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
         _fsync(self.directory)
+
+    def tidy(self) -> None:
+        """Clear what killed builds left behind, unless a build is running now (it owns them)."""
+        try:
+            with self.build_lock():
+                pass
+        except IndexLockedError:
+            pass
+
+    def _clear_leftovers(self) -> None:
+        """What killed builds left behind: staging folders and pointer files that never became
+        current. Only called under the build lock, when no build can be writing them."""
+        for pointer in self.directory.glob(".CURRENT-*"):
+            pointer.unlink(missing_ok=True)
+        if self._builds.is_dir():
+            for staging in self._builds.glob(_STAGING_PREFIX + "*"):
+                shutil.rmtree(staging, ignore_errors=True)
 
     def _prune(self, keep: set[Path | None]) -> None:
         """Drop old builds and leftovers of killed builds — only folders this store named — and keep
