@@ -97,22 +97,29 @@ def sidebar(lib: Library, model: str | None) -> None:
         st.header("Index")
         st.caption(f"Library: `{lib.root}`")
         st.caption(f"Index: `{lib.index_dir}`")
-        if manifest is not None:
-            st.markdown(
-                f"**{len(manifest.files)}** files · **{manifest.chunk_count}** passages  \n"
-                f"Model: `{manifest.model}`  \nBuilt: {manifest.built_at}"
-            )
-            if manifest.skipped:
-                with st.expander(f"{len(manifest.skipped)} skipped files"):
-                    for item in manifest.skipped:
-                        st.markdown(f"- `{item.path}`: {item.reason}")
-        pending = lib.pending_changes() if manifest is not None else None
-        if pending is not None and pending.needs_update:
-            st.warning(f"{pending.total or pending.unreadable} new or changed files are not indexed yet "
-                       f"({pending.summary}): press Rebuild index.")
+        # One container whatever the index's state, so the widgets below keep their place (and a
+        # file being uploaded keeps its widget) when the first build completes.
+        with st.container():
+            index_summary(lib, manifest)
         if st.button("Rebuild index", key="rebuild", help="Index new and changed files; unchanged files are kept."):
             build_with_progress(lib, model)
         add_papers(lib, model)
+
+
+def index_summary(lib: Library, manifest) -> None:
+    if manifest is not None:
+        st.markdown(
+            f"**{len(manifest.files)}** files · **{manifest.chunk_count}** passages  \n"
+            f"Model: `{manifest.model}`  \nBuilt: {manifest.built_at}"
+        )
+        if manifest.skipped:
+            with st.expander(f"{len(manifest.skipped)} skipped files"):
+                for item in manifest.skipped:
+                    st.markdown(f"- `{item.path}`: {item.reason}")
+    pending = lib.pending_changes() if manifest is not None else None
+    if pending is not None and pending.needs_update:
+        st.warning(f"{pending.total or pending.unreadable} new or changed files are not indexed yet "
+                   f"({pending.summary}): press Rebuild index.")
 
 
 def add_papers(lib: Library, model: str | None) -> None:
