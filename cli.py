@@ -245,7 +245,8 @@ def evaluate(beir_dir: Path | None, split: str, gold_file: Path | None, library:
         if library is None:
             raise click.UsageError("--gold needs --library (the library the queries are about).")
         lib, manifest = _indexed_library(library, index_dir)
-        gold = load_gold(gold_file, set(manifest.files))
+        # A judged file the build had to skip (a scan with no text layer) still counts: as a miss.
+        gold = load_gold(gold_file, set(manifest.files) | {skipped.path for skipped in manifest.skipped})
         queries = {str(g.line): g.query for g in gold}
         qrels = {str(g.line): g.relevant for g in gold}
     manifest = lib.manifest()

@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev
-if [[ ! -x /usr/bin/chromium ]]; then  # the browser test drives Debian's Chromium
+# The browser tests drive Debian's Chromium; without Noto CJK their screenshots show Chinese as boxes.
+if [[ ! -x /usr/bin/chromium || ! -d /usr/share/fonts/opentype/noto ]]; then
     sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -112,3 +112,15 @@ def test_metrics_match_hand_computed_values():
     assert scores["ndcg@10"] == round((0 + dcg / ideal) / 2, 4)
     assert scores["recall@100"] == 1.0
     assert scores["mrr@10"] == 0.5
+
+
+def test_a_judged_file_the_build_skipped_counts_as_a_miss(small_library, tmp_path):
+    from tests.pdf_factory import write_blank_pdf
+
+    write_blank_pdf(small_library / "pdfs" / "scan.pdf")
+    assert run("build", "--library", small_library).exit_code == 0
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"query": "scanned page", "relevant": {"pdfs/scan.pdf": 2}}) + "\n", encoding="utf-8")
+    result = run("eval", "--gold", gold, "--library", small_library, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.strip().splitlines()[-1])["ndcg@10"] == 0.0
