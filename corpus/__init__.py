@@ -11,6 +11,7 @@ from corpus.markdown_clean import clean_heading, clean_markdown, extract_links, 
 from corpus.pdf_clean import clean_line
 from corpus.pdf_head import HeadLine, PdfHead, read_pdf_head
 from corpus.readers import read_document
+from corpus.script import script_of
 from corpus.text_decoding import read_text_file
 
 __all__ = [
@@ -34,5 +35,6 @@ __all__ = [
     "read_document",
     "read_text_file",
     "read_pdf_head",
+    "script_of",
     "strip_markup",
 ]

@@ -25,6 +25,7 @@ from index.manifest import FileRecord, Manifest, SkippedFile
 from index.paper_catalog import catalog_for, infos_as_json, pdf_infos
 from index.planner import BuildPlan
 from index.store import IndexStore, StoredIndex, chunks_to_frame
+from index.vector_index import choose_vector_index
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 EMBED_BATCH = 128
@@ -137,7 +138,9 @@ def run_build(
         infos = pdf_infos(plan, documents, heads, previous.manifest.pdf_papers if previous else {})
         catalog = catalog_for(plan, infos)
         progress("Linking papers", 1, 1)
-        manifest = replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos))
+        manifest = replace(
+            manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos), vector_index=choose_vector_index(len(frame))
+        )
         progress("Writing index", 0, 1)
         lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
         store.write(manifest, frame, all_vectors, lexical, catalog, _direction(previous, embedder))

@@ -32,9 +32,10 @@ def requested_model(explicit: str | None = None) -> str | None:
     return canonical_name(chosen) if chosen else None
 
 
-def model_for_build(explicit: str | None, manifest: Manifest | None) -> str:
-    """A rebuild keeps the index's model unless the user asks for another one."""
-    return requested_model(explicit) or (manifest.model if manifest else DEFAULT_MODEL)
+def model_for_build(explicit: str | None, manifest: Manifest | None, recorded: str | None = None) -> str:
+    """A rebuild keeps the index's model unless the user asks for another one; `recorded` is the
+    model an index that can no longer be loaded (older format, damage) names."""
+    return requested_model(explicit) or (manifest.model if manifest else recorded or DEFAULT_MODEL)
 
 
 def model_for_search(explicit: str | None, manifest: Manifest) -> str:

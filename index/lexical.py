@@ -42,7 +42,11 @@ class LexicalIndex:
     def load(cls, directory: Path) -> LexicalIndex:
         if not (directory / "params.index.json").exists():
             return cls(None)
-        return cls(bm25s.BM25.load(str(directory), show_progress=False))
+        return cls(bm25s.BM25.load(str(directory), mmap=True, show_progress=False))
+
+    @property
+    def document_count(self) -> int | None:
+        return None if self._bm25 is None else int(self._bm25.scores["num_docs"])
 
     def search(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """(rows, scores) of the k best chunks with a positive score, best first."""

@@ -94,7 +94,8 @@ class Library:
         for a new index); `on_plan` sees the plan before anything is embedded.
         """
         manifest = self.manifest_for_update()
-        plan = self.plan(model_for_build(model, manifest), chunk_settings_for(manifest, chunk_tokens, overlap_tokens))
+        chosen = model_for_build(model, manifest, recorded=None if manifest else self.store.recorded_model())
+        plan = self.plan(chosen, chunk_settings_for(manifest, chunk_tokens, overlap_tokens))
         previous, problem = load_previous(self.store)
         plan = trusted_plan(plan, previous, problem)
         if on_plan is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-FORMAT_VERSION = 3  # 2: BM25 index and per-chunk tokens; 3: paper catalog
+FORMAT_VERSION = 4  # 2: BM25 index and per-chunk tokens; 3: paper catalog; 4: passages.arrow, script, vector_index
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Manifest:
     skipped: tuple[SkippedFile, ...] = ()
     warnings: dict[str, list[str]] = field(default_factory=dict)
     pdf_papers: dict[str, dict] = field(default_factory=dict)  # path -> PdfPaperInfo fields
+    vector_index: dict = field(default_factory=dict)  # index/vector_index.py: kind and parameters
     built_at: str = ""
     build_seconds: float = 0.0
     format_version: int = FORMAT_VERSION
@@ -58,6 +59,7 @@ class Manifest:
             skipped=tuple(SkippedFile(**item) for item in data.get("skipped", [])),
             warnings=dict(data.get("warnings", {})),
             pdf_papers=dict(data.get("pdf_papers", {})),
+            vector_index=dict(data.get("vector_index", {})),
             built_at=data.get("built_at", ""),
             build_seconds=float(data.get("build_seconds", 0.0)),
             format_version=int(data.get("format_version", FORMAT_VERSION)),

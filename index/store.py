@@ -4,8 +4,14 @@
       CURRENT               name of the live build (replaced atomically)
       builds/<name>/        one complete build:
         manifest.json       model, dimension, chunk settings, per-file hashes, skipped files
-        chunks.parquet      one row per chunk; row i describes vector i
-        vectors.faiss       FAISS IndexFlatIP over L2-normalised vectors (inner product = cosine)
+        passages.arrow      what search shows and needs per passage (chunk_id, path, kind, title, text,
+                            page, heading, start_line, links, script), row i describing vector i:
+                            uncompressed Arrow IPC, memory-mapped when an index opens (no per-row work)
+        chunks.parquet      what only builds need per passage: chunk_id, embed_text, lexical_tokens
+        vectors.faiss       FAISS over L2-normalised vectors (inner product = cosine): exact
+                            IndexFlatIP, or above index/vector_index.py's threshold IndexHNSWFlat
+                            (the manifest's vector_index says which, with its parameters);
+                            memory-mapped when opened
         lexical/            BM25 (bm25s) over the chunks' stored tokens
         language_direction.npy  the model's English→Chinese direction, removed from queries
                             (index/language_direction.py); absent if the model has none
@@ -35,8 +41,11 @@ from pathlib import Path
 import faiss
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.ipc as ipc
+import pyarrow.parquet as pq
 
-from corpus import Chunk
+from corpus import Chunk, script_of
 from papers import Catalog
 from index.errors import (
     CorruptIndexError,
@@ -47,28 +56,56 @@ from index.errors import (
 )
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest
+from index.vector_index import build_vector_index, read_vector_index
 
 CHUNK_COLUMNS = [
     "chunk_id", "path", "kind", "title", "text", "embed_text", "page", "heading", "start_line", "links",
-    "lexical_tokens",
+    "lexical_tokens", "script",
 ]
+# passages.arrow: what search reads (memory-mapped); chunks.parquet: what only a rebuild reads
+PASSAGE_COLUMNS = ["chunk_id", "path", "kind", "title", "text", "page", "heading", "start_line", "links", "script"]
+BUILD_COLUMNS = ["chunk_id", "embed_text", "lexical_tokens"]
+_PASSAGE_SCHEMA = pa.schema([
+    ("chunk_id", pa.string()), ("path", pa.string()), ("kind", pa.string()), ("title", pa.string()),
+    ("text", pa.large_string()), ("page", pa.int64()), ("heading", pa.string()), ("start_line", pa.int64()),
+    ("links", pa.list_(pa.string())), ("script", pa.string()),
+])
 _STAGING_PREFIX = ".tmp-"
 _OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished builds and killed builds' staging
 _OURS_AT_TOP = re.compile(r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+)$")
-_MANIFEST, _CHUNKS, _VECTORS, _LEXICAL, _PAPERS, _DIRECTION = (
-    "manifest.json", "chunks.parquet", "vectors.faiss", "lexical", "papers.json", "language_direction.npy",
+_MANIFEST, _CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _PAPERS, _DIRECTION = (
+    "manifest.json", "chunks.parquet", "passages.arrow", "vectors.faiss", "lexical", "papers.json",
+    "language_direction.npy",
 )
 
 
 @dataclass
 class StoredIndex:
     manifest: Manifest
-    chunks: pd.DataFrame  # row i describes vector i
+    passages: pa.Table  # PASSAGE_COLUMNS, memory-mapped; row i describes vector i
     vectors: faiss.Index
     lexical: LexicalIndex
     catalog: Catalog
     location: Path
     language_direction: np.ndarray | None = None
+    _chunks: pd.DataFrame | None = None
+
+    @property
+    def chunks(self) -> pd.DataFrame:
+        """The whole chunk table (CHUNK_COLUMNS), read on first use: rebuilds and tools need it,
+        search does not (it reads `passages`)."""
+        if self._chunks is None:
+            try:
+                build = pq.read_table(self.location / _CHUNKS, columns=BUILD_COLUMNS).to_pandas()
+            except Exception as error:  # noqa: BLE001 — see IndexStore.load()
+                raise CorruptIndexError(
+                    f"Index at {self.location} cannot be read ({type(error).__name__}: {error}). Rebuild it."
+                ) from None
+            frame = self.passages.to_pandas()
+            frame["embed_text"] = build["embed_text"].to_numpy()
+            frame["lexical_tokens"] = build["lexical_tokens"].to_numpy()
+            self._chunks = _normalise_types(frame[CHUNK_COLUMNS])
+        return self._chunks
 
     def all_vectors(self) -> np.ndarray:
         if self.vectors.ntotal == 0:
@@ -81,7 +118,7 @@ def chunks_to_frame(chunks: list[Chunk], tokens: list[list[str]]) -> pd.DataFram
     frame = pd.DataFrame(
         [
             (c.chunk_id, c.path, c.kind, c.title, c.text, c.embed_text, c.page, c.heading, c.start_line,
-             list(c.links), list(t))
+             list(c.links), list(t), script_of(c.embed_text))
             for c, t in zip(chunks, tokens, strict=True)
         ],
         columns=CHUNK_COLUMNS,
@@ -124,6 +161,16 @@ class IndexStore:
             return None
         return self._read_manifest(build)
 
+    def recorded_model(self) -> str | None:
+        """The model named in the current build's manifest, read leniently: an index too old or
+        too damaged to load still says which model a rebuild should keep using."""
+        build = self.current_build()
+        try:
+            model = json.loads((build / _MANIFEST).read_text(encoding="utf-8")).get("model") if build else None
+        except (OSError, ValueError, AttributeError):
+            return None
+        return model if isinstance(model, str) and model else None
+
     def load_catalog(self) -> Catalog:
         """Only the paper catalog of the current build (no vectors, passages or BM25)."""
         build = self.current_build()
@@ -143,8 +190,9 @@ class IndexStore:
             raise IndexNotFoundError(f"No index at {self.directory}. Build one first.")
         manifest = self._read_manifest(build)
         try:
-            chunks = _normalise_types(pd.read_parquet(build / _CHUNKS))
-            vectors = faiss.read_index(str(build / _VECTORS))
+            passages = _read_passages(build / _PASSAGES)
+            stored_rows = pq.read_metadata(build / _CHUNKS).num_rows  # cheap: the footer only
+            vectors = read_vector_index(build / _VECTORS, manifest.vector_index)
             lexical = LexicalIndex.load(build / _LEXICAL)
             catalog = _read_catalog(build)
             direction = np.load(build / _DIRECTION) if (build / _DIRECTION).exists() else None
@@ -152,12 +200,13 @@ class IndexStore:
             raise CorruptIndexError(
                 f"Index at {build} cannot be read ({type(error).__name__}: {error}). Rebuild it."
             ) from None
-        if len(chunks) and lexical.is_empty:
+        if passages.num_rows and lexical.is_empty:
             raise CorruptIndexError(f"Index at {build} has passages but no BM25 index ({_LEXICAL}/). Rebuild it.")
-        if not (vectors.ntotal == len(chunks) == manifest.chunk_count) or vectors.d != manifest.dimension:
+        if (not (vectors.ntotal == passages.num_rows == stored_rows == manifest.chunk_count)
+                or vectors.d != manifest.dimension or lexical.document_count not in (None, passages.num_rows)):
             raise CorruptIndexError(
-                f"Index at {build} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks, "
-                f"manifest says {manifest.chunk_count}). Rebuild it."
+                f"Index at {build} is inconsistent ({vectors.ntotal} vectors, {passages.num_rows} passages, "
+                f"{stored_rows} chunk rows, manifest says {manifest.chunk_count}). Rebuild it."
             )
         if direction is not None and direction.shape != (manifest.dimension,):
             raise CorruptIndexError(
@@ -165,7 +214,7 @@ class IndexStore:
                 f"the model has {manifest.dimension} dimensions). Rebuild it."
             )
         return StoredIndex(
-            manifest=manifest, chunks=chunks, vectors=vectors, lexical=lexical, catalog=catalog, location=build,
+            manifest=manifest, passages=passages, vectors=vectors, lexical=lexical, catalog=catalog, location=build,
             language_direction=direction,
         )
 
@@ -229,13 +278,16 @@ class IndexStore:
         """Every file of a build in a staging folder, synced, then renamed into builds/."""
         staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self._builds))
         try:
-            flat = faiss.IndexFlatIP(manifest.dimension)
-            if len(vectors):
-                flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-            faiss.write_index(flat, str(staging / _VECTORS))
+            vector_index = build_vector_index(
+                np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), manifest.dimension),
+                manifest.vector_index,
+            )
+            faiss.write_index(vector_index, str(staging / _VECTORS))
             lexical.save(staging / _LEXICAL)
             (staging / _PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
-            chunks[CHUNK_COLUMNS].to_parquet(staging / _CHUNKS, index=False)
+            chunks = _with_script(chunks)
+            _write_passages(chunks, staging / _PASSAGES)
+            chunks[BUILD_COLUMNS].to_parquet(staging / _CHUNKS, index=False)
             if language_direction is not None:
                 np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
             (staging / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
@@ -300,6 +352,39 @@ class IndexStore:
         for entry in self._builds.iterdir():
             if entry not in keep and _OUR_BUILD.match(entry.name):
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+def _with_script(chunks: pd.DataFrame) -> pd.DataFrame:
+    """A frame made without the script column (older code, tools) gets it here, once per build."""
+    if "script" in chunks.columns and not chunks["script"].isna().any():
+        return chunks
+    chunks = chunks.copy()
+    chunks["script"] = [script_of(text) for text in chunks["embed_text"]]
+    return chunks
+
+
+def _write_passages(chunks: pd.DataFrame, path: Path) -> None:
+    columns = {}
+    for field in _PASSAGE_SCHEMA:
+        values = chunks[field.name]
+        if field.name == "links":
+            values = [list(links) if links is not None else [] for links in values]
+        elif pa.types.is_integer(field.type):
+            values = pd.array(values, dtype="Int64")
+        else:
+            values = values.astype(object).where(values.notna(), None)
+        columns[field.name] = pa.array(values, type=field.type, from_pandas=True)
+    table = pa.table(columns, schema=_PASSAGE_SCHEMA)
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=1 << 16)
+
+
+def _read_passages(path: Path) -> pa.Table:
+    """Memory-mapped and zero-copy: opening costs the same for ten passages or a million."""
+    table = ipc.open_file(pa.memory_map(str(path), "r")).read_all()
+    if table.schema != _PASSAGE_SCHEMA:
+        raise ValueError(f"{_PASSAGES} has columns {table.schema.names}")
+    return table
 
 
 def _read_catalog(build: Path) -> Catalog:

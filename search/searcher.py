@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Literal
 
+import faiss
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from embed import Embedder
 from index import (
@@ -51,10 +55,11 @@ class Searcher:
         self.fusion = fusion or FusionSettings()
         chinese = manifest.lexical_settings.get("chinese", "bigram")
         self.tokenizer = LexicalTokenizer(chinese)  # must split queries exactly as the index was split
-        self._rows = index.chunks.drop(columns=["lexical_tokens", "embed_text"]).to_dict("records")
-        self._paths = frozenset(index.chunks["path"])
+        # No per-row Python here: the passages table is memory-mapped and each passage's script
+        # was stored at build time; a row becomes Python objects only when it is returned.
+        self._passages: pa.Table = index.passages
         self._papers: dict[int, PaperRecord | None] = {}  # row -> its paper, looked up once
-        self._scripts = np.array([script_of(text) for text in index.chunks["embed_text"]], dtype=str)
+        self._cjk = pc.equal(self._passages.column("script"), "cjk").to_numpy(zero_copy_only=False)
         # See index/language_direction.py; turned off only to measure what it does. The build
         # stores it; an index built before that gets it from the model here.
         self.language_direction = None
@@ -126,7 +131,7 @@ class Searcher:
     def similar_to(self, target: LikeTarget | str, k: int = 10, where: ResultFilter | None = None) -> SearchResponse:
         """`similar` for a LikeTarget, or for a spec `PATH`, `PATH#page=N` or `PATH#heading text`."""
         if isinstance(target, str):
-            target = parse_like(target, self._paths)
+            target = parse_like(target, frozenset(pc.unique(self._passages.column("path")).to_pylist()))
         if self.index.vectors.ntotal == 0:
             raise UnknownItemError(f"The index is empty, so it holds no {target.label()}.")
         source, excluded = self._item_rows(target)
@@ -185,13 +190,14 @@ class Searcher:
     def dense_ranking_for(self, vector: np.ndarray, depth: int) -> Ranked:
         """(row, score) of the `depth` nearest chunks to a query vector, made language-neutral."""
         vector = without_direction(np.asarray(vector, dtype=np.float32), self.language_direction)
-        scores, rows = self.index.vectors.search(vector[None, :], min(depth, self.index.vectors.ntotal))
+        with _one_faiss_thread():
+            scores, rows = self.index.vectors.search(vector[None, :], min(depth, self.index.vectors.ntotal))
         return [(int(row), float(score)) for score, row in zip(scores[0], rows[0]) if row >= 0]
 
     def fuse(self, query: str, dense: Ranked, lexical: Ranked, settings: FusionSettings | None = None) -> Ranked:
         """One ranking from both; passages in another script than the query are not penalised
         for sharing no words with it (see search/fusion.py)."""
-        return fuse(dense, lexical, settings or self.fusion, other_script=self._scripts != script_of(query))
+        return fuse(dense, lexical, settings or self.fusion, other_script=self._cjk != (script_of(query) == "cjk"))
 
     def lexical_ranking(self, query: str, depth: int) -> Ranked:
         """(row, BM25 score) of up to `depth` chunks sharing a word with the query."""
@@ -201,7 +207,7 @@ class Searcher:
     def _item_rows(self, target: LikeTarget) -> tuple[list[int], set[int]]:
         """The rows whose vectors describe the item, and the rows to leave out of its results."""
         if target.chunk_id is not None:
-            rows = [row for row, chunk in enumerate(self._rows) if chunk["chunk_id"] == target.chunk_id]
+            rows = self._where(pc.equal(self._passages.column("chunk_id"), target.chunk_id))
             if not rows:
                 raise UnknownItemError(
                     f"No passage {target.chunk_id} in the index; it may have changed in a rebuild. Search again."
@@ -213,26 +219,26 @@ class Searcher:
 
     def _file_rows(self, target: LikeTarget) -> tuple[list[int], set[int]]:
         path = target.path
-        rows = [row for row, chunk in enumerate(self._rows) if chunk["path"] == path]
+        rows = self._where(pc.equal(self._passages.column("path"), path))
         if not rows:
             raise UnknownItemError(
                 f"{path} is not in the index: give a file's path relative to the library, as search results show "
                 "it (a file added since the last build needs a build first)."
             )
         if target.page is not None:
-            pages = sorted({_optional_int(self._rows[row]["page"]) for row in rows} - {None})
+            pages = sorted({_optional_int(self._row(row)["page"]) for row in rows} - {None})
             if not pages:
                 raise UnknownItemError(f"{path} is a note and has no pages; name a section instead: {path}#Heading.")
-            chosen = [row for row in rows if _optional_int(self._rows[row]["page"]) == target.page]
+            chosen = [row for row in rows if _optional_int(self._row(row)["page"]) == target.page]
             if not chosen:
                 raise UnknownItemError(
                     f"{path} has no indexed text on page {target.page}; pages with text: {_ranges(pages)}."
                 )
             return chosen, set(chosen)
         if target.heading is not None:
-            chosen = [row for row in rows if heading_matches(self._rows[row]["heading"], target.heading)]
+            chosen = [row for row in rows if heading_matches(self._row(row)["heading"], target.heading)]
             if not chosen:
-                headings = list(dict.fromkeys(self._rows[row]["heading"] for row in rows if self._rows[row]["heading"]))
+                headings = list(dict.fromkeys(self._row(row)["heading"] for row in rows if self._row(row)["heading"]))
                 if not headings:
                     raise UnknownItemError(f"{path} has no headings; use the whole file, or #page=N for a PDF.")
                 shown = "; ".join(headings[:8]) + ("; ..." if len(headings) > 8 else "")
@@ -248,19 +254,25 @@ class Searcher:
                 "search results carry each passage's paper_id."
             )
         files = set(record.files)
-        own = [row for row, chunk in enumerate(self._rows) if chunk["path"] in files]
-        about = [
-            row for row, chunk in enumerate(self._rows)
-            if chunk["kind"] == "note" and chunk["path"] not in files
-            and (paper := self._paper(row)) is not None and paper.paper_id == paper_id
-        ]
+        in_files = pc.is_in(self._passages.column("path"), pa.array(sorted(files), pa.string()))
+        own = self._where(in_files)
+        notes = self._where(pc.and_(pc.equal(self._passages.column("kind"), "note"), pc.invert(in_files)))
+        about = [row for row in notes if (paper := self._paper(row)) is not None and paper.paper_id == paper_id]
         source = own or about
         if not source:
             raise UnknownItemError(f"Paper '{paper_id}' ({record.title}) has no indexed passage to compare with.")
         return source, set(own) | set(about)
 
+    def _where(self, mask) -> list[int]:
+        """The rows where a boolean column over all passages is true (vectorised, no row loop)."""
+        return np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False)).tolist()
+
+    def _row(self, row: int) -> dict:
+        """One passage as Python values; only rows that are shown, filtered or compared become these."""
+        return self._passages.slice(row, 1).to_pylist()[0]
+
     def _hit(self, rank: int, score: float, row: int, dense_rank: int | None, lexical_rank: int | None) -> Hit:
-        chunk = self._rows[row]
+        chunk = self._row(row)
         paper = self._paper(row)
         return Hit(
             rank=rank,
@@ -285,11 +297,11 @@ class Searcher:
         )
 
     def _passes(self, row: int, where: ResultFilter) -> bool:
-        return where.accepts(self._rows[row]["kind"], self._paper(row))
+        return where.accepts(self._passages.column("kind")[row].as_py(), self._paper(row))
 
     def _paper(self, row: int) -> PaperRecord | None:
         if row not in self._papers:
-            self._papers[row] = self._paper_of(self._rows[row])
+            self._papers[row] = self._paper_of(self._row(row))
         return self._papers[row]
 
     def _paper_of(self, chunk: dict) -> PaperRecord | None:
@@ -302,6 +314,19 @@ class Searcher:
             if papers:
                 return papers[0]
         return catalog.paper_for_file(chunk["path"])
+
+
+@contextmanager
+def _one_faiss_thread():
+    """One query is searched on one OpenMP thread: on a busy 2-core machine two threads wait on
+    each other (exact search over 100k passages: 100 ms on two threads, 30 ms on one; bench/README.md,
+    "Scale"), as torch did for query embedding. Builds keep every thread."""
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(threads)
 
 
 def _ranges(numbers: list[int]) -> str:

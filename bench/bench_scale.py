@@ -1,0 +1,271 @@
+"""Scale: libraries of 10k, 100k and 1M passages written by the real store code, then opened and
+searched like the page and the CLI do.
+
+    .venv/bin/python bench/bench_scale.py [--sizes 10000 100000 1000000] [--out bench/results/scale.json] [--merge]
+
+No model runs for the passages: their text is real (SciFact abstracts and the shared notes'
+paragraphs, sampled with replacement, so BM25 sees real token statistics) and their vectors are
+the fake embedder's hashed bag of words of that text at 384 dimensions (tests/fakes.py), each
+perturbed with Gaussian noise (cosine ~0.86 to the source), so copies of a source are neighbours
+but not duplicates. Every size goes through IndexStore.write with a Manifest, the chunk columns,
+a LexicalIndex fitted on the real tokens and a paper catalog of one PDF per 20 passages. Opening
+and querying run in a fresh process per size, so "open" is from nothing to a Searcher ready to
+answer and RSS is that process's. Queries: SciFact queries, embedded by the fake embedder inside
+each timed search (its cost is included; a real e5 query embedding is in bench/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from corpus import script_of  # noqa: E402
+from index import IndexStore, LexicalIndex, LexicalTokenizer, Manifest, language_direction, without_direction  # noqa: E402
+from index.builder import lexical_settings  # noqa: E402
+from index.manifest import FileRecord  # noqa: E402
+from index.store import CHUNK_COLUMNS  # noqa: E402
+from index.vector_index import build_vector_index, choose_vector_index  # noqa: E402
+from papers import PdfPaperInfo, build_catalog  # noqa: E402
+from tests.fakes import FakeEmbedder  # noqa: E402
+
+SHARED = Path("/work/shared/data")
+DIMENSION = 384
+MODEL = "fake-hash-384"
+PASSAGES_PER_FILE = 20
+NOISE = 0.6  # Gaussian noise norm relative to the unit source vector
+QUERIES = 200
+WARMUP = 20
+
+
+def embedder() -> FakeEmbedder:
+    return FakeEmbedder(name=MODEL, dimension=DIMENSION, max_tokens=510)
+
+
+def sources() -> list[str]:
+    texts = []
+    with open(SHARED / "scifact" / "corpus.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            texts.append(f"{row['title']}. {row['text']}".strip())
+    for note in sorted((SHARED / "notes").glob("*.md")):
+        for part in re.split(r"\n\s*\n", note.read_text(encoding="utf-8")):
+            if len(part.strip()) >= 80:
+                texts.append(part.strip())
+    return texts
+
+
+def queries() -> list[str]:
+    with open(SHARED / "scifact" / "queries.jsonl", encoding="utf-8") as handle:
+        return [json.loads(line)["text"] for line in handle][:QUERIES]
+
+
+def make_library(size: int, directory: Path, texts, tokens, base, scripts, seed: int = 0) -> dict:
+    rng = np.random.default_rng(seed)
+    started = time.perf_counter()
+    picks = rng.integers(0, len(texts), size)
+    vectors = np.empty((size, DIMENSION), dtype=np.float32)
+    for start in range(0, size, 100_000):
+        part = picks[start:start + 100_000]
+        noise = rng.standard_normal((len(part), DIMENSION), dtype=np.float32) * (NOISE / np.sqrt(DIMENSION))
+        block = base[part] + noise
+        vectors[start:start + len(part)] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    files = [f"pdfs/{i // PASSAGES_PER_FILE:06d}.pdf" for i in range(0, size, PASSAGES_PER_FILE)]
+    paths = np.repeat(np.array(files, dtype=object), PASSAGES_PER_FILE)[:size]
+    texts_array = np.array(texts, dtype=object)
+    tokens_array = np.empty(len(tokens), dtype=object)
+    tokens_array[:] = tokens
+    frame = pd.DataFrame({
+        "chunk_id": [f"{i:012x}" for i in range(size)],
+        "path": paths,
+        "kind": "pdf",
+        "title": [f"Paper {p[5:11]}" for p in paths],
+        "text": texts_array[picks],
+        "embed_text": texts_array[picks],
+        "page": pd.array(np.arange(size) % PASSAGES_PER_FILE // 4 + 1, dtype="Int64"),
+        "heading": None,
+        "start_line": pd.array([None] * size, dtype="Int64"),
+        "links": [[] for _ in range(size)],
+        "lexical_tokens": tokens_array[picks],
+        "script": np.array(scripts, dtype=object)[picks],
+    })[CHUNK_COLUMNS]
+    made = time.perf_counter() - started
+
+    started = time.perf_counter()
+    lexical = LexicalIndex.fit(list(frame["lexical_tokens"]))
+    bm25_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    notes = {f"notes/{p.name}": p.read_text(encoding="utf-8") for p in sorted((SHARED / "notes").glob("*.md"))}
+    infos = {path: PdfPaperInfo(title=f"Paper {path[5:11]} on {texts_array[picks[i * PASSAGES_PER_FILE]][:60]}",
+                                arxiv_id=None, year=2000 + i % 25, title_source="metadata")
+             for i, path in enumerate(files)}
+    catalog = build_catalog(notes, infos, other_files=list(files) + list(notes))
+    catalog_seconds = time.perf_counter() - started
+
+    counts = pd.Series(paths).value_counts()
+    manifest = Manifest(
+        model=MODEL, dimension=DIMENSION, chunk_settings={"chunk_tokens": 256, "overlap_tokens": 32},
+        lexical_settings=lexical_settings(LexicalTokenizer()),
+        files={path: FileRecord(f"{i:064x}", "pdf", f"Paper {path[5:11]}", int(counts[path])) for i, path in enumerate(files)},
+        vector_index=choose_vector_index(size),
+    )
+    store = IndexStore(directory)
+    started = time.perf_counter()
+    with store.build_lock():
+        build = store.write(manifest, frame, vectors, lexical, catalog, language_direction(embedder()))
+    write_seconds = time.perf_counter() - started
+    return {
+        "make_seconds": round(made, 2), "bm25_fit_seconds": round(bm25_seconds, 2),
+        "catalog_seconds": round(catalog_seconds, 2), "catalog_papers": len(catalog.to_dict().get("papers", [])),
+        "write_seconds": round(write_seconds, 2),
+        "bytes_on_disk": sum(p.stat().st_size for p in build.rglob("*") if p.is_file()),
+        "files_on_disk": {p.relative_to(build).as_posix(): p.stat().st_size for p in sorted(build.rglob("*")) if p.is_file()},
+        "vector_index": manifest.vector_index, "vectors": vectors,
+    }
+
+
+def recall(directory: Path, vectors: np.ndarray, query_texts: list[str]) -> dict:
+    """recall@10 of the stored (maybe approximate) index against exact search, same queries as
+    the Searcher (language-neutral fake query vectors), plus single-query dense timings of both."""
+    import faiss
+
+    stored = IndexStore(directory).load()
+    model = embedder()
+    direction = stored.language_direction
+    q = np.stack([without_direction(model.embed_query(t), direction) for t in query_texts]).astype(np.float32)
+    exact = build_vector_index(vectors, {"kind": "flat"})
+    _, truth = exact.search(q, 10)
+
+    def timed(index) -> float:
+        started = time.perf_counter()
+        for row in q[:50]:
+            index.search(row[None, :], 100)
+        return round((time.perf_counter() - started) / 50 * 1000, 2)
+
+    result = {"kind": stored.manifest.vector_index.get("kind"), "exact_dense_ms": timed(exact)}
+    if isinstance(stored.vectors, faiss.IndexIVF):
+        ivf = stored.vectors
+        by_nprobe = {}
+        for nprobe in sorted({max(1, ivf.nlist // d) for d in (64, 16, 8, 4, 2)} | {ivf.nprobe}):
+            saved, ivf.nprobe = ivf.nprobe, nprobe
+            _, found = ivf.search(q, 10)
+            by_nprobe[nprobe] = {"recall_at_10": _overlap(truth, found), "dense_ms": timed(ivf)}
+            ivf.nprobe = saved
+        _, found = ivf.search(q, 10)
+        result.update(recall_at_10=_overlap(truth, found), approximate_dense_ms=timed(ivf), nprobe=ivf.nprobe,
+                      by_nprobe=by_nprobe)
+    else:
+        result["recall_at_10"] = 1.0
+    return result
+
+
+def _overlap(truth: np.ndarray, found: np.ndarray) -> float:
+    return round(float(np.mean([len(set(a) & set(b)) / len(a) for a, b in zip(truth, found)])), 4)
+
+
+CHILD = r"""
+import json, sys, time
+started = time.perf_counter()
+sys.path.insert(0, sys.argv[1])
+from index import IndexStore
+from search import Searcher
+from tests.fakes import FakeEmbedder
+imported = time.perf_counter()
+store = IndexStore(sys.argv[2])
+searcher = Searcher(store.load(), FakeEmbedder(name=sys.argv[3], dimension=int(sys.argv[4]), max_tokens=510))
+opened = time.perf_counter()
+
+def rss():
+    fields = dict(line.split(":", 1) for line in open("/proc/self/status"))
+    return {key: int(fields[key].split()[0]) * 1024 for key in ("VmRSS", "RssAnon", "RssFile")}
+
+after_open = rss()
+queries = json.loads(sys.stdin.read())
+first = time.perf_counter(); searcher.search(queries[0], k=10, mode="hybrid"); first = time.perf_counter() - first
+for query in queries[:20]:
+    for mode in ("dense", "lexical", "hybrid"):
+        searcher.search(query, k=10, mode=mode)
+times = {"dense": [], "lexical": [], "hybrid": []}
+for query in queries[20:]:
+    for mode in times:  # modes interleaved, so load on the machine hits each alike
+        t = time.perf_counter(); searcher.search(query, k=10, mode=mode); times[mode].append(time.perf_counter() - t)
+print(json.dumps({"import_seconds": imported - started, "open_seconds": opened - imported,
+                  "first_query_seconds": first, "rss_after_open": after_open, "rss_after_queries": rss(), "times": times}))
+"""
+
+
+def open_and_query(directory: Path, query_texts: list[str]) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(ROOT), str(directory), MODEL, str(DIMENSION)],
+        input=json.dumps(query_texts), capture_output=True, text=True, check=True,
+        env={**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "2")},
+    )
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    times = data.pop("times")
+    data["query_ms"] = {
+        mode: {"p50": round(float(np.percentile(v, 50)) * 1000, 2), "p95": round(float(np.percentile(v, 95)) * 1000, 2)}
+        for mode, v in times.items()
+    }
+    data["queries_timed"] = len(times["hybrid"])
+    for key in ("import_seconds", "open_seconds", "first_query_seconds"):
+        data[key] = round(data[key], 3)
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "scale.json")
+    parser.add_argument("--work", type=Path, default=None, help="where the libraries are written (a temporary folder)")
+    parser.add_argument("--merge", action="store_true", help="keep --out's runs of other sizes")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    texts = sources()
+    tokens = LexicalTokenizer().tokenize_many(texts)
+    base = embedder().embed_documents(texts)
+    scripts = [script_of(text) for text in texts]
+    query_texts = queries()
+    prepared = time.perf_counter() - started
+    print(f"{len(texts)} source passages, {len(query_texts)} queries ({prepared:.1f}s)", flush=True)
+    results = {"machine": f"{os.cpu_count()} cores", "source_passages": len(texts), "dimension": DIMENSION,
+               "noise": NOISE, "runs": []}
+    work = Path(tempfile.mkdtemp(prefix="scale-", dir=args.work))
+    try:
+        for size in args.sizes:
+            total = time.perf_counter()
+            directory = work / f"index-{size}"
+            made = make_library(size, directory, texts, tokens, base, scripts)
+            vectors = made.pop("vectors")
+            print(f"{size}: written {made['write_seconds']}s, {made['bytes_on_disk'] / 2**20:.0f} MiB", flush=True)
+            run = {"passages": size, **made, "recall": recall(directory, vectors, query_texts)}
+            del vectors
+            run.update(open_and_query(directory, query_texts))
+            run["total_seconds"] = round(time.perf_counter() - total, 1)
+            print(json.dumps({k: run[k] for k in ("passages", "open_seconds", "query_ms", "rss_after_open", "recall")}), flush=True)
+            results["runs"].append(run)
+            if args.merge and args.out.exists():
+                sizes = {r["passages"] for r in results["runs"]}
+                kept = [r for r in json.loads(args.out.read_text(encoding="utf-8"))["runs"] if r["passages"] not in sizes]
+                results["runs"] = sorted(kept + results["runs"], key=lambda r: r["passages"])
+            shutil.rmtree(directory, ignore_errors=True)
+            args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
