@@ -24,58 +24,21 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from corpus import strip_markup
-from corpus.syntax import BADGE_LINK, BARE_URL, CJK_CHAR, IMAGE, LINK, SPACES
+from corpus.syntax import SPACES
 from papers.arxiv import extract_arxiv_id
-from papers.dates import last_date
-from papers.entry_fields import (
-    PaperEntry,
-    abbreviation_like,
-    clean_title,
-    has_letters,
-    parse_tail,
-    title_like,
-)
+from papers.entry_fields import PaperEntry
+from papers.entry_forms import EntryHead, fields_from_head, looks_like_citation
 from papers.entry_tables import table_entries
-from papers.file_names import paper_from_note_filename
-from papers.links import (
-    PaperLink,
-    arxiv_from_links,
-    dedupe_links,
-    is_link_label,
-    is_paper_url,
-    is_remote,
-    label_from_url,
-    link_only,
-    links_in,
-)
+from papers.links import PaperLink, arxiv_from_links, dedupe_links, is_paper_url, link_only, links_in
 from papers.note_lines import NoteLine, heading_topics, split_note_lines
-from papers.venues import is_known_venue, is_venue_modifier, normalise_venue, venue_token
+from papers.venues import normalise_venue
 
 __all__ = ["PaperEntry", "parse_paper_entries"]
 
 _BULLET = re.compile(r"^(?:[-*+]|\d{1,3}[.)])[ \t]+(?=\S)")
 _CHECKBOX = re.compile(r"^\[([ xX])\][ \t]*")
-_AUTHORS_JOINED = re.compile(r"\bet\.?\s*al\b|\bet\s+la\b|\s(?:and|&)\s")
-_CITATION = re.compile(
-    r"^\(?\s*(?P<title>[^()]+?),\s+"
-    r"(?P<authors>[A-Z][\w'’\-]*(?:\s+(?:and|&)\s+[A-Z][\w'’\-]*)?(?:\s+(?:et\.?\s*al|et\s+la)\.?)?)"
-    r"[,.]?\s+(?:in\s+)?(?P<venue>[A-Za-z][A-Za-z0-9 \-]*?)\s*'?(?P<year>(?:19|20)\d{2}|\d{2})\s*\)?\s*[.,]?$"
-)
-
-
-@dataclass
-class _Head:
-    index: int
-    kind: str  # "bullet", "quote", "para"
-    read: bool | None
-    rest: str  # text after the bullet marker and checkbox
-
-
-_Fields = tuple[str, list[PaperLink], str | None, int | None, int | None, str | None]
 
 
 def parse_paper_entries(text: str, path: str) -> list[PaperEntry]:
@@ -107,7 +70,7 @@ def parse_paper_entries(text: str, path: str) -> list[PaperEntry]:
     return [entries[i] for i in sorted(entries)]
 
 
-def _head_at(lines: list[NoteLine], index: int) -> _Head | None:
+def _head_at(lines: list[NoteLine], index: int) -> EntryHead | None:
     line = lines[index]
     if line.hidden or line.heading or line.blank or line.content.startswith("|"):
         return None
@@ -120,23 +83,14 @@ def _head_at(lines: list[NoteLine], index: int) -> _Head | None:
         if box:
             read = box.group(1) != " "
             rest = rest[box.end():]
-        return _Head(index, "bullet", read, rest.strip())
+        return EntryHead(index, "bullet", read, rest.strip())
     kind = "quote" if line.depth else "para"
-    if content[0] in "\"“[" or _looks_like_citation(content):
-        return _Head(index, kind, None, content.strip())
+    if content[0] in "\"“[" or looks_like_citation(content):
+        return EntryHead(index, kind, None, content.strip())
     return None
 
 
-def _looks_like_citation(text: str) -> bool:
-    return (
-        len(text) < 400
-        and bool(re.search(r"\d{2}\)?\s*[.,]?$", text))
-        and bool(_AUTHORS_JOINED.search(text))
-        and _CITATION.match(strip_markup(text)) is not None
-    )
-
-
-def _block_ends(lines: list[NoteLine], heads: list[_Head]) -> dict[int, int]:
+def _block_ends(lines: list[NoteLine], heads: list[EntryHead]) -> dict[int, int]:
     """``_span_end`` of every quote and paragraph head, for all of them in linear time.
 
     A quote entry runs to the first line after it that is a heading or less deeply quoted; a
@@ -178,7 +132,7 @@ def _first_below(keys: list[int], thresholds: dict[int, int]) -> dict[int, int]:
     return found
 
 
-def _span_end(lines: list[NoteLine], head: _Head) -> int:
+def _span_end(lines: list[NoteLine], head: EntryHead) -> int:
     """One past the last line that belongs to the entry starting at `head`."""
     first = lines[head.index]
     end = head.index + 1
@@ -277,7 +231,7 @@ def _own_lines(start: int, end: int, spans: dict[int, int]) -> Iterator[int]:
 
 def _entry_from_head(
     lines: list[NoteLine],
-    head: _Head,
+    head: EntryHead,
     own: Iterator[int],
     listed_paper_link: Callable[[], bool],
     topic: tuple[str, ...],
@@ -302,7 +256,7 @@ def _entry_from_head(
     # Whether the lines under the head that hold nothing but links have a paper link: asked
     # only when the head's own line leaves it open, and answered without reading those lines,
     # so that a run of heads that are not entries (link lines, a long > block) stays linear.
-    fields = _fields_from_head(head, listed_paper_link)
+    fields = fields_from_head(head, listed_paper_link)
     if fields is None:
         return None
     read_own_lines()
@@ -325,163 +279,3 @@ def _entry_from_head(
         path=path,
         line=first.number,
     )
-
-
-def _fields_from_head(head: _Head, listed_paper_link: Callable[[], bool]) -> _Fields | None:
-    rest = head.rest
-    if not rest:
-        return None
-    if rest[0] in "\"“":
-        return _quoted_entry(head, listed_paper_link)
-    if rest.startswith("["):
-        found = _linked_title_entry(head)
-        if found is not None:
-            return found
-        if head.kind != "bullet":
-            return None
-    return _unquoted_entry(head, listed_paper_link)
-
-
-def _quoted_entry(head: _Head, listed_paper_link: Callable[[], bool]) -> _Fields | None:
-    rest = head.rest
-    close = "”" if rest[0] == "“" else '"'
-    end = rest.find(close, 1)
-    if end == -1 and close == "”":
-        end = rest.find('"', 1)
-    if end <= 1:
-        return None
-    title = clean_title(rest[1:end])
-    if not has_letters(title):
-        return None
-    tail = parse_tail(rest[end + 1 :])
-    words = len(title.split())
-    def has_paper_link() -> bool:
-        return any(is_paper_url(link.url) for link in tail.links) or listed_paper_link()
-
-    bullet = head.kind == "bullet"
-    if words < 2 and not (bullet and (tail.year or tail.venue_known or has_paper_link())):
-        return None
-    # A line that merely starts with a quotation ("Warm up" the learning rate ...) is prose;
-    # a title followed by metadata, or by a note in Chinese, is an entry.
-    if not (
-        tail.year is not None
-        or tail.venue_known
-        or has_paper_link()
-        or tail.metadata_only
-        or (bullet and words >= 3 and tail.chinese_note)
-    ):
-        return None
-    return title, tail.links, tail.venue_raw, tail.year, tail.month, tail.abbreviation
-
-
-def _linked_title_entry(head: _Head) -> _Fields | None:
-    rest = head.rest
-    badge = BADGE_LINK.match(rest)
-    if badge:
-        return None
-    match = LINK.match(rest)
-    if not match:
-        return None
-    text, url = match.group(1).strip(), match.group(2).strip()
-    tail = parse_tail(rest[match.end() :])
-    if not is_remote(url):
-        if head.kind == "para":
-            return None  # a file link on a line of its own belongs to the entry above it
-        # Only a link whose text is itself a file name ("[2020_CVPR_Title.pdf](./...)"); a
-        # "[note](./2020_..._Note.md)" link under an entry is that entry's link, not a paper.
-        info = paper_from_note_filename(text.strip())
-        if info is None:
-            return None
-        kind = "note" if re.search(r"(?i)\.(md|markdown)$", url) else "pdf"
-        links = [PaperLink(kind, url)] + tail.links
-        venue_raw = info.venue_raw or tail.venue_raw
-        return (
-            info.title,
-            links,
-            venue_raw,
-            info.year,
-            info.month if info.month is not None else tail.month,
-            info.abbreviation or tail.abbreviation,
-        )
-    if not is_paper_url(url):
-        return None
-    title = clean_title(re.sub(r"(?i)^arxiv\s*[:：]\s*", "", text))
-    if len(title.split()) < 2 or CJK_CHAR.search(title) or is_link_label(title):
-        return None
-    if head.kind != "bullet" and not (tail.metadata_only or tail.year is not None):
-        return None
-    links = [PaperLink(label_from_url(url, remote_paper="paper"), url)] + tail.links
-    return title, links, tail.venue_raw, tail.year, tail.month, tail.abbreviation
-
-
-def _unquoted_entry(head: _Head, listed_paper_link: Callable[[], bool]) -> _Fields | None:
-    rest = head.rest
-    citation = _CITATION.match(strip_markup(rest)) if _looks_like_citation(rest) else None
-    if citation and _AUTHORS_JOINED.search(citation.group("authors")):
-        venue = venue_token(citation.group("venue").split()[-1]) if citation.group("venue").split() else None
-        venue_raw = citation.group("venue").strip()
-        if venue is None:
-            venue = normalise_venue(venue_raw)
-            venue = venue if is_known_venue(venue) else None
-        title = clean_title(citation.group("title"))
-        if venue and len(title.split()) >= 2 and not CJK_CHAR.search(title):
-            year_text = citation.group("year")
-            year = int(year_text) if len(year_text) == 4 else 2000 + int(year_text)
-            return title, [], venue_raw, year, None, None
-    if head.kind != "bullet":
-        return None
-    head_links = links_in(rest)
-    text = strip_markup(IMAGE.sub(" ", LINK.sub(" ", rest)))
-    text = BARE_URL.sub(" ", text)
-    text = SPACES.sub(" ", text).strip()
-    if not text or CJK_CHAR.search(text) or re.search(r"[\"“”]|>>|->|=>", text):
-        return None
-    # "Title Venue, 2021 Jun" / "Title 2021 Jun" / "Title *Apr 2023*"
-    split = _split_unquoted(text)
-    if split is not None:
-        title, venue_raw, year, month, abbreviation = split
-        if title_like(title):
-            return title, head_links, venue_raw, year, month, abbreviation
-    # "Title" followed by a link to a paper site on the lines below
-    if any(is_paper_url(link.url) for link in head_links) or listed_paper_link():
-        title, venue_raw = _split_venue_without_year(text)
-        if title_like(title, min_words=1) and re.search(r"[A-Z]", title):
-            return title, head_links, venue_raw, None, None, None
-    return None
-
-
-def _split_unquoted(text: str):
-    date = last_date(text)
-    if date is None:
-        return None
-    after = text[date.end :].strip(" ,;")
-    if len(after.split()) > 3:
-        return None
-    before = text[: date.start].rstrip(" ,;(")
-    tokens = before.split()
-    # The venue is the last known venue word before the date, plus its modifiers.
-    venue_at = None
-    for k in range(len(tokens) - 1, max(-1, len(tokens) - 6), -1):
-        word = tokens[k].strip(",.;()")
-        if venue_token(word):
-            venue_at = k
-            break
-        if not is_venue_modifier(word):
-            break
-    if venue_at is not None:
-        title = " ".join(tokens[:venue_at]).rstrip(" ,.;:-–—")
-        venue_raw = " ".join(tokens[venue_at:]).strip(" ,.;")
-    elif date.month is not None:
-        title, venue_raw = before.rstrip(" ,.;:-–—"), None
-    else:
-        return None
-    abbreviation = after if after and abbreviation_like(after) else None
-    return clean_title(title), venue_raw, date.year, date.month, abbreviation
-
-
-def _split_venue_without_year(text: str) -> tuple[str, str | None]:
-    """"A Toolbox for Video Restoration: VR-Baseline. CVPR NTIRE 3rd award" → title, venue."""
-    for match in re.finditer(r"[.,]\s+(\S+)", text):
-        if venue_token(match.group(1).strip(",.;")):
-            return clean_title(text[: match.start()]), text[match.start(1) :].strip()
-    return clean_title(text), None
