@@ -93,4 +93,4 @@ def test_paper_cards_and_filters(page):
     page.checkbox(key="f_pdf").check().run()
     titles = [m.value for m in page.markdown if m.value.startswith("**") and ". " in m.value]
     assert titles and all("Offset Attention" in t or "Contrastive Sentence Embeddings" in t for t in titles)
-    assert any("local PDF, p." in m.value for m in page.markdown)
+    assert any(m.value.startswith("[Open PDF at p. ") and "(app/static/pdf/" in m.value for m in page.markdown)

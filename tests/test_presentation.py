@@ -40,13 +40,13 @@ def test_health_json_lists_every_section(demo_library_copy):
     json.dumps(data, default=str)
 
 
-def test_paper_links_open_the_pdf_at_the_best_passage_page(demo_library_copy):
+def test_paper_links_name_the_web_pages_and_the_note(demo_library_copy):
     lib = demo_catalog(demo_library_copy)
-    record = next(p for p in lib.catalog().papers if p.pdfs)
-    links = dict(paper_links(record, lib.root, (hit(record.pdfs[0], None), hit(record.pdfs[0], 2))))
-    pdf_label = next(label for label in links if label.startswith("local PDF"))
-    assert pdf_label == "local PDF, p. 2" and links[pdf_label].endswith("#page=2")
-    assert links[pdf_label].startswith("file://")
+    record = next(p for p in lib.catalog().papers if p.arxiv and p.notes)
+    links = dict(paper_links(record))
+    assert links["arXiv"] == f"https://arxiv.org/abs/{record.arxiv}"
+    assert links[f"note: `{record.notes[0]}`"] is None
+    assert not any(url and url.startswith("file:") for url in links.values())  # browsers refuse file:// links
 
 
 def test_grouped_views_ask_for_more_passages_than_cards():

@@ -48,8 +48,8 @@ def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
                 where = f"PDF p. {hit.page}" if hit.page is not None else hit.location or "note"
                 show_passage(hit, f"{hit.path} · {where}", ctx)
             if record:
-                links = paper_links(record, ctx.library.root, paper.hits)
-                shown = [f"[{label}]({url})" if url else label for label, url in links if not label.startswith("local")]
+                links = paper_links(record)
+                shown = [f"[{label}]({url})" if url else label for label, url in links]
                 if shown:
                     st.markdown(" · ".join(shown))
 
