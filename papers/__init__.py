@@ -11,6 +11,7 @@ from papers.entry_fields import PaperEntry
 from papers.file_names import NoteFileInfo, paper_from_note_filename, title_from_pdf_filename
 from papers.health import HealthReport, health
 from papers.links import PaperLink, normalise_link_label
+from papers.note_papers import NotePapers, read_note_papers
 from papers.pdf_info import PdfPaperInfo, pdf_paper_info
 from papers.records import Ambiguity, Catalog, EntryRef, LinkEvent, PaperRecord, UnresolvedLink
 from papers.titles import (
@@ -30,6 +31,7 @@ __all__ = [
     "EntryRef",
     "HealthReport",
     "LinkEvent",
+    "NotePapers",
     "NoteFileInfo",
     "PaperEntry",
     "PaperLink",
@@ -45,6 +47,7 @@ __all__ = [
     "paper_from_note_filename",
     "parse_paper_entries",
     "pdf_paper_info",
+    "read_note_papers",
     "title_from_pdf_filename",
     "title_key",
     "title_match_score",

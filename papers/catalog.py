@@ -1,6 +1,7 @@
 """A catalog of the papers in a library: every mention in the notes, every PDF, one record each.
 
-``build_catalog(notes, pdfs)`` reads the paper entries of every note (``parse_paper_entries``),
+``build_catalog(notes, pdfs)`` reads the papers every note names (``read_note_papers``: list
+entries, then headings and bare checkbox titles judged on their evidence),
 treats per-paper notes (``YEAR_MONTH_VENUE_Title_Note.md``) and PDFs as files that *are* a
 paper (``papers.nodes``), and links them, strongest evidence first (``papers.linking``):
 
@@ -11,13 +12,16 @@ paper (``papers.nodes``), and links them, strongest evidence first (``papers.lin
    15 lines, when its title fits the file name);
    ``filename`` — a per-paper note's or a PDF's file name spelling a known title;
 4. ``title_exact`` — the same title (case, punctuation and spaces ignored);
+   ``abbreviation`` — a tentative mention named by a method name ("- [ ] DDIM") and the one
+   paper other mentions give that abbreviation (two such papers: reported);
    ``title_fuzzy`` — titles at least ``FUZZY_THRESHOLD`` similar (rapidfuzz ratio on normalised
    titles) that differ only inside words, never by a whole added word ("Deep Exemplar-based
    Colorization" is not "Deep Exemplar-based Video Colorization"). A mention whose two best
    candidates are different papers within ``AMBIGUITY_MARGIN`` is reported, not linked.
 
 Two groups with different arXiv ids are never merged, whatever links them (reported). Each
-group then becomes one record (``papers.merging``).
+group then becomes one record (``papers.merging``), except a group of tentative mentions only:
+those are reported in ``Catalog.ambiguous`` (and the health report), not recorded.
 """
 
 from __future__ import annotations

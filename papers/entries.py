@@ -35,7 +35,7 @@ from papers.links import PaperLink, arxiv_from_links, dedupe_links, is_paper_url
 from papers.note_lines import NoteLine, heading_topics, split_note_lines
 from papers.venues import normalise_venue
 
-__all__ = ["PaperEntry", "parse_paper_entries"]
+__all__ = ["PaperEntry", "parse_paper_entries", "strong_entries"]
 
 _BULLET = re.compile(r"^(?:[-*+]|\d{1,3}[.)])[ \t]+(?=\S)")
 _CHECKBOX = re.compile(r"^\[([ xX])\][ \t]*")
@@ -44,7 +44,15 @@ _CHECKBOX = re.compile(r"^\[([ xX])\][ \t]*")
 def parse_paper_entries(text: str, path: str) -> list[PaperEntry]:
     """Every paper entry in a Markdown note, in order of appearance."""
     lines = split_note_lines(text)
-    topics = heading_topics(lines)
+    entries, _ = strong_entries(lines, heading_topics(lines), path)
+    return [entries[i] for i in sorted(entries)]
+
+
+def strong_entries(
+    lines: list[NoteLine], topics: list[tuple[str, ...]], path: str
+) -> tuple[dict[int, PaperEntry], dict[int, int]]:
+    """The entries the forms above find, by line index, and the span (end index, exclusive)
+    of each list entry: the lines under an entry are its own, not further candidates."""
     entries: dict[int, PaperEntry] = {}
     spans: dict[int, int] = {}
     heads = [h for h in (_head_at(lines, i) for i in range(len(lines))) if h is not None]
@@ -67,7 +75,7 @@ def parse_paper_entries(text: str, path: str) -> list[PaperEntry]:
             taken.take(head.index, end)
     for index, entry in table_entries(lines, topics, path):
         entries.setdefault(index, entry)
-    return [entries[i] for i in sorted(entries)]
+    return entries, spans
 
 
 def _head_at(lines: list[NoteLine], index: int) -> EntryHead | None:

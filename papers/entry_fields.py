@@ -32,6 +32,11 @@ class PaperEntry:
     topic: tuple[str, ...]
     path: str
     line: int
+    # Entries read from weaker evidence (``papers.note_papers``): a heading's entry spans its
+    # whole section; a tentative one becomes a record only if linking ties it to a known paper.
+    end_line: int | None = None
+    tentative: bool = False
+    evidence: str | None = None
 
 
 @dataclass

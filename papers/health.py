@@ -1,5 +1,7 @@
 """What in a catalog needs the researcher's eye: PDFs without text, links to files that are
-not there, PDFs no note mentions, and papers that may be recorded twice."""
+not there, PDFs no note mentions, papers that may be recorded twice, and mentions linking could
+not settle (``ambiguous``: also headings and bare checkbox titles that may name a paper but were
+not recorded, ``papers.note_papers``)."""
 
 from __future__ import annotations
 

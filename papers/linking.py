@@ -18,6 +18,7 @@ from urllib.parse import unquote
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from papers.abbreviations import abbreviation_matches
 from papers.file_names import title_from_pdf_filename
 from papers.links import is_local_paper_link
 from papers.nodes import Doubt, LibraryNodes
@@ -32,7 +33,7 @@ from papers.titles import (
     titles_fit,
 )
 
-LINK_METHODS = ("explicit_link", "arxiv", "note_file", "filename", "title_exact", "title_fuzzy")
+LINK_METHODS = ("explicit_link", "arxiv", "note_file", "filename", "title_exact", "abbreviation", "title_fuzzy")
 _LOCAL_LINK_LABELS_SKIPPED = {"code", "blog", "video", "supp", "website"}
 _WINDOWS_ABSOLUTE = re.compile(r"^[a-zA-Z]:[\\/]")
 
@@ -85,6 +86,12 @@ class Linker:
         self._note_files()
         self._file_names()
         self._exact_titles()
+        for index, matches in abbreviation_matches(self.graph, self.groups.find):
+            roots = {self.groups.find(m): m for m in matches}
+            if len(roots) == 1:
+                self._join(index, matches[0], "abbreviation")
+            else:  # a name two papers share: report, don't guess
+                self._doubt(index, "abbreviation names several papers", [(m, None) for m in roots.values()])
         self._fuzzy_titles()
         return self.groups
 

@@ -23,8 +23,17 @@ def merge(library: LibraryNodes, linker: Linker) -> Catalog:
     records: list[PaperRecord] = []
     root_id: dict[int, str] = {}
     used_ids: set[str] = set()
-    block_ends = {(path, start): end for path, spans in library.blocks.items() for start, end, _ in spans}
+    block_ends = {
+        (path, start): end
+        for spans in (library.blocks, library.sections) for path, found in spans.items() for start, end, _ in found
+    }
+    unconfirmed: list[Ambiguity] = []
+    doubted = {doubt.index for doubt in library.doubts}
     for root in sorted(members, key=lambda r: _sort_key(nodes, members[r])):
+        if all(nodes[i].tentative for i in members[root]):
+            # ambiguous mentions that linking tied to no known paper: reported (once), not recorded
+            unconfirmed += [_unconfirmed(nodes[i]) for i in members[root] if i not in doubted]
+            continue
         record = _record(library, members[root], used_ids, block_ends)
         used_ids.add(record.paper_id)
         root_id[root] = record.paper_id
@@ -33,19 +42,35 @@ def merge(library: LibraryNodes, linker: Linker) -> Catalog:
     by_file = {}
     for path, index in library.file_node.items():
         by_file[path] = root_id[groups.find(index)]
-    blocks = {}
-    for path, spans in library.blocks.items():
-        ordered = sorted((start, end, root_id[groups.find(i)]) for start, end, i in spans)
-        blocks[path] = ([s for s, _, _ in ordered], ordered)
+    blocks, sections = {}, {}
+    for target, source in ((blocks, library.blocks), (sections, library.sections)):
+        for path, spans in source.items():
+            ordered = sorted(
+                (start, end, root_id[groups.find(i)]) for start, end, i in spans if groups.find(i) in root_id
+            )
+            if ordered or source is library.blocks:
+                target[path] = ([s for s, _, _ in ordered], ordered)
     return Catalog(
         papers=records,
         link_counts={m: linker.link_counts.get(m, 0) for m in LINK_METHODS},
-        ambiguous=[_ambiguity(library, groups, root_id, doubt) for doubt in library.doubts],
+        ambiguous=[_ambiguity(library, groups, root_id, doubt) for doubt in library.doubts] + unconfirmed,
         links=list(linker.events),
         unresolved_links=list(linker.unresolved),
         _by_id=by_id,
         _by_file=by_file,
         _blocks=blocks,
+        _sections=sections,
+    )
+
+
+def _unconfirmed(node: Node) -> Ambiguity:
+    entry = node.entry
+    return Ambiguity(
+        subject=node.key,
+        title=entry.title,
+        candidates=(),
+        reason=f"{entry.evidence}: not recorded, too little evidence and no known paper has this "
+        "title or abbreviation",
     )
 
 
@@ -55,7 +80,7 @@ def _ambiguity(library: LibraryNodes, groups: Groups, root_id: dict[int, str], d
         subject=doubt.subject or node.key,
         title=node.titles[0] if node.titles else "",
         candidates=tuple(
-            (root_id[groups.find(c)], library.nodes[c].titles[0] if library.nodes[c].titles else "", s)
+            (root_id.get(groups.find(c), ""), library.nodes[c].titles[0] if library.nodes[c].titles else "", s)
             for c, s in doubt.candidates
         ),
         reason=doubt.reason,

@@ -11,7 +11,8 @@ from pathlib import PurePosixPath
 from typing import Iterable, Mapping, NamedTuple
 
 from corpus.syntax import HEADING, QUOTE_PREFIX
-from papers.entries import PaperEntry, parse_paper_entries
+from papers.entries import PaperEntry
+from papers.note_papers import read_note_papers
 from papers.file_names import NoteFileInfo, paper_from_note_filename, title_from_pdf_filename
 from papers.pdf_info import PdfPaperInfo
 from papers.titles import titles_fit
@@ -30,6 +31,11 @@ class Node:
     note_info: NoteFileInfo | None = None
     pdf_info: PdfPaperInfo | None = None
     top_of: str | None = None  # for the top entry of a per-paper note: that note's path
+
+    @property
+    def tentative(self) -> bool:
+        """A mention too weakly evidenced to be a paper unless linking ties it to one."""
+        return self.entry is not None and self.entry.tentative
 
 
 class Doubt(NamedTuple):
@@ -55,19 +61,25 @@ class LibraryNodes:
         self.file_node: dict[str, int] = {}
         self.entry_nodes: dict[str, list[int]] = defaultdict(list)
         self.blocks: dict[str, list[tuple[int, int, int]]] = {}  # path → (start, end, node)
+        self.sections: dict[str, list[tuple[int, int, int]]] = {}  # heading entries' sections
         self.doubts: list[Doubt] = []
         self._add_nodes()
 
     def _add_nodes(self) -> None:
         for path, text in self.notes.items():
-            entries = parse_paper_entries(text, path)
+            entries = read_note_papers(text, path).entries
             ends = _entry_ends(text.splitlines(), [e.line for e in entries])
-            spans = []
+            spans, sections = [], []
             for entry, end in zip(entries, ends):
                 index = self._add(Node("entry", f"{path}:{entry.line}", [entry.title], entry.arxiv_id, entry=entry))
                 self.entry_nodes[path].append(index)
-                spans.append((entry.line, end, index))
+                if entry.end_line is not None:
+                    sections.append((entry.line, entry.end_line, index))
+                else:
+                    spans.append((entry.line, end, index))
             self.blocks[path] = spans
+            if sections:
+                self.sections[path] = sections
             self._maybe_paper_note(path, entries)
         for path, info in self.pdfs.items():
             titles = [t for t in (info.title, *info.alt_titles, title_from_pdf_filename(path)) if t]
@@ -84,7 +96,7 @@ class LibraryNodes:
         is that paper's note: a node of its own, joined to its top entry."""
         info = paper_from_note_filename(path) if path.lower().endswith(_NOTE_SUFFIXES) else None
         stem = PurePosixPath(path).stem
-        top = next((e for e in entries if e.line <= TOP_ENTRY_LINES), None)
+        top = next((e for e in entries if e.line <= TOP_ENTRY_LINES and not e.tentative), None)
         name_title = info.title if info else stem.replace("_", " ").strip()
         fits = top is not None and titles_fit(top.title, name_title)
         named_as_note = info is not None and re.search(r"(?i)[_\- ]notes?$", stem) is not None

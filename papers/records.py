@@ -84,6 +84,8 @@ class Catalog:
     _by_id: dict[str, PaperRecord] = field(default_factory=dict, repr=False)
     _by_file: dict[str, str] = field(default_factory=dict, repr=False)
     _blocks: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False)
+    # the sections of headings that name a paper; they hold list entries, so they are kept apart
+    _sections: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
         """A JSON-ready form that ``Catalog.from_dict`` turns back into a working catalog."""
@@ -94,15 +96,17 @@ class Catalog:
             "unresolved_links": [asdict(u) for u in self.unresolved_links],
             "files": dict(self._by_file),
             "blocks": {path: [list(span) for span in spans] for path, (_, spans) in self._blocks.items()},
+            "sections": {path: [list(span) for span in spans] for path, (_, spans) in self._sections.items()},
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> "Catalog":
         papers = [_record_from_dict(p) for p in data["papers"]]
-        blocks = {}
-        for path, spans in data.get("blocks", {}).items():
-            ordered = sorted((int(s), int(e), str(i)) for s, e, i in spans)
-            blocks[path] = ([s for s, _, _ in ordered], ordered)
+        blocks, sections = {}, {}
+        for target, key in ((blocks, "blocks"), (sections, "sections")):
+            for path, spans in data.get(key, {}).items():
+                ordered = sorted((int(s), int(e), str(i)) for s, e, i in spans)
+                target[path] = ([s for s, _, _ in ordered], ordered)
         return cls(
             papers=papers,
             link_counts=dict(data.get("link_counts", {})),
@@ -114,6 +118,7 @@ class Catalog:
             _by_id={p.paper_id: p for p in papers},
             _by_file=dict(data.get("files", {})),
             _blocks=blocks,
+            _sections=sections,
         )
 
     def paper(self, paper_id: str) -> PaperRecord | None:
@@ -126,20 +131,13 @@ class Catalog:
 
     def paper_for_line(self, path: str, line: int) -> PaperRecord | None:
         """The paper whose entry (its line and the lines under it) contains ``line``; in a
-        per-paper note, lines outside any entry belong to the note's own paper."""
-        blocks = self._blocks.get(path)
-        if blocks:
-            starts, spans = blocks
-            index = bisect.bisect_right(starts, line) - 1
-            # entries do not nest, but a later start may sit inside an earlier block's end
-            while index >= 0:
-                start, end, paper_id = spans[index]
-                if start <= line <= end:
-                    return self._by_id.get(paper_id)
-                if end < line:
-                    break
-                index -= 1
-        return self.paper_for_file(path)
+        per-paper note, lines outside any entry belong to the note's own paper; else the paper
+        whose heading's section holds the line."""
+        found = _span_at(self._blocks.get(path), line)
+        own = self.paper_for_file(path)
+        if found is None and own is None:
+            found = _span_at(self._sections.get(path), line)
+        return self._by_id.get(found) if found is not None else own
 
     def papers_for_lines(self, path: str, start: int, end: int) -> list[PaperRecord]:
         """Every paper whose entry overlaps lines ``start..end`` (a chunk of a list), in order;
@@ -148,14 +146,30 @@ class Catalog:
         own = self.paper_for_file(path)
         if own is not None:
             found.append(own)
-        blocks = self._blocks.get(path)
-        if blocks:
-            for block_start, block_end, paper_id in blocks[1]:
-                if block_start <= end and block_end >= start:
-                    record = self._by_id.get(paper_id)
-                    if record is not None and record not in found:
-                        found.append(record)
+        spans = sorted([*self._blocks.get(path, ((), []))[1], *self._sections.get(path, ((), []))[1]])
+        for block_start, block_end, paper_id in spans:
+            if block_start <= end and block_end >= start:
+                record = self._by_id.get(paper_id)
+                if record is not None and record not in found:
+                    found.append(record)
         return found
+
+
+def _span_at(blocks: tuple[list[int], list[tuple[int, int, str]]] | None, line: int) -> str | None:
+    """The paper id of the span holding ``line``; spans do not nest, but a later start may sit
+    inside an earlier span's end."""
+    if not blocks:
+        return None
+    starts, spans = blocks
+    index = bisect.bisect_right(starts, line) - 1
+    while index >= 0:
+        start, end, paper_id = spans[index]
+        if start <= line <= end:
+            return paper_id
+        if end < line:
+            break
+        index -= 1
+    return None
 
 
 def _record_to_dict(record: PaperRecord) -> dict:
