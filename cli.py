@@ -21,13 +21,17 @@ from export import health_to_dict, hits_to_csv, paper_to_dict, to_bibtex, to_mar
 from index import (
     ENV_INDEX,
     ENV_LIBRARY,
+    ENV_MILVUS_TOKEN,
     ENV_MODEL,
+    ENV_STORE,
     BuildPlan,
+    InvalidStoreError,
     Library,
     Manifest,
     PapersearchError,
     model_for_build,
     model_for_search,
+    parse_store,
     watch_library,
 )
 from search import (
@@ -73,10 +77,33 @@ library_option = click.option(
     "--library", "library", envvar=ENV_LIBRARY, required=True,
     type=click.Path(file_okay=False, path_type=Path), help="Folder of PDFs and Markdown notes.",
 )
-index_option = click.option(
+_index_flag = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help=f"Index folder (default: <library>/.papersearch, or ${ENV_INDEX}).",
 )
+
+
+def _remember_store(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    try:
+        ctx.meta["papersearch.store"] = parse_store(value)
+    except InvalidStoreError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
+_store_flag = click.option(
+    "--store", envvar=ENV_STORE, expose_value=False, callback=_remember_store, metavar="file|milvus:URI",
+    help=f"Where the index lives: file (index files in --index; the default), milvus:<path.db> (Milvus Lite) or "
+         f"milvus:http://host:19530 (token from ${ENV_MILVUS_TOKEN}); or ${ENV_STORE}. The manifest and catalog stay in --index.",
+)
+
+
+def index_option(command):
+    """--index and --store: every command that reads or writes an index takes both."""
+    return _index_flag(_store_flag(command))
+
+
+def _library(library: Path, index_dir: Path | None) -> Library:
+    return Library(library, index_dir, click.get_current_context().meta.get("papersearch.store"))
 
 
 class _Commands(click.Group):
@@ -117,7 +144,7 @@ def main() -> None:
 @click.option("--overlap-tokens", type=int, default=None, help="Tokens shared by consecutive chunks (default 32).")
 def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens: int | None, overlap_tokens: int | None) -> None:
     """Index new and changed files; unchanged files are not re-embedded."""
-    lib = Library(library, index_dir)
+    lib = _library(library, index_dir)
 
     def show_plan(plan: BuildPlan) -> None:
         click.echo(f"Library: {lib.root}\nIndex:   {lib.index_dir}\nModel:   {plan.model}")
@@ -266,7 +293,8 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
     """The benchmark as a cached library whose index is brought up to date (usually a no-op)."""
     data = load_beir(beir_dir, split)
     cache = Path(os.environ.get(ENV_CACHE, Path.home() / ".cache" / "papersearch"))
-    lib = beir_library(data, beir_dir, cache, model_for_build(model, None), index_dir)
+    store = click.get_current_context().meta.get("papersearch.store")
+    lib = beir_library(data, beir_dir, cache, model_for_build(model, None), index_dir, store)
 
     def show_plan(plan: BuildPlan) -> None:
         click.echo(f"Benchmark index {lib.index_dir}: {plan.summary()}", err=True)
@@ -342,7 +370,7 @@ def status(library: Path, index_dir: Path | None, as_json: bool) -> None:
               help="Seconds without changes before an update starts.")
 def watch(library: Path, index_dir: Path | None, settle: float) -> None:
     """Keep the index current: update it now, then again whenever files change (Ctrl-C stops)."""
-    lib = Library(library, index_dir)
+    lib = _library(library, index_dir)
     building = threading.Event()
 
     def show_plan(plan: BuildPlan) -> None:
@@ -398,7 +426,7 @@ def _library_relative(spec: str, lib: Library) -> str:
 
 
 def _indexed_library(library: Path, index_dir: Path | None) -> tuple[Library, Manifest]:
-    lib = Library(library, index_dir)
+    lib = _library(library, index_dir)
     manifest = lib.manifest()
     if manifest is None:
         raise click.ClickException(

@@ -8,6 +8,7 @@ from corpus.discover import SUPPORTED_SUFFIXES, Discovery, discover_files, disco
 from corpus.documents import Chunk, Document, Section
 from corpus.errors import UnreadableFileError
 from corpus.markdown_clean import clean_heading, clean_markdown, extract_links, strip_markup
+from corpus.ocr import OCR_MISSING, ocr_available
 from corpus.pdf_clean import clean_line
 from corpus.pdf_head import HeadLine, PdfHead, read_pdf_head
 from corpus.readers import read_document
@@ -19,6 +20,7 @@ __all__ = [
     "ChunkSettings",
     "Document",
     "HeadLine",
+    "OCR_MISSING",
     "PdfHead",
     "Section",
     "SUPPORTED_SUFFIXES",
@@ -32,6 +34,7 @@ __all__ = [
     "discover_library",
     "discover_files",
     "extract_links",
+    "ocr_available",
     "read_document",
     "read_text_file",
     "read_pdf_head",

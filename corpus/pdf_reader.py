@@ -3,7 +3,10 @@
 Page text comes from pdfium, metadata and page 1's layout (``Document.pdf_head``) from pypdf
 (``corpus.pdf_text``), read in a worker process that skips any page taking longer than
 ``corpus.pdf_worker.PAGE_TIME_LIMIT`` (``corpus.pdf_worker``). A skipped or failed page is left
-out and named in ``Document.warnings``; the rest of the file still counts.
+out and named in ``Document.warnings``; the rest of the file still counts. Scanned pages are read
+by OCR when Tesseract is installed (``corpus.ocr``), and named in the warnings either way: OCR
+text may hold recognition errors, and pages left unread say how to read them (``OCR_MISSING``,
+which is also how a later build knows to read the file again once Tesseract is there).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from corpus.documents import Document, Section
 from corpus.errors import UnreadableFileError
 from corpus.markdown_reader import title_from_filename
+from corpus.ocr import OCR_MISSING
 from corpus.pdf_clean import clean_pages
 from corpus.pdf_worker import extract_pdf
 
@@ -34,11 +38,21 @@ def read_pdf(path: Path, relative: str) -> Document:
             pdf_head=head,
         )
     if not sections:
-        raise UnreadableFileError(
-            relative,
-            "no text layer (scanned or image-only PDF); OCR it first to make it searchable",
-            pdf_head=head,
-        )
-    return Document(
-        path=relative, kind="pdf", title=title, sections=sections, warnings=tuple(extraction.warnings), pdf_head=head
-    )
+        if extraction.unread_scans:
+            why = f"no text layer (scanned or image-only PDF); {OCR_MISSING}"
+        elif extraction.ocr_pages:
+            why = "no text layer, and OCR found no text on its scanned pages"
+        else:
+            why = "no text layer, and no scanned image on any page: nothing to read"
+        raise UnreadableFileError(relative, why, pdf_head=head)
+    warnings = list(extraction.warnings)
+    if extraction.ocr_pages:
+        warnings.append(f"{_pages(extraction.ocr_pages)}: scanned, text read by OCR (may hold recognition errors)")
+    if extraction.unread_scans:
+        warnings.append(f"{_pages(extraction.unread_scans)}: scanned, left out; {OCR_MISSING}")
+    return Document(path=relative, kind="pdf", title=title, sections=sections, warnings=tuple(warnings), pdf_head=head)
+
+
+def _pages(numbers: list[int]) -> str:
+    """'page 3' or 'pages 1, 4, 7'."""
+    return f"page {numbers[0]}" if len(numbers) == 1 else "pages " + ", ".join(map(str, numbers))

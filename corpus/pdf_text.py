@@ -12,6 +12,9 @@ event and skips a page that takes too long. Events are plain picklable tuples:
 
     ("head", PdfHead, metadata title or None)   pypdf opened the file (only when with_head)
     ("pages", count)                              the page count; pages follow in order
+    ("scanned", number, ocr)                      page `number` is a scan (``corpus.ocr``); with
+                                                  ocr True it is being recognised now, else it is
+                                                  left unread (Tesseract is missing)
     ("page", number, raw text, warning or None)   one page ("" and a warning when it failed)
     ("unreadable", reason)                        the file cannot be read; nothing follows
 """
@@ -27,6 +30,8 @@ import pypdfium2 as pdfium
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError, PdfStreamError
 
+from corpus.ocr import PAGE_TIME_LIMIT as OCR_TIME_LIMIT
+from corpus.ocr import OcrError, Tesseract, is_scanned, ocr_page
 from corpus.pdf_head import PdfHead, head_and_first_page_text
 
 _JUNK_TITLE = re.compile(r"^(untitled|microsoft word|document\d*|.*\.(docx?|tex|dvi|pdf))", re.I)
@@ -39,9 +44,13 @@ class _Unreadable(Exception):
         self.reason = reason
 
 
-def pdf_events(path: Path, *, with_head: bool = True, start_page: int = 1) -> Iterator[tuple]:
+def pdf_events(
+    path: Path, *, with_head: bool = True, start_page: int = 1, ocr: Tesseract | None = None,
+    ocr_timeout: float = OCR_TIME_LIMIT,
+) -> Iterator[tuple]:
     """Read one PDF; ``with_head=False`` skips pypdf's page-1 layout, ``start_page`` the pages
-    before it (the worker resumes a file this way after a page that hung)."""
+    before it (the worker resumes a file this way after a page that hung). Scanned pages are
+    recognised with `ocr` (each within `ocr_timeout` seconds) when it is given."""
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every odd xref
     reader: PdfReader | None = None
     document: pdfium.PdfDocument | None = None
@@ -72,6 +81,8 @@ def pdf_events(path: Path, *, with_head: bool = True, start_page: int = 1) -> It
                     text = reader.pages[number - 1].extract_text() or ""
                 except Exception as error:  # noqa: BLE001 — pypdf raises many types on damaged pages
                     warning = f"page {number}: text could not be extracted ({type(error).__name__}: {error})"
+            if document is not None and warning is None:
+                text, warning = yield from _scanned_page(document, number, text, ocr, ocr_timeout)
             yield ("page", number, text, warning)
     except _Unreadable as error:
         yield ("unreadable", error.reason)
@@ -82,6 +93,26 @@ def pdf_events(path: Path, *, with_head: bool = True, start_page: int = 1) -> It
 
 class _NoPdfium(Exception):
     pass
+
+
+def _scanned_page(
+    document: pdfium.PdfDocument, number: int, text: str, ocr: Tesseract | None, timeout: float
+) -> Iterator[tuple]:
+    """For a scanned page, announce it and return (OCR text, None) or (text, warning); any other
+    page's (text, None) passes through. A generator so the announcement comes before the work."""
+    page = document[number - 1]
+    try:
+        if not is_scanned(page, text):
+            return text, None
+        yield ("scanned", number, ocr is not None)
+        if ocr is None:
+            return text, None
+        try:
+            return ocr_page(page, ocr, timeout), None
+        except OcrError as error:
+            return text, f"page {number}: skipped, {error}"
+    finally:
+        page.close()
 
 
 def pdfium_page_text(document: pdfium.PdfDocument, index: int) -> str:

@@ -6,6 +6,8 @@ event per page (``corpus.pdf_text.pdf_events``), and waits at most ``PAGE_TIME_L
 for each. A page that takes longer is skipped with a warning naming it and the limit: the worker
 is killed, a new one started, and the file resumed at the next page. A worker that crashes is
 handled the same way. After ``MAX_SLOW_PAGES`` such pages the rest of the file is skipped.
+A scanned page is recognised with Tesseract inside the worker too (``corpus.ocr``), under its own,
+longer limit ``OCR_PAGE_TIME_LIMIT``: the worker announces it before it starts.
 
 The worker is started on first use and then kept: each file costs one request and one small
 message per page (a few milliseconds per file; ``bench/bench_pdf_text.py`` measures it). It
@@ -27,11 +29,13 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from corpus import ocr
 from corpus.errors import UnreadableFileError
 from corpus.pdf_head import PdfHead
 
 PAGE_TIME_LIMIT: float | None = 10.0  # seconds a page (or the file's opening, or page 1's
 # layout) may take; None reads in this process, with no limit (for debugging: no child process)
+OCR_PAGE_TIME_LIMIT: float = ocr.PAGE_TIME_LIMIT  # seconds for rendering and recognising a scanned page
 MAX_SLOW_PAGES = 3  # pages of one file that may hit the limit before the rest is skipped
 IDLE_SECONDS = 60.0  # the worker exits after this long without a file to read
 STARTUP_SECONDS = 60.0  # how long a new worker may take to import its libraries
@@ -50,17 +54,21 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)  # for the Document, in page order
     failures: list[str] = field(default_factory=list)  # warnings of pages that gave no text
     failed_pages: int = 0  # pages that failed or were skipped
+    ocr_pages: list[int] = field(default_factory=list)  # scanned pages whose text Tesseract read
+    unread_scans: list[int] = field(default_factory=list)  # scanned pages left unread: no Tesseract
 
 
 def extract_pdf(path: Path, relative: str) -> Extraction:
-    """Every page's raw text, within the time limit; raises UnreadableFileError."""
+    """Every page's raw text, within the time limit; raises UnreadableFileError. Scanned pages
+    are recognised when Tesseract is installed (decided here, so the worker need not ask)."""
+    engine = ocr.find_tesseract()
     if PAGE_TIME_LIMIT is None:
-        return _extract_here(path, relative)
+        return _extract_here(path, relative, engine)
     with _lock:
         worker = _get_worker()
         if worker is None:
-            return _extract_here(path, relative)
-        return _Run(path, relative, PAGE_TIME_LIMIT).run()
+            return _extract_here(path, relative, engine)
+        return _Run(path, relative, PAGE_TIME_LIMIT, engine).run()
 
 
 def stop_worker() -> None:
@@ -154,9 +162,10 @@ def _restart() -> None:
 class _Run:
     """One file through the worker: resumes after a page that hung or crashed the worker."""
 
-    def __init__(self, path: Path, relative: str, limit: float):
-        self.path, self.relative, self.limit = path, relative, limit
+    def __init__(self, path: Path, relative: str, limit: float, engine: ocr.Tesseract | None = None):
+        self.path, self.relative, self.limit, self.engine = path, relative, limit, engine
         self.result = Extraction()
+        self.recognising: int | None = None  # the scanned page Tesseract is reading now
         self.with_head, self.next_page, self.count = True, 1, None
         self.slow = 0
         self.error: Exception | None = None  # raised once the worker has finished the file
@@ -183,7 +192,7 @@ class _Run:
 
     def _request(self) -> None:
         try:
-            _worker.requests.send((self.path, self.with_head, self.next_page))
+            _worker.requests.send((self.path, self.with_head, self.next_page, self.engine, _tesseract_timeout()))
         except OSError:
             raise _WorkerGone from None
 
@@ -191,9 +200,10 @@ class _Run:
         """Events until the file is done (True) or the worker had to be replaced (False)."""
         answered = False
         while True:
-            if not _worker.events.poll(self.limit):
+            limit = self.limit if self.recognising is None else OCR_PAGE_TIME_LIMIT
+            if not _worker.events.poll(limit):
                 _kill()  # it is stuck in the step: the next step (or file) needs a new one
-                return self._skip_step(f"took longer than {self.limit:g} s")
+                return self._skip_step(f"took longer than {limit:g} s")
             try:
                 event = _worker.events.recv()
             except (EOFError, OSError):
@@ -215,9 +225,18 @@ class _Run:
             if self.count is None:
                 self.count = event[1]
                 self.result.pages = [""] * self.count
+        elif kind == "scanned":
+            number, recognising = event[1:]
+            if recognising:
+                self.recognising = number
+            else:
+                self.result.unread_scans.append(number)
         elif kind == "page":
             number, text, warning = event[1:]
             self.result.pages[number - 1] = text
+            if self.recognising == number and not warning:
+                self.result.ocr_pages.append(number)
+            self.recognising = None
             if warning:
                 self.result.warnings.append(warning)
                 self.result.failures.append(warning)
@@ -242,7 +261,9 @@ class _Run:
         if self.count is None:
             raise UnreadableFileError(self.relative, f"opening the PDF {what}")
         number = self.next_page
-        message = f"page {number}: skipped, reading its text {what}"
+        doing = "OCR" if self.recognising == number else "reading its text"
+        self.recognising = None
+        message = f"page {number}: skipped, {doing} {what}"
         self.result.warnings.append(message)
         self.result.failures.append(message)
         self.result.failed_pages += 1
@@ -258,12 +279,17 @@ class _Run:
         return False
 
 
-def _extract_here(path: Path, relative: str) -> Extraction:
-    """The same events, in this process, without a time limit."""
+def _tesseract_timeout() -> float:
+    """Tesseract is stopped a little before the worker would be, so the worker can say why."""
+    return OCR_PAGE_TIME_LIMIT * 0.9
+
+
+def _extract_here(path: Path, relative: str, engine: ocr.Tesseract | None) -> Extraction:
+    """The same events, in this process, without a time limit (but Tesseract's own)."""
     from corpus.pdf_text import pdf_events
 
-    run = _Run(path, relative, 0.0)
-    for event in pdf_events(path):
+    run = _Run(path, relative, 0.0, engine)
+    for event in pdf_events(path, ocr=engine, ocr_timeout=_tesseract_timeout()):
         run._handle(event)
     if run.error is not None:
         raise run.error
@@ -277,8 +303,8 @@ atexit.register(stop_worker)
 
 
 def main(argv: list[str]) -> None:
-    """The worker: read requests ``(path, with_head, start_page)``, stream each file's events
-    and ("done",). Exits when the parent closes the pipe or after IDLE_SECONDS without work."""
+    """The worker: read requests ``(path, with_head, start_page, tesseract, ocr_timeout)``, stream
+    each file's events and ("done",). Exits when the parent closes the pipe or after IDLE_SECONDS without work."""
     from corpus.pdf_text import pdf_events
 
     requests = Connection(int(argv[0]), writable=False)
@@ -288,11 +314,14 @@ def main(argv: list[str]) -> None:
         try:
             if not requests.poll(IDLE_SECONDS):
                 return
-            path, with_head, start_page = requests.recv()
+            path, with_head, start_page, engine, ocr_timeout = requests.recv()
         except (EOFError, OSError):
             return
         try:
-            for event in pdf_events(path, with_head=with_head, start_page=start_page):
+            events_of_file = pdf_events(
+                path, with_head=with_head, start_page=start_page, ocr=engine, ocr_timeout=ocr_timeout
+            )
+            for event in events_of_file:
                 events.send(event)
         except Exception as error:  # noqa: BLE001 — a bug: report it as the file's error
             events.send(("failed", f"{type(error).__name__}: {error}"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaluation.errors import EvaluationInputError
-from index import Library
+from index import Library, parse_store
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -79,15 +79,19 @@ def _jsonl(path: Path):
                     raise EvaluationInputError(f"{path}:{number}: not valid JSON ({error.msg})") from None
 
 
-def beir_library(data: BeirData, beir_dir: Path, cache: Path, model: str, index_dir: Path | None = None) -> Library:
-    """A library for the benchmark under `cache`, with one index folder per model, so switching
-    models back and forth never re-embeds."""
+def beir_library(
+    data: BeirData, beir_dir: Path, cache: Path, model: str, index_dir: Path | None = None, store=None
+) -> Library:
+    """A library for the benchmark under `cache`, with one index folder per model (and per store:
+    a Milvus store keeps its manifest in a folder of its own), so switching never re-embeds."""
     resolved = Path(beir_dir).resolve()
     key = hashlib.sha256(str(resolved).encode()).hexdigest()[:10]
     root = Path(cache) / "beir" / f"{resolved.name}-{key}"
     materialise_library(data, root / "library")
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model)[-60:]
-    return Library(root / "library", index_dir or root / f"index-{slug}")
+    location = parse_store(store)
+    suffix = "" if not location.is_milvus else "-milvus-" + hashlib.sha256(location.uri.encode()).hexdigest()[:8]
+    return Library(root / "library", index_dir or root / f"index-{slug}{suffix}", location)
 
 
 def beir_qrels_by_path(data: BeirData) -> dict[str, dict[str, int]]:

@@ -40,3 +40,11 @@ class IndexWriteError(PapersearchError):
 
 class UnsafePathError(PapersearchError):
     """A path from outside that would read or write beyond the library folder."""
+
+
+class InvalidStoreError(PapersearchError):
+    """A --store (or PAPERSEARCH_STORE) value that names no store Papersearch knows."""
+
+
+class StoreUnavailableError(PapersearchError):
+    """The Milvus server or Milvus Lite file of --store cannot be reached or refused a request."""

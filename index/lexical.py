@@ -48,13 +48,46 @@ class LexicalIndex:
     def document_count(self) -> int | None:
         return None if self._bm25 is None else int(self._bm25.scores["num_docs"])
 
+    def document_weights(self):
+        """(docs x vocabulary CSR matrix of each passage's BM25 term weights, token -> column):
+        a passage's score for a query is the sum of its weights over the query's tokens (a repeated
+        token counts again), so another engine can reproduce these scores with an inner product."""
+        import scipy.sparse as sp
+
+        if self._bm25 is None:
+            return sp.csr_matrix((0, 0), dtype=np.float32), {}
+        scores = self._bm25.scores
+        vocabulary = {str(token): int(column) for token, column in self._bm25.vocab_dict.items()}
+        shape = (int(scores["num_docs"]), len(scores["indptr"]) - 1)
+        matrix = sp.csc_matrix((scores["data"], scores["indices"], scores["indptr"]), shape=shape)
+        return matrix.tocsr().astype(np.float32), vocabulary
+
     def search(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """(rows, scores) of the k best chunks with a positive score, best first."""
         if self._bm25 is None or not tokens or k < 1:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         scores = self._bm25.get_scores(tokens)
         positive = np.flatnonzero(scores > 0)
-        if len(positive) > k:
-            positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
-        order = positive[np.argsort(-scores[positive], kind="stable")]
+        order = positive[top_k(scores[positive], k)]
         return order, scores[order]
+
+
+def top_k(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k largest values, largest first, ties in position order: what a stable
+    sort of all of them gives, without sorting or partitioning them all. A query word shared by
+    half of a million passages leaves 500k positive scores, and np.argpartition over them cost
+    more than the rest of the BM25 search (bench/README.md, "Scale"). The k-th largest of a strided
+    sample of sqrt(n*k) values is at most the k-th largest of all, so every value at least that
+    large is a candidate (about sqrt(n*k) of them), and only those are partitioned and sorted."""
+    n = len(values)
+    candidates = np.arange(n)
+    if n > 4 * k:
+        step = max(1, int(np.sqrt(n / k)))
+        sample = values[::step]
+        floor = np.partition(sample, len(sample) - k)[len(sample) - k]
+        candidates = np.flatnonzero(values >= floor)
+    if len(candidates) > k:
+        chosen = values[candidates]
+        kth = np.partition(chosen, len(chosen) - k)[len(chosen) - k]
+        candidates = candidates[chosen >= kth]
+    return candidates[np.argsort(-values[candidates], kind="stable")][:k]

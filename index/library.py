@@ -31,7 +31,9 @@ from index.planner import BuildPlan, plan_build
 from index.safe_paths import inside_library
 from index.uploads import AddedFile, add_files, relative_folders
 from index.status import LibraryStatus, PendingChanges
+from index.milvus_store import MilvusStore
 from index.store import IndexStore, StoredIndex
+from index.store_location import StoreLocation, parse_store
 from papers import Catalog, HealthReport, health
 
 EmbedderLoader = Callable[[str], Embedder]
@@ -42,7 +44,9 @@ _RACY_SECONDS = 2.0  # a file written this recently may change again within its 
 
 
 class Library:
-    def __init__(self, root: str | Path, index: str | Path | None = None):
+    def __init__(self, root: str | Path, index: str | Path | None = None, store: str | StoreLocation | None = None):
+        """`store`: where the index lives, as `--store` takes it (default $PAPERSEARCH_STORE, else
+        index files in the index folder); see index/store_location.py."""
         self.root = Path(root).expanduser()
         if not self.root.is_dir():
             raise LibraryNotFoundError(f"Library folder {self.root} does not exist or is not a folder.")
@@ -57,7 +61,8 @@ class Library:
                 f"The index folder {self.index_dir} is the library folder itself; the index needs a folder of its "
                 f"own (the default is {self.root / '.papersearch'})."
             )
-        self.store = IndexStore(self.index_dir)
+        self.location = parse_store(store)
+        self.store = MilvusStore(self.location, self.index_dir) if self.location.is_milvus else IndexStore(self.index_dir)
 
     def manifest(self) -> Manifest | None:
         return self.store.load_manifest()

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from corpus import ChunkSettings, Discovery, discover_library
+from corpus import OCR_MISSING, ChunkSettings, Discovery, discover_library, ocr_available
 from index.errors import LibraryNotFoundError
 from index.manifest import Manifest
 
@@ -90,14 +90,15 @@ def plan_build(
     )
     reason = _full_rebuild_reason(previous, model, chunk_settings)
     failed = {} if previous is None else {item.path: item.sha256 for item in previous.skipped}
+    retry = _waiting_for_ocr(previous)
     for relative, sha in hashes.items():
         if reason and previous is not None and relative in known:
             plan.changed.append(relative)
-        elif failed.get(relative) == sha and not reason:
+        elif failed.get(relative) == sha and not reason and relative not in retry:
             plan.still_unreadable.append(relative)
         elif relative not in known:
             plan.new.append(relative)
-        elif known[relative] != sha or reason:
+        elif known[relative] != sha or reason or relative in retry:
             plan.changed.append(relative)
         else:
             plan.unchanged.append(relative)
@@ -108,6 +109,16 @@ def plan_build(
         for path in recorded
     )
     return replace(plan, full_rebuild_reason=reason, problems_changed=changed_problems)
+
+
+def _waiting_for_ocr(previous: Manifest | None) -> set[str]:
+    """Files skipped, or indexed without their scanned pages, only because Tesseract was missing:
+    once it is installed they are read again although their bytes did not change."""
+    if previous is None:
+        return set()
+    paths = {item.path for item in previous.skipped if OCR_MISSING in item.reason}
+    paths |= {path for path, messages in previous.warnings.items() if any(OCR_MISSING in m for m in messages)}
+    return paths if paths and ocr_available() else set()
 
 
 def _hash_files(found: Discovery) -> tuple[dict[str, Path], dict[str, str], dict[str, str]]:

@@ -70,6 +70,7 @@ _PASSAGE_SCHEMA = pa.schema([
     ("text", pa.large_string()), ("page", pa.int64()), ("heading", pa.string()), ("start_line", pa.int64()),
     ("links", pa.list_(pa.string())), ("script", pa.string()),
 ])
+PASSAGE_SCHEMA = _PASSAGE_SCHEMA  # the passages table every store hands to search
 _STAGING_PREFIX = ".tmp-"
 _OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished builds and killed builds' staging
 _OURS_AT_TOP = re.compile(r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+)$")

@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev
 # The browser tests drive Debian's Chromium; without Noto CJK their screenshots show Chinese as boxes.
-if [[ ! -x /usr/bin/chromium || ! -d /usr/share/fonts/opentype/noto ]]; then
+# The OCR tests (tests/test_ocr.py) need Tesseract with English and Simplified Chinese.
+if [[ ! -x /usr/bin/chromium || ! -d /usr/share/fonts/opentype/noto ]] || ! scripts/setup.sh --has-ocr; then
     sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium fonts-noto-cjk \
+        tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim >/dev/null
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Literal
 
 import faiss
@@ -18,6 +19,7 @@ from index import (
     ModelMismatchError,
     StoredIndex,
     language_direction,
+    paper_of_passage,
     without_direction,
 )
 from papers import PaperRecord
@@ -80,7 +82,9 @@ class Searcher:
         reads only the first `embedder.max_tokens` tokens of the query (a notice says so); use
         `search_text` for a text that may be longer."""
         query = normalise_query(query)
-        return self._answer(query, query, k, mode, where, lambda depth, notices: self.dense_ranking(query, depth, notices))
+        return self._answer(
+            query, query, k, mode, where, lambda depth, notices, scope: self.dense_ranking(query, depth, notices, scope)
+        )
 
     def search_text(
         self, text: str, k: int = 10, mode: Mode = "hybrid", where: ResultFilter | None = None
@@ -94,13 +98,13 @@ class Searcher:
         if len(windows) == 1:
             return self.search(text, k, mode, where)
 
-        def dense(depth: int, notices: list[str]) -> Ranked:
+        def dense(depth: int, notices: list[str], scope=None) -> Ranked:
             notices.append(
                 f"The query is {self.embedder.count_tokens([text])[0]} tokens long, more than the model reads at "
                 f"once ({self.embedder.max_tokens}); it was read in {len(windows)} parts whose meanings were averaged."
             )
             vectors = np.stack([self.embedder.embed_query(window) for window in windows])
-            return self.dense_ranking_for(mean_direction(vectors), depth)
+            return self.dense_ranking_for(mean_direction(vectors), depth, scope)
 
         return self._answer(text, text, k, mode, where, dense)
 
@@ -138,15 +142,15 @@ class Searcher:
         vector = mean_direction(self.index.vectors.reconstruct_batch(np.asarray(source, dtype=np.int64)))
         label = f"like {target.label()}"
 
-        def dense(depth: int, notices: list[str]) -> Ranked:
-            ranked = self.dense_ranking_for(vector, depth + len(excluded))
+        def dense(depth: int, notices: list[str], scope=None) -> Ranked:
+            ranked = self.dense_ranking_for(vector, depth + len(excluded), scope)
             return [(row, score) for row, score in ranked if row not in excluded]
 
         return self._answer(label, label, k, "dense", where, dense)
 
     def _answer(self, label: str, query: str, k: int, mode: Mode, where: ResultFilter | None, dense_fn) -> SearchResponse:
         """Rank, fuse, filter and cut to k: what every kind of search shares. `dense_fn(depth,
-        notices)` gives the dense ranking; `query` is the text BM25 and script detection read."""
+        notices, scope)` gives the dense ranking; `query` is the text BM25 and script detection read."""
         if k < 1:
             raise ValueError("k must be at least 1")
         if mode not in MODES:
@@ -157,8 +161,13 @@ class Searcher:
             return SearchResponse(label, (), tuple(notices))
         filtering = where is not None and not where.is_empty()
         depth = max(k, self.fusion.candidates) * (5 if filtering else 1)
-        dense = dense_fn(depth, notices) if mode != "lexical" else []
-        lexical = self.lexical_ranking(query, depth) if mode != "dense" else []
+        scope = None
+        if filtering and hasattr(self.index, "filter_scope"):  # a store that filters inside its searches (Milvus)
+            scope, covered = self.index.filter_scope(where)
+            where = replace(where, **{name: None for name in covered})
+            filtering = not where.is_empty()  # what the store cannot express is checked below
+        dense = dense_fn(depth, notices, scope) if mode != "lexical" else []
+        lexical = self.lexical_ranking(query, depth, scope) if mode != "dense" else []
         if mode != "dense" and not lexical:
             notices.append(
                 "No passage shares a searchable word with the query (stop words and punctuation are ignored)"
@@ -175,7 +184,7 @@ class Searcher:
         )
         return SearchResponse(label, hits, tuple(notices))
 
-    def dense_ranking(self, query: str, depth: int, notices: list[str] | None = None) -> Ranked:
+    def dense_ranking(self, query: str, depth: int, notices: list[str] | None = None, scope=None) -> Ranked:
         """(row, score) of the `depth` nearest chunks to the language-neutral query (see
         index/language_direction.py); a too-long query adds a notice."""
         notices = [] if notices is None else notices
@@ -185,13 +194,14 @@ class Searcher:
                 f"The query is {tokens} tokens long; the model reads only the first "
                 f"{self.embedder.max_tokens}, so the rest was ignored."
             )
-        return self.dense_ranking_for(self.embedder.embed_query(query), depth)
+        return self.dense_ranking_for(self.embedder.embed_query(query), depth, scope)
 
-    def dense_ranking_for(self, vector: np.ndarray, depth: int) -> Ranked:
-        """(row, score) of the `depth` nearest chunks to a query vector, made language-neutral."""
+    def dense_ranking_for(self, vector: np.ndarray, depth: int, scope=None) -> Ranked:
+        """(row, score) of the `depth` nearest chunks to a query vector, made language-neutral;
+        `scope` is a store's own filter (Milvus: an expression), applied inside its search."""
         vector = without_direction(np.asarray(vector, dtype=np.float32), self.language_direction)
         with _one_faiss_thread():
-            scores, rows = self.index.vectors.search(vector[None, :], min(depth, self.index.vectors.ntotal))
+            scores, rows = self.index.vectors.search(vector[None, :], min(depth, self.index.vectors.ntotal), **_in(scope))
         return [(int(row), float(score)) for score, row in zip(scores[0], rows[0]) if row >= 0]
 
     def fuse(self, query: str, dense: Ranked, lexical: Ranked, settings: FusionSettings | None = None) -> Ranked:
@@ -199,9 +209,9 @@ class Searcher:
         for sharing no words with it (see search/fusion.py)."""
         return fuse(dense, lexical, settings or self.fusion, other_script=self._cjk != (script_of(query) == "cjk"))
 
-    def lexical_ranking(self, query: str, depth: int) -> Ranked:
+    def lexical_ranking(self, query: str, depth: int, scope=None) -> Ranked:
         """(row, BM25 score) of up to `depth` chunks sharing a word with the query."""
-        rows, scores = self.index.lexical.search(self.tokenizer.tokenize(query), depth)
+        rows, scores = self.index.lexical.search(self.tokenizer.tokenize(query), depth, **_in(scope))
         return [(int(row), float(score)) for row, score in zip(rows, scores)]
 
     def _item_rows(self, target: LikeTarget) -> tuple[list[int], set[int]]:
@@ -307,13 +317,9 @@ class Searcher:
     def _paper_of(self, chunk: dict) -> PaperRecord | None:
         """A PDF is one paper; a note passage belongs to the list entry its lines fall in, else
         to the paper the note file is about."""
-        catalog = self.index.catalog
-        start = _optional_int(chunk["start_line"])
-        if chunk["kind"] == "note" and start is not None:
-            papers = catalog.papers_for_lines(chunk["path"], start, start + chunk["text"].count("\n"))
-            if papers:
-                return papers[0]
-        return catalog.paper_for_file(chunk["path"])
+        return paper_of_passage(
+            self.index.catalog, chunk["kind"], chunk["path"], _optional_int(chunk["start_line"]), chunk["text"]
+        )
 
 
 @contextmanager
@@ -327,6 +333,11 @@ def _one_faiss_thread():
         yield
     finally:
         faiss.omp_set_num_threads(threads)
+
+
+def _in(scope) -> dict:
+    """A store's filter scope as a keyword for its searches; the file store takes none."""
+    return {} if scope is None else {"scope": scope}
 
 
 def _ranges(numbers: list[int]) -> str:

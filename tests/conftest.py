@@ -28,6 +28,26 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def milvus_lite_store(tmp_path_factory) -> str:
+    """One Milvus Lite file for the session (each index folder gets its own alias and collections)."""
+    return "milvus:" + str(tmp_path_factory.mktemp("milvus") / "papersearch.db")
+
+
+@pytest.fixture(params=["file", "milvus"])
+def each_store(request, monkeypatch) -> str:
+    """Runs a test over the file store and over Milvus Lite: Library() reads $PAPERSEARCH_STORE."""
+    value = "file" if request.param == "file" else request.getfixturevalue("milvus_lite_store")
+    monkeypatch.setenv("PAPERSEARCH_STORE", value)
+    return value
+
+
+@pytest.fixture(autouse=True)
+def _file_store_unless_asked(monkeypatch) -> None:
+    """A developer's $PAPERSEARCH_STORE must not move the suite's indexes into Milvus."""
+    monkeypatch.delenv("PAPERSEARCH_STORE", raising=False)
+
+
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()

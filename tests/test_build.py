@@ -28,6 +28,7 @@ def build(library: Path, embedder: FakeEmbedder, index: Path | None = None):
     return lib, plan, lib.build(plan, embedder)
 
 
+@pytest.mark.usefixtures("each_store")
 def test_first_build_indexes_every_file(small_library, fake_embedder):
     lib, plan, report = build(small_library, fake_embedder)
     assert plan.summary() == "+3 new, ~0 changed, -0 deleted, 0 unchanged"
@@ -39,6 +40,7 @@ def test_first_build_indexes_every_file(small_library, fake_embedder):
     assert lib.index_dir == small_library / ".papersearch"
 
 
+@pytest.mark.usefixtures("each_store")
 def test_rebuild_embeds_only_new_and_changed_files(small_library, fake_embedder):
     lib, _, _ = build(small_library, fake_embedder)
     before = lib.load().chunks.set_index("chunk_id")
@@ -59,6 +61,7 @@ def test_rebuild_embeds_only_new_and_changed_files(small_library, fake_embedder)
     assert report.chunks_removed == (before["path"] != "pdfs/transformers.pdf").sum()
 
 
+@pytest.mark.usefixtures("each_store")
 def test_vectors_carried_over_stay_aligned_with_their_chunks(small_library, fake_embedder):
     lib, _, _ = build(small_library, fake_embedder)
     (small_library / "notes" / "extra.md").write_text("# Extra\n\nSomething else entirely.\n")
@@ -68,6 +71,7 @@ def test_vectors_carried_over_stay_aligned_with_their_chunks(small_library, fake
     assert abs(stored.all_vectors() - expected).max() < 1e-6
 
 
+@pytest.mark.usefixtures("each_store")
 def test_unchanged_library_is_a_noop(small_library, fake_embedder):
     lib, _, _ = build(small_library, fake_embedder)
     location = lib.store.current_build()
@@ -77,6 +81,7 @@ def test_unchanged_library_is_a_noop(small_library, fake_embedder):
     assert lib.store.current_build() == location
 
 
+@pytest.mark.usefixtures("each_store")
 def test_model_change_rebuilds_everything(small_library, fake_embedder):
     build(small_library, fake_embedder)
     other = FakeEmbedder(name="another-model", dimension=32)
@@ -113,6 +118,7 @@ def test_bad_files_are_skipped_reported_and_the_build_goes_on(small_library, fak
     assert len(plan.still_unreadable) == 7 and plan.is_noop
 
 
+@pytest.mark.usefixtures("each_store")
 def test_file_that_breaks_keeps_its_previous_version(small_library, fake_embedder):
     lib, _, _ = build(small_library, fake_embedder)
     pdf = small_library / "pdfs" / "transformers.pdf"
@@ -133,6 +139,7 @@ def test_empty_and_missing_libraries_give_clear_errors(tmp_path, fake_embedder):
         Library(tmp_path / "nowhere")
 
 
+@pytest.mark.usefixtures("each_store")
 def test_deleting_every_file_leaves_a_valid_empty_index(small_library, fake_embedder):
     lib, _, _ = build(small_library, fake_embedder)
     for path in list(small_library.rglob("*.*")):
@@ -143,6 +150,7 @@ def test_deleting_every_file_leaves_a_valid_empty_index(small_library, fake_embe
     assert report.chunks_total == 0 and lib.load().vectors.ntotal == 0
 
 
+@pytest.mark.usefixtures("each_store")
 def test_index_outside_the_library(small_library, tmp_path, fake_embedder):
     lib, _, _ = build(small_library, fake_embedder, index=tmp_path / "elsewhere")
     assert lib.store.exists() and not (small_library / ".papersearch").exists()
@@ -164,6 +172,7 @@ def test_failed_write_leaves_previous_index_loadable(small_library, fake_embedde
     assert [p.name for p in (lib.index_dir / "builds").iterdir() if p.name.startswith(".tmp")] == []
 
 
+@pytest.mark.usefixtures("each_store")
 def test_concurrent_builds_are_refused(small_library, fake_embedder):
     lib = Library(small_library)
     with lib.store.build_lock():

@@ -67,7 +67,7 @@ def test_a_passage_in_another_script_keeps_the_words_it_does_share():
 
 
 @pytest.fixture
-def searcher(small_library):
+def searcher(small_library, each_store):
     embedder = FakeEmbedder()
     lib = Library(small_library)
     lib.build(lib.plan(embedder.name), embedder)
@@ -91,6 +91,7 @@ def test_stop_word_query_explains_itself_and_still_ranks_by_meaning(searcher):
     assert searcher.search("the of and", k=3, mode="lexical").hits == ()
 
 
+@pytest.mark.usefixtures("each_store")
 def test_changed_file_is_the_only_one_retokenised(small_library):
     embedder = FakeEmbedder()
     lib = Library(small_library)

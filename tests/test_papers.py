@@ -456,10 +456,11 @@ def test_a_pdf_build_opens_the_file_once(tmp_path: Path, monkeypatch):
     assert len(opened) == 1
 
 
-def test_a_scanned_pdf_keeps_its_head_on_the_error(monkeypatch):
+def test_a_scanned_pdf_keeps_its_head_on_the_error(monkeypatch, tmp_path):
     from corpus import UnreadableFileError
 
     path = shared_path("pdfs", "Legewie-Fagan_Aggressive-Policing_p231_scanned.pdf")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no Tesseract: the PDF stays unreadable
     opened = _count_pdf_opens(monkeypatch)
     with pytest.raises(UnreadableFileError) as raised:
         read_document(path, path.name)

@@ -115,9 +115,10 @@ def test_scanned_pdf_error_carries_its_head(tmp_path):
     assert raised.value.pdf_head is None
 
 
-def test_real_scanned_page_is_reported_as_having_no_text():
+def test_real_scanned_page_is_reported_as_having_no_text(monkeypatch, tmp_path):
     path = shared_path("pdfs", "Legewie-Fagan_Aggressive-Policing_p231_scanned.pdf")
-    with pytest.raises(UnreadableFileError, match="no text layer"):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no Tesseract (tests/test_ocr.py reads it with one)
+    with pytest.raises(UnreadableFileError, match="no text layer.*install tesseract-ocr"):
         read_document(path, path.name)
 
 

@@ -10,7 +10,7 @@ from tests.fakes import FakeEmbedder
 
 
 @pytest.fixture
-def searcher(small_library, fake_embedder) -> Searcher:
+def searcher(small_library, fake_embedder, each_store) -> Searcher:
     lib = Library(small_library)
     lib.build(lib.plan(fake_embedder.name), fake_embedder)
     return Searcher.open(lib, fake_embedder)
@@ -50,6 +50,7 @@ def test_very_long_query_is_answered_with_a_notice(searcher):
     assert any("only the first" in notice for notice in response.notices)
 
 
+@pytest.mark.usefixtures("each_store")
 def test_query_model_must_match_index_model(small_library, fake_embedder):
     lib = Library(small_library)
     lib.build(lib.plan(fake_embedder.name), fake_embedder)

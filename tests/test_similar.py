@@ -52,7 +52,7 @@ def related_library(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def searcher(related_library) -> Searcher:
+def searcher(related_library, each_store) -> Searcher:
     embedder = FakeEmbedder()
     lib = Library(related_library)
     lib.build(lib.plan(embedder.name), embedder)

@@ -1,0 +1,254 @@
+"""A Milvus collection as a loaded index: the collection's schema, its rows, and the objects search
+uses, shaped like the file store's (index/store.py StoredIndex): `.vectors` (FAISS-like: search,
+ntotal, reconstruct), `.lexical` (search over our BM25 tokens), `.passages` (an Arrow table) and
+`filter_scope`, which turns the paper filters into a Milvus filter expression that both searches
+apply, so filtering happens in Milvus rather than after it. Written to by index/milvus_store.py only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corpus import script_of
+from index.manifest import Manifest
+from index.paper_catalog import paper_of_passage
+from index.store import CHUNK_COLUMNS, PASSAGE_COLUMNS
+from papers import Catalog
+
+INSERT_BATCH = 512  # rows per insert: well under gRPC's message limit at 1,024 dimensions
+MAX_LIMIT = 16_384  # Milvus's largest top-k and query page
+_NO_TOKENS = 2**32 - 2  # Milvus refuses empty sparse vectors; a passage without tokens gets this dimension
+_TEXT, _SHORT = 65_535, 2_048  # VARCHAR max_length (bytes)
+
+
+def collection_schema(client, dimension: int):
+    from pymilvus import DataType
+
+    schema = client.create_schema(auto_id=False, enable_dynamic_field=False, description="Papersearch passages")
+    schema.add_field("row", DataType.INT64, is_primary=True)
+    for name, length in (("chunk_id", _SHORT), ("path", _SHORT * 2), ("kind", 16), ("title", _TEXT), ("text", _TEXT),
+                         ("embed_text", _TEXT), ("script", 16)):
+        schema.add_field(name, DataType.VARCHAR, max_length=length)
+    schema.add_field("heading", DataType.VARCHAR, max_length=_TEXT, nullable=True)
+    schema.add_field("page", DataType.INT64, nullable=True)
+    schema.add_field("start_line", DataType.INT64, nullable=True)
+    schema.add_field("links", DataType.JSON)
+    schema.add_field("lexical_tokens", DataType.JSON)
+    # The passage's paper, for filter expressions: null when it has none (no paper-level filter passes).
+    schema.add_field("paper_id", DataType.VARCHAR, max_length=_SHORT, nullable=True)
+    schema.add_field("year", DataType.INT64, nullable=True)
+    schema.add_field("venue_key", DataType.VARCHAR, max_length=_SHORT, nullable=True)  # casefolded; "" = no venue
+    schema.add_field("read", DataType.BOOL, nullable=True)
+    schema.add_field("has_pdf", DataType.BOOL, nullable=True)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dimension)
+    schema.add_field("lexical", DataType.SPARSE_FLOAT_VECTOR)
+    return schema
+
+
+def index_params(client, spec: dict):
+    """Exact dense search below the size the manifest's vector_index names, IVF_FLAT above it (as the
+    file store does); the sparse index is exact too (no dropped weights)."""
+    params = client.prepare_index_params()
+    if spec.get("kind") in _IVF_KINDS:
+        params.add_index(field_name="vector", index_type="IVF_FLAT", metric_type="IP", params={"nlist": int(spec["nlist"])})
+    else:
+        params.add_index(field_name="vector", index_type="FLAT", metric_type="IP")
+    params.add_index(field_name="lexical", index_type="SPARSE_INVERTED_INDEX", metric_type="IP",
+                     params={"inverted_index_algo": "DAAT_MAXSCORE"})
+    return params
+
+
+_IVF_KINDS = ("ivf_flat", "ivf_sq8_refine")  # Milvus keeps float vectors either way: IVF_FLAT, same nlist/nprobe
+
+
+def vector_search_params(spec: dict) -> dict:
+    if spec.get("kind") in _IVF_KINDS:
+        return {"metric_type": "IP", "params": {"nprobe": int(spec["nprobe"])}}
+    return {"metric_type": "IP"}
+
+
+def passage_rows(chunks: pd.DataFrame, vectors: np.ndarray, weights, catalog: Catalog, start: int, end: int) -> list[dict]:
+    """Rows start..end of a build as Milvus entities; the filter fields come from the catalog here,
+    at build time, by the same rule search uses to show a passage's paper."""
+    rows = []
+    for row in range(start, end):
+        chunk = chunks.iloc[row]
+        start_line = None if pd.isna(chunk["start_line"]) else int(chunk["start_line"])
+        paper = paper_of_passage(catalog, chunk["kind"], chunk["path"], start_line, chunk["text"])
+        sparse = weights.getrow(row) if row < weights.shape[0] else None
+        lexical = {int(c): float(w) for c, w in zip(sparse.indices, sparse.data) if w > 0} if sparse is not None else {}
+        rows.append({
+            "row": row, "chunk_id": chunk["chunk_id"], "path": chunk["path"], "kind": chunk["kind"],
+            "title": chunk["title"], "text": chunk["text"], "embed_text": chunk["embed_text"],
+            "script": chunk["script"] if isinstance(chunk.get("script"), str) else script_of(chunk["embed_text"]),
+            "heading": None if chunk["heading"] is None or pd.isna(chunk["heading"]) else str(chunk["heading"]),
+            "page": None if pd.isna(chunk["page"]) else int(chunk["page"]), "start_line": start_line,
+            "links": [str(link) for link in (chunk["links"] if chunk["links"] is not None else [])],
+            "lexical_tokens": [str(token) for token in chunk["lexical_tokens"]],
+            "paper_id": paper.paper_id if paper else None, "year": paper.year if paper else None,
+            "venue_key": (paper.venue or "").casefold() if paper else None,
+            "read": paper.read if paper else None, "has_pdf": bool(paper.pdfs) if paper else None,
+            "vector": vectors[row].tolist(), "lexical": lexical or {_NO_TOKENS: 1.0},
+        })
+    return rows
+
+
+def read_rows(client, collection: str, fields: list[str], expected: int, expression: str = "") -> dict[str, list]:
+    """Columns of every row (or of the rows matching `expression`), in Milvus's order."""
+    columns: dict[str, list] = {name: [] for name in fields}
+    iterator = client.query_iterator(collection, batch_size=min(MAX_LIMIT, max(1, expected)), filter=expression,
+                                     output_fields=fields)
+    try:
+        while batch := iterator.next():
+            for name in fields:
+                columns[name].extend(entity[name] for entity in batch)
+    finally:
+        iterator.close()
+    return columns
+
+
+@dataclass(frozen=True)
+class MilvusScope:
+    """A filter expression both searches apply inside Milvus."""
+    expression: str
+
+
+def filter_scope(where) -> tuple[MilvusScope | None, frozenset[str]]:
+    """The Milvus expression for a ResultFilter's fields, and which fields it covers: kind, years,
+    venue, read and has_pdf. `topic` (a substring of any of a paper's topic headings) is left to
+    search to check on the returned rows."""
+    parts, covered = [], set()
+    if where.kind is not None:
+        parts.append(f"kind == {_quoted(where.kind)}")
+        covered.add("kind")
+    if where.year_from is not None:
+        parts.append(f"year >= {int(where.year_from)}")
+        covered.add("year_from")
+    if where.year_to is not None:
+        parts.append(f"year <= {int(where.year_to)}")
+        covered.add("year_to")
+    if where.venue is not None:
+        parts.append(f"venue_key == {_quoted(where.venue.casefold())}")
+        covered.add("venue")
+    for name in ("read", "has_pdf"):
+        if getattr(where, name) is not None:
+            parts.append(f"{name} == {'true' if getattr(where, name) else 'false'}")
+            covered.add(name)
+    return (MilvusScope(" and ".join(parts)) if parts else None), frozenset(covered)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class MilvusVectors:
+    """FAISS's search/ntotal/reconstruct over the collection's dense vectors (row = primary key)."""
+
+    def __init__(self, owner: MilvusIndex):
+        self._owner = owner
+        self.ntotal = owner.passages.num_rows
+        self.d = owner.manifest.dimension
+
+    def search(self, queries: np.ndarray, k: int, scope: MilvusScope | None = None) -> tuple[np.ndarray, np.ndarray]:
+        k = min(k, MAX_LIMIT)
+        scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
+        rows = np.full((len(queries), k), -1, dtype=np.int64)
+        owner = self._owner
+        with owner.calling("searching by meaning"):
+            results = owner.client.search(
+                owner.collection, data=[q.tolist() for q in np.asarray(queries, np.float32)], anns_field="vector",
+                limit=k, filter=scope.expression if scope else "", output_fields=["row"], search_params=owner.search_params,
+            )
+        for i, hits in enumerate(results):
+            for j, hit in enumerate(hits):
+                rows[i, j], scores[i, j] = int(hit["row"]), float(hit["distance"])
+        return scores, rows
+
+    def reconstruct_batch(self, rows: np.ndarray) -> np.ndarray:
+        wanted = [int(row) for row in rows]
+        found = {}
+        owner = self._owner
+        with owner.calling("reading passage vectors"):
+            for start in range(0, len(wanted), MAX_LIMIT):
+                part = sorted(set(wanted[start : start + MAX_LIMIT]))
+                for entity in owner.client.query(owner.collection, filter=f"row in {part}", output_fields=["row", "vector"]):
+                    found[int(entity["row"])] = entity["vector"]
+        return np.asarray([found[row] for row in wanted], dtype=np.float32).reshape(len(wanted), self.d)
+
+    def reconstruct_n(self, start: int, count: int) -> np.ndarray:
+        owner = self._owner
+        with owner.calling("reading all vectors"):
+            columns = read_rows(owner.client, owner.collection, ["row", "vector"], self.ntotal,
+                                f"row >= {int(start)} and row < {int(start + count)}")
+        order = np.argsort(np.asarray(columns["row"], dtype=np.int64), kind="stable")
+        vectors = np.asarray(columns["vector"], dtype=np.float32).reshape(len(order), self.d)
+        return vectors[order]
+
+
+class MilvusLexical:
+    """BM25 over our own tokens: the query's token counts against the passages' stored BM25 weights."""
+
+    def __init__(self, owner: MilvusIndex, vocabulary: dict[str, int]):
+        self._owner = owner
+        self._vocabulary = vocabulary
+        self.document_count = owner.passages.num_rows
+        self.is_empty = owner.passages.num_rows == 0
+
+    def search(self, tokens: list[str], k: int, scope: MilvusScope | None = None) -> tuple[np.ndarray, np.ndarray]:
+        counts = Counter(self._vocabulary[token] for token in tokens if token in self._vocabulary)
+        if self.is_empty or not counts or k < 1:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        owner = self._owner
+        with owner.calling("searching by words"):
+            hits = owner.client.search(
+                owner.collection, data=[{int(c): float(n) for c, n in counts.items()}], anns_field="lexical",
+                limit=min(k, MAX_LIMIT), filter=scope.expression if scope else "", output_fields=["row"],
+                search_params={"metric_type": "IP", "params": {"drop_ratio_search": 0.0}},
+            )[0]
+        pairs = sorted(((float(h["distance"]), int(h["row"])) for h in hits if h["distance"] > 0), key=lambda p: (-p[0], p[1]))
+        return np.asarray([r for _, r in pairs], dtype=np.int64), np.asarray([s for s, _ in pairs], dtype=np.float32)
+
+
+class MilvusIndex:
+    """What IndexStore.load() gives, over a Milvus collection. Passages (no vectors, no BM25) are read
+    into an Arrow table when it opens: search needs whole columns (script, path) without a round trip."""
+
+    def __init__(self, *, manifest: Manifest, passages, catalog: Catalog, location: Path, language_direction,
+                 client, collection: str, vocabulary: dict[str, int], calling, search_params: dict):
+        self.manifest, self.passages, self.catalog, self.location = manifest, passages, catalog, location
+        self.language_direction = language_direction
+        self.client, self.collection, self.calling, self.search_params = client, collection, calling, search_params
+        self.vectors = MilvusVectors(self)
+        self.lexical = MilvusLexical(self, vocabulary)
+        self._chunks: pd.DataFrame | None = None
+
+    filter_scope = staticmethod(filter_scope)
+
+    @property
+    def chunks(self) -> pd.DataFrame:
+        """The whole chunk table (CHUNK_COLUMNS), read on first use by rebuilds."""
+        if self._chunks is None:
+            with self.calling("reading the chunk table"):
+                columns = read_rows(self.client, self.collection, ["row", "embed_text", "lexical_tokens"],
+                                    self.passages.num_rows)
+            order = np.argsort(np.asarray(columns["row"], dtype=np.int64), kind="stable")
+            frame = self.passages.to_pandas()
+            frame["embed_text"] = [columns["embed_text"][i] for i in order]
+            frame["lexical_tokens"] = [list(columns["lexical_tokens"][i]) for i in order]
+            frame = frame[CHUNK_COLUMNS].astype({"page": "Int64", "start_line": "Int64"})
+            frame["heading"] = frame["heading"].astype(object).where(frame["heading"].notna(), None)
+            self._chunks = frame.reset_index(drop=True)
+        return self._chunks
+
+    def all_vectors(self) -> np.ndarray:
+        if self.vectors.ntotal == 0:
+            return np.zeros((0, self.manifest.dimension), dtype=np.float32)
+        return self.vectors.reconstruct_n(0, self.vectors.ntotal)
+
+
+__all__ = ["MilvusIndex", "MilvusScope", "PASSAGE_COLUMNS", "filter_scope"]

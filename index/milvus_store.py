@@ -1,0 +1,304 @@
+"""Milvus as the index store (`--store milvus:<path.db>` or `milvus:http://host:19530`).
+
+The same builds and searches as index/store.py, with the passages in a Milvus collection:
+
+    collection <alias>_<stamp>_<id>   one complete build: per passage its row number (primary
+                                      key), every chunk field, the filter fields of its paper
+                                      (paper_id, year, venue_key, read, has_pdf; computed at build
+                                      time), its dense vector and its BM25 weights as a sparse vector
+    alias <alias>                     names the live collection; switched atomically by a build
+    <index dir>/milvus/<collection>/  what stays a file: manifest.json, papers.json,
+                                      vocabulary.json (BM25 token -> sparse dimension), language_direction.npy
+
+Lexical ranking keeps our tokenizer and our BM25: a passage's sparse vector holds bm25s's own
+precomputed weight (idf x saturated tf) for each of its tokens, and a query is the sparse vector
+of its token counts, so Milvus's inner product is exactly bm25s's score. Since those weights
+depend on the whole corpus (idf, average length), every build writes a new collection (only new
+and changed files are embedded; unchanged passages keep their vectors) and then moves the alias:
+a reader sees the old collection or the new one, never a mix, and a build that dies leaves the
+alias on the previous one. Only this module talks to Milvus.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IndexWriteError, StoreUnavailableError
+from index.lexical import LexicalIndex
+from index.manifest import FORMAT_VERSION, Manifest
+from index.milvus_index import (
+    INSERT_BATCH, MilvusIndex, collection_schema, index_params, passage_rows, read_rows, vector_search_params,
+)
+from index.store import PASSAGE_COLUMNS, PASSAGE_SCHEMA
+from index.store_location import StoreLocation
+from papers import Catalog
+
+
+CONNECT_SECONDS = 4.0  # an unreachable URI is reported within 5 s
+_MANIFEST, _PAPERS, _VOCABULARY, _DIRECTION = "manifest.json", "papers.json", "vocabulary.json", "language_direction.npy"
+_STAGING = ".tmp-"
+_CLIENTS: dict[tuple[str, str], object] = {}  # one client per URI per process (Milvus Lite allows one opener)
+
+
+def _client_for(location: StoreLocation):
+    from pymilvus import MilvusClient
+    from pymilvus.exceptions import MilvusException
+
+    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)  # its failures reach the user as our errors instead
+    key = (location.uri, location.token())
+    if key not in _CLIENTS:
+        if location.is_lite:
+            Path(location.uri).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            client = MilvusClient(uri=location.uri, token=location.token(), timeout=CONNECT_SECONDS)
+            client.list_aliases(timeout=CONNECT_SECONDS)
+        except MilvusException as error:
+            raise StoreUnavailableError(
+                f"Cannot reach Milvus at {location.uri} ({getattr(error, 'message', error)}). Start it (README, "
+                "\"Milvus store\"), check the URI and $MILVUS_TOKEN, or use another --store."
+            ) from None
+        _CLIENTS[key] = client
+    return _CLIENTS[key]
+
+
+class MilvusStore:
+    """The IndexStore interface (index/store.py) over a Milvus collection and a small local folder."""
+
+    def __init__(self, location: StoreLocation, directory: Path):
+        self.location = location
+        self.directory = Path(directory)
+        digest = hashlib.sha256(str(self.directory.expanduser().resolve()).encode()).hexdigest()[:12]
+        self.alias = f"papersearch_{digest}"  # one index folder, one alias, on any shared server
+
+    @property
+    def client(self):
+        return _client_for(self.location)
+
+    @property
+    def _meta(self) -> Path:
+        return self.directory / "milvus"
+
+    @contextmanager
+    def _calling(self, doing: str) -> Iterator[None]:
+        """Every Milvus failure becomes one sentence naming the URI."""
+        from pymilvus.exceptions import MilvusException
+
+        try:
+            yield
+        except MilvusException as error:
+            raise StoreUnavailableError(
+                f"Milvus at {self.location.uri} failed while {doing} ({getattr(error, 'message', error)})."
+            ) from None
+
+    def current_collection(self) -> str | None:
+        with self._calling("reading which collection is current"):
+            aliases = self.client.list_aliases(timeout=CONNECT_SECONDS).get("aliases", [])
+            if self.alias not in aliases:
+                return None
+            return self.client.describe_alias(self.alias)["collection_name"]
+
+    def current_build(self) -> Path | None:
+        name = self.current_collection()
+        folder = self._meta / name if name else None
+        return folder if folder is not None and folder.is_dir() else None
+
+    def exists(self) -> bool:
+        return self.current_build() is not None
+
+    def load_manifest(self) -> Manifest | None:
+        build = self.current_build()
+        return None if build is None else _read_manifest(build)
+
+    def recorded_model(self) -> str | None:
+        build = self.current_build()
+        try:
+            model = json.loads((build / _MANIFEST).read_text(encoding="utf-8")).get("model") if build else None
+        except (OSError, ValueError, AttributeError):
+            return None
+        return model if isinstance(model, str) and model else None
+
+    def load_catalog(self) -> Catalog:
+        build = self._require_build()
+        _read_manifest(build)
+        return _read_local(build, lambda: Catalog.from_dict(json.loads((build / _PAPERS).read_text(encoding="utf-8"))))
+
+    def _require_build(self) -> Path:
+        build = self.current_build()
+        if build is None:
+            raise IndexNotFoundError(
+                f"No index in Milvus at {self.location.uri} for {self.directory}. Build one first (with the same --store)."
+            )
+        return build
+
+    def load(self) -> MilvusIndex:
+        build = self._require_build()
+        manifest = _read_manifest(build)
+        catalog = self.load_catalog()
+        vocabulary = _read_local(build, lambda: json.loads((build / _VOCABULARY).read_text(encoding="utf-8")))
+        direction = _read_local(build, lambda: np.load(build / _DIRECTION) if (build / _DIRECTION).exists() else None)
+        name = build.name
+        with self._calling(f"opening collection {name}"):
+            self.client.load_collection(name)
+            properties = self.client.describe_collection(name).get("properties", {})
+            passages = _passages_table(read_rows(self.client, name, ["row", *PASSAGE_COLUMNS], manifest.chunk_count))
+        recorded = (properties.get("papersearch.model"), properties.get("papersearch.dimension"))
+        if recorded != (manifest.model, str(manifest.dimension)) or passages.num_rows != manifest.chunk_count:
+            raise CorruptIndexError(
+                f"Milvus collection {name} at {self.location.uri} does not match its manifest in {build} (collection: "
+                f"model {recorded[0]}, {recorded[1]} dimensions, {passages.num_rows} passages; manifest: {manifest.model}, "
+                f"{manifest.dimension}, {manifest.chunk_count}). Rebuild it."
+            )
+        return MilvusIndex(
+            manifest=manifest, passages=passages, catalog=catalog, location=build, language_direction=direction,
+            client=self.client, collection=name, vocabulary=vocabulary, calling=self._calling,
+            search_params=vector_search_params(manifest.vector_index),
+        )
+
+    @contextmanager
+    def build_lock(self) -> Iterator[None]:
+        """One build at a time per index folder (on this machine); leftovers of killed builds are cleared."""
+        try:
+            self._meta.mkdir(parents=True, exist_ok=True)
+            handle = open(self.directory / ".milvus.lock", "w")
+        except OSError as error:
+            raise IndexWriteError(f"Papersearch cannot write {self.directory} ({error.strerror or error}).") from None
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise IndexLockedError(f"Another build is writing {self.directory}; try again when it ends.") from None
+            try:
+                self._prune(keep={self.current_collection()}, keep_finished=True)
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def tidy(self) -> None:
+        try:
+            with self.build_lock():
+                pass
+        except IndexLockedError:
+            pass
+
+    def write(
+        self, manifest: Manifest, chunks: pd.DataFrame, vectors: np.ndarray, lexical: LexicalIndex, catalog: Catalog,
+        language_direction: np.ndarray | None = None,
+    ) -> Path:
+        """Write a new collection, then its local files, then move the alias. Call under build_lock()."""
+        if len(chunks) != len(vectors):
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        previous = self.current_collection()
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        name = f"{self.alias}_{stamp}_{uuid.uuid4().hex[:8]}"
+        weights, vocabulary = lexical.document_weights()
+        vocabulary = {token: column for token, column in vocabulary.items() if column < weights.shape[1]}
+        try:
+            with self._calling(f"writing collection {name}"):
+                self._write_collection(name, manifest, chunks, vectors, weights, catalog)
+            self._write_local(name, manifest, catalog, vocabulary, language_direction)
+            with self._calling(f"switching alias {self.alias} to {name}"):
+                if previous is None:
+                    self.client.create_alias(name, self.alias)
+                else:
+                    self.client.alter_alias(name, self.alias)
+        except (StoreUnavailableError, OSError) as error:
+            raise IndexWriteError(
+                f"{error} The build was not completed: the previous index is kept and still answers searches; "
+                "run the build again."
+            ) from None
+        self._prune(keep={name, previous})
+        return self._meta / name
+
+    def _write_collection(self, name, manifest, chunks, vectors, weights, catalog) -> None:
+        client = self.client
+        client.create_collection(
+            name, schema=collection_schema(client, manifest.dimension), index_params=index_params(client, manifest.vector_index),
+        )
+        client.alter_collection_properties(name, properties={
+            "papersearch.model": manifest.model, "papersearch.dimension": str(manifest.dimension),
+            "papersearch.format": str(FORMAT_VERSION),
+        })
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), manifest.dimension)
+        for start in range(0, len(chunks), INSERT_BATCH):
+            rows = passage_rows(chunks, vectors, weights, catalog, start, min(len(chunks), start + INSERT_BATCH))
+            client.insert(name, rows)
+        client.flush(name)
+        client.load_collection(name)
+
+    def _write_local(self, name, manifest, catalog, vocabulary, language_direction) -> None:
+        """The files a collection needs, complete before the alias can point at it."""
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=self._meta))
+        try:
+            (staging / _PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
+            (staging / _VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
+            if language_direction is not None:
+                np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
+            (staging / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+            for path in staging.iterdir():
+                with open(path, "rb") as handle:
+                    os.fsync(handle.fileno())
+            os.rename(staging, self._meta / name)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    def _prune(self, keep: set[str | None], keep_finished: bool = False) -> None:
+        """Drop this index's other collections and their folders: builds older than the previous one,
+        and (`keep_finished` False or not) collections a failed build left without local files.
+        Only names under this index's alias are touched; failing to drop is retried next build."""
+        with self._calling("dropping old collections"):
+            ours = [name for name in self.client.list_collections() if name.startswith(self.alias + "_")]
+            for name in ours:
+                finished = (self._meta / name).is_dir()
+                if name in keep or (keep_finished and finished):
+                    continue
+                self.client.drop_collection(name)
+                shutil.rmtree(self._meta / name, ignore_errors=True)
+        for folder in self._meta.glob(_STAGING + "*") if self._meta.is_dir() else ():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _read_manifest(build: Path) -> Manifest:
+    try:
+        manifest = Manifest.from_json((build / _MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise CorruptIndexError(f"Index manifest in {build} cannot be read ({type(error).__name__}: {error}). Rebuild it.") from None
+    if manifest.format_version != FORMAT_VERSION:
+        raise CorruptIndexError(
+            f"Index at {build} has format {manifest.format_version}; this Papersearch reads format {FORMAT_VERSION}. Rebuild it."
+        )
+    return manifest
+
+
+def _read_local(build: Path, read):
+    try:
+        return read()
+    except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
+        raise CorruptIndexError(f"Index at {build} cannot be read ({type(error).__name__}: {error}). Rebuild it.") from None
+
+
+def _passages_table(rows: dict[str, list]) -> pa.Table:
+    """The passage columns search reads, in row order, typed exactly as the file store's."""
+    order = np.argsort(np.asarray(rows["row"], dtype=np.int64), kind="stable")
+    columns = {}
+    for field in PASSAGE_SCHEMA:
+        values = [rows[field.name][i] for i in order]
+        if field.name == "links":
+            values = [list(links or []) for links in values]
+        columns[field.name] = pa.array(values, type=field.type)
+    return pa.table(columns, schema=PASSAGE_SCHEMA)
