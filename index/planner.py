@@ -111,12 +111,15 @@ def plan_build(
     return replace(plan, full_rebuild_reason=reason, problems_changed=changed_problems)
 
 
+_BEFORE_OCR = "OCR it first to make it searchable"  # the reason builds gave before Papersearch read scans
+
+
 def _waiting_for_ocr(previous: Manifest | None) -> set[str]:
     """Files skipped, or indexed without their scanned pages, only because Tesseract was missing:
     once it is installed they are read again although their bytes did not change."""
     if previous is None:
         return set()
-    paths = {item.path for item in previous.skipped if OCR_MISSING in item.reason}
+    paths = {item.path for item in previous.skipped if OCR_MISSING in item.reason or _BEFORE_OCR in item.reason}
     paths |= {path for path, messages in previous.warnings.items() if any(OCR_MISSING in m for m in messages)}
     return paths if paths and ocr_available() else set()
 

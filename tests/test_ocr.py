@@ -210,6 +210,27 @@ def test_a_library_built_before_tesseract_reads_its_scans_once_it_is_installed(t
     assert lib.plan(embedder.name).is_noop  # read once: the next build has nothing to do
 
 
+def test_an_index_from_before_ocr_retries_its_scans_too(tmp_path, monkeypatch, cache):
+    """Builds before OCR gave another reason ("...; OCR it first to make it searchable")."""
+    needs_tesseract()
+    library = tmp_path / "library"
+    library.mkdir()
+    write_scanned_pdf(library / "scan.pdf", write_text_pdf(tmp_path / "s.pdf", ["Old scans are read at last."]))
+    write_pdf(library / "plain.pdf", [TEXT_PAGE])
+    lib, embedder = Library(library), FakeEmbedder()
+    path = os.environ["PATH"]
+    hide_tesseract(monkeypatch, tmp_path)
+    lib.update(lambda name: embedder, embedder.name)
+    manifest_file = lib.load().location / "manifest.json"
+    old = manifest_file.read_text(encoding="utf-8").replace(
+        OCR_MISSING, "OCR it first to make it searchable")
+    assert "OCR it first" in old
+    manifest_file.write_text(old, encoding="utf-8")
+    assert lib.plan(embedder.name).is_noop
+    monkeypatch.setenv("PATH", path)
+    assert lib.plan(embedder.name).summary() == "+1 new, ~0 changed, -0 deleted, 1 unchanged"
+
+
 @pytest.mark.slow
 def test_the_shared_scanned_pdf_becomes_searchable(tmp_path, cache):
     """The one image-only PDF in the shared data (an English journal page; its file name holds
