@@ -3,6 +3,7 @@
 ``corpus.syntax`` holds the Markdown and CJK patterns that readers and parsers share.
 """
 
+from corpus.bibliography import BODY, REFERENCES, passage_roles
 from corpus.chunking import ChunkSettings, Tokenizer, chunk_document
 from corpus.discover import SUPPORTED_SUFFIXES, Discovery, discover_files, discover_library
 from corpus.documents import Chunk, Document, Section
@@ -16,6 +17,8 @@ from corpus.script import script_of
 from corpus.text_decoding import read_text_file
 
 __all__ = [
+    "BODY",
+    "REFERENCES",
     "Chunk",
     "ChunkSettings",
     "Document",
@@ -35,6 +38,7 @@ __all__ = [
     "discover_files",
     "extract_links",
     "ocr_available",
+    "passage_roles",
     "read_document",
     "read_text_file",
     "read_pdf_head",

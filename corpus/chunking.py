@@ -12,9 +12,10 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Protocol
 
+from corpus.bibliography import passage_roles
 from corpus.documents import Chunk, Document, Section
 from corpus.markdown_clean import clean_markdown, extract_links
 
@@ -60,9 +61,13 @@ class _Unit:
 
 
 def chunk_document(document: Document, tokenizer: Tokenizer, settings: ChunkSettings) -> list[Chunk]:
+    """The document's passages in reading order; a PDF's reference list is marked as such
+    (corpus/bibliography.py), so search can tell a paper's own text from what it cites."""
     chunks: list[Chunk] = []
     for section in document.sections:
         chunks.extend(_chunk_section(document, section, tokenizer, settings))
+    if document.kind == "pdf":
+        chunks = [replace(c, role=role) for c, role in zip(chunks, passage_roles([c.text for c in chunks]))]
     return chunks
 
 

@@ -50,3 +50,4 @@ class Chunk:
     heading: str | None = None
     start_line: int | None = None
     links: tuple[str, ...] = field(default=())
+    role: str = "body"  # "references" for a PDF's reference list (corpus/bibliography.py)

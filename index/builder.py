@@ -68,9 +68,11 @@ def lexical_settings(tokenizer: LexicalTokenizer) -> dict[str, str]:
 
 
 def is_up_to_date(plan: BuildPlan, previous: StoredIndex | None, tokenizer: LexicalTokenizer | None = None) -> bool:
-    """The one no-op rule: a readable index, no file changes, same model, chunking and BM25 settings."""
+    """The one no-op rule: a readable index, no file changes, same model, chunking and BM25 settings,
+    and every passage's role recorded."""
     return (
         previous is not None
+        and getattr(previous, "roles_known", True)  # an index from before passage roles gets them
         and plan.is_noop
         and not plan.full_rebuild_reason
         and previous.manifest.lexical_settings == lexical_settings(tokenizer or LexicalTokenizer())

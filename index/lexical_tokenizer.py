@@ -63,14 +63,14 @@ class LexicalTokenizer:
 
     def _chinese(self, run: str) -> list[str]:
         if self.chinese == "jieba":
-            return [w for w in _jieba().cut_for_search(run) if w.strip() and w not in _CHINESE_STOPWORDS]
+            return [w for w in jieba_module().cut_for_search(run) if w.strip() and w not in _CHINESE_STOPWORDS]
         if len(run) == 1:
             return [] if run in _CHINESE_STOPWORDS else [run]
         return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 @lru_cache(maxsize=1)
-def _jieba():
+def jieba_module():
     import logging
 
     import jieba

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corpus import script_of
+from corpus import BODY, script_of
 from index.manifest import Manifest
 from index.paper_catalog import paper_of_passage
 from index.store import CHUNK_COLUMNS, PASSAGE_COLUMNS
@@ -32,7 +32,7 @@ def collection_schema(client, dimension: int):
     schema = client.create_schema(auto_id=False, enable_dynamic_field=False, description="Papersearch passages")
     schema.add_field("row", DataType.INT64, is_primary=True)
     for name, length in (("chunk_id", _SHORT), ("path", _SHORT * 2), ("kind", 16), ("title", _TEXT), ("text", _TEXT),
-                         ("embed_text", _TEXT), ("script", 16)):
+                         ("embed_text", _TEXT), ("script", 16), ("role", 16)):
         schema.add_field(name, DataType.VARCHAR, max_length=length)
     schema.add_field("heading", DataType.VARCHAR, max_length=_TEXT, nullable=True)
     schema.add_field("page", DataType.INT64, nullable=True)
@@ -86,6 +86,7 @@ def passage_rows(chunks: pd.DataFrame, vectors: np.ndarray, weights, catalog: Ca
             "row": row, "chunk_id": chunk["chunk_id"], "path": chunk["path"], "kind": chunk["kind"],
             "title": chunk["title"], "text": chunk["text"], "embed_text": chunk["embed_text"],
             "script": chunk["script"] if isinstance(chunk.get("script"), str) else script_of(chunk["embed_text"]),
+            "role": chunk["role"] if isinstance(chunk.get("role"), str) else BODY,
             "heading": None if chunk["heading"] is None or pd.isna(chunk["heading"]) else str(chunk["heading"]),
             "page": None if pd.isna(chunk["page"]) else int(chunk["page"]), "start_line": start_line,
             "links": [str(link) for link in (chunk["links"] if chunk["links"] is not None else [])],

@@ -5,12 +5,14 @@
       builds/<name>/        one complete build:
         manifest.json       model, dimension, chunk settings, per-file hashes, skipped files
         passages.arrow      what search shows and needs per passage (chunk_id, path, kind, title, text,
-                            page, heading, start_line, links, script), row i describing vector i:
+                            page, heading, start_line, links, script, role: "references" for a
+                            PDF's reference list), row i describing vector i:
                             uncompressed Arrow IPC, memory-mapped when an index opens (no per-row work)
         chunks.parquet      what only builds need per passage: chunk_id, embed_text, lexical_tokens
         vectors.faiss       FAISS over L2-normalised vectors (inner product = cosine): exact
-                            IndexFlatIP, or above index/vector_index.py's threshold IndexHNSWFlat
-                            (the manifest's vector_index says which, with its parameters);
+                            IndexFlatIP, or above index/vector_index.py's threshold an IVF index
+                            of 8-bit codes re-scored on the exact vectors (IndexRefineFlat; the
+                            manifest's vector_index says which, with its parameters);
                             memory-mapped when opened
         lexical/            BM25 (bm25s) over the chunks' stored tokens
         language_direction.npy  the model's English→Chinese direction, removed from queries
@@ -42,10 +44,11 @@ import faiss
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-from corpus import Chunk, script_of
+from corpus import BODY, Chunk, passage_roles, script_of
 from papers import Catalog
 from index.errors import (
     CorruptIndexError,
@@ -60,16 +63,19 @@ from index.vector_index import build_vector_index, read_vector_index
 
 CHUNK_COLUMNS = [
     "chunk_id", "path", "kind", "title", "text", "embed_text", "page", "heading", "start_line", "links",
-    "lexical_tokens", "script",
+    "lexical_tokens", "script", "role",
 ]
 # passages.arrow: what search reads (memory-mapped); chunks.parquet: what only a rebuild reads
-PASSAGE_COLUMNS = ["chunk_id", "path", "kind", "title", "text", "page", "heading", "start_line", "links", "script"]
+PASSAGE_COLUMNS = [
+    "chunk_id", "path", "kind", "title", "text", "page", "heading", "start_line", "links", "script", "role",
+]
 BUILD_COLUMNS = ["chunk_id", "embed_text", "lexical_tokens"]
 _PASSAGE_SCHEMA = pa.schema([
     ("chunk_id", pa.string()), ("path", pa.string()), ("kind", pa.string()), ("title", pa.string()),
     ("text", pa.large_string()), ("page", pa.int64()), ("heading", pa.string()), ("start_line", pa.int64()),
-    ("links", pa.list_(pa.string())), ("script", pa.string()),
+    ("links", pa.list_(pa.string())), ("script", pa.string()), ("role", pa.string()),
 ])
+_PASSAGE_SCHEMA_BEFORE_ROLES = _PASSAGE_SCHEMA.remove(_PASSAGE_SCHEMA.get_field_index("role"))
 PASSAGE_SCHEMA = _PASSAGE_SCHEMA  # the passages table every store hands to search
 _STAGING_PREFIX = ".tmp-"
 _OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished builds and killed builds' staging
@@ -89,6 +95,7 @@ class StoredIndex:
     catalog: Catalog
     location: Path
     language_direction: np.ndarray | None = None
+    roles_known: bool = True  # False: built before passages had roles; all read as body until a build
     _chunks: pd.DataFrame | None = None
 
     @property
@@ -105,6 +112,8 @@ class StoredIndex:
             frame = self.passages.to_pandas()
             frame["embed_text"] = build["embed_text"].to_numpy()
             frame["lexical_tokens"] = build["lexical_tokens"].to_numpy()
+            if not self.roles_known:
+                frame["role"] = passage_roles_of(frame)
             self._chunks = _normalise_types(frame[CHUNK_COLUMNS])
         return self._chunks
 
@@ -119,7 +128,7 @@ def chunks_to_frame(chunks: list[Chunk], tokens: list[list[str]]) -> pd.DataFram
     frame = pd.DataFrame(
         [
             (c.chunk_id, c.path, c.kind, c.title, c.text, c.embed_text, c.page, c.heading, c.start_line,
-             list(c.links), list(t), script_of(c.embed_text))
+             list(c.links), list(t), script_of(c.embed_text), c.role)
             for c, t in zip(chunks, tokens, strict=True)
         ],
         columns=CHUNK_COLUMNS,
@@ -191,7 +200,7 @@ class IndexStore:
             raise IndexNotFoundError(f"No index at {self.directory}. Build one first.")
         manifest = self._read_manifest(build)
         try:
-            passages = _read_passages(build / _PASSAGES)
+            passages, roles_known = _read_passages(build / _PASSAGES)
             stored_rows = pq.read_metadata(build / _CHUNKS).num_rows  # cheap: the footer only
             vectors = read_vector_index(build / _VECTORS, manifest.vector_index)
             lexical = LexicalIndex.load(build / _LEXICAL)
@@ -216,7 +225,7 @@ class IndexStore:
             )
         return StoredIndex(
             manifest=manifest, passages=passages, vectors=vectors, lexical=lexical, catalog=catalog, location=build,
-            language_direction=direction,
+            language_direction=direction, roles_known=roles_known,
         )
 
     def _read_manifest(self, build: Path) -> Manifest:
@@ -356,11 +365,14 @@ class IndexStore:
 
 
 def _with_script(chunks: pd.DataFrame) -> pd.DataFrame:
-    """A frame made without the script column (older code, tools) gets it here, once per build."""
-    if "script" in chunks.columns and not chunks["script"].isna().any():
+    """A frame made without the script or role column (older code, tools) gets it here, once per build."""
+    if "script" in chunks.columns and not chunks["script"].isna().any() and "role" in chunks.columns:
         return chunks
     chunks = chunks.copy()
-    chunks["script"] = [script_of(text) for text in chunks["embed_text"]]
+    if "script" not in chunks.columns or chunks["script"].isna().any():
+        chunks["script"] = [script_of(text) for text in chunks["embed_text"]]
+    if "role" not in chunks.columns:
+        chunks["role"] = passage_roles_of(chunks.reset_index(drop=True))
     return chunks
 
 
@@ -380,12 +392,28 @@ def _write_passages(chunks: pd.DataFrame, path: Path) -> None:
         writer.write_table(table, max_chunksize=1 << 16)
 
 
-def _read_passages(path: Path) -> pa.Table:
-    """Memory-mapped and zero-copy: opening costs the same for ten passages or a million."""
+def _read_passages(path: Path) -> tuple[pa.Table, bool]:
+    """Memory-mapped and zero-copy: opening costs the same for ten passages or a million. A table
+    written before passages had roles reads as all body (and False: the next build adds them)."""
     table = ipc.open_file(pa.memory_map(str(path), "r")).read_all()
+    if table.schema == _PASSAGE_SCHEMA_BEFORE_ROLES:
+        body = pc.fill_null(pa.nulls(table.num_rows, pa.string()), BODY)
+        return table.append_column(_PASSAGE_SCHEMA.field("role"), body), False
     if table.schema != _PASSAGE_SCHEMA:
         raise ValueError(f"{_PASSAGES} has columns {table.schema.names}")
-    return table
+    return table, True
+
+
+def passage_roles_of(frame: pd.DataFrame) -> list[str]:
+    """Each row's role, worked out again from the text: PDF rows by file, in stored order (a file's
+    rows are contiguous and in reading order)."""
+    roles = [BODY] * len(frame)
+    pdf_rows = frame.index[frame["kind"] == "pdf"]
+    for _, rows in frame.loc[pdf_rows].groupby("path", sort=False).groups.items():
+        positions = [frame.index.get_loc(row) for row in rows]
+        for position, role in zip(positions, passage_roles(frame["text"].iloc[positions].tolist())):
+            roles[position] = role
+    return roles
 
 
 def _read_catalog(build: Path) -> Catalog:

@@ -3,6 +3,7 @@ paper catalog knows, and grouped into files or papers."""
 
 from search.errors import EmptyQueryError, InvalidQueryError, UnknownItemError
 from search.filters import ResultFilter, facet_values
+from search.evidence import EvidenceSettings, weigh
 from search.fusion import FusionSettings, Ranked, fuse
 from search.results import (
     DocumentResult,
@@ -13,13 +14,13 @@ from search.results import (
     papers_of,
     search_depth,
 )
-from search.script import script_of
+from search.script import query_language, script_of
 from search.long_text import query_windows
 from search.searcher import MODES, Mode, Searcher, normalise_query
 from search.similar import LikeTarget, parse_like
 
 __all__ = [
-    "DocumentResult", "EmptyQueryError", "FusionSettings", "Hit", "InvalidQueryError", "LikeTarget", "MODES", "Mode", "PaperResult", "Ranked",
+    "DocumentResult", "EmptyQueryError", "EvidenceSettings", "FusionSettings", "Hit", "InvalidQueryError", "LikeTarget", "MODES", "Mode", "PaperResult", "Ranked",
     "ResultFilter", "SearchResponse", "Searcher", "by_paper", "facet_values", "fuse", "normalise_query",
-    "papers_of", "parse_like", "query_windows", "script_of", "search_depth", "UnknownItemError",
+    "papers_of", "parse_like", "query_language", "query_windows", "script_of", "weigh", "search_depth", "UnknownItemError",
 ]

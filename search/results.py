@@ -29,6 +29,7 @@ class Hit:
     year: int | None = None
     arxiv: str | None = None
     read: bool | None = None  # the user's [x] / [ ] mark
+    role: str = "body"  # "references": from a PDF's reference list, counted at reduced weight
 
     @property
     def location(self) -> str:

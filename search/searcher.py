@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from corpus import REFERENCES
 from embed import Embedder
 from index import (
     Library,
@@ -25,10 +26,11 @@ from index import (
 from papers import PaperRecord
 from search.errors import EmptyQueryError, InvalidQueryError, UnknownItemError
 from search.filters import ResultFilter
+from search.evidence import EvidenceSettings, weigh
 from search.fusion import FusionSettings, Ranked, fuse
 from search.long_text import mean_direction, query_windows
 from search.results import Hit, SearchResponse
-from search.script import script_of
+from search.script import query_language, script_of
 from search.similar import LikeTarget, heading_matches, parse_like
 
 Mode = Literal["dense", "lexical", "hybrid"]
@@ -44,6 +46,7 @@ class Searcher:
         embedder: Embedder,
         fusion: FusionSettings | None = None,
         neutral_language: bool = True,
+        evidence: EvidenceSettings | None = None,
     ):
         manifest = index.manifest
         if embedder.name != manifest.model or embedder.dimension != manifest.dimension:
@@ -55,6 +58,7 @@ class Searcher:
         self.index = index
         self.embedder = embedder
         self.fusion = fusion or FusionSettings()
+        self.evidence = evidence or EvidenceSettings()
         chinese = manifest.lexical_settings.get("chinese", "bigram")
         self.tokenizer = LexicalTokenizer(chinese)  # must split queries exactly as the index was split
         # No per-row Python here: the passages table is memory-mapped and each passage's script
@@ -173,7 +177,7 @@ class Searcher:
                 "No passage shares a searchable word with the query (stop words and punctuation are ignored)"
                 + ("; the ranking is by meaning only." if mode == "hybrid" else ".")
             )
-        ranked = self.fuse(query, dense, lexical) if mode == "hybrid" else (dense or lexical)
+        ranked = self.weigh(self.fuse(query, dense, lexical)) if mode == "hybrid" else (dense or lexical)
         dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
         lexical_ranks = {row: rank for rank, (row, _) in enumerate(lexical, start=1)}
         if filtering:
@@ -205,9 +209,21 @@ class Searcher:
         return [(int(row), float(score)) for score, row in zip(scores[0], rows[0]) if row >= 0]
 
     def fuse(self, query: str, dense: Ranked, lexical: Ranked, settings: FusionSettings | None = None) -> Ranked:
-        """One ranking from both; passages in another script than the query are not penalised
-        for sharing no words with it (see search/fusion.py)."""
-        return fuse(dense, lexical, settings or self.fusion, other_script=self._cjk != (script_of(query) == "cjk"))
+        """One ranking from both, weighed for the query's language; passages in another script
+        than the query are not penalised for sharing no words with it (see search/fusion.py)."""
+        settings = (settings or self.fusion).for_language(query_language(query))
+        return fuse(dense, lexical, settings, other_script=self._cjk != (script_of(query) == "cjk"))
+
+    def weigh(self, ranked: Ranked, settings: EvidenceSettings | None = None) -> Ranked:
+        """A fused ranking with reference lists down-weighted and each file's other strong
+        passages counted (search/evidence.py); reads two columns for the candidate rows only."""
+        if not ranked:
+            return ranked
+        rows = pa.array([row for row, _ in ranked], pa.int64())
+        paths = self._passages.column("path").take(rows).to_pylist()
+        references = pc.equal(self._passages.column("role").take(rows), REFERENCES)
+        return weigh(ranked, paths, pc.fill_null(references, False).to_numpy(zero_copy_only=False),
+                     settings or self.evidence)
 
     def lexical_ranking(self, query: str, depth: int, scope=None) -> Ranked:
         """(row, BM25 score) of up to `depth` chunks sharing a word with the query."""
@@ -304,6 +320,7 @@ class Searcher:
             year=paper.year if paper else None,
             arxiv=paper.arxiv if paper else None,
             read=paper.read if paper else None,
+            role=chunk.get("role") or "body",
         )
 
     def _passes(self, row: int, where: ResultFilter) -> bool:

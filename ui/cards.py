@@ -71,7 +71,7 @@ def show_passage_cards(hits: tuple[Hit, ...], ctx: CardContext) -> None:
 
 
 def show_passage(hit: Hit, heading: str, ctx: CardContext) -> None:
-    reason = f"<br><small><i>{html.escape(why(hit.dense_rank, hit.lexical_rank))}</i></small>" if ctx.explain else ""
+    reason = f"<br><small><i>{html.escape(why(hit.dense_rank, hit.lexical_rank, hit.role))}</i></small>" if ctx.explain else ""
     st.markdown(
         f"<div class='passage'><small><b>{html.escape(heading)}</b> · score {hit.score:.3f}</small>"
         f"<div class='passage-text'>{passage_html(hit.text, hit.kind, ctx.query)}</div>{reason}</div>",
