@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from corpus import Document, PdfHead
+from corpus import Document, PdfHead, UnreadableFileError, read_text_file
 from papers import Catalog, PdfPaperInfo, build_catalog, pdf_paper_info
 from index.planner import BuildPlan
 
@@ -39,13 +39,14 @@ def pdf_infos(
 
 
 def note_texts(files: dict[str, Path]) -> dict[str, str]:
-    """Every readable note's text; notes that are not UTF-8 are left to the build's skip list."""
+    """Every readable note's text, decoded as the note reader decodes it (UTF-8 with or without a
+    BOM, UTF-16 with one); a note it cannot read is left to the build's skip list."""
     texts = {}
     for relative, path in files.items():
         if relative.lower().endswith(_NOTE_SUFFIXES):
             try:
-                texts[relative] = path.read_bytes().decode("utf-8-sig")
-            except (OSError, UnicodeDecodeError):
+                texts[relative] = read_text_file(path, relative)
+            except (OSError, UnreadableFileError):
                 continue
     return texts
 

@@ -553,3 +553,15 @@ def test_catalog_round_trips_through_json():
     assert loaded.paper_for_file(DDPM_NOTE) == catalog.paper_for_file(DDPM_NOTE)
     assert loaded.paper_for_line(DDPM_NOTE, 11) == catalog.paper_for_file(SOHL_NOTE)
     assert loaded.link_counts == catalog.link_counts
+
+
+def test_a_utf16_paper_list_feeds_the_catalog_like_any_note(tmp_path: Path):
+    """The catalog reads notes as the note reader does (Windows Notepad saves UTF-16 with a BOM)."""
+    from index.paper_catalog import note_texts
+
+    text = '- [x] "Deformable Convolutional Networks" ICCV, 2017 Oct\n'
+    (tmp_path / "utf16.md").write_bytes(text.encode("utf-16"))
+    (tmp_path / "binary.md").write_bytes(b"\x00\x01\x02" * 10)
+    texts = note_texts({"utf16.md": tmp_path / "utf16.md", "binary.md": tmp_path / "binary.md"})
+    assert texts == {"utf16.md": text}
+    assert [p.title for p in build_catalog(texts, {}).papers] == ["Deformable Convolutional Networks"]
