@@ -31,6 +31,7 @@ from index import (
 from papers import Catalog
 from search import MODES, ResultFilter, Searcher, by_paper, facet_values, papers_of, search_depth
 from ui.cards import CardContext, show_document_cards, show_paper_cards, show_passage_cards
+from ui.served_files import prune_served_pdfs
 
 APP_DIR = Path(__file__).resolve().parent
 DEMO_LIBRARY = APP_DIR / "library"
@@ -59,8 +60,12 @@ def load_embedder(model: str) -> Embedder:
 
 @st.cache_resource(show_spinner="Loading the index…")
 def load_searcher(library: str, index: str | None, build: str, model: str) -> Searcher:
-    """Keyed by the build folder's name, so a finished rebuild is picked up by the next run."""
-    return Searcher.open(Library(library, index), load_embedder(model))
+    """Keyed by the build folder's name, so a finished rebuild is picked up by the next run; served
+    copies of PDFs that build no longer holds are deleted then."""
+    searcher = Searcher.open(Library(library, index), load_embedder(model))
+    files = searcher.index.manifest.files
+    prune_served_pdfs(STATIC_DIR, {record.sha256 for record in files.values() if record.kind == "pdf"})
+    return searcher
 
 
 def build_with_progress(lib: Library, model: str | None) -> None:

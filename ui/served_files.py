@@ -41,3 +41,20 @@ def _place(source: Path, target: Path) -> None:
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def prune_served_pdfs(static_dir: Path, current_sha256s: set[str]) -> int:
+    """Delete served copies of PDFs the current index no longer holds (deleted or changed files:
+    a copy is named by its content hash), so the static folder does not grow with every edit.
+    Returns how many were removed; a copy still needed is made again on the next card."""
+    folder = static_dir / SERVED_FOLDER
+    keep = {sha[:32] for sha in current_sha256s}
+    removed = 0
+    for path in folder.glob("*.pdf") if folder.is_dir() else ():
+        if path.stem not in keep and not path.name.startswith(".tmp-"):
+            try:
+                path.unlink()
+                removed += 1
+            except FileNotFoundError:  # another session pruned it first
+                pass
+    return removed
