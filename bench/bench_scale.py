@@ -1,7 +1,7 @@
 """Scale: libraries of 10k, 100k and 1M passages written by the real store code, then opened and
 searched like the page and the CLI do.
 
-    .venv/bin/python bench/bench_scale.py [--sizes 10000 100000 1000000] [--out bench/results/scale.json] [--merge]
+    .venv/bin/python bench/bench_scale.py [--sizes 10000 100000 1000000] [--out bench/results/scale.json] [--merge] [--keep DIR]
 
 No model runs for the passages: their text is real (SciFact abstracts and the shared notes'
 paragraphs, sampled with replacement, so BM25 sees real token statistics) and their vectors are
@@ -48,6 +48,7 @@ MODEL = "fake-hash-384"
 PASSAGES_PER_FILE = 20
 NOISE = 0.6  # Gaussian noise norm relative to the unit source vector
 QUERIES = 200
+PROFILE_QUERIES = 200  # fresh queries for the per-step profile of hybrid search
 WARMUP = 20
 
 
@@ -68,9 +69,19 @@ def sources() -> list[str]:
     return texts
 
 
+def source_roles(texts: list[str]) -> list[str]:
+    """Each source passage's role (body or reference list) as a build would store it, each read as
+    a paper of its own; worked out once per source, not per sampled copy."""
+    try:
+        from corpus import passage_roles
+    except ImportError:  # code from before passages had roles
+        return ["body"] * len(texts)
+    return [passage_roles([text])[0] for text in texts]
+
+
 def queries() -> list[str]:
     with open(SHARED / "scifact" / "queries.jsonl", encoding="utf-8") as handle:
-        return [json.loads(line)["text"] for line in handle][:QUERIES]
+        return [json.loads(line)["text"] for line in handle][:QUERIES + PROFILE_QUERIES]
 
 
 def make_library(size: int, directory: Path, texts, tokens, base, scripts, seed: int = 0) -> dict:
@@ -101,7 +112,8 @@ def make_library(size: int, directory: Path, texts, tokens, base, scripts, seed:
         "links": [[] for _ in range(size)],
         "lexical_tokens": tokens_array[picks],
         "script": np.array(scripts, dtype=object)[picks],
-    })[CHUNK_COLUMNS]
+        "role": np.array(source_roles(texts), dtype=object)[picks],
+    })[CHUNK_COLUMNS]  # "role" is dropped again by code from before passages had roles
     made = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -151,23 +163,33 @@ def recall(directory: Path, vectors: np.ndarray, query_texts: list[str]) -> dict
     _, truth = exact.search(q, 10)
 
     def timed(index) -> float:
+        """ms per single-query search of depth 100 on one thread, as the Searcher runs them."""
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
         started = time.perf_counter()
         for row in q[:50]:
             index.search(row[None, :], 100)
-        return round((time.perf_counter() - started) / 50 * 1000, 2)
+        elapsed = time.perf_counter() - started
+        faiss.omp_set_num_threads(threads)
+        return round(elapsed / 50 * 1000, 2)
 
     result = {"kind": stored.manifest.vector_index.get("kind"), "exact_dense_ms": timed(exact)}
-    if isinstance(stored.vectors, faiss.IndexIVF):
-        ivf = stored.vectors
+    index = stored.vectors
+    if isinstance(index, (faiss.IndexIVF, faiss.IndexRefine)):
+        ivf = faiss.extract_index_ivf(index)  # nprobe is set on the inverted-file part of a refined index
         by_nprobe = {}
-        for nprobe in sorted({max(1, ivf.nlist // d) for d in (64, 16, 8, 4, 2)} | {ivf.nprobe}):
+        for nprobe in sorted({max(1, ivf.nlist // d) for d in (64, 16, 8, 4, 2)} | {128, 256, 384, 512, 768} | {ivf.nprobe}):
+            if nprobe > ivf.nlist:
+                continue
             saved, ivf.nprobe = ivf.nprobe, nprobe
-            _, found = ivf.search(q, 10)
-            by_nprobe[nprobe] = {"recall_at_10": _overlap(truth, found), "dense_ms": timed(ivf)}
+            _, found = index.search(q, 10)
+            by_nprobe[nprobe] = {"recall_at_10": _overlap(truth, found), "dense_ms": timed(index)}
             ivf.nprobe = saved
-        _, found = ivf.search(q, 10)
-        result.update(recall_at_10=_overlap(truth, found), approximate_dense_ms=timed(ivf), nprobe=ivf.nprobe,
+        _, found = index.search(q, 10)
+        result.update(recall_at_10=_overlap(truth, found), approximate_dense_ms=timed(index), nprobe=ivf.nprobe,
                       by_nprobe=by_nprobe)
+        if isinstance(index, faiss.IndexRefine):
+            result["refine_factor"] = index.k_factor
     else:
         result["recall_at_10"] = 1.0
     return result
@@ -200,17 +222,55 @@ for query in queries[:20]:
     for mode in ("dense", "lexical", "hybrid"):
         searcher.search(query, k=10, mode=mode)
 times = {"dense": [], "lexical": [], "hybrid": []}
-for query in queries[20:]:
-    for mode in times:  # modes interleaved, so load on the machine hits each alike
+modes = list(times)
+timed_count = int(sys.argv[5])
+for i, query in enumerate(queries[20:timed_count]):
+    # Modes interleaved, so load on the machine hits each alike, and which goes first rotates: the
+    # first search of a query pages in the parts of the mapped index it reads, the next ones of the
+    # same query find them there.
+    for mode in modes[i % 3:] + modes[:i % 3]:
         t = time.perf_counter(); searcher.search(query, k=10, mode=mode); times[mode].append(time.perf_counter() - t)
+rss_after_queries = rss()
+
+# Where a hybrid query's time goes: its steps timed one by one, on fresh queries (the SciFact
+# queries after the timed ones, so no step finds the mapped index pages of an earlier search of the same query), then
+# the whole search() of the same query; "other" is the rest of search() (ranking adjustments,
+# filters, Python glue), the difference of the means.
+import numpy as np
+from search.searcher import _one_faiss_thread, without_direction
+steps = {name: [] for name in ("embed", "dense_faiss", "tokenize", "bm25", "fuse", "hit_rows", "paper_lookup", "hits_built")}
+whole = []
+def step(name, run):
+    t = time.perf_counter(); value = run(); steps[name].append(time.perf_counter() - t); return value
+for query in queries[timed_count:]:
+    vector = step("embed", lambda: without_direction(np.asarray(searcher.embedder.embed_query(query), dtype=np.float32),
+                                                     searcher.language_direction))
+    def dense_search():
+        with _one_faiss_thread():
+            return searcher.index.vectors.search(vector[None, :], 100)
+    scores, rows = step("dense_faiss", dense_search)
+    dense = [(int(row), float(score)) for score, row in zip(scores[0], rows[0]) if row >= 0]
+    tokens = step("tokenize", lambda: searcher.tokenizer.tokenize(query))
+    lexical_rows, lexical_scores = step("bm25", lambda: searcher.index.lexical.search(tokens, 100))
+    lexical = [(int(row), float(score)) for row, score in zip(lexical_rows, lexical_scores)]
+    top = [row for row, _ in step("fuse", lambda: searcher.fuse(query, dense, lexical))[:10]]
+    step("hit_rows", lambda: [searcher._row(row) for row in top])
+    step("paper_lookup", lambda: [searcher._paper(row) for row in top])
+    step("hits_built", lambda: [searcher._hit(rank, 1.0, row, None, None) for rank, row in enumerate(top, 1)])
+    t = time.perf_counter(); searcher.search(query, k=10, mode="hybrid"); whole.append(time.perf_counter() - t)
+profile = {name: {"p50_ms": float(np.percentile(v, 50)) * 1000, "p95_ms": float(np.percentile(v, 95)) * 1000,
+                  "mean_ms": float(np.mean(v)) * 1000} for name, v in {**steps, "search_hybrid": whole}.items()}
+profile["other_mean_ms"] = profile["search_hybrid"]["mean_ms"] - sum(
+    profile[name]["mean_ms"] for name in ("embed", "dense_faiss", "tokenize", "bm25", "fuse", "hits_built"))
 print(json.dumps({"import_seconds": imported - started, "open_seconds": opened - imported,
-                  "first_query_seconds": first, "rss_after_open": after_open, "rss_after_queries": rss(), "times": times}))
+                  "first_query_seconds": first, "rss_after_open": after_open, "rss_after_queries": rss_after_queries,
+                  "times": times, "hybrid_profile": profile, "profile_queries": len(whole)}))
 """
 
 
 def open_and_query(directory: Path, query_texts: list[str]) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(ROOT), str(directory), MODEL, str(DIMENSION)],
+        [sys.executable, "-c", CHILD, str(ROOT), str(directory), MODEL, str(DIMENSION), str(QUERIES)],
         input=json.dumps(query_texts), capture_output=True, text=True, check=True,
         env={**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "2")},
     )
@@ -221,6 +281,8 @@ def open_and_query(directory: Path, query_texts: list[str]) -> dict:
         for mode, v in times.items()
     }
     data["queries_timed"] = len(times["hybrid"])
+    data["hybrid_profile"] = {name: {key: round(value, 3) for key, value in figures.items()} if isinstance(figures, dict)
+                              else round(figures, 3) for name, figures in data["hybrid_profile"].items()}
     for key in ("import_seconds", "open_seconds", "first_query_seconds"):
         data[key] = round(data[key], 3)
     return data
@@ -232,6 +294,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "scale.json")
     parser.add_argument("--work", type=Path, default=None, help="where the libraries are written (a temporary folder)")
     parser.add_argument("--merge", action="store_true", help="keep --out's runs of other sizes")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="move each library here (index-<size>) instead of deleting it, e.g. to profile it")
     args = parser.parse_args()
     started = time.perf_counter()
     texts = sources()
@@ -251,7 +315,7 @@ def main() -> None:
             made = make_library(size, directory, texts, tokens, base, scripts)
             vectors = made.pop("vectors")
             print(f"{size}: written {made['write_seconds']}s, {made['bytes_on_disk'] / 2**20:.0f} MiB", flush=True)
-            run = {"passages": size, **made, "recall": recall(directory, vectors, query_texts)}
+            run = {"passages": size, **made, "recall": recall(directory, vectors, query_texts[:QUERIES])}
             del vectors
             run.update(open_and_query(directory, query_texts))
             run["total_seconds"] = round(time.perf_counter() - total, 1)
@@ -261,6 +325,10 @@ def main() -> None:
                 sizes = {r["passages"] for r in results["runs"]}
                 kept = [r for r in json.loads(args.out.read_text(encoding="utf-8"))["runs"] if r["passages"] not in sizes]
                 results["runs"] = sorted(kept + results["runs"], key=lambda r: r["passages"])
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                shutil.rmtree(args.keep / directory.name, ignore_errors=True)
+                shutil.move(str(directory), str(args.keep / directory.name))
             shutil.rmtree(directory, ignore_errors=True)
             args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     finally:

@@ -3,12 +3,21 @@
 Exact search (IndexFlatIP) reads every vector for every query: on this project's 2-core VM,
 under load, 24 ms for 10k passages and 60-100 ms for 100k at 384 dimensions, so at a million
 passages one query would cost more than the whole latency budget. From APPROXIMATE_FROM passages
-a build writes an inverted-file index instead (IndexIVFFlat, inner product, the vectors kept
-exactly): k-means groups the passages around `nlist` = 4·sqrt(n) centroids and a query reads the
-`nprobe` = nlist/3 nearest groups. HNSW was measured too and not chosen: adding 30k vectors took
-20 s here, so a million would take longer than the whole build budget. The choice and its
-parameters are recorded in the manifest (`vector_index`); bench/bench_scale.py measures speed
-and recall@10 against exact search per nprobe (bench/README.md, "Scale").
+a build writes an inverted-file index instead. k-means groups the passages around `nlist` =
+4·sqrt(n) centroids and a query reads the `nprobe` nearest groups; within them it compares the
+query with 8-bit codes of the vectors (IndexIVFScalarQuantizer, one byte per dimension: a quarter
+of the memory traffic of float32, and the scan is memory-bound), and the `refine_factor`·k best of
+those are re-scored exactly against the float32 vectors (IndexRefineFlat), which the index also
+keeps, so the scores a search returns, reconstruct() ("more like this") and a rebuild's carried
+vectors are exact. Kind "ivf_sq8_refine" in the manifest.
+
+nprobe is a fixed number of lists (at most nlist), not a share of them: the lists a query must
+read for recall@10 ≥ 0.99 grew far more slowly than nlist from 100k to 1M passages (bench/README.md,
+"Scale", which also has the recall and time per nprobe). HNSW was measured and not chosen: adding
+30k vectors took 20 s here, so a million would take longer than the whole build budget.
+
+Indexes built before this ("ivf_flat": IndexIVFFlat with nprobe = nlist/3) are still read and
+searched as their manifest says; `choose_vector_index` no longer writes them.
 """
 
 from __future__ import annotations
@@ -22,8 +31,9 @@ import numpy as np
 APPROXIMATE_FROM = 50_000  # passages; below it exact search is fast enough (bench/README.md, "Scale")
 TRAIN_PER_LIST = 40  # k-means training sample: this many vectors per list (FAISS's own minimum is 39)
 TRAIN_ITERATIONS = 10  # k-means iterations (FAISS default 25; 10 trains 2.5x faster, recall measured)
-NPROBE_FRACTION = 1 / 3  # lists read per query, as a share of nlist: recall@10 >= 0.99 measured
+NPROBE = 512  # lists read per query (at most nlist): recall@10 >= 0.99 measured at 100k and 1M
 MIN_NPROBE = 16
+REFINE_FACTOR = 4  # the base index returns this many times k candidates, re-scored exactly
 _SEED = 1234
 
 
@@ -34,9 +44,9 @@ def choose_vector_index(count: int, approximate_from: int | None = None) -> dict
         return {"kind": "flat", "metric": "inner_product"}
     nlist = max(1, min(int(4 * math.sqrt(count)), count // TRAIN_PER_LIST))
     return {
-        "kind": "ivf_flat", "metric": "inner_product", "nlist": nlist,
-        "nprobe": min(nlist, max(MIN_NPROBE, math.ceil(nlist * NPROBE_FRACTION))), "train_size": min(count, nlist * TRAIN_PER_LIST),
-        "train_iterations": TRAIN_ITERATIONS,
+        "kind": "ivf_sq8_refine", "metric": "inner_product", "nlist": nlist,
+        "nprobe": min(nlist, max(MIN_NPROBE, NPROBE)), "refine_factor": REFINE_FACTOR,
+        "train_size": min(count, nlist * TRAIN_PER_LIST), "train_iterations": TRAIN_ITERATIONS,
     }
 
 
@@ -44,29 +54,50 @@ def build_vector_index(vectors: np.ndarray, spec: dict | None) -> faiss.Index:
     """A FAISS index of `vectors` (L2-normalised rows) as `spec` says; row i stays id i."""
     dimension = vectors.shape[1]
     spec = spec or {"kind": "flat"}
-    if spec.get("kind", "flat") == "flat":
+    kind = spec.get("kind", "flat")
+    if kind == "flat":
         index = faiss.IndexFlatIP(dimension)
         if len(vectors):
             index.add(vectors)
         return index
-    if spec["kind"] != "ivf_flat":
-        raise ValueError(f"unknown vector index kind {spec['kind']!r}")
+    if kind not in ("ivf_flat", "ivf_sq8_refine"):
+        raise ValueError(f"unknown vector index kind {kind!r}")
     quantiser = faiss.IndexFlatIP(dimension)
-    index = faiss.IndexIVFFlat(quantiser, dimension, int(spec["nlist"]), faiss.METRIC_INNER_PRODUCT)
-    index.cp.niter = int(spec.get("train_iterations", TRAIN_ITERATIONS))
-    index.cp.seed = _SEED
+    if kind == "ivf_flat":
+        ivf = faiss.IndexIVFFlat(quantiser, dimension, int(spec["nlist"]), faiss.METRIC_INNER_PRODUCT)
+    else:
+        ivf = faiss.IndexIVFScalarQuantizer(
+            quantiser, dimension, int(spec["nlist"]), faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+        )
+    ivf.own_fields = True  # the IVF index frees its quantiser
+    quantiser.this.disown()
+    ivf.cp.niter = int(spec.get("train_iterations", TRAIN_ITERATIONS))
+    ivf.cp.seed = _SEED
     sample = np.random.default_rng(_SEED).choice(len(vectors), min(len(vectors), int(spec["train_size"])), replace=False)
-    index.train(vectors[np.sort(sample)])
+    ivf.train(vectors[np.sort(sample)])
+    ivf.nprobe = int(spec["nprobe"])
+    if kind == "ivf_flat":
+        ivf.add(vectors)
+        return ivf
+    index = faiss.IndexRefineFlat(ivf)
+    index.own_fields = True
+    ivf.this.disown()
+    index.k_factor = float(spec.get("refine_factor", REFINE_FACTOR))
     index.add(vectors)
-    index.nprobe = int(spec["nprobe"])
     return index
 
 
 def read_vector_index(path: Path, spec: dict | None = None) -> faiss.Index:
-    """Memory-mapped where FAISS can (the flat vectors): opening costs no copy of them."""
-    index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
-    if spec and spec.get("kind") == "ivf_flat":
+    """Memory-mapped: opening copies neither the vectors nor the inverted lists, and the exact
+    vectors of a refined index are paged in only for the rows a search re-scores. (IO_FLAG_MMAP
+    alone maps the inverted lists but copies an IndexFlat's vectors into memory; IO_FLAG_MMAP_IFC
+    maps the whole file, and cannot be combined with it.)"""
+    index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
+    kind = (spec or {}).get("kind")
+    if kind in ("ivf_flat", "ivf_sq8_refine"):
         faiss.extract_index_ivf(index).nprobe = int(spec["nprobe"])
+    if isinstance(index, faiss.IndexRefine):
+        index.k_factor = float((spec or {}).get("refine_factor", index.k_factor))
     if isinstance(index, faiss.IndexIVF):
         index.make_direct_map()  # reconstruct() for "more like this" and rebuilds
     return index

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import faiss
 import numpy as np
 import pandas as pd
 import pytest
@@ -32,8 +33,8 @@ def test_a_build_above_the_threshold_is_approximate_and_answers_like_exact(
     lib = Library(small_library)
     lib.build(lib.plan(fake_embedder.name), fake_embedder)
     stored = lib.load()
-    assert stored.manifest.vector_index["kind"] == "ivf_flat"
-    assert type(stored.vectors).__name__ == "IndexIVFFlat"
+    assert stored.manifest.vector_index["kind"] == "ivf_sq8_refine"
+    assert type(stored.vectors).__name__ == "IndexRefineFlat"
     searcher = Searcher(stored, fake_embedder)
     exact = vector_index.build_vector_index(stored.all_vectors(), {"kind": "flat"})
     for query in ["deformable offsets", "高斯噪声 去噪", "multi-head attention"]:
@@ -41,6 +42,8 @@ def test_a_build_above_the_threshold_is_approximate_and_answers_like_exact(
         neutral = search.searcher.without_direction(fake_embedder.embed_query(query), searcher.language_direction)
         _, rows = exact.search(neutral[None, :].astype(np.float32), len(vector))
         assert [row for row, _ in vector] == rows[0].tolist()
+        exact_scores, _ = exact.search(neutral[None, :].astype(np.float32), len(vector))
+        assert np.allclose([score for _, score in vector], exact_scores[0], atol=1e-5)  # re-scored exactly
     assert searcher.similar(path="notes/alignment.md").hits  # reconstruct() works on the IVF index
     (small_library / "notes" / "new.md").write_text("# New\n\nOptical flow warping of frames.\n", encoding="utf-8")
     lib.build(lib.plan(fake_embedder.name), fake_embedder)  # a rebuild carries IVF vectors over
@@ -56,20 +59,38 @@ def _clustered(count: int, dimension: int, seed: int = 0) -> tuple[np.ndarray, n
     return [array / np.linalg.norm(array, axis=1, keepdims=True) for array in (rows, queries)]
 
 
-def test_approximate_top_10_matches_exact_top_10(tmp_path):
+@pytest.mark.parametrize("kind", ["ivf_sq8_refine", "ivf_flat"])  # ivf_flat: indexes built before ivf_sq8_refine
+def test_approximate_top_10_matches_exact_top_10(tmp_path, kind, monkeypatch):
+    monkeypatch.setattr(vector_index, "NPROBE", 8)  # read 8 of 309 lists: approximate for real
     vectors, queries = _clustered(6000, 64)
-    spec = vector_index.choose_vector_index(len(vectors), approximate_from=1000)
-    assert spec["kind"] == "ivf_flat" and spec["nprobe"] < spec["nlist"]
+    spec = {**vector_index.choose_vector_index(len(vectors), approximate_from=1000), "kind": kind}
+    assert spec["nprobe"] == 16 < spec["nlist"]  # MIN_NPROBE
     approximate = vector_index.build_vector_index(vectors, spec)
     (tmp_path / "v.faiss").write_bytes(b"")
     import faiss
 
     faiss.write_index(approximate, str(tmp_path / "v.faiss"))
     reread = vector_index.read_vector_index(tmp_path / "v.faiss", spec)
-    _, found = reread.search(queries, 10)
-    _, truth = vector_index.build_vector_index(vectors, {"kind": "flat"}).search(queries, 10)
+    assert faiss.extract_index_ivf(reread).nprobe == spec["nprobe"]
+    scores, found = reread.search(queries, 10)
+    truth_scores, truth = vector_index.build_vector_index(vectors, {"kind": "flat"}).search(queries, 10)
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, found)])
     assert recall >= 0.99
+    assert np.abs(scores - truth_scores).max() < 1e-4  # exact scores, not the 8-bit codes' estimates
+    assert np.array_equal(reread.reconstruct_n(0, len(vectors)), vectors.astype(np.float32))  # exact vectors kept
+
+
+def test_the_approximate_index_is_memory_mapped(tmp_path):
+    vectors, _ = _clustered(6000, 64)
+    spec = vector_index.choose_vector_index(len(vectors), approximate_from=1000)
+    import faiss
+
+    faiss.write_index(vector_index.build_vector_index(vectors, spec), str(tmp_path / "v.faiss"))
+    index = vector_index.read_vector_index(tmp_path / "v.faiss", spec)
+    assert isinstance(index, faiss.IndexRefineFlat) and index.k_factor == spec["refine_factor"]
+    maps = (tmp_path / "v.faiss").resolve().as_posix()
+    assert maps in open("/proc/self/maps").read()  # the file is mapped, not copied into memory
+    assert index.search(vectors[:1], 1)[1][0, 0] == 0
 
 
 def test_opening_an_index_does_no_per_passage_work(small_library, fake_embedder, monkeypatch):
@@ -125,3 +146,19 @@ def test_a_frame_without_the_script_column_gets_it_at_write(tmp_path):
     stored = store.load()
     assert stored.passages.column("script").to_pylist() == ["latin", "cjk"]
     assert list(stored.chunks.columns) == CHUNK_COLUMNS
+
+
+@pytest.mark.parametrize("kind", ["ivf_sq8_refine", "ivf_flat"])
+def test_milvus_searches_an_approximate_build_as_ivf_with_the_manifests_lists(kind):
+    """Milvus holds float vectors either way: an approximate build becomes IVF_FLAT there, with the
+    manifest's nlist and nprobe (not exact FLAT, which would read every vector per query)."""
+    from pymilvus import MilvusClient
+
+    from index.milvus_index import index_params, vector_search_params
+
+    spec = {**vector_index.choose_vector_index(100_000), "kind": kind}
+    vector = next(param for param in index_params(MilvusClient, spec) if param.field_name == "vector")
+    assert vector.index_type == "IVF_FLAT" and vector.to_dict()["nlist"] == spec["nlist"]
+    assert vector_search_params(spec) == {"metric_type": "IP", "params": {"nprobe": spec["nprobe"]}}
+    flat = next(param for param in index_params(MilvusClient, {"kind": "flat"}) if param.field_name == "vector")
+    assert flat.index_type == "FLAT"
