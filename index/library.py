@@ -31,7 +31,6 @@ from index.planner import BuildPlan, plan_build
 from index.safe_paths import inside_library
 from index.uploads import AddedFile, add_files, relative_folders
 from index.status import LibraryStatus, PendingChanges
-from index.milvus_store import MilvusStore
 from index.store import IndexStore, StoredIndex
 from index.store_location import StoreLocation, parse_store
 from papers import Catalog, HealthReport, health
@@ -62,7 +61,12 @@ class Library:
                 f"own (the default is {self.root / '.papersearch'})."
             )
         self.location = parse_store(store)
-        self.store = MilvusStore(self.location, self.index_dir) if self.location.is_milvus else IndexStore(self.index_dir)
+        if self.location.is_milvus:
+            from index.milvus_store import MilvusStore  # pymilvus and pandas only for a Milvus store
+
+            self.store = MilvusStore(self.location, self.index_dir)
+        else:
+            self.store = IndexStore(self.index_dir)
 
     def manifest(self) -> Manifest | None:
         return self.store.load_manifest()

@@ -8,7 +8,6 @@ from typing import Literal
 
 import faiss
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -370,7 +369,8 @@ def _ranges(numbers: list[int]) -> str:
 
 
 def _optional_int(value) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
+    """A passage's page or line: Arrow gives None for a missing one."""
+    return None if value is None else int(value)
 
 
 def normalise_query(query: str) -> str:
