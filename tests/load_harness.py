@@ -14,12 +14,9 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +27,8 @@ import numpy as np
 from index import Library
 from search import ResultFilter, Searcher, by_paper, search_depth
 from tests.fakes import FakeEmbedder
+from tests.page_server import ServerFailure
+from tests.page_server import page_server as serve_page
 from tests.with_fake_model import ENV_DELAY, ENV_GATE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,7 +39,6 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SERVER_START_TIMEOUT = 60
 PAGE_TIMEOUT_MS = 60_000
 K = 10  # the page's default "Results"
 # What the results show, in page order: each card's numbered title, then its passages' headings.
@@ -98,45 +96,16 @@ def subprocess_env(library: Path, index: Path, gate: Path | None = None) -> dict
 
 # --- the page server --------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def page_server(library: Path, index: Path, log: Path, gate: Path | None = None) -> Iterator[str]:
-    """`streamlit run app.py` through tests/with_fake_model.py on a free 127.0.0.1 port; yields its URL.
-    With `gate`, a Rebuild waits in its embedding stage until that file exists (searches never wait)."""
-    port = free_port()
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "tests.with_fake_model", "streamlit", "run", "app.py",
-             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=REPO, env=subprocess_env(library, index, gate), stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
+    """The page through tests/with_fake_model.py (tests/page_server.py); yields its URL. With
+    `gate`, a Rebuild waits in its embedding stage until that file exists (searches never wait).
+    The server must log no error."""
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            check(server.poll() is None, f"streamlit exited ({server.returncode}):\n{log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read().decode().strip() == "ok":
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            check(time.monotonic() < deadline, f"streamlit not healthy:\n{log.read_text(errors='replace')}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        with serve_page(subprocess_env(library, index, gate), log, fake_model=True) as url:
+            yield url
+    except ServerFailure as failure:
+        raise LoadFailure(str(failure)) from None
     text = log.read_text(errors="replace")
     check("Traceback" not in text and "Uncaught" not in text, f"the server logged an error:\n{text[-3000:]}")
 

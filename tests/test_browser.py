@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, in_ci
+from tests.page_server import page_server
 
 pytestmark = pytest.mark.slow
 
@@ -23,30 +19,8 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SERVER_START_TIMEOUT = 120  # seconds until /_stcore/health answers "ok"
 INDEX_BUILD_TIMEOUT_MS = 180_000  # first load: the model loads and embeds the whole demo library
 QUERY_TIMEOUT_MS = 60_000
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_healthy(server: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with code {server.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.read().decode().strip() == "ok":
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"streamlit not healthy after {SERVER_START_TIMEOUT} s:\n{log.read_text(errors='replace')}")
 
 
 @pytest.fixture
@@ -64,33 +38,12 @@ def fake_model_server(demo_library_copy: Path, tmp_path: Path):
 
 
 def _serve(library: Path, tmp_path: Path, model: str | None):
-    port = free_port()
     env = {**os.environ, "PAPERSEARCH_LIBRARY": str(library), "PAPERSEARCH_INDEX": str(tmp_path / "index")}
     env.pop("PAPERSEARCH_MODEL", None)
-    launcher = [sys.executable, "-m", "streamlit"]
     if model:
         env["PAPERSEARCH_MODEL"] = model
-        launcher = [sys.executable, "-m", "tests.with_fake_model", "streamlit"]
-    log = tmp_path / "streamlit.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [*launcher, "run", "app.py",
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--server.enableStaticServing", "true"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(server, url, log)
+    with page_server(env, tmp_path / "streamlit.log", fake_model=bool(model)) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture
@@ -145,7 +98,9 @@ def test_search_in_the_browser_and_download_csv(chromium_page, streamlit_server,
     # The passage on its PDF page, and the PDF served over http at that page.
     box.fill("offset attention without optical flow")
     box.press("Enter")
-    expect(page.get_by_text(re.compile(r"results in \d+ ms"))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+    # The previous query's "results in N ms" is still on the page: wait for this query's own first
+    # card, or "Show page" may be clicked on cards the rerun is about to replace.
+    expect(first_title).to_contain_text("Offset Attention", timeout=QUERY_TIMEOUT_MS)
     page.get_by_text("Show page").first.click()
     preview = page.locator("img[src*='/media/']").first
     expect(page.get_by_text(re.compile(r"page \d+: the passage is marked"))).to_be_visible(timeout=QUERY_TIMEOUT_MS)

@@ -27,7 +27,7 @@ def listening_addresses(port: int) -> set[str]:
 
 @pytest.mark.parametrize(("address", "expected"), [(None, {"127.0.0.1"}), ("0.0.0.0", {"0.0.0.0"})])
 def test_run_demo_listens_on_loopback_unless_opened(tmp_path, address, expected):
-    from tests.test_browser import free_port
+    from tests.page_server import free_port
 
     port = free_port()
     env = {**os.environ, "PAPERSEARCH_LIBRARY": str(tmp_path)}
