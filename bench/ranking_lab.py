@@ -98,7 +98,7 @@ def fused(data: dict, q: dict, fusion: FusionSettings):
 
 
 def file_scores(data: dict, ranked, refs_weight=1.0, gain=0.0, decay=0.5, paper_gain=0.0, near=0.0,
-                top=None, min_passages=0) -> dict[str, float]:
+                top=None, min_passages=0, excess=False) -> dict[str, float]:
     """{path: score}, best first, from a passage ranking under the variant's rules."""
     paths, roles, papers = data["paths"], data["roles"], data["papers"]
     per_file: dict[str, list[float]] = defaultdict(list)
@@ -120,6 +120,8 @@ def file_scores(data: dict, ranked, refs_weight=1.0, gain=0.0, decay=0.5, paper_
             scores[path] = values[0]
             continue
         extra = [v for v in values[1:top] if v >= near * best]
+        if excess:  # only what a passage scores above the floor counts
+            extra = [v - near * best for v in extra]
         scores[path] = values[0] + gain * sum(v * decay ** i for i, v in enumerate(extra))
     if paper_gain:
         best_of_paper: dict[str, list[tuple[float, str]]] = defaultdict(list)
