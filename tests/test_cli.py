@@ -103,3 +103,22 @@ def test_build_replaces_an_index_it_cannot_read(small_library):
     result = run("build", "--library", small_library)
     assert result.exit_code == 0, result.output
     assert "+3 new" in result.output and "Indexed 3 files" in result.output
+
+
+def test_the_program_exits_with_clicks_status_and_output(tmp_path):
+    """`python cli.py` ends through cli.run (no teardown of loaded models): statuses and messages
+    must still be click's own."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    def program(*args):
+        return subprocess.run([sys.executable, "cli.py", *args], cwd=REPO, capture_output=True, text=True, timeout=120)
+
+    assert program("--help").returncode == 0
+    usage = program("search")
+    assert usage.returncode == 2 and "Missing option '--library'" in usage.stderr
+    missing = program("search", "x", "--library", str(tmp_path / "nowhere"))
+    assert missing.returncode == 1 and missing.stderr.startswith("Error: ") and "Traceback" not in missing.stderr
+    assert "Usage" in program("--help").stdout
