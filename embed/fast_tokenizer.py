@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from embed.errors import ModelLoadError
+from embed.sentencepiece import without_lone_metaspace
 
 
 class FastTokenizer:
@@ -36,32 +37,30 @@ class FastTokenizer:
         self._tokenizer.no_truncation()
         self.special_tokens = self._tokenizer.num_special_tokens_to_add(is_pair=False)
 
-    def ids(self, texts: list[str], special: bool = False) -> list[list[int]]:
-        return [e.ids for e in self._tokenizer.encode_batch(texts, add_special_tokens=special)]
+    def encode(self, texts: list[str]) -> list:
+        """tokenizers' Encodings of `texts`, special tokens not added (`batch` adds them)."""
+        return self._tokenizer.encode_batch(texts, add_special_tokens=False)
+
+    def ids(self, texts: list[str]) -> list[list[int]]:
+        return [encoding.ids for encoding in self.encode(texts)]
 
     def count(self, texts: list[str]) -> list[int]:
         """Tokens per text, special tokens not counted."""
         return [len(ids) for ids in self.ids(texts)] if texts else []
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) character offsets of each token, special tokens not included. A lone
-        SentencePiece word-start piece "▁" (before a word with no piece of its own, e.g. Chinese)
-        is aligned to the next token's first character by tokenizers; it covers nothing."""
+        """(start, end) character offsets of each token, special tokens not included."""
         encoding = self._tokenizer.encode(text, add_special_tokens=False)
-        spans = [tuple(span) for span in encoding.offsets]
-        tokens = encoding.tokens
-        for i in range(len(spans) - 1):
-            if tokens[i] == "\u2581" and spans[i + 1][0] < spans[i][1]:
-                spans[i] = (spans[i][0], spans[i][0])
-        return spans
+        return without_lone_metaspace([tuple(span) for span in encoding.offsets], encoding.tokens)
 
-    def batch(self, texts: list[str], max_length: int) -> tuple[np.ndarray, np.ndarray]:
-        """(input_ids, attention_mask) as int64 arrays, special tokens added, each text cut to
-        `max_length` tokens (special ones included, as transformers' truncation=True does) and
-        padded to the longest; padding is masked out, so the pad id does not matter."""
+    def batch(self, encodings: list, max_length: int) -> tuple[np.ndarray, np.ndarray]:
+        """(input_ids, attention_mask) as int64 arrays from `encode`'s Encodings (cut in place):
+        special tokens added, each cut to `max_length` tokens (special ones included, as
+        transformers' truncation=True does) and padded to the longest; padding is masked out, so
+        the pad id does not matter."""
         room = max_length - self.special_tokens
         rows = []
-        for encoding in self._tokenizer.encode_batch(texts, add_special_tokens=False):
+        for encoding in encodings:
             if len(encoding.ids) > room:
                 encoding.truncate(room)
             rows.append(self._tokenizer.post_process(encoding).ids)

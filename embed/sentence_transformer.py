@@ -20,7 +20,7 @@ import numpy as np
 
 from embed.base import Embedder, normalise_rows
 from embed.errors import ModelLoadError
-from embed.sentencepiece import clean_text
+from embed.sentencepiece import clean_text, without_lone_metaspace
 from embed.threads import ENV_THREADS, configured_threads
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
@@ -66,14 +66,7 @@ def token_spans(tokenizer, text: str) -> list[tuple[int, int]]:
         encoded = tokenizer(
             clean_text(text), add_special_tokens=False, return_offsets_mapping=True, verbose=False
         )
-        spans = [tuple(span) for span in encoded["offset_mapping"]]
-        # SentencePiece's dummy-prefix metaspace ("▁" alone before a word with no piece of its
-        # own, e.g. Chinese) is aligned to the next token's first character; it covers none.
-        tokens = encoded.tokens()
-        for i in range(len(spans) - 1):
-            if tokens[i] == "\u2581" and spans[i + 1][0] < spans[i][1]:
-                spans[i] = (spans[i][0], spans[i][0])
-        return spans
+        return without_lone_metaspace([tuple(span) for span in encoded["offset_mapping"]], encoded.tokens())
     # Slow tokenizers give no offsets: one character per token never undercounts.
     return [(i, i + 1) for i in range(len(text)) if not text[i].isspace()]
 

@@ -82,3 +82,14 @@ def token_offsets(
             first += 1
         spans.append((origins[first][0], origins[end - 1][1]))
     return spans
+
+
+def without_lone_metaspace(spans: list[tuple[int, int]], tokens: list[str]) -> list[tuple[int, int]]:
+    """Offsets of tokens from a fast tokenizer, with each lone word-start piece "▁" (SentencePiece's
+    dummy prefix before a word with no piece of its own, e.g. Chinese) made empty: tokenizers
+    aligns it to the next token's first character, which it does not cover."""
+    spans = list(spans)
+    for i in range(len(spans) - 1):
+        if tokens[i] == META and spans[i + 1][0] < spans[i][1]:
+            spans[i] = (spans[i][0], spans[i][0])
+    return spans

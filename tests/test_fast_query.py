@@ -63,7 +63,7 @@ def test_the_tokenizers_tokenizer_gives_transformers_token_ids(model):
     fast, reference = FastTokenizer(folder), AutoTokenizer.from_pretrained(str(folder))
     texts = _shared_texts()
     assert fast.ids(texts) == reference(texts, add_special_tokens=False, verbose=False)["input_ids"]
-    ids, mask = fast.batch(texts[:300], 128)  # truncation keeps the closing special token
+    ids, mask = fast.batch(fast.encode(texts[:300]), 128)  # truncation keeps the closing special token
     expected = reference(texts[:300], padding=True, truncation=True, max_length=128, return_tensors="np")
     np.testing.assert_array_equal(mask, expected["attention_mask"])
     np.testing.assert_array_equal(ids * mask, expected["input_ids"] * expected["attention_mask"])
