@@ -27,11 +27,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from corpus.bibliography import REFERENCES, passage_roles  # noqa: E402
+from corpus.bibliography import REFERENCES  # noqa: E402
 from embed.registry import load_embedder  # noqa: E402
 from evaluation.gold import load_gold  # noqa: E402
 from evaluation.metrics import trec_metrics  # noqa: E402
 from index import Library  # noqa: E402
+from index.store import passage_roles_of  # noqa: E402
 from search import FusionSettings, Searcher  # noqa: E402
 
 DEPTH = 400
@@ -58,11 +59,7 @@ def collect(library: Path | None, index: Path | None, gold_file: Path | None, ca
         extra = [json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines() if line.strip()]
         asked = [(g.query, g.relevant, extra[g.line - 1]) for g in load_gold(gold_file, known)]
     passages = stored.passages.to_pandas()
-    roles = [""] * len(passages)
-    for _, group in passages.groupby("path", sort=False):
-        if group["kind"].iloc[0] == "pdf":
-            for row, role in zip(group.index, passage_roles(group["text"].tolist())):
-                roles[row] = role
+    roles = passage_roles_of(passages)
     papers = []
     for row in range(len(passages)):
         paper = searcher._paper(row)  # noqa: SLF001 - a lab reads what search would show

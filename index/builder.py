@@ -72,7 +72,7 @@ def is_up_to_date(plan: BuildPlan, previous: StoredIndex | None, tokenizer: Lexi
     and every passage's role recorded."""
     return (
         previous is not None
-        and getattr(previous, "roles_known", True)  # an index from before passage roles gets them
+        and previous.roles_known  # an index from before passage roles gets them
         and plan.is_noop
         and not plan.full_rebuild_reason
         and previous.manifest.lexical_settings == lexical_settings(tokenizer or LexicalTokenizer())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 FORMAT_VERSION = 4  # 2: BM25 index and per-chunk tokens; 3: paper catalog; 4: passages.arrow, script, vector_index
 
@@ -64,3 +65,15 @@ class Manifest:
             build_seconds=float(data.get("build_seconds", 0.0)),
             format_version=int(data.get("format_version", FORMAT_VERSION)),
         )
+
+
+def recorded_model(manifest_file: Path | None) -> str | None:
+    """The model a build's manifest names, read leniently: an index too old or too damaged to load
+    still says which model a rebuild should keep using."""
+    if manifest_file is None:
+        return None
+    try:
+        model = json.loads(manifest_file.read_text(encoding="utf-8")).get("model")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return model if isinstance(model, str) and model else None

@@ -219,6 +219,8 @@ class MilvusIndex:
     """What IndexStore.load() gives, over a Milvus collection. Passages (no vectors, no BM25) are read
     into an Arrow table when it opens: search needs whole columns (script, path) without a round trip."""
 
+    roles_known = True  # every Milvus collection is written with its passages' roles
+
     def __init__(self, *, manifest: Manifest, passages, catalog: Catalog, location: Path, language_direction,
                  client, collection: str, vocabulary: dict[str, int], calling, search_params: dict):
         self.manifest, self.passages, self.catalog, self.location = manifest, passages, catalog, location

@@ -40,7 +40,7 @@ import pyarrow as pa
 
 from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IndexWriteError, StoreUnavailableError
 from index.lexical import LexicalIndex
-from index.manifest import FORMAT_VERSION, Manifest
+from index.manifest import FORMAT_VERSION, Manifest, recorded_model
 from index.milvus_index import (
     INSERT_BATCH, MilvusIndex, collection_schema, index_params, passage_rows, read_rows, vector_search_params,
 )
@@ -126,11 +126,7 @@ class MilvusStore:
 
     def recorded_model(self) -> str | None:
         build = self.current_build()
-        try:
-            model = json.loads((build / _MANIFEST).read_text(encoding="utf-8")).get("model") if build else None
-        except (OSError, ValueError, AttributeError):
-            return None
-        return model if isinstance(model, str) and model else None
+        return recorded_model(build / _MANIFEST if build else None)
 
     def load_catalog(self) -> Catalog:
         build = self._require_build()

@@ -58,7 +58,7 @@ from index.errors import (
     IndexWriteError,
 )
 from index.lexical import LexicalIndex
-from index.manifest import FORMAT_VERSION, Manifest
+from index.manifest import FORMAT_VERSION, Manifest, recorded_model
 from index.vector_index import build_vector_index, read_vector_index
 
 CHUNK_COLUMNS = [
@@ -172,14 +172,9 @@ class IndexStore:
         return self._read_manifest(build)
 
     def recorded_model(self) -> str | None:
-        """The model named in the current build's manifest, read leniently: an index too old or
-        too damaged to load still says which model a rebuild should keep using."""
+        """The model the current build's manifest names, even if the build cannot be loaded."""
         build = self.current_build()
-        try:
-            model = json.loads((build / _MANIFEST).read_text(encoding="utf-8")).get("model") if build else None
-        except (OSError, ValueError, AttributeError):
-            return None
-        return model if isinstance(model, str) and model else None
+        return recorded_model(build / _MANIFEST if build else None)
 
     def load_catalog(self) -> Catalog:
         """Only the paper catalog of the current build (no vectors, passages or BM25)."""
@@ -372,7 +367,7 @@ def _with_script(chunks: pd.DataFrame) -> pd.DataFrame:
     if "script" not in chunks.columns or chunks["script"].isna().any():
         chunks["script"] = [script_of(text) for text in chunks["embed_text"]]
     if "role" not in chunks.columns:
-        chunks["role"] = passage_roles_of(chunks.reset_index(drop=True))
+        chunks["role"] = passage_roles_of(chunks)
     return chunks
 
 
@@ -408,11 +403,11 @@ def passage_roles_of(frame: pd.DataFrame) -> list[str]:
     """Each row's role, worked out again from the text: PDF rows by file, in stored order (a file's
     rows are contiguous and in reading order)."""
     roles = [BODY] * len(frame)
-    pdf_rows = frame.index[frame["kind"] == "pdf"]
-    for _, rows in frame.loc[pdf_rows].groupby("path", sort=False).groups.items():
-        positions = [frame.index.get_loc(row) for row in rows]
-        for position, role in zip(positions, passage_roles(frame["text"].iloc[positions].tolist())):
-            roles[position] = role
+    kinds, texts = frame["kind"].to_numpy(), frame["text"].tolist()
+    for positions in frame.groupby("path", sort=False).indices.values():
+        if kinds[positions[0]] == "pdf":
+            for position, role in zip(positions, passage_roles([texts[p] for p in positions])):
+                roles[position] = role
     return roles
 
 
