@@ -24,13 +24,13 @@ from collections import Counter
 
 from corpus import strip_markup
 from corpus.syntax import BARE_URL, CJK_CHAR, IMAGE, LINK, SPACES
-from papers.entry_fields import PaperEntry, clean_title
+from papers.entry_fields import clean_title, paper_entry
 from papers.file_names import paper_from_note_filename
 from papers.heading_papers import Judged
-from papers.links import arxiv_from_links, is_paper_url, links_in
+from papers.links import is_paper_url, links_in
 from papers.note_lines import NoteLine
 from papers.title_shape import looks_like_todo, names_code, title_shape, words_of
-from papers.venues import normalise_venue, venue_token
+from papers.venues import venue_token
 
 _ITEM = re.compile(r"^(?:[-*+]|\d{1,3}[.)])[ \t]+\[([ xX])\][ \t]*")
 _STAMP = re.compile(r"\d{1,4}(?:[./]\d{1,2}){1,2}")  # "23.7.14", "7.17": when it was added
@@ -117,20 +117,16 @@ def _judge(line, topic, path, read, title, links, venue_raw, year, why_not, shap
     if shape == "other" and year is None or score < 2:
         return Judged(index, "checkbox", "no", tuple(evidence) or ("not a title",), None)
     verdict = "paper" if score >= 3 else "ambiguous"
-    entry = PaperEntry(
-        title=title,
-        venue=normalise_venue(venue_raw),
-        venue_raw=venue_raw,
-        year=year,
-        month=None,
-        abbreviation=title if shape == "name" and " " not in title else None,
-        read=read,
-        links=tuple(links),
-        arxiv_id=arxiv_from_links(links),
-        annotation=None,
+    entry = paper_entry(
+        title,
+        venue_raw,
+        links,
         topic=topic,
         path=path,
         line=line.number,
+        year=year,
+        abbreviation=title if shape == "name" and " " not in title else None,
+        read=read,
         tentative=verdict != "paper",
         evidence="checkbox: " + ", ".join(evidence),
     )

@@ -28,12 +28,11 @@ from typing import Callable, Iterator
 
 from corpus.syntax import SPACES
 from papers.arxiv import extract_arxiv_id
-from papers.entry_fields import PaperEntry
+from papers.entry_fields import PaperEntry, paper_entry
 from papers.entry_forms import EntryHead, fields_from_head, looks_like_citation
 from papers.entry_tables import table_entries
-from papers.links import PaperLink, arxiv_from_links, dedupe_links, is_paper_url, link_only, links_in
+from papers.links import PaperLink, dedupe_links, is_paper_url, link_only, links_in
 from papers.note_lines import NoteLine, heading_topics, split_note_lines
-from papers.venues import normalise_venue
 
 __all__ = ["PaperEntry", "parse_paper_entries", "strong_entries"]
 
@@ -270,20 +269,17 @@ def _entry_from_head(
     read_own_lines()
     links = [link for found, _ in own_links for link in found]
     title, tail_links, venue_raw, year, month, abbreviation = fields
-    all_links = dedupe_links(tail_links + links)
-    arxiv_id = arxiv_from_links(all_links) or extract_arxiv_id(head.rest)
-    return PaperEntry(
-        title=title,
-        venue=normalise_venue(venue_raw),
-        venue_raw=venue_raw,
+    return paper_entry(
+        title,
+        venue_raw,
+        dedupe_links(tail_links + links),
+        topic=topic,
+        path=path,
+        line=first.number,
         year=year,
         month=month,
         abbreviation=abbreviation,
         read=head.read,
-        links=tuple(all_links),
-        arxiv_id=arxiv_id,
         annotation="\n".join(annotation) or None,
-        topic=topic,
-        path=path,
-        line=first.number,
+        arxiv_elsewhere=extract_arxiv_id(head.rest),
     )

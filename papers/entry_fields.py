@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from corpus import strip_markup
 from corpus.syntax import CJK_CHAR, HTML_TAG, LINK, SPACES
 from papers.dates import first_date
-from papers.links import PaperLink, links_in, without_links
+from papers.links import PaperLink, arxiv_from_links, links_in, without_links
 from papers.venues import is_known_venue, normalise_venue, venue_token
 
 _STRONG = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
@@ -37,6 +37,45 @@ class PaperEntry:
     end_line: int | None = None
     tentative: bool = False
     evidence: str | None = None
+
+
+def paper_entry(
+    title: str,
+    venue_raw: str | None,
+    links,
+    *,
+    topic: tuple[str, ...],
+    path: str,
+    line: int,
+    year: int | None = None,
+    month: int | None = None,
+    abbreviation: str | None = None,
+    read: bool | None = None,
+    annotation: str | None = None,
+    arxiv_elsewhere: str | None = None,
+    **weaker,
+) -> PaperEntry:
+    """An entry from what its lines gave, however they gave it (a list line, a table row, a
+    heading, a bare checkbox): the venue is normalised from its raw text and the arXiv id read from
+    the links, else `arxiv_elsewhere` (an id the line names outside a link). `weaker`: the fields
+    of entries read from weaker evidence (end_line, tentative, evidence)."""
+    links = tuple(links)
+    return PaperEntry(
+        title=title,
+        venue=normalise_venue(venue_raw),
+        venue_raw=venue_raw,
+        year=year,
+        month=month,
+        abbreviation=abbreviation,
+        read=read,
+        links=links,
+        arxiv_id=arxiv_from_links(list(links)) or arxiv_elsewhere,
+        annotation=annotation,
+        topic=topic,
+        path=path,
+        line=line,
+        **weaker,
+    )
 
 
 @dataclass

@@ -9,11 +9,10 @@ from typing import Iterator
 from corpus import strip_markup
 from corpus.syntax import LINK
 from papers.dates import first_year, month_after_first_year
-from papers.entry_fields import PaperEntry, clean_title, title_like
+from papers.entry_fields import PaperEntry, clean_title, paper_entry, title_like
 from papers.file_names import paper_from_note_filename
-from papers.links import PaperLink, arxiv_from_links, is_paper_url, label_from_url, links_in
+from papers.links import PaperLink, is_paper_url, label_from_url, links_in
 from papers.note_lines import NoteLine
-from papers.venues import normalise_venue
 
 _TITLE_HEADERS = {"论文", "论文名", "论文名称", "论文标题", "标题", "题目", "文章", "paper", "papers",
                   "title", "paper title", "name", "名称"}
@@ -85,18 +84,4 @@ def _row_entry(line, cells, title_col, year_col, venue_col, topic, path) -> Pape
     venue_raw = None
     if venue_col is not None and venue_col < len(cells):
         venue_raw = strip_markup(cells[venue_col]).strip() or None
-    return PaperEntry(
-        title=title,
-        venue=normalise_venue(venue_raw),
-        venue_raw=venue_raw,
-        year=year,
-        month=month,
-        abbreviation=None,
-        read=None,
-        links=tuple(links),
-        arxiv_id=arxiv_from_links(links),
-        annotation=None,
-        topic=topic,
-        path=path,
-        line=line.number,
-    )
+    return paper_entry(title, venue_raw, links, topic=topic, path=path, line=line.number, year=year, month=month)

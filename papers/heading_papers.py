@@ -32,13 +32,13 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from corpus.syntax import CJK_CHAR, SPACES
-from papers.entry_fields import PaperEntry, clean_title
+from papers.entry_fields import PaperEntry, clean_title, paper_entry
 from papers.entry_forms import EntryHead, fields_from_head
 from papers.file_names import paper_from_note_filename
-from papers.links import arxiv_from_links, is_paper_url, link_only, links_in
+from papers.links import is_paper_url, link_only, links_in
 from papers.note_lines import NoteLine
 from papers.title_shape import is_method_name, is_topic, title_shape, words_of
-from papers.venues import normalise_venue, venue_token
+from papers.venues import venue_token
 
 PAPER_MARKS = (":page_with_curl:", ":page_facing_up:", ":scroll:", ":newspaper:", "📃", "📄", "📜", "📰")
 CODE_MARKS = (":computer:", "💻", ":wrench:", "🔧", ":hammer_and_wrench:", "🛠", ":package:", "📦")
@@ -214,20 +214,16 @@ def _judge(lines, topics, path, h: _Heading, f: _Features, siblings: int, strong
         evidence.append("Chinese heading")
     title = f.full_title or f.title
     abbreviation = text if f.full_title else _abbreviation(f.title)
-    entry = PaperEntry(
-        title=clean_title(title),
-        venue=normalise_venue(f.venue_raw),
-        venue_raw=f.venue_raw,
-        year=f.year,
-        month=f.month,
-        abbreviation=abbreviation,
-        read=None,
-        links=f.links,
-        arxiv_id=arxiv_from_links(list(f.links)),
-        annotation=None,
+    entry = paper_entry(
+        clean_title(title),
+        f.venue_raw,
+        f.links,
         topic=topics[h.index][:-1],
         path=path,
         line=lines[h.index].number,
+        year=f.year,
+        month=f.month,
+        abbreviation=abbreviation,
         end_line=_last_filled(lines, h.index, h.end),
         tentative=verdict != "paper",
         evidence="heading: " + ", ".join(evidence),
