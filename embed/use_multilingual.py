@@ -16,7 +16,6 @@ so a chunk stays about sentence-to-paragraph sized, where averaged embeddings ar
 
 from __future__ import annotations
 
-import os
 
 import numpy as np
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import cli
 from tests.fakes import FakeEmbedder
-from tests.pdf_factory import encrypt_pdf, write_pdf
+from tests.pdf_factory import encrypt_pdf
 
 
 @pytest.fixture(autouse=True)

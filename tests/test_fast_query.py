@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embed import ModelLoadError, registry
+from embed import registry
 from tests.conftest import shared_path
 from tests.fakes import FakeEmbedder
 

@@ -87,10 +87,13 @@ def test_a_topic_filter_is_checked_on_the_returned_rows(both):
 def test_a_rebuild_switches_the_alias_and_keeps_the_previous_collection(small_library, tmp_path, milvus_lite_store):
     lib = _built(small_library, tmp_path / "index", milvus_lite_store)
     first = lib.store.current_collection()
-    reader = Searcher.open(lib, FakeEmbedder())  # opened before the rebuild
+    reader = Searcher.open(lib, FakeEmbedder())  # a page opened before the rebuilds
     for number in range(3):
         (small_library / "notes" / f"n{number}.md").write_text(f"# N{number}\n\nunique{number} words\n")
         _built(small_library, tmp_path / "index", milvus_lite_store)
+        if number == 0:  # the previous collection is kept: the open reader still answers from its own rows
+            hit = reader.search("misaligned neighbouring frames", k=1, mode="lexical").hits[0]
+            assert hit.path == "notes/alignment.md" and "misaligned" in hit.text
     current = lib.store.current_collection()
     ours = [name for name in lib.store.client.list_collections() if name.startswith(lib.store.alias + "_")]
     assert current != first and current in ours and len(ours) == 2  # current + previous

@@ -9,7 +9,6 @@ Model tests are skipped when the package is not installed; the registry tests ne
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 
 import numpy as np

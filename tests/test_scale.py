@@ -66,9 +66,6 @@ def test_approximate_top_10_matches_exact_top_10(tmp_path, kind, monkeypatch):
     spec = {**vector_index.choose_vector_index(len(vectors), approximate_from=1000), "kind": kind}
     assert spec["nprobe"] == 16 < spec["nlist"]  # MIN_NPROBE
     approximate = vector_index.build_vector_index(vectors, spec)
-    (tmp_path / "v.faiss").write_bytes(b"")
-    import faiss
-
     faiss.write_index(approximate, str(tmp_path / "v.faiss"))
     reread = vector_index.read_vector_index(tmp_path / "v.faiss", spec)
     assert faiss.extract_index_ivf(reread).nprobe == spec["nprobe"]
@@ -83,8 +80,6 @@ def test_approximate_top_10_matches_exact_top_10(tmp_path, kind, monkeypatch):
 def test_the_approximate_index_is_memory_mapped(tmp_path):
     vectors, _ = _clustered(6000, 64)
     spec = vector_index.choose_vector_index(len(vectors), approximate_from=1000)
-    import faiss
-
     faiss.write_index(vector_index.build_vector_index(vectors, spec), str(tmp_path / "v.faiss"))
     index = vector_index.read_vector_index(tmp_path / "v.faiss", spec)
     assert isinstance(index, faiss.IndexRefineFlat) and index.k_factor == spec["refine_factor"]

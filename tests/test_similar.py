@@ -31,7 +31,7 @@ def related_library(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     (library / "notes" / "telescopes.md").write_text(
-        f"# Telescopes\n\n## Mirrors\n\ntelescope lens aperture mirror focal length.\n", encoding="utf-8"
+        "# Telescopes\n\n## Mirrors\n\ntelescope lens aperture mirror focal length.\n", encoding="utf-8"
     )
     (library / "notes" / "baking.md").write_text(
         f"# Baking\n\n## Dough\n\n{COOKING}.\n\n## Oven\n\noven heat crust bread.\n", encoding="utf-8"
