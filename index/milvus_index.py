@@ -123,24 +123,19 @@ def filter_scope(where) -> tuple[MilvusScope | None, frozenset[str]]:
     """The Milvus expression for a ResultFilter's fields, and which fields it covers: kind, years,
     venue, read and has_pdf. `topic` (a substring of any of a paper's topic headings) is left to
     search to check on the returned rows."""
-    parts, covered = [], set()
-    if where.kind is not None:
-        parts.append(f"kind == {_quoted(where.kind)}")
-        covered.add("kind")
-    if where.year_from is not None:
-        parts.append(f"year >= {int(where.year_from)}")
-        covered.add("year_from")
-    if where.year_to is not None:
-        parts.append(f"year <= {int(where.year_to)}")
-        covered.add("year_to")
-    if where.venue is not None:
-        parts.append(f"venue_key == {_quoted(where.venue.casefold())}")
-        covered.add("venue")
-    for name in ("read", "has_pdf"):
-        if getattr(where, name) is not None:
-            parts.append(f"{name} == {'true' if getattr(where, name) else 'false'}")
-            covered.add(name)
-    return (MilvusScope(" and ".join(parts)) if parts else None), frozenset(covered)
+    parts = {name: expression(getattr(where, name)) for name, expression in _FILTER_EXPRESSIONS.items()
+             if getattr(where, name) is not None}
+    return (MilvusScope(" and ".join(parts.values())) if parts else None), frozenset(parts)
+
+
+_FILTER_EXPRESSIONS = {  # ResultFilter field -> its Milvus expression
+    "kind": lambda kind: f"kind == {_quoted(kind)}",
+    "year_from": lambda year: f"year >= {int(year)}",
+    "year_to": lambda year: f"year <= {int(year)}",
+    "venue": lambda venue: f"venue_key == {_quoted(venue.casefold())}",
+    "read": lambda read: f"read == {'true' if read else 'false'}",
+    "has_pdf": lambda has_pdf: f"has_pdf == {'true' if has_pdf else 'false'}",
+}
 
 
 def _quoted(text: str) -> str:
