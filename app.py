@@ -30,6 +30,7 @@ from index import (
 )
 from papers import Catalog
 from search import MODES, ResultFilter, Searcher, by_paper, facet_values, papers_of, search_depth
+from ui.build_jobs import BuildJob, running_build, start_build
 from ui.cards import CardContext, show_document_cards, show_paper_cards, show_passage_cards
 from ui.served_files import prune_served_pdfs
 
@@ -53,8 +54,10 @@ def page_arguments() -> argparse.Namespace:
     return parser.parse_known_args()[0]
 
 
-@st.cache_resource(show_spinner="Loading the embedding model…")
-def load_embedder(model: str) -> Embedder:
+@st.cache_resource(show_spinner=False)
+def shared_embedder(model: str) -> Embedder:
+    """One model per name for the whole server, searches and background builds alike (a build's
+    thread has no page to show a spinner on)."""
     return registry.load_embedder(model)
 
 
@@ -62,30 +65,48 @@ def load_embedder(model: str) -> Embedder:
 def load_searcher(library: str, index: str | None, build: str, model: str) -> Searcher:
     """Keyed by the build folder's name, so a finished rebuild is picked up by the next run; served
     copies of PDFs that build no longer holds are deleted then."""
-    searcher = Searcher.open(Library(library, index), load_embedder(model))
+    searcher = Searcher.open(Library(library, index), shared_embedder(model))
     files = searcher.index.manifest.files
     prune_served_pdfs(STATIC_DIR, {record.sha256 for record in files.values() if record.kind == "pdf"})
     return searcher
 
 
 def build_with_progress(lib: Library, model: str | None) -> None:
-    """Plan, show the plan, build with a progress bar, then show what happened."""
-    bar = None
+    """Start a build of the library (or join the one running), follow it with a progress bar and
+    show what happened. The build runs in its own thread (ui/build_jobs.py): a click elsewhere
+    on the page, a new query or a reload while it runs no longer cancels it."""
+    def work(progress, on_plan):
+        return lib.update(shared_embedder, model, progress=progress, on_plan=on_plan)
 
-    def show_plan(plan: BuildPlan) -> None:
-        st.info(f"Build plan: {plan.summary()}")
+    job = start_build(str(lib.index_dir), work)
+    st.session_state["build_job"] = job  # a run cut short by a click shows the outcome on the next
+    follow_build(job)
 
-    def progress(stage: str, done: int, total: int) -> None:
-        nonlocal bar
-        bar = bar or st.progress(0.0, text="Starting…")
-        bar.progress(done / total if total else 1.0, text=f"{stage}: {done}/{total}")
 
-    try:
-        report = lib.update(load_embedder, model, progress=progress, on_plan=show_plan)
-    except IndexLockedError as error:
-        st.warning(f"{error} Meanwhile this page searches the current index; it uses the new one as soon as "
+def follow_build(job: BuildJob) -> None:
+    """The job's plan and progress until it ends, then its outcome (once per session)."""
+    plan_box, bar = st.empty(), st.empty()
+
+    def show(job: BuildJob) -> None:
+        if job.plan is not None:
+            plan_box.info(f"Build plan: {job.plan.summary()}")
+        if job.step.total:
+            bar.progress(job.step.done / job.step.total, text=f"{job.step.stage}: {job.step.done}/{job.step.total}")
+
+    job.follow(show)
+    if st.session_state.get("build_job") is job:
+        del st.session_state["build_job"]
+    show_build_outcome(job, bar)
+
+
+def show_build_outcome(job: BuildJob, bar) -> None:
+    if isinstance(job.error, IndexLockedError):
+        st.warning(f"{job.error} Meanwhile this page searches the current index; it uses the new one as soon as "
                    "the other build is done.")
         return
+    if job.error is not None:
+        raise job.error  # main() turns it into a message
+    report = job.report
     if not report.wrote_index:
         st.success("The index is already up to date.")
         return
@@ -96,19 +117,27 @@ def build_with_progress(lib: Library, model: str | None) -> None:
         st.warning(f"Skipped {skipped.path}: {skipped.reason}")
 
 
-def sidebar(lib: Library, model: str | None) -> None:
-    manifest = lib.manifest_for_update()
+def sidebar(lib: Library, model: str | None):
+    """The index's controls; returns the container for its summary, which open_searcher fills
+    last so that it describes the index as any build of this run has left it."""
     with st.sidebar:
         st.header("Index")
         st.caption(f"Library: `{lib.root}`")
         st.caption(f"Index: `{lib.index_dir}`")
         # One container whatever the index's state, so the widgets below keep their place (and a
         # file being uploaded keeps its widget) when the first build completes.
-        with st.container():
-            index_summary(lib, manifest)
+        summary = st.container()
+        running = running_build(str(lib.index_dir))
+        unseen = st.session_state.get("build_job")
+        if running is not None:  # started by another run or another session: wait for it here
+            st.caption("A build of this index is running.")
+            follow_build(running)
+        elif unseen is not None:  # this session's build, whose run was cut short by a click
+            follow_build(unseen)
         if st.button("Rebuild index", key="rebuild", help="Index new and changed files; unchanged files are kept."):
             build_with_progress(lib, model)
         add_papers(lib, model)
+    return summary
 
 
 def index_summary(lib: Library, manifest) -> None:
@@ -177,7 +206,7 @@ def filter_controls(catalog: Catalog) -> ResultFilter:
 def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher]:
     """Library → (build if missing, rebuild if damaged) → cached searcher."""
     lib = Library(args.library, args.index)
-    sidebar(lib, args.model)
+    summary = sidebar(lib, args.model)
     if not lib.has_index():
         st.write("No index yet for this library: building one now.")
         build_with_progress(lib, args.model)
@@ -185,11 +214,14 @@ def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher]:
             st.info("Another session is building this library's first index: reload the page in a moment.")
             st.stop()
     try:
-        return lib, load_searcher(str(lib.root), args.index, lib.build_id(), model_for_search(args.model, lib.manifest()))
+        searcher = load_searcher(str(lib.root), args.index, lib.build_id(), model_for_search(args.model, lib.manifest()))
     except CorruptIndexError as error:  # a damaged index is rebuilt, not trusted
         st.warning(f"{error} Rebuilding it from your files now.")
         build_with_progress(lib, args.model)
-        return lib, load_searcher(str(lib.root), args.index, lib.build_id(), model_for_search(args.model, lib.manifest()))
+        searcher = load_searcher(str(lib.root), args.index, lib.build_id(), model_for_search(args.model, lib.manifest()))
+    with summary:
+        index_summary(lib, lib.manifest_for_update())
+    return lib, searcher
 
 
 def main() -> None:
@@ -214,7 +246,7 @@ def search_page() -> None:
 
     query_column, k_column, mode_column, view_column = st.columns([6, 1, 2, 2])
     query = query_column.text_input(
-        "Search your papers and notes", key="query",
+        "Search your papers and notes", key="query", on_change=leave_related_views,
         placeholder="e.g. unaligned feature fusion for video · 非对齐特征融合",
     )
     k = int(k_column.number_input("Results", min_value=1, max_value=100, value=10, key="k"))
@@ -248,6 +280,12 @@ def search_page() -> None:
         st.caption("Type a question or a few keywords, in English or Chinese, and press Enter.")
         return
     show_response(response, lib, searcher, view, k, explain, (time.perf_counter() - started) * 1000)
+
+
+def leave_related_views() -> None:
+    """A new query is a new search: it ends "More like this" and "Related to the pasted text"."""
+    for key in ("like", "related"):
+        st.session_state.pop(key, None)
 
 
 def more_like_this(hit) -> None:

@@ -77,9 +77,14 @@ def test_rebuild_after_adding_a_note_indexes_only_the_new_file(page, demo_librar
     (demo_library_copy / "notes" / "new_idea.md").write_text(
         "# Flow-free alignment idea\n\nCross-frame attention replaces optical flow warping.\n", encoding="utf-8"
     )
+    page.run()
+    assert any("not indexed yet" in w.value for w in page.sidebar.warning)
     page.sidebar.button(key="rebuild").click().run()
     assert "Build plan: +1 new, ~0 changed, -0 deleted, 10 unchanged" in [m.value for m in page.info]
     assert any(m.value.startswith("Indexed 11 files") for m in page.success)
+    # the sidebar describes the index the build just wrote, not the one the run started with
+    assert any(m.value.startswith("**11** files") for m in page.sidebar.markdown)
+    assert not any("not indexed yet" in w.value for w in page.sidebar.warning)
     page.text_input(key="query").input("cross-frame attention replaces optical flow warping").run()
     page.radio(key="view").set_value("By file").run()
     assert "Flow-free alignment idea" in card_titles(page)[0]
@@ -235,6 +240,21 @@ def test_more_like_this_leaves_the_source_out_and_goes_back(page):
     assert likes and source not in likes
     page.button(key="unlike").click().run()
     assert not any(m.value.startswith("#### More like") for m in page.markdown)
+
+
+def test_a_new_query_ends_more_like_this_and_related_papers(page):
+    page.text_input(key="query").input("deformable convolution offsets").run()
+    next(b for b in page.button if b.key.startswith("like-")).click().run()
+    assert any(m.value.startswith("#### More like: ") for m in page.markdown)
+    page.text_input(key="query").input("optical flow warping").run()
+    assert not any(m.value.startswith("#### More like") for m in page.markdown)
+    assert card_titles(page)
+    page.text_area(key="pasted").input("Deformable convolution aligns neighbouring frames.").run()
+    page.button(key="find_related").click().run()
+    assert any("Related to the pasted text" in m.value for m in page.markdown)
+    page.text_input(key="query").input("video super-resolution").run()
+    assert not any("Related to the pasted text" in m.value for m in page.markdown)
+    assert card_titles(page)
 
 
 def test_a_pasted_abstract_longer_than_the_model_window_finds_related_papers(page):

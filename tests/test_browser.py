@@ -165,3 +165,36 @@ def shoot(page, name: str) -> None:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     assert path.stat().st_size > 10_000
+
+
+def test_a_query_typed_during_a_rebuild_does_not_cancel_it(chromium_page, demo_library_copy, tmp_path):
+    """Streamlit re-runs the page on every touch; the rebuild runs in its own thread, so a search
+    made while it embeds is answered and the rebuild still finishes (it used to vanish silently)."""
+    from playwright.sync_api import expect
+
+    from tests.with_fake_model import ENV_GATE
+
+    gate = tmp_path / "gate"
+    gate.touch()  # the first build may embed
+    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(demo_library_copy), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
+           "PAPERSEARCH_MODEL": "fake-hash-64", ENV_GATE: str(gate)}
+    with page_server(env, tmp_path / "streamlit.log", fake_model=True) as url:
+        page = chromium_page
+        page.goto(url)
+        box = page.get_by_label("Search your papers and notes")
+        expect(box).to_be_visible(timeout=INDEX_BUILD_TIMEOUT_MS)
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text(re.compile(r"^10 files"))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+        gate.unlink()  # the rebuild will wait in its embedding stage
+        (demo_library_copy / "notes" / "late.md").write_text(
+            "# Late note\n\nQuokka burrows and optical flow.\n", encoding="utf-8")
+        page.get_by_role("button", name="Rebuild index").click()
+        expect(page.get_by_text(re.compile(r"Build plan: \+1 new"))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+        box.fill("quokka burrows")
+        box.press("Enter")  # a new run of the page while the build waits
+        expect(sidebar.get_by_text("A build of this index is running.")).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+        gate.touch()
+        expect(sidebar.get_by_text(re.compile(r"^11 files"))).to_be_visible(timeout=INDEX_BUILD_TIMEOUT_MS)
+        expect(page.locator("strong").filter(has_text=re.compile(r"^1\. Late note"))).to_be_visible(
+            timeout=QUERY_TIMEOUT_MS)
+        expect(sidebar.get_by_text(re.compile("not indexed yet"))).to_have_count(0)

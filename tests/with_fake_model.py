@@ -3,7 +3,7 @@
     python -m tests.with_fake_model streamlit run app.py --server.port 8765 ...
     python -m tests.with_fake_model cli search "query" --library DIR --json
 
-Both the page (`app.load_embedder`) and the CLI (`cli.load_embedder`) get their models from
+Both the page (`app.shared_embedder`) and the CLI (`cli.load_embedder`) get their models from
 `embed.registry.load_embedder`, so replacing that one function here, before either starts, makes
 every model name that starts with "fake-" a `FakeEmbedder` (tests/fakes.py); other names load
 as usual. Two variables hold a build in its embedding stage, so a test can overlap it with
