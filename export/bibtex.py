@@ -1,4 +1,10 @@
-"""BibTeX for the papers behind a set of results, ready for a paper's bibliography."""
+"""BibTeX for the papers behind a set of results, ready for a paper's bibliography.
+
+Every field value is written with balanced braces: BibTeX finds the end of a ``{...}`` value by
+counting braces, so one stray ``{`` or ``}`` in a title makes the whole file unreadable. Balanced
+braces in a title are kept (they are the user's case protection); when they do not balance, every
+brace is written as ``\\textbraceleft{}`` / ``\\textbraceright{}``. A backslash is written as
+``\\textbackslash{}`` and ``& % $ # _`` are backslash-escaped, so the text reads back as typed."""
 
 from __future__ import annotations
 
@@ -46,5 +52,30 @@ def _unique_key(key: str, used: set[str]) -> str:
     return candidate
 
 
+_SPECIAL = re.compile(r"[&%$#_\\{}]")
+
+
 def _escape(text: str) -> str:
-    return re.sub(r"([&%$#_])", r"\\\1", text)
+    balanced = _braces_balance(text)
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        if char == "\\":
+            return r"\textbackslash{}"
+        if char in "{}":
+            return char if balanced else (r"\textbraceleft{}" if char == "{" else r"\textbraceright{}")
+        return "\\" + char
+
+    return _SPECIAL.sub(replace, text)
+
+
+def _braces_balance(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0

@@ -1,5 +1,9 @@
 """The papers behind a set of results as a Markdown paper list in the user's own style
-(`- [x] "Title" Venue, Year Month, **ABBR**` + links + `>` note), to paste back into a note."""
+(`- [x] "Title" Venue, Year Month, **ABBR**` + links + `>` note), to paste back into a note.
+
+A link target with a space or a parenthesis (``./pdfs/Distilling the Knowledge.pdf``) is written in
+angle brackets, ``[pdf](<./pdfs/Distilling the Knowledge.pdf>)``, the CommonMark form for such
+destinations; written bare, Markdown shows the whole link as literal text."""
 
 from __future__ import annotations
 
@@ -21,13 +25,22 @@ def to_markdown_list(records: Iterable[PaperRecord]) -> str:
         lines.append(head)
         links = []
         if record.arxiv:
-            links.append(f"[paper](https://arxiv.org/abs/{record.arxiv})")
+            links.append(f"[paper]({_target('https://arxiv.org/abs/' + record.arxiv)})")
         for label in ("code", "website"):
-            links += [f"[{label}]({url})" for url in record.links.get(label, ())[:1]]
-        links += [f"[note](./{path})" for path in record.notes[:1]] + [f"[pdf](./{path})" for path in record.pdfs[:1]]
+            links += [f"[{label}]({_target(url)})" for url in record.links.get(label, ())[:1]]
+        links += [f"[note]({_target('./' + path)})" for path in record.notes[:1]]
+        links += [f"[pdf]({_target('./' + path)})" for path in record.pdfs[:1]]
         if links:
             lines.append("  " + " ".join(links))
         if record.annotation:
             lines += [f"  > {line}" for line in record.annotation.splitlines() if line.strip()]
         lines.append("")
     return "\n".join(lines)
+
+
+def _target(destination: str) -> str:
+    """A link destination Markdown reads back whole: in ``<...>`` when it holds whitespace or a
+    parenthesis (with ``<`` and ``>`` backslash-escaped there), as it is otherwise."""
+    if any(char.isspace() or char in "()<>" for char in destination):
+        return "<" + destination.replace("<", "\\<").replace(">", "\\>") + ">"
+    return destination

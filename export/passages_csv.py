@@ -1,4 +1,11 @@
-"""The one CSV writer, used by the CLI's --csv and the page's download button."""
+"""The one CSV writer, used by the CLI's --csv and the page's download button.
+
+Text cells are guarded against CSV (formula) injection: Excel, LibreOffice and Google Sheets run a
+cell that starts with ``=``, ``+``, ``@``, a tab or a carriage return as a formula, and a passage
+from someone else's PDF or note could carry ``=HYPERLINK(...)`` or worse. Such a text cell gets a
+leading ``'``, which spreadsheets read as "this is text". A ``-`` starts a formula only when
+something other than a space follows it, so a Markdown bullet ``- item`` is left as it is while
+``-2+3`` is quoted. Numbers (rank, score, page, year) are written as they are."""
 
 from __future__ import annotations
 
@@ -21,10 +28,21 @@ def hits_to_csv(hits: Iterable[Hit]) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for hit in hits:
         writer.writerow(
-            [hit.rank, f"{hit.score:.4f}", hit.kind, hit.title, hit.path, _blank(hit.page), _blank(hit.heading), hit.text,
-             _blank(hit.paper_title), _blank(hit.venue), _blank(hit.year), _blank(hit.arxiv), _read_mark(hit.read)]
+            [hit.rank, f"{hit.score:.4f}", _text(hit.kind), _text(hit.title), _text(hit.path), _blank(hit.page),
+             _text(_blank(hit.heading)), _text(hit.text), _text(_blank(hit.paper_title)), _text(_blank(hit.venue)),
+             _blank(hit.year), _text(_blank(hit.arxiv)), _read_mark(hit.read)]
         )
     return buffer.getvalue().encode("utf-8-sig")
+
+
+_FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    """A text cell a spreadsheet will show as text, never run as a formula."""
+    if value.startswith(_FORMULA_STARTS) or (value.startswith("-") and len(value) > 1 and value[1] != " "):
+        return "'" + value
+    return value
 
 
 def _blank(value) -> str:

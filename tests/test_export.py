@@ -1,0 +1,190 @@
+"""Exported files read back correctly: BibTeX with balanced braces, CSV cells that a spreadsheet
+never runs as formulas, and Markdown links to local files whose names have spaces."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from export import hits_to_csv, to_bibtex, to_markdown_list
+from papers import PaperRecord
+from search import Hit
+
+
+def _record(title: str, *, venue: str | None = None, files: tuple[str, ...] = (), year: int | None = 2015,
+            arxiv: str | None = None) -> PaperRecord:
+    return PaperRecord(paper_id="p1", title=title, venue=venue, year=year, month=None, arxiv=arxiv, read=None,
+                       abbreviation=None, topics=(), annotation=None, links={}, files=files, entries=(), titles=(title,))
+
+
+# ---------------------------------------------------------------- BibTeX
+
+
+def _read_bibtex(text: str) -> list[dict[str, str]]:
+    """Read entries the way BibTeX does: a ``{...}`` value ends where its braces balance (a
+    backslash does not hide a brace from BibTeX). Fails on anything BibTeX could not read."""
+    entries, pos = [], 0
+    head = re.compile(r"\s*@(\w+)\{([^,\s{}]+),\n")
+    field = re.compile(r"\s*(\w+) = ")
+    while text[pos:].strip():
+        match = head.match(text, pos)
+        assert match, f"no entry head at {text[pos:pos + 40]!r}"
+        pos, entry = match.end(), {"@type": match.group(1), "@key": match.group(2)}
+        while True:
+            match = field.match(text, pos)
+            assert match, f"no field at {text[pos:pos + 40]!r}"
+            pos = match.end()
+            assert text[pos] == "{", f"value does not open with a brace at {text[pos:pos + 40]!r}"
+            depth, start = 0, pos
+            while True:
+                assert pos < len(text), "value never closes: its braces do not balance"
+                depth += {"{": 1, "}": -1}.get(text[pos], 0)
+                pos += 1
+                if depth == 0:
+                    break
+            entry[match.group(1)] = text[start + 1:pos - 1]
+            if text.startswith(",\n", pos):
+                pos += 2
+                continue
+            assert text.startswith("\n}", pos), f"entry does not close at {text[pos:pos + 40]!r}"
+            pos += 2
+            break
+        entries.append(entry)
+    return entries
+
+
+def _braces_balance(value: str) -> bool:
+    depth = 0
+    for char in value:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _as_typed(value: str) -> str:
+    """The text a LaTeX reader sees for an escaped value (the inverse of the exporter's escaping)."""
+    return re.sub(r"\\textbackslash\{\}|\\textbraceleft\{\}|\\textbraceright\{\}|\\([&%$#_])",
+                  lambda m: m.group(1) or {"\\textbackslash{}": "\\", "\\textbraceleft{}": "{",
+                                           "\\textbraceright{}": "}"}[m.group()], value)
+
+
+WEIRD_TITLE = r"A {Weird} Title with \\ backslash & 100% and } brace"
+
+
+def test_a_title_with_an_unbalanced_brace_is_written_with_braces_that_balance():
+    bibtex = to_bibtex([_record(WEIRD_TITLE)])
+    assert bibtex == (
+        "@misc{A2015,\n"
+        r"  title = {{A \textbraceleft{}Weird\textbraceright{} Title with \textbackslash{}\textbackslash{} "
+        r"backslash \& 100\% and \textbraceright{} brace}},"
+        "\n  year = {2015}\n}\n"
+    )
+    (entry,) = _read_bibtex(bibtex)
+    assert _as_typed(entry["title"][1:-1]) == WEIRD_TITLE
+
+
+def test_balanced_braces_in_a_title_are_kept_as_case_protection():
+    bibtex = to_bibtex([_record("{EDVR}: Video Restoration with {D}eformable Nets_v2", venue="CVPR")])
+    assert "  title = {{{EDVR}: Video Restoration with {D}eformable Nets\\_v2}},\n" in bibtex
+    assert "  booktitle = {CVPR},\n" in bibtex
+
+
+NASTY_TITLES = [
+    WEIRD_TITLE,
+    "}",
+    "{",
+    "}{",
+    "Ends in a backslash \\",
+    "\\}",
+    "\\{ escaped open",
+    "{{nested} but one short",
+    "Braces {in} {order} }{ then reversed",
+    "$O(n)$ & #1 at 50% for my_var",
+]
+
+
+@pytest.mark.parametrize("title", NASTY_TITLES)
+def test_every_nasty_title_gives_a_readable_entry(title):
+    (entry,) = _read_bibtex(to_bibtex([_record(title, venue=title)]))
+    assert _as_typed(entry["title"][1:-1]) == title
+    assert _as_typed(entry["journal"]) == title
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab Z9{}\\&%$#_~^@,=\"") + ["中"]), min_size=1, max_size=30),
+                min_size=1, max_size=4))
+def test_any_titles_give_entries_whose_values_balance(titles):
+    bibtex = to_bibtex([_record(title, venue=title or None, arxiv="1503.02531") for title in titles])
+    entries = _read_bibtex(bibtex)
+    assert [_as_typed(entry["title"][1:-1]) for entry in entries] == titles
+    for entry in entries:
+        assert all(_braces_balance(value) for value in entry.values())
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _hit(**text) -> Hit:
+    fields = {"kind": "note", "path": "notes/a.md", "title": "A title", "heading": None, "text": "passage"}
+    fields.update(text)
+    return Hit(rank=1, score=-0.25, page=None, start_line=3, chunk_id="c1", year=2020, **fields)
+
+
+def _rows(hits) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(hits_to_csv(hits).decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "@SUM(A1)", "\tcmd", "\r=1", "-2+3",
+                                  "-cmd|' /C calc'!A0"])
+@pytest.mark.parametrize("column", ["title", "path", "heading", "text", "paper_title", "venue"])
+def test_a_text_cell_that_a_spreadsheet_would_run_gets_a_quote(cell, column):
+    (row,) = _rows([_hit(**{column: cell})])
+    assert row[column] == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["- bullet item", "普通的中文段落：高斯噪声", "ordinary text = fine", "a+b", "-", "",
+                                  "'already quoted", "3.5 dB better"])
+@pytest.mark.parametrize("column", ["title", "heading", "text"])
+def test_ordinary_text_is_written_unchanged(cell, column):
+    (row,) = _rows([_hit(**{column: cell})])
+    assert row[column] == cell
+
+
+def test_numbers_are_not_quoted():
+    (row,) = _rows([_hit()])
+    assert (row["rank"], row["score"], row["year"]) == ("1", "-0.2500", "2020")
+
+
+# ---------------------------------------------------------------- Markdown paper list
+
+
+def _hrefs(markdown: str) -> dict[str, str]:
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(markdown)
+    return {label: href for href, label in re.findall(r'<a href="([^"]*)">([^<]*)</a>', html)}
+
+
+def test_a_local_pdf_with_spaces_in_its_name_is_a_working_link():
+    record = _record("Distilling the Knowledge in a Neural Network", arxiv="1503.02531",
+                     files=("pdfs/Distilling the Knowledge in a Neural Network.pdf", "notes/Hinton (2015).md"))
+    markdown = to_markdown_list([record])
+    assert ("  [paper](https://arxiv.org/abs/1503.02531) [note](<./notes/Hinton (2015).md>) "
+            "[pdf](<./pdfs/Distilling the Knowledge in a Neural Network.pdf>)") in markdown
+    assert _hrefs(markdown) == {
+        "paper": "https://arxiv.org/abs/1503.02531",
+        "note": "./notes/Hinton%20(2015).md",
+        "pdf": "./pdfs/Distilling%20the%20Knowledge%20in%20a%20Neural%20Network.pdf",
+    }
+
+
+def test_a_local_pdf_without_spaces_keeps_its_plain_link():
+    markdown = to_markdown_list([_record("KD", files=("pdfs/kd.pdf",))])
+    assert "  [pdf](./pdfs/kd.pdf)\n" in markdown
+    assert _hrefs(markdown) == {"pdf": "./pdfs/kd.pdf"}
