@@ -216,7 +216,7 @@ def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher]:
     try:
         searcher = load_searcher(str(lib.root), args.index, lib.build_id(), model_for_search(args.model, lib.manifest()))
     except CorruptIndexError as error:  # a damaged index is rebuilt, not trusted
-        st.warning(f"{error} Rebuilding it from your files now.")
+        st.warning(f"{str(error).removesuffix(' Rebuild it.')} Rebuilding it from your files now.")
         build_with_progress(lib, args.model)
         searcher = load_searcher(str(lib.root), args.index, lib.build_id(), model_for_search(args.model, lib.manifest()))
     with summary:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from pathlib import Path
 
 from corpus.errors import UnreadableFileError
@@ -56,7 +57,17 @@ def _decode_utf16(data: bytes, path: str) -> str:
         raise UnreadableFileError(path, "starts like UTF-16 but is not valid UTF-16; re-save it as UTF-8") from None
 
 
+_SAMPLE_CHARS = 8192
+_ODD_CATEGORIES = frozenset({"Cc", "Cn", "Co", "Cs"})  # control, unassigned, private use, surrogate
+
+
 def _checked(text: str, path: str) -> str:
+    """Decoded is not yet text: bytes that merely start like a BOM (FF FE 00 00 is UTF-32's) decode
+    as UTF-16 into NULs and unassigned code points, which would be indexed as garbage."""
     if not text.strip():
         raise UnreadableFileError(path, "no text (file is blank)")
+    sample = text[:_SAMPLE_CHARS]
+    odd = sum(1 for char in sample if unicodedata.category(char) in _ODD_CATEGORIES and char not in "\t\n\r\f\v")
+    if "\x00" in sample or odd > max(2, len(sample) // 10):
+        raise UnreadableFileError(path, "looks like a binary file, not text (control or unassigned characters)")
     return text

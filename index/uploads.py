@@ -16,11 +16,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from corpus import SUPPORTED_SUFFIXES
+from corpus import SUPPORTED_SUFFIXES, UnreadableFileError
+from corpus.text_decoding import decode_text_file
 from index.safe_paths import inside_library
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 _MAX_NAME_BYTES = 200  # well under the 255-byte limit of common file systems, room for " (99)"
+_FILE_MODE = 0o644  # what the user's own files in the library have
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
@@ -65,6 +67,9 @@ def _add_one(root: Path, folder: Path, name: str, data: bytes, seen: dict[str, s
         return AddedFile(name, None, "refused", f"larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
     if not data:
         return AddedFile(name, None, "refused", "empty file (0 bytes)")
+    unreadable = _unreadable(safe, data)
+    if unreadable:
+        return AddedFile(name, None, "refused", unreadable)
     digest = hashlib.sha256(data).hexdigest()
     if digest in seen:
         return AddedFile(name, None, "duplicate", seen[digest])
@@ -75,11 +80,24 @@ def _add_one(root: Path, folder: Path, name: str, data: bytes, seen: dict[str, s
     return AddedFile(name, relative, "added" if stored.name == safe else "renamed", stored.name)
 
 
+def _unreadable(name: str, data: bytes) -> str | None:
+    """Why a build could never read these bytes, or None: such a file is refused at the door
+    rather than stored in the library to be skipped by every build after."""
+    if name.lower().endswith(".pdf"):
+        return None if b"%PDF-" in data[:1024] else "not a PDF (no %PDF- header): perhaps another kind of file renamed"
+    try:
+        decode_text_file(data, name)
+    except UnreadableFileError as error:
+        return error.reason
+    return None
+
+
 def _store_without_overwriting(folder: Path, name: str, data: bytes) -> Path:
     """Write to a temporary file, then hard-link it to the first free name: a link never
     replaces an existing file, so even two uploads at once cannot overwrite each other."""
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
     try:
+        os.chmod(temporary, _FILE_MODE)  # mkstemp makes it private; the library's files are not
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()

@@ -125,6 +125,7 @@ def test_a_damaged_index_is_rebuilt_by_the_page(page, tmp_path, monkeypatch, dem
     assert not again.exception and not again.error
     assert any("Rebuilding it from your files" in w.value or "rebuilding it from the files" in w.value
                for w in [*again.warning, *again.info])
+    assert not any("Rebuild it. Rebuilding" in w.value for w in again.warning)  # said once, not twice
     again.text_input(key="query").input("deformable convolution").run()
     assert card_titles(again)
 

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cli
+from corpus.text_decoding import decode_text_file
 from tests.fakes import FakeEmbedder
 from tests.pdf_factory import encrypt_pdf
 
@@ -174,6 +177,18 @@ def test_utf16_note_with_a_bom_is_read(small_library):
     status = built(small_library)
     assert "notes/windows.md" not in skipped(status)
     assert "notes/windows.md" in indexed_paths(small_library)
+
+
+def test_bytes_that_only_start_like_a_bom_are_skipped_as_binary(small_library):
+    (small_library / "notes" / "bin.md").write_bytes(b"\xff\xfe\x00\x00" + bytes(range(1, 201)))  # UTF-32's BOM: valid UTF-16 garbage
+    assert "binary" in skipped(built(small_library))["notes/bin.md"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cn", "Co", "Cs")), min_size=1).filter(str.strip),
+       st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
+def test_any_text_without_control_characters_decodes_as_it_was(text, encoding):
+    assert decode_text_file(text.encode(encoding), "n.md") == text
 
 
 def test_form_feed_and_unicode_line_separators_do_not_shift_line_numbers(small_library):

@@ -53,3 +53,19 @@ def test_folders_list_the_library_without_the_index(small_library):
     lib = Library(small_library)
     lib.update(lambda name: FakeEmbedder(name=name), "fake-hash-64")
     assert lib.folders() == ["", "notes", "pdfs"]
+
+
+def test_files_no_build_could_read_are_refused_at_upload_and_stored_ones_are_readable(small_library, tmp_path):
+    from tests.pdf_factory import write_pdf
+
+    pdf = write_pdf(tmp_path / "real.pdf", title="Real", pages=["A real page."]).read_bytes()
+    results = Library(small_library).add_files("", [
+        ("fake.pdf", b"# Notes\n\nplain text renamed to .pdf"), ("bin.md", b"\xff\xfe\x00\x00" + bytes(range(1, 65))),
+        ("real.pdf", pdf), ("note.md", "# 笔记\n\n正文".encode("utf-16")),
+    ])
+    outcome = {r.name: (r.outcome, r.path or r.detail) for r in results}
+    assert outcome["fake.pdf"][0] == "refused" and "not a PDF" in outcome["fake.pdf"][1]
+    assert outcome["bin.md"][0] == "refused" and "binary" in outcome["bin.md"][1]
+    assert outcome["real.pdf"] == ("added", "real.pdf") and outcome["note.md"] == ("added", "note.md")
+    assert not (small_library / "fake.pdf").exists() and not (small_library / "bin.md").exists()
+    assert (small_library / "real.pdf").stat().st_mode & 0o777 == 0o644  # like the user's own files, not 0600
