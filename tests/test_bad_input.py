@@ -185,7 +185,7 @@ def test_bytes_that_only_start_like_a_bom_are_skipped_as_binary(small_library):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(st.characters(blacklist_categories=("Cc", "Cn", "Co", "Cs")), min_size=1).filter(str.strip),
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cn", "Co", "Cs")), min_size=1).filter(lambda text: text.strip() and not text.startswith("\ufeff")),  # a leading BOM is dropped
        st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
 def test_any_text_without_control_characters_decodes_as_it_was(text, encoding):
     assert decode_text_file(text.encode(encoding), "n.md") == text
