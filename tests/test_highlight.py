@@ -16,3 +16,14 @@ def test_long_text_is_trimmed_around_the_first_match_and_keeps_lines():
     snippet = highlight(text, "deformable", width=120)
     assert snippet.startswith("…") and "<mark>deformable</mark>" in snippet
     assert "step\nnext line" in snippet and "\n\n" not in snippet
+
+
+def test_a_query_word_marks_its_other_forms_but_not_words_that_contain_it():
+    marked = highlight("Resized softmax attention: images are aligned by alignment of sizes.", "soft size align")
+    assert marked == ("Resized softmax attention: images are <mark>aligned</mark> by <mark>alignment</mark> of "
+                      "<mark>sizes</mark>.")
+
+
+def test_identifiers_are_marked_whole_and_chinese_anywhere():
+    marked = highlight("BasicVSR++ 使用光流对齐 and E2FGVI", "basicvsr 光流 e2fgvi")
+    assert marked == "<mark>BasicVSR++</mark> 使用<mark>光流</mark>对齐 and <mark>E2FGVI</mark>"

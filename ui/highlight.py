@@ -1,9 +1,18 @@
-"""Show a passage with the query's words marked, trimmed around the first match."""
+"""Show a passage with the query's words marked, trimmed around the first match.
+
+An English word is marked when it is a query word in another form (Snowball stems agree:
+"aligned" for "alignment"), never because a query word sits inside it: "size" in "resized" or
+"soft" in "softmax" is a different word. Chinese has no spaces, so Chinese runs and their
+two-character pieces are marked wherever they occur.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
+
+import Stemmer
 
 from corpus.syntax import HAN_RUN
 
@@ -27,19 +36,47 @@ def highlight(text: str, query: str, width: int = 420) -> str:
     """HTML-escaped snippet of `text` with query terms wrapped in <mark>; line breaks are kept
     (blank lines dropped) so tables and lists stay readable under `white-space: pre-wrap`."""
     flat = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
-    terms = query_terms(query)
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
-    first = pattern.search(flat) if pattern else None
-    start = max(0, first.start() - width // 3) if first and len(flat) > width else 0
+    marks = _Marks(query_terms(query))
+    first = next(marks.spans(flat), None)
+    start = max(0, first[0] - width // 3) if first and len(flat) > width else 0
     snippet = flat[start : start + width]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + width < len(flat) else ""
-    if pattern is None:
-        return prefix + html.escape(snippet) + suffix
     pieces, position = [], 0
-    for match in pattern.finditer(snippet):
-        pieces.append(html.escape(snippet[position : match.start()]))
-        pieces.append(f"<mark>{html.escape(match.group())}</mark>")
-        position = match.end()
+    for begin, end in marks.spans(snippet):
+        pieces.append(html.escape(snippet[position:begin]))
+        pieces.append(f"<mark>{html.escape(snippet[begin:end])}</mark>")
+        position = end
     pieces.append(html.escape(snippet[position:]))
     return prefix + "".join(pieces) + suffix
+
+
+class _Marks:
+    """Where a text has the query's terms: (start, end) spans, in order, not overlapping."""
+
+    def __init__(self, terms: list[str]):
+        self.words = {_word_key(t) for t in terms if not _CJK_RUN.fullmatch(t)}
+        chinese = [t for t in terms if _CJK_RUN.fullmatch(t)]  # longest first, as query_terms sorts
+        self.chinese = re.compile("|".join(map(re.escape, chinese))) if chinese else None
+
+    def spans(self, text: str):
+        found = [m.span() for m in _WORD.finditer(text) if _word_key(m.group()) in self.words] if self.words else []
+        if self.chinese is not None:
+            found += [m.span() for m in self.chinese.finditer(text)]
+        end = 0
+        for span in sorted(found):
+            if span[0] >= end:
+                yield span
+                end = span[1]
+
+
+def _word_key(word: str) -> str:
+    """A word as the query and the passage both reduce it: lower case, stemmed if alphabetic,
+    identifiers compared by their letters and digits ("BasicVSR++" meets "BasicVSR")."""
+    word = word.lower().rstrip("+")
+    return _stemmer().stemWord(word) if word.isalpha() else word
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return Stemmer.Stemmer("english")
