@@ -40,7 +40,6 @@ from evaluation.metrics import trec_metrics  # noqa: E402
 from index import LexicalIndex, LexicalTokenizer  # noqa: E402
 from index.language_direction import without_direction  # noqa: E402
 from search import FusionSettings, Searcher, fuse  # noqa: E402
-from search.fusion import _min_max  # noqa: E402
 
 SCIFACT = REPO.parent / "shared" / "data" / "scifact"
 DEPTH = 100  # what the Searcher reads from each ranking (FusionSettings.candidates)
@@ -81,10 +80,17 @@ def best_per_file(ranked, paths: list[str]) -> Ranking:
     return dict(sorted(best.items(), key=lambda item: -item[1])[:DEPTH])
 
 
+def min_max(values: list[float]) -> list[float]:
+    array = np.asarray(values, dtype=np.float64)
+    if not len(array) or array.max() - array.min() < 1e-12:
+        return [1.0] * len(array)
+    return list((array - array.min()) / (array.max() - array.min()))
+
+
 def fuse_files(parts: list[Ranking], weights: list[float]) -> Ranking:
     scores: dict[str, float] = defaultdict(float)
     for part, weight in zip(parts, weights):
-        for path, value in zip(part, _min_max(list(part.values()))):
+        for path, value in zip(part, min_max(list(part.values()))):
             scores[path] += weight * value
     return dict(sorted(scores.items(), key=lambda item: -item[1])[:DEPTH])
 

@@ -3,6 +3,12 @@
 Reciprocal rank fusion needs no score calibration; the convex combination of min-max
 normalised scores uses how far ahead a candidate is, which often ranks better when tuned.
 Both are measured in bench/ (tuned on SciFact train only).
+
+Min-max bounds come from a fixed reference depth (`FusionSettings.candidates`) of each ranking,
+however deep the rankings were read, so a passage's fused score does not depend on how many
+results were asked for or on a filter: the first 10 results are the first 10 of 100, and a filter
+removes results without reordering the rest. Passages below both references (read only to fill a
+filtered or long result list) come after every passage above one, in their own fused order.
 """
 
 from __future__ import annotations
@@ -30,7 +36,9 @@ class FusionSettings:
     dense_weight_cjk: float = 0.6
     dense_weight_mixed: float = 0.5
     lexical_weight: float = 1.0
-    candidates: int = 100  # how deep each ranking is read
+    # How deep each ranking is read, and the depth its min-max bounds come from whatever more is
+    # read (a filter, a long result list): 400, the depth every quality figure was measured at.
+    candidates: int = 400
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -71,22 +79,33 @@ def _reciprocal_rank(dense: Ranked, lexical: Ranked, settings: FusionSettings, o
 
 def _convex(dense: Ranked, lexical: Ranked, settings: FusionSettings, other_script) -> Ranked:
     alpha = settings.dense_weight
-    dense_score = dict(zip((row for row, _ in dense), _min_max([s for _, s in dense])))
-    lexical_score = dict(zip((row for row, _ in lexical), _min_max([s for _, s in lexical])))
+    dense_score = _normalised(dense, settings.candidates)
+    lexical_score = _normalised(lexical, settings.candidates)
     if other_script is not None:
-        for row, value in dense_score.items():
-            if other_script[row]:
-                lexical_score[row] = max(value, lexical_score.get(row, 0.0))
+        for row, (value, inside) in dense_score.items():
+            if other_script[row] and value > lexical_score.get(row, (-np.inf, False))[0]:
+                lexical_score[row] = (value, inside)
     rows = dict.fromkeys([*dense_score, *lexical_score])  # ordered, so ties stay deterministic
-    scores = {row: alpha * dense_score.get(row, 0.0) + (1.0 - alpha) * lexical_score.get(row, 0.0) for row in rows}
+    scores = {}
+    for row in rows:
+        d_value, d_inside = dense_score.get(row, (None, False))
+        l_value, l_inside = lexical_score.get(row, (None, False))
+        if d_inside or l_inside:  # as if each ranking had been read to its reference depth only
+            scores[row] = alpha * (d_value if d_inside else 0.0) + (1.0 - alpha) * (l_value if l_inside else 0.0)
+        else:  # below both references: negative, after every row above one
+            scores[row] = alpha * min(d_value if d_value is not None else -1.0, 0.0) + (1.0 - alpha) * min(
+                l_value if l_value is not None else -1.0, 0.0) - 1e-9
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def _min_max(values: list[float]) -> list[float]:
-    if not values:
-        return []
-    array = np.asarray(values, dtype=np.float64)
-    low, high = array.min(), array.max()
-    if high - low < 1e-12:
-        return [1.0] * len(values)
-    return list((array - low) / (high - low))
+def _normalised(ranked: Ranked, reference: int) -> dict[int, tuple[float, bool]]:
+    """row -> (min-max score with bounds from the first `reference` rows, whether it is one of
+    them); rows past the reference score below 0."""
+    if not ranked:
+        return {}
+    values = np.asarray([score for _, score in ranked], dtype=np.float64)
+    head = values[: max(1, reference)]
+    high, low = head.max(), head.min()
+    span = high - low if high - low >= 1e-12 else None
+    scaled = (values - low) / span if span else np.where(np.arange(len(values)) < len(head), 1.0, values - low)
+    return {row: (float(value), position < len(head)) for position, ((row, _), value) in enumerate(zip(ranked, scaled))}

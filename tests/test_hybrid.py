@@ -2,9 +2,11 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index import LexicalIndex, LexicalTokenizer, Library
-from search import FusionSettings, Searcher, fuse
+from search import FusionSettings, ResultFilter, Searcher, fuse
 from tests.fakes import FakeEmbedder
 
 
@@ -104,3 +106,44 @@ def test_changed_file_is_the_only_one_retokenised(small_library):
     assert {k: v for k, v in after.items() if k in before} == {k: before[k] for k in after if k in before}
     rows, _ = stored.lexical.search(["flow-free"], k=5)
     assert stored.chunks.iloc[rows[0]]["path"] == "notes/alignment.md"
+
+
+@st.composite
+def two_rankings(draw):
+    """A dense and a lexical ranking over the same rows, each best first, and a reference depth."""
+    rows = draw(st.lists(st.integers(0, 60), min_size=1, max_size=40, unique=True))
+    scores = st.floats(0.0, 10.0, allow_nan=False, allow_infinity=False)
+    def ranking():
+        chosen = draw(st.permutations(rows))[: draw(st.integers(1, len(rows)))]
+        values = sorted((draw(scores) for _ in chosen), reverse=True)
+        return list(zip(chosen, values))
+    return ranking(), ranking(), draw(st.integers(1, 12)), draw(st.floats(0.0, 1.0))
+
+
+@settings(max_examples=300, deadline=None)
+@given(two_rankings())
+def test_reading_deeper_than_the_reference_never_reorders_what_the_reference_ranks(case):
+    dense, lexical, reference, alpha = case
+    fusion = FusionSettings("convex", dense_weight=alpha, candidates=reference)
+    shallow = fuse(dense[:reference], lexical[:reference], fusion)
+    deep = fuse(dense, lexical, fusion)
+    assert {row for row, _ in deep[: len(shallow)]} == {row for row, _ in shallow}  # they come first
+    assert dict(deep[: len(shallow)]) == pytest.approx(dict(shallow))  # with the same scores
+    assert all(score < 0 for _, score in deep[len(shallow):])
+
+
+@pytest.mark.usefixtures("each_store")
+def test_more_results_or_a_filter_never_reorder_the_results(small_library):
+    """k=2 gives the first 2 of k=20, and a filter removes results without reordering the rest,
+    even when the rankings are read far past the fusion's reference depth."""
+    embedder = FakeEmbedder()
+    lib = Library(small_library)
+    lib.build(lib.plan(embedder.name), embedder)
+    searcher = Searcher.open(lib, embedder, fusion=FusionSettings(candidates=2))
+    query = "frames aligned with optical flow before fusion 噪声"
+    every = searcher.search(query, k=20).hits
+    assert len(every) > 4
+    key = lambda hit: (hit.chunk_id, round(hit.score, 9))  # noqa: E731
+    assert [key(h) for h in searcher.search(query, k=2).hits] == [key(h) for h in every[:2]]
+    notes = searcher.search(query, k=20, where=ResultFilter(kind="note")).hits
+    assert [key(h) for h in notes] == [key(h) for h in every if h.kind == "note"]
