@@ -95,7 +95,10 @@ class _Worker:
     def __init__(self) -> None:
         request_read, request_write = os.pipe()
         event_read, event_write = os.pipe()
+        # The worker ignores Ctrl-C: SIGINT reaches the whole process group, and this process
+        # handles it (and then stops the worker, or the worker sees the pipe close and exits).
         code = (
+            "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
             "import sys; sys.path.insert(0, sys.argv[1]); import importlib; "
             "importlib.import_module(sys.argv[2]).main(sys.argv[3:])"
         )
@@ -302,30 +305,47 @@ atexit.register(stop_worker)
 # --- the child side -------------------------------------------------------------------------
 
 
+class _ParentGone(Exception):
+    """The parent closed its end of the event pipe (it exited: Ctrl-C, or it was killed)."""
+
+
 def main(argv: list[str]) -> None:
     """The worker: read requests ``(path, with_head, start_page, tesseract, ocr_timeout)``, stream
-    each file's events and ("done",). Exits when the parent closes the pipe or after IDLE_SECONDS without work."""
+    each file's events and ("done",). Exits when the parent closes either pipe or after IDLE_SECONDS
+    without work. It ignores Ctrl-C (``_Worker`` starts it so): the parent handles that."""
     from corpus.pdf_text import pdf_events
 
     requests = Connection(int(argv[0]), writable=False)
     events = Connection(int(argv[1]), readable=False)
-    events.send(("ready",))
-    while True:
+
+    def send(event: tuple) -> None:
         try:
-            if not requests.poll(IDLE_SECONDS):
+            events.send(event)
+        except OSError as error:
+            raise _ParentGone() from error
+
+    try:
+        send(("ready",))
+        while True:
+            try:
+                if not requests.poll(IDLE_SECONDS):
+                    return
+                path, with_head, start_page, engine, ocr_timeout = requests.recv()
+            except (EOFError, OSError):
                 return
-            path, with_head, start_page, engine, ocr_timeout = requests.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            events_of_file = pdf_events(
-                path, with_head=with_head, start_page=start_page, ocr=engine, ocr_timeout=ocr_timeout
-            )
-            for event in events_of_file:
-                events.send(event)
-        except Exception as error:  # noqa: BLE001 — a bug: report it as the file's error
-            events.send(("failed", f"{type(error).__name__}: {error}"))
-        events.send(("done",))
+            try:
+                events_of_file = pdf_events(
+                    path, with_head=with_head, start_page=start_page, ocr=engine, ocr_timeout=ocr_timeout
+                )
+                for event in events_of_file:
+                    send(event)
+            except _ParentGone:
+                raise
+            except Exception as error:  # noqa: BLE001 — a bug: report it as the file's error
+                send(("failed", f"{type(error).__name__}: {error}"))
+            send(("done",))
+    except _ParentGone:
+        return  # no one is left to read the events
 
 
 if __name__ == "__main__":

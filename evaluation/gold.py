@@ -26,8 +26,16 @@ def load_gold(path: Path, known_paths: set[str]) -> list[GoldQuery]:
     path = Path(path)
     if not path.is_file():
         raise EvaluationInputError(f"Gold file {path} does not exist.")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise EvaluationInputError(
+            f"Gold file {path} is not UTF-8 text (line {line} has the byte 0x{data[error.start]:02x})."
+        ) from None
     queries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         queries.append(_parse(line, f"{path}:{number}", number, known_paths))

@@ -85,7 +85,9 @@ def load_previous(store: IndexStore) -> tuple[StoredIndex | None, str | None]:
     if not store.exists():
         return None, None
     try:
-        return store.load(), None
+        previous = store.load()  # says first if the index is of another format
+        store.verify()  # a file damaged in place can keep its size and still parse
+        return previous, None
     except CorruptIndexError as error:
         return None, f"the current index cannot be used ({error}); rebuilding it from the files"
 

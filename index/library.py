@@ -146,11 +146,19 @@ class Library:
         return self.store.load_catalog()
 
     def status(self) -> LibraryStatus:
-        """What the index holds and what has changed in the folder since it was built."""
+        """What the index holds, whether a search can read it (it is opened the way a search
+        opens it, without a model) and what has changed in the folder since it was built."""
         manifest = self.store.load_manifest()
         if manifest is None:
             return LibraryStatus(self.root, self.index_dir, None, None)
-        return LibraryStatus(self.root, self.index_dir, manifest, self.plan(manifest.model).summary())
+        plan = self.plan(manifest.model)
+        try:
+            self.store.load()
+            self.store.verify()  # status is where one asks whether the index is sound: every byte
+        except CorruptIndexError as error:
+            pending = plan.as_full_rebuild("the index is damaged").summary()  # what a build would do
+            return LibraryStatus(self.root, self.index_dir, manifest, pending, damaged=str(error))
+        return LibraryStatus(self.root, self.index_dir, manifest, plan.summary())
 
     def pending_changes(self) -> PendingChanges:
         """Has the folder changed since the last build? The counts of the plan a rebuild would

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from index.checksums import verify_checksums, write_checksums
 from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IndexWriteError, StoreUnavailableError
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest, recorded_model
@@ -141,6 +142,11 @@ class MilvusStore:
             )
         return build
 
+    def verify(self) -> None:
+        """The local files (manifest, catalog, vocabulary) against their checksums; the collection's
+        own data is Milvus's to keep, and load() checks that it matches the manifest."""
+        verify_checksums(self._require_build())
+
     def load(self) -> MilvusIndex:
         build = self._require_build()
         manifest = _read_manifest(build)
@@ -213,10 +219,8 @@ class MilvusStore:
                 else:
                     self.client.alter_alias(name, self.alias)
         except (StoreUnavailableError, OSError) as error:
-            raise IndexWriteError(
-                f"{error} The build was not completed: the previous index is kept and still answers searches; "
-                "run the build again."
-            ) from None
+            kept = "the previous index is kept and still answers searches; " if previous is not None else ""
+            raise IndexWriteError(f"{error} The build was not completed: {kept}run the build again.") from None
         self._prune(keep={name, previous})
         return self._meta / name
 
@@ -245,6 +249,7 @@ class MilvusStore:
             if language_direction is not None:
                 np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
             (staging / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+            write_checksums(staging)
             for path in staging.iterdir():
                 with open(path, "rb") as handle:
                     os.fsync(handle.fileno())

@@ -14,10 +14,16 @@ class LibraryStatus:
     index: Path
     manifest: Manifest | None  # None: no index yet
     pending: str | None  # the plan a rebuild would run, e.g. "+3 new, ~1 changed, ..."
+    damaged: str | None = None  # why the index cannot be searched (a damaged file), as search would refuse it
 
     @property
     def built(self) -> bool:
         return self.manifest is not None
+
+    @property
+    def usable(self) -> bool:
+        """Built and readable: a search would open it."""
+        return self.built and self.damaged is None
 
     def to_dict(self) -> dict:
         """The status as JSON-ready data: `status --json` prints exactly this."""
@@ -35,6 +41,7 @@ class LibraryStatus:
             "last_build": manifest.built_at,
             "build_seconds": manifest.build_seconds,
             "pending": self.pending,
+            "damaged": self.damaged,
             "skipped": [
                 {"path": s.path, "reason": s.reason, "kept_previous": s.kept_previous} for s in manifest.skipped
             ],

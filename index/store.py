@@ -18,6 +18,7 @@
         language_direction.npy  the model's English→Chinese direction, removed from queries
                             (index/language_direction.py); absent if the model has none
         papers.json         the paper catalog: papers, their files and where notes mention them
+        checksums.json      SHA-256 of every file above, written last (index/checksums.py)
       .lock                 held while a build writes
 
 A build is written into a temporary folder, renamed into builds/, and only then does CURRENT
@@ -57,6 +58,7 @@ from index.errors import (
     IndexNotFoundError,
     IndexWriteError,
 )
+from index.checksums import verify_checksums, write_checksums
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest, recorded_model
 from index.vector_index import build_vector_index, read_vector_index
@@ -223,6 +225,13 @@ class IndexStore:
             language_direction=direction, roles_known=roles_known,
         )
 
+    def verify(self) -> None:
+        """The current build's files against the checksums written with them (index/checksums.py)."""
+        build = self.current_build()
+        if build is None:
+            raise IndexNotFoundError(f"No index at {self.directory}. Build one first.")
+        verify_checksums(build)
+
     def _read_manifest(self, build: Path) -> Manifest:
         try:
             manifest = Manifest.from_json((build / _MANIFEST).read_text(encoding="utf-8"))
@@ -296,6 +305,7 @@ class IndexStore:
             if language_direction is not None:
                 np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
             (staging / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+            write_checksums(staging)
             for path in staging.rglob("*"):
                 if path.is_file():
                     _fsync(path)
@@ -308,8 +318,12 @@ class IndexStore:
         return final
 
     def _cannot_write(self, error: OSError) -> str:
-        return (f"Papersearch cannot write the index at {self.directory} ({error.strerror or error}). "
-                "The previous index is kept and still answers searches.")
+        message = f"Papersearch cannot write the index at {self.directory} ({error.strerror or error})."
+        try:
+            previous = self.exists()
+        except OSError:  # its pointer cannot be read either: nothing to promise about an older index
+            previous = False
+        return message + (" The previous index is kept and still answers searches." if previous else "")
 
     def _refuse_foreign_files(self) -> None:
         """Never build into (and later prune) a folder that holds someone else's files."""

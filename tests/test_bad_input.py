@@ -224,6 +224,27 @@ def test_a_damaged_index_file_is_rebuilt_from_the_files(small_library, damaged):
     assert indexed_paths(small_library) == {"notes/alignment.md", "notes/扩散模型.md", "pdfs/transformers.pdf"}
 
 
+@pytest.mark.parametrize("damaged", ["vectors.faiss", "passages.arrow", "manifest.json"])
+def test_a_file_damaged_in_place_is_caught_by_its_checksum_and_rebuilt(small_library, damaged):
+    """Same size, still parses: only the checksum written with the build tells (index/checksums.py)."""
+    built(small_library)
+    target = next((small_library / ".papersearch" / "builds").iterdir()) / damaged
+    data = bytearray(target.read_bytes())
+    if damaged == "manifest.json":  # still valid JSON with the same fields: one digit of the build time
+        at = data.index(b'"built_at": "') + len(b'"built_at": "') + 3
+        data[at] = ord("0") if data[at] != ord("0") else ord("1")
+    else:
+        data[len(data) // 2 : len(data) // 2 + 64] = bytes(64)
+    target.write_bytes(bytes(data))
+    status = run("status", "--library", small_library)
+    assert status.exit_code == 1 and "is damaged" in status.output and damaged in status.output
+    rebuilt = run("build", "--library", small_library)
+    assert rebuilt.exit_code == 0 and f"{damaged} in" in rebuilt.output and "is damaged" in rebuilt.output
+    assert "Indexed 3 files" in rebuilt.output  # every file again: nothing of the damaged build reused
+    found = json.loads(run("search", "deformable convolution offsets", "--library", small_library, "--json").stdout)
+    assert found[0]["path"] == "notes/alignment.md"
+
+
 def test_a_manifest_of_the_wrong_shape_is_rebuilt(small_library):
     built(small_library)
     manifest = next((small_library / ".papersearch" / "builds").iterdir()) / "manifest.json"

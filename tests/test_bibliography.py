@@ -91,6 +91,7 @@ def test_an_index_from_before_roles_opens_and_its_next_build_adds_them(tmp_path,
     with pa.OSFile(str(written), "wb") as sink, ipc.new_file(sink, old.schema) as writer:
         writer.write_table(old)
     written.replace(path)  # the table above is memory-mapped from `path`: never write over it in place
+    (path.parent / "checksums.json").unlink()  # an index that old has no checksums either
 
     before = lib.load()
     assert not before.roles_known and set(before.passages.column("role").to_pylist()) == {BODY}

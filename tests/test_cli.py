@@ -1,6 +1,7 @@
 """The CLI contract (build/search/status, --json, --csv), driven with click's CliRunner."""
 
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -63,6 +64,50 @@ def test_status_json_lists_skipped_files(small_library):
     assert info["pending"].endswith("3 unchanged, 1 still unreadable")
 
 
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda build: _truncate(build / "vectors.faiss"),
+        lambda build: (build / "passages.arrow").unlink(),
+        lambda build: _truncate(build / "chunks.parquet"),
+        lambda build: (build / "lexical" / "vocab.index.json").write_bytes(b""),
+        lambda build: (build / "language_direction.npy").write_bytes(b""),
+    ],
+    ids=["vectors-truncated", "passages-deleted", "chunks-truncated", "vocab-emptied", "direction-emptied"],
+)
+def test_status_reports_a_damaged_index_that_search_refuses(small_library, monkeypatch, damage):
+    assert run("build", "--library", small_library).exit_code == 0
+    healthy = run("status", "--library", small_library)
+    assert healthy.exit_code == 0 and "Files:" in healthy.output and "Error" not in healthy.output
+    build = small_library / ".papersearch" / "builds" / (small_library / ".papersearch" / "CURRENT").read_text().strip()
+    damage(build)
+    search = run("search", "attention", "--library", small_library)
+    assert search.exit_code == 1 and "cannot be read" in search.output
+
+    def no_model(name):
+        raise AssertionError("status loaded a model")
+
+    monkeypatch.setattr(cli, "load_embedder", no_model)
+    monkeypatch.setattr(cli, "load_query_embedder", no_model)
+    result = run("status", "--library", small_library)
+    assert result.exit_code == 1, result.output
+    assert "Files:" in result.output  # what the manifest says is still shown
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("Error: The index is damaged: Index at ") and "cannot be read (" in error
+    assert error.endswith(f"; `python cli.py build --library {small_library}` rebuilds it.")
+    as_json = run("status", "--library", small_library, "--json")
+    info = json.loads(as_json.stdout)
+    assert as_json.exit_code == 1 and "cannot be read" in info["damaged"]
+    assert info["pending"] == "+3 new, ~0 changed, -0 deleted, 0 unchanged (the index is damaged)"
+    monkeypatch.setattr(cli, "load_embedder", lambda name: FakeEmbedder(name=name))
+    assert run("build", "--library", small_library).exit_code == 0  # the rebuild the message names
+    assert run("status", "--library", small_library).exit_code == 0
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -81,6 +126,40 @@ def test_errors_are_one_clear_line_and_exit_1(small_library, tmp_path, args, mes
     result = CliRunner().invoke(cli.main, args)
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a device that is always full)")
+@pytest.mark.parametrize("option", ["--csv", "--bibtex", "--markdown"])
+def test_an_export_that_cannot_be_written_names_the_file(small_library, option):
+    run("build", "--library", small_library)
+    result = CliRunner().invoke(cli.main, ["search", "attention", "--library", str(small_library), option, "/dev/full"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == "Error: Cannot write /dev/full: No space left on device."
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc, where no folder can be made")
+def test_a_first_build_that_cannot_write_promises_no_previous_index(small_library):
+    result = CliRunner().invoke(cli.main, ["build", "--library", str(small_library), "--index", "/proc/papersearch-idx"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: Papersearch cannot write the index at /proc/papersearch-idx (No such file or directory)."
+    )
+
+
+def test_a_rebuild_that_cannot_write_says_the_previous_index_is_kept(small_library, monkeypatch):
+    assert run("build", "--library", small_library).exit_code == 0
+    (small_library / "notes" / "more.md").write_text("# More\n\nmore text\n", encoding="utf-8")
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("index.store.os.rename", full)
+    result = CliRunner().invoke(cli.main, ["build", "--library", str(small_library)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: Papersearch cannot write the index at {small_library / '.papersearch'} (No space left on device). "
+        "The previous index is kept and still answers searches."
+    )
 
 
 def test_help_has_examples():

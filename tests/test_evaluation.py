@@ -94,6 +94,15 @@ def test_bad_gold_lines_are_reported_with_their_line(tmp_path, line, message):
         load_gold(gold, {"a.md"})
 
 
+def test_a_gold_file_that_is_not_text_is_refused_as_such(small_library, tmp_path):
+    assert run("build", "--library", small_library).exit_code == 0
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(b'{"query": "ok", "relevant": {"notes/alignment.md": 2}}\n\x89PNG\r\n\x1a\n\x00\x00')
+    result = CliRunner().invoke(cli.main, ["eval", "--gold", str(gold), "--library", str(small_library)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: Gold file {gold} is not UTF-8 text (line 2 has the byte 0x89)."
+
+
 def test_eval_needs_exactly_one_source():
     result = run("eval", "--json")
     assert result.exit_code == 2 and "either --beir DIR or --gold FILE" in result.output

@@ -102,6 +102,21 @@ def test_a_rebuild_switches_the_alias_and_keeps_the_previous_collection(small_li
     assert lib.build_id() == current
 
 
+def test_a_first_build_that_fails_promises_no_previous_index(small_library, tmp_path, milvus_lite_store, monkeypatch):
+    from pymilvus.exceptions import MilvusException
+
+    lib = Library(small_library, tmp_path / "index", milvus_lite_store)
+
+    def lost(*args, **kwargs):
+        raise MilvusException(message="connection reset by peer")
+
+    monkeypatch.setattr(lib.store.client, "insert", lost)
+    with pytest.raises(IndexWriteError, match="connection reset") as failure:
+        lib.build(lib.plan(FakeEmbedder().name), FakeEmbedder())
+    assert "previous index" not in str(failure.value)
+    assert str(failure.value).endswith("The build was not completed: run the build again.")
+
+
 def test_a_connection_lost_mid_build_leaves_the_previous_alias_and_a_rerun_completes(
     small_library, tmp_path, milvus_lite_store, monkeypatch
 ):

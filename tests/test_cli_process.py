@@ -1,0 +1,106 @@
+"""The CLI as a program in its own process: Ctrl-C and a reader that stops early end it quietly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tests.conftest import REPO
+from tests.with_fake_model import ENV_GATE
+
+
+def _fake_model_env(**extra: str) -> dict[str, str]:
+    env = {**os.environ, "PAPERSEARCH_MODEL": "fake-hash-64", "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1", **extra}
+    env.pop("PAPERSEARCH_INDEX", None)
+    return env
+
+
+def test_ctrl_c_during_a_build_aborts_without_a_traceback_from_the_pdf_worker(small_library, tmp_path):
+    """Ctrl-C reaches the whole process group, the PDF worker included. The build (held in its
+    embedding stage, after the worker has read the PDF and waits for the next one) says `Aborted!`;
+    the worker must not add a KeyboardInterrupt traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.with_fake_model", "cli", "build", "--library", str(small_library)],
+        cwd=REPO, env=_fake_model_env(**{ENV_GATE: str(tmp_path / "never-created")}),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    stderr = bytearray()
+    reader = threading.Thread(target=lambda: [stderr.extend(chunk) for chunk in iter(lambda: process.stderr.read1(4096), b"")])
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while b"Embedding" not in stderr:
+            assert process.poll() is None, f"the build ended early:\n{stderr.decode(errors='replace')}"
+            assert time.monotonic() < deadline, f"the build never reached embedding:\n{stderr.decode(errors='replace')}"
+            time.sleep(0.05)
+        time.sleep(0.3)  # the worker is back in its wait for a request
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        assert process.wait(timeout=60) == 1
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    time.sleep(0.5)  # a worker that printed a traceback has done so by now: it shares the pipe
+    process.stdout.close()
+    reader.join(timeout=10)
+    text = stderr.decode(errors="replace")
+    assert "Aborted!" in text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
+    assert not (small_library / ".papersearch" / "CURRENT").exists()  # nothing half-built became the index
+
+
+def test_the_pdf_worker_exits_quietly_when_its_parent_is_gone(small_library):
+    """A parent that exits (after Ctrl-C) while the worker reads a file closes the event pipe:
+    the worker stops without a BrokenPipeError traceback on the terminal they share."""
+    from multiprocessing.connection import Connection
+
+    from corpus import pdf_worker
+
+    request_read, request_write = os.pipe()
+    event_read, event_write = os.pipe()
+    code = "import sys; from corpus import pdf_worker; pdf_worker.main(sys.argv[1:])"
+    worker = subprocess.Popen(
+        [sys.executable, "-c", code, str(request_read), str(event_write)],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, pass_fds=(request_read, event_write),
+        stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    os.close(request_read)
+    os.close(event_write)
+    requests, events = Connection(request_write, readable=False), Connection(event_read, writable=False)
+    try:
+        assert events.poll(60) and events.recv() == ("ready",)
+        events.close()  # the parent is gone...
+        requests.send((small_library / "pdfs" / "transformers.pdf", True, 1, None, pdf_worker._tesseract_timeout()))
+        requests.close()  # ...with the request it had sent
+        _, errors = worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert worker.returncode == 0 and "Traceback" not in errors, errors
+
+
+def test_a_reader_that_stops_early_ends_the_search_quietly(small_library):
+    """`search ... | head -1`: a closed standard output ends the program without a message (no
+    `Error: ... Broken pipe`, no traceback from the final flush), with status 1, like click's own."""
+    from index import Library
+    from tests.fakes import FakeEmbedder
+
+    lib = Library(small_library)
+    lib.update(lambda name: FakeEmbedder(name=name), "fake-hash-64")
+    code = ("import sys; sys.argv[0] = 'cli.py'; from tests.with_fake_model import install; install(); "
+            "import cli; cli.run()")
+    for output in (["--json"], ["--passages"], []):  # a list, one line per passage, one card per file
+        args = ["search", "attention", "--library", str(small_library), "-k", "50", *output]
+        process = subprocess.Popen(
+            [sys.executable, "-c", code, *args], cwd=REPO, env=_fake_model_env(),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        process.stdout.close()  # the reader is gone before the first line is written
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 1 and errors.decode() == "", (output, errors.decode())
