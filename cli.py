@@ -25,6 +25,7 @@ from index import (
     ENV_MODEL,
     ENV_STORE,
     BuildPlan,
+    IndexStore,
     InvalidStoreError,
     Library,
     Manifest,
@@ -455,6 +456,8 @@ def _indexed_library(library: Path, index_dir: Path | None) -> tuple[Library, Ma
     lib = _library(library, index_dir)
     manifest = lib.manifest()
     if manifest is None:
+        if isinstance(lib.store, IndexStore) and lib.store.kept_in_milvus():
+            raise click.ClickException(lib.store.missing_index_message())
         raise click.ClickException(
             f"No index at {lib.index_dir} yet. Build it first: python cli.py build --library {library}"
         )

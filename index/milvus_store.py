@@ -46,7 +46,7 @@ from index.milvus_index import (
     INSERT_BATCH, MilvusIndex, collection_schema, index_params, passage_rows, read_rows, vector_search_params,
 )
 from index.store import PASSAGE_COLUMNS, PASSAGE_SCHEMA
-from index.store_location import StoreLocation
+from index.store_location import MILVUS_FOLDER, StoreLocation
 from papers import Catalog
 
 
@@ -92,7 +92,7 @@ class MilvusStore:
 
     @property
     def _meta(self) -> Path:
-        return self.directory / "milvus"
+        return self.directory / MILVUS_FOLDER
 
     @contextmanager
     def _calling(self, doing: str) -> Iterator[None]:

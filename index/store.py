@@ -61,6 +61,7 @@ from index.errors import (
 from index.checksums import verify_checksums, write_checksums
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest, recorded_model
+from index.store_location import MILVUS_FOLDER
 from index.vector_index import build_vector_index, read_vector_index
 
 CHUNK_COLUMNS = [
@@ -182,7 +183,7 @@ class IndexStore:
         """Only the paper catalog of the current build (no vectors, passages or BM25)."""
         build = self.current_build()
         if build is None:
-            raise IndexNotFoundError(f"No index at {self.directory}. Build one first.")
+            raise IndexNotFoundError(self.missing_index_message())
         self._read_manifest(build)  # refuses an index of another format
         try:
             return _read_catalog(build)
@@ -194,7 +195,7 @@ class IndexStore:
     def load(self) -> StoredIndex:
         build = self.current_build()
         if build is None:
-            raise IndexNotFoundError(f"No index at {self.directory}. Build one first.")
+            raise IndexNotFoundError(self.missing_index_message())
         manifest = self._read_manifest(build)
         try:
             passages, roles_known = _read_passages(build / _PASSAGES)
@@ -212,8 +213,9 @@ class IndexStore:
         if (not (vectors.ntotal == passages.num_rows == stored_rows == manifest.chunk_count)
                 or vectors.d != manifest.dimension or lexical.document_count not in (None, passages.num_rows)):
             raise CorruptIndexError(
-                f"Index at {build} is inconsistent ({vectors.ntotal} vectors, {passages.num_rows} passages, "
-                f"{stored_rows} chunk rows, manifest says {manifest.chunk_count}). Rebuild it."
+                f"Index at {build} is inconsistent ({vectors.ntotal} vectors of {vectors.d} dimensions, "
+                f"{passages.num_rows} passages, {stored_rows} chunk rows; the manifest says {manifest.chunk_count} "
+                f"of {manifest.dimension}). Rebuild it."
             )
         if direction is not None and direction.shape != (manifest.dimension,):
             raise CorruptIndexError(
@@ -225,11 +227,21 @@ class IndexStore:
             language_direction=direction, roles_known=roles_known,
         )
 
+    def kept_in_milvus(self) -> bool:
+        """This folder holds the local files of an index kept in Milvus, not files of its own."""
+        return (self.directory / MILVUS_FOLDER).is_dir() and self.current_build() is None
+
+    def missing_index_message(self) -> str:
+        if self.kept_in_milvus():
+            return (f"The index at {self.directory} is kept in Milvus: search it with --store milvus:<the URI it was "
+                    "built with> (or set PAPERSEARCH_STORE).")
+        return f"No index at {self.directory}. Build one first."
+
     def verify(self) -> None:
         """The current build's files against the checksums written with them (index/checksums.py)."""
         build = self.current_build()
         if build is None:
-            raise IndexNotFoundError(f"No index at {self.directory}. Build one first.")
+            raise IndexNotFoundError(self.missing_index_message())
         verify_checksums(build)
 
     def _read_manifest(self, build: Path) -> Manifest:

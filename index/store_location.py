@@ -13,6 +13,7 @@ from pathlib import Path
 from index.errors import InvalidStoreError
 
 ENV_STORE = "PAPERSEARCH_STORE"
+MILVUS_FOLDER = "milvus"  # inside an index folder: the local files of an index kept in Milvus
 ENV_MILVUS_TOKEN = "MILVUS_TOKEN"
 ACCEPTED_FORMS = (
     "'file' (the default: index files in the --index folder), "

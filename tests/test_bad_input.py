@@ -245,6 +245,16 @@ def test_a_file_damaged_in_place_is_caught_by_its_checksum_and_rebuilt(small_lib
     assert found[0]["path"] == "notes/alignment.md"
 
 
+def test_a_manifest_that_names_another_dimension_says_which(small_library):
+    built(small_library)
+    manifest = next((small_library / ".papersearch" / "builds").iterdir()) / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**data, "dimension": data["dimension"] * 2}), encoding="utf-8")
+    searched = run("search", "attention", "--library", small_library)
+    assert_clean_error(searched, "Rebuild")
+    assert f"of {data['dimension']} dimensions" in searched.output and f"of {data['dimension'] * 2})" in searched.output
+
+
 def test_a_manifest_of_the_wrong_shape_is_rebuilt(small_library):
     built(small_library)
     manifest = next((small_library / ".papersearch" / "builds").iterdir()) / "manifest.json"

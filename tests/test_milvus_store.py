@@ -197,3 +197,6 @@ def test_the_cli_builds_and_searches_a_milvus_store(small_library, tmp_path, mil
     status = runner.invoke(cli.main, ["status", "--library", str(small_library), "--index", str(tmp_path / "index")])
     assert status.exit_code == 0 and "fake-hash-64" in status.output
     assert not (tmp_path / "index" / "CURRENT").exists()  # nothing written in the file store's format
+    monkeypatch.delenv("PAPERSEARCH_STORE")
+    forgot = runner.invoke(cli.main, ["search", "噪声", "--library", str(small_library), "--index", str(tmp_path / "index")])
+    assert forgot.exit_code == 1 and "is kept in Milvus" in forgot.output and "--store" in forgot.output
