@@ -196,7 +196,10 @@ def filter_controls(catalog: Catalog) -> ResultFilter:
             year_to = chosen[1] if chosen[1] < high else None
         venue = st.selectbox("Venue", ["any", *facets["venues"]], key="f_venue")
         topic = st.selectbox("Topic", ["any", *facets["topics"]], key="f_topic")
-        read_choice = st.radio("Read", ["any", "read", "unread"], key="f_read", horizontal=True)
+        read_choice = st.radio(
+            "Read", ["any", "read", "unread"], key="f_read", horizontal=True, disabled=not facets["read_marks"],
+            help=None if facets["read_marks"] else "Your paper lists mark no paper read or unread (`- [x]` / `- [ ]`).",
+        )
         read = {"any": None, "read": True, "unread": False}[read_choice]
         has_pdf = st.checkbox("Has a local PDF", key="f_pdf") or None
     return ResultFilter(kind, year_from, year_to, None if venue == "any" else venue,

@@ -55,4 +55,5 @@ def facet_values(catalog: Catalog) -> dict[str, list]:
         "venues": sorted({p.venue for p in catalog.papers if p.venue}, key=str.casefold),
         "topics": sorted({t[-1] for p in catalog.papers for t in p.topics if t}, key=str.casefold),
         "years": [years[0], years[-1]] if years else [],
+        "read_marks": any(p.read is not None for p in catalog.papers),  # any "- [x]" / "- [ ]" in the lists
     }

@@ -272,3 +272,9 @@ def test_the_page_notices_files_not_indexed_yet(page, demo_library_copy):
     (demo_library_copy / "notes" / "fresh.md").write_text("# Fresh\n\nA note added after the build.\n", encoding="utf-8")
     page.run()
     assert any("not indexed yet" in w.value and "+1 new" in w.value for w in page.sidebar.warning)
+
+
+def test_the_read_filter_is_off_when_no_paper_is_marked(page, small_library, tmp_path, monkeypatch):
+    assert not page.radio(key="f_read").disabled  # the demo lists mark papers read and unread
+    unmarked = open_page(small_library, tmp_path / "unmarked-index", monkeypatch)
+    assert unmarked.radio(key="f_read").disabled and "mark no paper" in unmarked.radio(key="f_read").help
