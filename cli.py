@@ -8,10 +8,21 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 import threading
 import time
 from pathlib import Path
+
+
+def _aborted_while_starting(signum, frame) -> None:
+    """Ctrl-C while the libraries below still import: click's own "Aborted!", not a traceback."""
+    print("Aborted!", file=sys.stderr, flush=True)
+    os._exit(1)
+
+
+if __name__ == "__main__":  # as a program only; run() gives Ctrl-C back to click once imports are done
+    signal.signal(signal.SIGINT, _aborted_while_starting)
 
 import click
 from tqdm import tqdm
@@ -543,6 +554,7 @@ def run() -> None:
     """`main` as a program. A one-shot command ends without freeing what it loaded, one object at a
     time: dropping e5's tokenizer alone takes 0.3 s of a 2-second search (bench/README.md). Output
     and log handlers are flushed first; nothing else of ours waits for interpreter exit."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         main()
         status = 0

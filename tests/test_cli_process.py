@@ -104,3 +104,21 @@ def test_a_reader_that_stops_early_ends_the_search_quietly(small_library):
         process.stdout.close()  # the reader is gone before the first line is written
         _, errors = process.communicate(timeout=120)
         assert process.returncode == 1 and errors.decode() == "", (output, errors.decode())
+
+
+def test_ctrl_c_while_the_cli_is_still_importing_says_aborted_without_a_traceback(small_library):
+    """The libraries take most of a second to import; Ctrl-C then used to print a KeyboardInterrupt
+    traceback from deep inside an import."""
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "cli.py"), "status", "--library", str(small_library)], cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    maps = Path(f"/proc/{process.pid}/maps")
+    deadline = time.monotonic() + 30
+    while "numpy" not in maps.read_text(errors="replace"):  # well into cli.py's imports
+        assert process.poll() is None and time.monotonic() < deadline, "cli.py ended before importing numpy"
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert b"Traceback" not in stderr and b"Aborted!" in stderr, stderr.decode(errors="replace")
