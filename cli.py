@@ -5,6 +5,7 @@ Library code raises domain errors; this file is the edge that turns them into me
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import os
@@ -103,6 +104,14 @@ _index_flag = click.option(
 )
 
 
+def _not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An empty filter value filters by nothing sensible (an empty venue matched nothing, an
+    empty topic everything): refused with the option's name."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("give a name, or leave the option out", param=param)
+    return value
+
+
 def _remember_store(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     try:
         ctx.meta["papersearch.store"] = parse_store(value)
@@ -197,8 +206,8 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
 @click.option("--kind", type=click.Choice(["pdf", "note"]), help="Only PDFs or only notes.")
 @click.option("--year-from", type=int, help="Only papers from this year on.")
 @click.option("--year-to", type=int, help="Only papers up to this year.")
-@click.option("--venue", help="Only papers from this venue (e.g. CVPR).")
-@click.option("--topic", help="Only papers listed under a heading containing this text.")
+@click.option("--venue", callback=_not_blank, help="Only papers from this venue (e.g. CVPR).")
+@click.option("--topic", callback=_not_blank, help="Only papers listed under a heading containing this text.")
 @click.option("--read/--unread", "read", default=None, help="Only papers marked read ([x]) or unread ([ ]).")
 @click.option("--has-pdf", is_flag=True, default=None, help="Only papers with a PDF in the library.")
 @click.option("--passages", is_flag=True, help="One line per passage instead of one card per file.")
@@ -443,8 +452,14 @@ def watch(library: Path, index_dir: Path | None, settle: float) -> None:
 
 
 def _decoded(data: bytes) -> str:
-    """A query read from a file or standard input: UTF-8 (a BOM is dropped); other bytes are
-    left for normalise_query, which reads GBK or refuses them."""
+    """A query read from a file or standard input: UTF-16 with a BOM (Windows Notepad's "Unicode",
+    which notes may be in too) or UTF-8 (a BOM is dropped); other bytes are left for
+    normalise_query, which reads GBK or refuses them."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: the bytes are judged below like any others
     return data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
 
 

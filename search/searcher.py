@@ -393,6 +393,6 @@ def _as_text(query: str) -> str:
         return query.encode("utf-8", "surrogateescape").decode("gb18030")
     except (UnicodeEncodeError, UnicodeDecodeError):
         raise InvalidQueryError(
-            "The query is not valid text: its bytes are neither UTF-8 nor GBK. Set your terminal to UTF-8 "
-            "and type it again."
+            "The query is not valid text: its bytes are neither UTF-8 nor GBK. Type it in a UTF-8 terminal, "
+            "or save the query file as UTF-8."
         ) from None

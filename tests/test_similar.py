@@ -225,6 +225,16 @@ def test_cli_reads_a_long_query_from_a_file_or_stdin(built, fakes, tmp_path):
     assert from_stdin.exit_code == 0 and json.loads(from_stdin.stdout) == json.loads(from_file.stdout)
     chinese = run("search", "-", "--library", built, "--json", input="透镜 焦距".encode("gbk"))
     assert chinese.exit_code == 0, chinese.output
+    notepad = tmp_path / "notepad.txt"  # Windows Notepad's "Unicode": UTF-16 with a BOM
+    notepad.write_bytes(text.encode("utf-16"))
+    from_notepad = run("search", "--query-file", notepad, "--library", built, "--json")
+    assert from_notepad.exit_code == 0 and json.loads(from_notepad.stdout) == json.loads(from_file.stdout)
+
+
+@pytest.mark.parametrize("option", ["--venue", "--topic"])
+def test_an_empty_filter_value_is_refused_with_its_option(built, option):
+    result = run("search", "lens", "--library", built, option, " ")
+    assert result.exit_code == 2 and option in result.output and "give a name" in result.output
 
 
 @pytest.mark.parametrize(
