@@ -259,6 +259,10 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
         response = searcher.search_text(query, k=depth, mode=mode, where=where)
     for notice in response.notices:
         click.echo(f"Note: {notice}", err=True)
+    pending = lib.pending_changes()  # a few ms: stat calls, hashing only files whose size or time moved
+    if pending.total:
+        click.echo(f"Note: the library changed since the last build ({pending.summary}); results may show "
+                   f"files that have changed or gone. `python cli.py build --library {library}` updates it.", err=True)
     if csv_file:
         _write_export(csv_file, hits_to_csv(response.hits))
         click.echo(f"Wrote {len(response.hits)} passages to {csv_file}", err=True)

@@ -44,6 +44,18 @@ def test_search_json_contract(small_library):
     assert passages[0]["path"] == "notes/扩散模型.md"
 
 
+def test_search_says_when_the_library_changed_since_the_build(small_library):
+    run("build", "--library", small_library)
+    current = run("search", "gaussian noise", "--library", small_library, "--json")
+    assert "changed since the last build" not in current.stderr
+    (small_library / "notes" / "alignment.md").unlink()
+    (small_library / "notes" / "new.md").write_text("# New\n\nA note added after the build.\n", encoding="utf-8")
+    stale = run("search", "gaussian noise", "--library", small_library, "--json")
+    assert stale.exit_code == 0 and json.loads(stale.stdout)  # still answers, from the index as built
+    assert "changed since the last build (+1 new, ~0 changed, -1 deleted" in stale.stderr
+    assert "cli.py build --library" in stale.stderr
+
+
 def test_search_csv_and_human_output(small_library, tmp_path):
     run("build", "--library", small_library)
     out = tmp_path / "results.csv"
