@@ -102,16 +102,16 @@ def trusted_plan(plan: BuildPlan, previous: StoredIndex | None, problem: str | N
 def run_build(
     plan: BuildPlan,
     store: IndexStore,
-    embedder: Embedder,
+    load_embedder: Callable[[str], Embedder],
     progress: Progress | None = None,
     tokenizer: LexicalTokenizer | None = None,
 ) -> BuildReport:
-    """Build from `plan` on top of the store's current index, under the store's build lock."""
+    """Build from `plan` on top of the store's current index, under the store's build lock. The
+    model is loaded once the lock is held: an index folder that cannot be written, or that another
+    build holds, is said before seconds of model loading, not after."""
     started = time.perf_counter()
     tokenizer = tokenizer or LexicalTokenizer()
     progress = progress or _no_progress
-    if embedder.name != plan.model:
-        raise ValueError(f"plan is for model {plan.model}, embedder is {embedder.name}")
     with store.build_lock():
         previous, problem = load_previous(store)
         plan = trusted_plan(plan, previous, problem)
@@ -121,6 +121,9 @@ def run_build(
             )
         if is_up_to_date(plan, previous, tokenizer):
             return report_unchanged(plan, previous.manifest)
+        embedder = load_embedder(plan.model)
+        if embedder.name != plan.model:
+            raise ValueError(f"plan is for model {plan.model}, embedder is {embedder.name}")
         settings = lexical_settings(tokenizer)
         retokenise = previous is not None and previous.manifest.lexical_settings != settings
 

@@ -86,7 +86,7 @@ class Library:
         return plan_build(self.root, manifest, model, settings, exclude=(self.index_dir,))
 
     def build(self, plan: BuildPlan, embedder: Embedder, progress: Progress | None = None) -> BuildReport:
-        return run_build(plan, self.store, embedder, progress)
+        return run_build(plan, self.store, lambda model: embedder, progress)
 
     def update(
         self,
@@ -112,7 +112,7 @@ class Library:
         if is_up_to_date(plan, previous):
             self.store.tidy()
             return report_unchanged(plan, previous.manifest)
-        return run_build(plan, self.store, load_embedder(plan.model), progress)
+        return run_build(plan, self.store, load_embedder, progress)
 
     def path_of(self, relative: str) -> Path:
         """The file at `relative` inside the library, refusing any path that leads out of it."""

@@ -150,9 +150,11 @@ def test_an_export_that_cannot_be_written_names_the_file(small_library, option):
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc, where no folder can be made")
-def test_a_first_build_that_cannot_write_promises_no_previous_index(small_library):
+def test_a_first_build_that_cannot_write_promises_no_previous_index(small_library, monkeypatch):
+    loaded = []
+    monkeypatch.setattr(cli, "load_embedder", lambda name: loaded.append(name) or FakeEmbedder(name=name))
     result = CliRunner().invoke(cli.main, ["build", "--library", str(small_library), "--index", "/proc/papersearch-idx"])
-    assert result.exit_code == 1
+    assert result.exit_code == 1 and loaded == []  # said before any model is loaded
     assert result.output.strip().splitlines()[-1] == (
         "Error: Papersearch cannot write the index at /proc/papersearch-idx (No such file or directory)."
     )
