@@ -125,13 +125,13 @@ def _run(args: argparse.Namespace, seconds, scenarios: dict) -> None:
                                        "rounds": eight.rounds, **load.percentiles(eight.latencies)}
             print("sessions_8", scenarios["sessions_8"], flush=True)
 
-            races = asyncio.run(load.rebuild_races(url, library, gate, args.races, seconds("rebuild_race")))
+            races = asyncio.run(load.rebuild_races(url, library, index, gate, args.races, seconds("rebuild_race")))
             scenarios["rebuild_race"] = {
-                "what": "2 sessions click Rebuild together: one builds, the other is told; then it searches",
+                "what": "2 sessions click Rebuild together: they share one build; then one searches",
                 "races": races.races,
-                "refused": {"what": "clicks -> 'Another build is writing' on screen",
-                            **load.percentiles(races.refused_seconds)},
-                "search_after": {"what": "Enter -> the new note found, refused session",
+                "joined": {"what": "clicks -> both sessions show the one build's plan",
+                           **load.percentiles(races.joined_seconds)},
+                "search_after": {"what": "Enter -> the new note found, second session",
                                  **load.percentiles(races.search_after_seconds)},
             }
             print("rebuild_race", scenarios["rebuild_race"], flush=True)

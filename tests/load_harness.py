@@ -396,16 +396,16 @@ def cli_searches_during_rebuild(library: Path, index: Path, gate: Path, round_nu
 
 @dataclass
 class RaceResult:
-    refused_seconds: list[float] = field(default_factory=list)   # click → "Another build…" in the refused session
-    builder_seconds: list[float] = field(default_factory=list)   # click → "Indexed …" in the other (its build
-                                                                 # is held until the refusal is on screen)
-    search_after_seconds: list[float] = field(default_factory=list)  # Enter → the new note, refused session
+    joined_seconds: list[float] = field(default_factory=list)   # clicks → both sessions show the one build's plan
+    builder_seconds: list[float] = field(default_factory=list)  # clicks → "Indexed …" in both (the build is held
+                                                                # until both follow it)
+    search_after_seconds: list[float] = field(default_factory=list)  # Enter → the new note, second session
     races: int = 0
 
 
-async def _rebuild_race_round(browser, url: str, library: Path, gate: Path, round_number: int,
+async def _rebuild_race_round(browser, url: str, library: Path, index: Path, gate: Path, round_number: int,
                               result: RaceResult) -> None:
-    gate.unlink(missing_ok=True)  # the build that gets the lock waits in its embedding stage
+    gate.unlink(missing_ok=True)  # the build waits in its embedding stage
     pages = []
     for _ in range(2):
         context = await browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -415,57 +415,54 @@ async def _rebuild_race_round(browser, url: str, library: Path, gate: Path, roun
         await _idle(page)
         pages.append(page)
     title, query = add_note(library, f"race-{round_number}", f"quixotry{round_number}")
-    busy = [page.locator('[data-testid="stAlertContentWarning"]', has_text="Another build is writing") for page in pages]
+    builds_before = set((index / "builds").iterdir())
+    planned = [page.locator('[data-testid="stAlertContentInfo"]', has_text="Build plan: +1 new") for page in pages]
     built = [page.locator('[data-testid="stAlertContentSuccess"]', has_text=re.compile(r"Indexed \d+ files"))
              for page in pages]
 
     started = time.perf_counter()
     await asyncio.gather(*(page.get_by_role("button", name="Rebuild index").click() for page in pages))
     deadline = time.monotonic() + PAGE_TIMEOUT_MS / 1000
-    while not any([await locator.count() for locator in busy]):
+    while not all([await locator.count() for locator in planned]):
         if time.monotonic() > deadline:
-            raise LoadFailure(f"neither session was told a build is running: {[await _problems(p) for p in pages]}")
+            raise LoadFailure(f"the sessions do not both follow the build: {[await _problems(p) for p in pages]}")
         await asyncio.sleep(0.02)
-    result.refused_seconds.append(time.perf_counter() - started)
-    loser = 0 if await busy[0].count() else 1
-    winner = 1 - loser
-    gate.touch()  # now let the winner's build finish
-    await built[winner].wait_for(timeout=PAGE_TIMEOUT_MS)
+    result.joined_seconds.append(time.perf_counter() - started)
+    gate.touch()  # now let the one build finish
+    for locator in built:
+        await locator.wait_for(timeout=PAGE_TIMEOUT_MS)
     result.builder_seconds.append(time.perf_counter() - started)
-    await _idle(pages[winner])
-    check(await busy[winner].count() == 0, "both sessions were told a build is running")
+    new_builds = set((index / "builds").iterdir()) - builds_before
+    check(len(new_builds) == 1, f"two clicks made {len(new_builds)} builds, not one")
     for page in pages:
+        await _idle(page)
         boxes = await page.locator('[data-testid="stException"]').all_inner_texts()
         check(not boxes, f"exception box after the Rebuild race: {boxes}")
-    check(await _problems(pages[winner]) == [], f"the building session: {await _problems(pages[winner])}")
+        check(await _problems(page) == [], f"a session after the Rebuild race: {await _problems(page)}")
 
-    # The build is over: the refused session reruns (Streamlit's "r" shortcut) and searches.
-    refused = pages[loser]
-    await refused.locator("body").press("r")
-    box = refused.get_by_label("Search your papers and notes")
-    await box.wait_for(timeout=PAGE_TIMEOUT_MS)
-    await _idle(refused)
+    second = pages[1]  # the build is over: a search in the other session finds the new note
+    box = second.get_by_label("Search your papers and notes")
     await box.fill(query)
     searched = time.perf_counter()
     await box.press("Enter")
-    first = refused.locator('[data-testid="stMain"] strong', has_text=re.compile(r"^1\. "))
+    first = second.locator('[data-testid="stMain"] strong', has_text=re.compile(r"^1\. "))
     try:
         await first.filter(has_text=title).wait_for(timeout=PAGE_TIMEOUT_MS)
     except Exception:
-        raise LoadFailure(f"refused session: {query!r} shows {await refused.evaluate(CARDS_JS)}, "
-                          f"not {title!r}; {await _problems(refused)}") from None
+        raise LoadFailure(f"second session: {query!r} shows {await second.evaluate(CARDS_JS)}, "
+                          f"not {title!r}; {await _problems(second)}") from None
     result.search_after_seconds.append(time.perf_counter() - searched)
-    check(not await _problems(refused), f"refused session after its search: {await _problems(refused)}")
+    check(not await _problems(second), f"second session after its search: {await _problems(second)}")
     for page in pages:
         await page.context.close()
     result.races += 1
 
 
-async def rebuild_races(url: str, library: Path, gate: Path, rounds: int, seconds: float | None = None
+async def rebuild_races(url: str, library: Path, index: Path, gate: Path, rounds: int, seconds: float | None = None
                         ) -> RaceResult:
-    """Two sessions press Rebuild index at once (after a note was added): one must build, the other
-    be told another build is running (a warning, no exception box; it keeps searching) and, once the build is
-    over, find the new note with a new search. With `seconds`, no race after the first starts later."""
+    """Two sessions press Rebuild index at once (after a note was added): they must share one build
+    (ui/build_jobs.py), both following its plan and progress and both shown its outcome, with no
+    exception box; then a search finds the new note. With `seconds`, no race after the first starts later."""
     from playwright.async_api import async_playwright
 
     result = RaceResult()
@@ -476,7 +473,7 @@ async def rebuild_races(url: str, library: Path, gate: Path, rounds: int, second
             for round_number in range(rounds):
                 if round_number and seconds is not None and time.monotonic() > first_round + seconds:
                     break
-                await _rebuild_race_round(browser, url, library, gate, round_number, result)
+                await _rebuild_race_round(browser, url, library, index, gate, round_number, result)
         finally:
             gate.touch()
             await browser.close()
