@@ -451,7 +451,8 @@ def watch(library: Path, index_dir: Path | None, settle: float) -> None:
         watch_library(lib, update, threading.Event(), settle, on_error=show_error)
     except KeyboardInterrupt:
         pass
-    abandoned = " (the update in progress was abandoned; the previous index still answers searches)"
+    kept = "; the previous index still answers searches" if lib.has_index() else "; there is no index yet"
+    abandoned = f" (the update in progress was abandoned{kept})"
     click.echo("Stopped watching" + (abandoned if building.is_set() else "") + ".")
 
 

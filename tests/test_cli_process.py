@@ -122,3 +122,29 @@ def test_ctrl_c_while_the_cli_is_still_importing_says_aborted_without_a_tracebac
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 1
     assert b"Traceback" not in stderr and b"Aborted!" in stderr, stderr.decode(errors="replace")
+
+
+def test_stopping_watch_during_its_first_build_does_not_promise_a_previous_index(small_library, tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.with_fake_model", "cli", "watch", "--library", str(small_library)],
+        cwd=REPO, env=_fake_model_env(**{ENV_GATE: str(tmp_path / "never-created")}),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    output = bytearray()
+    reader = threading.Thread(target=lambda: [output.extend(chunk) for chunk in iter(lambda: process.stdout.read1(4096), b"")])
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while b"Embedding" not in output:  # the first build, held in its embedding stage
+            assert process.poll() is None and time.monotonic() < deadline, output.decode(errors="replace")
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    reader.join(timeout=10)
+    text = output.decode(errors="replace")
+    assert "the update in progress was abandoned; there is no index yet" in text, text
+    assert "previous index" not in text and "Traceback" not in text
