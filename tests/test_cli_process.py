@@ -20,35 +20,58 @@ def _fake_model_env(**extra: str) -> dict[str, str]:
     return env
 
 
+class _HeldCommand:
+    """`cli.py <args>` with the fake model in its own process group, its build held in the embedding
+    stage (the gate file never appears); its stderr (with `merged`, stdout too) collected as it comes."""
+
+    def __init__(self, args: list[str], gate: Path, merged: bool = False):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.with_fake_model", "cli", *args], cwd=REPO,
+            env=_fake_model_env(**{ENV_GATE: str(gate)}), stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT if merged else subprocess.PIPE, start_new_session=True,
+        )
+        stream = self.process.stdout if merged else self.process.stderr
+        self.output = bytearray()
+        self.reader = threading.Thread(target=lambda: [self.output.extend(c) for c in iter(lambda: stream.read1(4096), b"")])
+        self.reader.start()
+
+    def wait_for_embedding(self) -> None:
+        deadline = time.monotonic() + 60
+        while b"Embedding" not in self.output:
+            assert self.process.poll() is None, f"the build ended early:\n{self.text}"
+            assert time.monotonic() < deadline, f"the build never reached embedding:\n{self.text}"
+            time.sleep(0.05)
+
+    def ctrl_c(self) -> int:
+        """What Ctrl-C in a terminal does: SIGINT to the whole process group; the exit status."""
+        try:
+            os.killpg(self.process.pid, signal.SIGINT)
+            return self.process.wait(timeout=60)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+
+    def finish(self) -> str:
+        self.process.stdout.close()
+        self.reader.join(timeout=10)
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return self.output.decode(errors="replace")
+
+
 def test_ctrl_c_during_a_build_aborts_without_a_traceback_from_the_pdf_worker(small_library, tmp_path):
     """Ctrl-C reaches the whole process group, the PDF worker included. The build (held in its
     embedding stage, after the worker has read the PDF and waits for the next one) says `Aborted!`;
     the worker must not add a KeyboardInterrupt traceback."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.with_fake_model", "cli", "build", "--library", str(small_library)],
-        cwd=REPO, env=_fake_model_env(**{ENV_GATE: str(tmp_path / "never-created")}),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    stderr = bytearray()
-    reader = threading.Thread(target=lambda: [stderr.extend(chunk) for chunk in iter(lambda: process.stderr.read1(4096), b"")])
-    reader.start()
-    try:
-        deadline = time.monotonic() + 60
-        while b"Embedding" not in stderr:
-            assert process.poll() is None, f"the build ended early:\n{stderr.decode(errors='replace')}"
-            assert time.monotonic() < deadline, f"the build never reached embedding:\n{stderr.decode(errors='replace')}"
-            time.sleep(0.05)
-        time.sleep(0.3)  # the worker is back in its wait for a request
-        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        assert process.wait(timeout=60) == 1
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    build = _HeldCommand(["build", "--library", str(small_library)], tmp_path / "never-created")
+    build.wait_for_embedding()
+    time.sleep(0.3)  # the worker is back in its wait for a request
+    assert build.ctrl_c() == 1
     time.sleep(0.5)  # a worker that printed a traceback has done so by now: it shares the pipe
-    process.stdout.close()
-    reader.join(timeout=10)
-    text = stderr.decode(errors="replace")
+    text = build.finish()
     assert "Aborted!" in text
     assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
     assert not (small_library / ".papersearch" / "CURRENT").exists()  # nothing half-built became the index
@@ -125,26 +148,9 @@ def test_ctrl_c_while_the_cli_is_still_importing_says_aborted_without_a_tracebac
 
 
 def test_stopping_watch_during_its_first_build_does_not_promise_a_previous_index(small_library, tmp_path):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.with_fake_model", "cli", "watch", "--library", str(small_library)],
-        cwd=REPO, env=_fake_model_env(**{ENV_GATE: str(tmp_path / "never-created")}),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    output = bytearray()
-    reader = threading.Thread(target=lambda: [output.extend(chunk) for chunk in iter(lambda: process.stdout.read1(4096), b"")])
-    reader.start()
-    try:
-        deadline = time.monotonic() + 60
-        while b"Embedding" not in output:  # the first build, held in its embedding stage
-            assert process.poll() is None and time.monotonic() < deadline, output.decode(errors="replace")
-            time.sleep(0.05)
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    reader.join(timeout=10)
-    text = output.decode(errors="replace")
+    watch = _HeldCommand(["watch", "--library", str(small_library)], tmp_path / "never-created", merged=True)
+    watch.wait_for_embedding()  # the first build, held
+    watch.ctrl_c()
+    text = watch.finish()
     assert "the update in progress was abandoned; there is no index yet" in text, text
     assert "previous index" not in text and "Traceback" not in text
