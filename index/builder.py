@@ -105,15 +105,20 @@ def run_build(
     load_embedder: Callable[[str], Embedder],
     progress: Progress | None = None,
     tokenizer: LexicalTokenizer | None = None,
+    checked: StoredIndex | None = None,
 ) -> BuildReport:
     """Build from `plan` on top of the store's current index, under the store's build lock. The
     model is loaded once the lock is held: an index folder that cannot be written, or that another
-    build holds, is said before seconds of model loading, not after."""
+    build holds, is said before seconds of model loading, not after. `checked`: the index as the
+    caller already loaded and verified it, used as it is if no build has replaced it since."""
     started = time.perf_counter()
     tokenizer = tokenizer or LexicalTokenizer()
     progress = progress or _no_progress
     with store.build_lock():
-        previous, problem = load_previous(store)
+        if checked is not None and checked.location == store.current_build():
+            previous, problem = checked, None  # not read and hashed a second time
+        else:
+            previous, problem = load_previous(store)
         plan = trusted_plan(plan, previous, problem)
         if not plan.files and previous is None:
             raise EmptyLibraryError(

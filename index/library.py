@@ -112,7 +112,7 @@ class Library:
         if is_up_to_date(plan, previous):
             self.store.tidy()
             return report_unchanged(plan, previous.manifest)
-        return run_build(plan, self.store, load_embedder, progress)
+        return run_build(plan, self.store, load_embedder, progress, checked=previous)
 
     def path_of(self, relative: str) -> Path:
         """The file at `relative` inside the library, refusing any path that leads out of it."""

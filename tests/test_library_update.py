@@ -80,3 +80,19 @@ def test_status_catalog_and_health_need_no_model(small_library):
     assert info["chunks"] == len(lib.load().chunks) and info["skipped"] == []
     assert [paper.title for paper in lib.catalog().papers] == [paper.title for paper in lib.load().catalog.papers]
     assert lib.health().unmentioned_pdfs == ["pdfs/transformers.pdf"]
+
+
+def test_an_update_reads_and_verifies_the_current_index_once(small_library, monkeypatch):
+    """update() loads and checksums the index to plan; the build under the lock reuses that when no
+    build has replaced it meanwhile, instead of reading and hashing every file again."""
+    import index.builder
+    import index.library
+
+    library = Library(small_library)
+    library.update(lambda name: FakeEmbedder(name=name), "fake-hash-64")
+    (small_library / "notes" / "new.md").write_text("# New\n\nA new note.\n", encoding="utf-8")
+    loads, real = [], index.builder.load_previous
+    for module in (index.builder, index.library):  # planning's read and the build's, wherever they happen
+        monkeypatch.setattr(module, "load_previous", lambda store: loads.append(1) or real(store))
+    report = library.update(lambda name: FakeEmbedder(name=name))
+    assert report.wrote_index and report.chunks_added and len(loads) == 1
