@@ -5,7 +5,6 @@ Library code raises domain errors; this file is the edge that turns them into me
 
 from __future__ import annotations
 
-import codecs
 import json
 import logging
 import os
@@ -28,6 +27,7 @@ if __name__ == "__main__":  # as a program only; run() gives Ctrl-C back to clic
 import click
 from tqdm import tqdm
 
+from corpus import utf16_text
 from embed import Embedder, ModelLoadError, registry
 from export import health_to_dict, hits_to_csv, paper_to_dict, to_bibtex, to_markdown_list
 from index import (
@@ -460,11 +460,9 @@ def _decoded(data: bytes) -> str:
     """A query read from a file or standard input: UTF-16 with a BOM (Windows Notepad's "Unicode",
     which notes may be in too) or UTF-8 (a BOM is dropped); other bytes are left for
     normalise_query, which reads GBK or refuses them."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass  # not UTF-16 after all: the bytes are judged below like any others
+    text = utf16_text(data)  # None if not UTF-16 after all: the bytes are judged below like any others
+    if text is not None:
+        return text
     return data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
 
 

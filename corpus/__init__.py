@@ -14,9 +14,10 @@ from corpus.pdf_clean import clean_line
 from corpus.pdf_head import HeadLine, PdfHead, read_pdf_head
 from corpus.readers import read_document
 from corpus.script import script_of
-from corpus.text_decoding import read_text_file
+from corpus.text_decoding import decode_text_file, read_text_file, utf16_text
 
 __all__ = [
+    "utf16_text",
     "BODY",
     "REFERENCES",
     "Chunk",
@@ -33,6 +34,7 @@ __all__ = [
     "clean_heading",
     "clean_line",
     "clean_markdown",
+    "decode_text_file",
     "Discovery",
     "discover_library",
     "discover_files",

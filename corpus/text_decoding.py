@@ -31,7 +31,10 @@ def decode_text_file(data: bytes, path: str) -> str:
     if len(data) > MAX_NOTE_BYTES:
         raise UnreadableFileError(path, _too_big(len(data)))
     if data.startswith(_UTF16_BOMS):
-        return _checked(_decode_utf16(data, path), path)
+        text = utf16_text(data)
+        if text is None:
+            raise UnreadableFileError(path, "starts like UTF-16 but is not valid UTF-16; re-save it as UTF-8")
+        return _checked(text, path)
     if b"\x00" in data[:8192]:
         raise UnreadableFileError(path, "looks like a binary file, not text (contains NUL bytes)")
     try:
@@ -50,11 +53,14 @@ def _too_big(size: int) -> str:
             "split it into smaller notes to index it")
 
 
-def _decode_utf16(data: bytes, path: str) -> str:
+def utf16_text(data: bytes) -> str | None:
+    """The text of UTF-16 bytes with a BOM (Windows Notepad's "Unicode"), None if they are not that."""
+    if not data.startswith(_UTF16_BOMS):
+        return None
     try:
         return data.decode("utf-16")  # the BOM picks the byte order and is dropped
     except UnicodeDecodeError:
-        raise UnreadableFileError(path, "starts like UTF-16 but is not valid UTF-16; re-save it as UTF-8") from None
+        return None
 
 
 _SAMPLE_CHARS = 8192

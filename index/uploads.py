@@ -16,8 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from corpus import SUPPORTED_SUFFIXES, UnreadableFileError
-from corpus.text_decoding import decode_text_file
+from corpus import SUPPORTED_SUFFIXES, UnreadableFileError, decode_text_file
 from index.safe_paths import inside_library
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
