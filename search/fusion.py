@@ -88,14 +88,16 @@ def _convex(dense: Ranked, lexical: Ranked, settings: FusionSettings, other_scri
     rows = dict.fromkeys([*dense_score, *lexical_score])  # ordered, so ties stay deterministic
     scores = {}
     for row in rows:
-        d_value, d_inside = dense_score.get(row, (None, False))
-        l_value, l_inside = lexical_score.get(row, (None, False))
+        d_value, d_inside = dense_score.get(row, _ABSENT)
+        l_value, l_inside = lexical_score.get(row, _ABSENT)
         if d_inside or l_inside:  # as if each ranking had been read to its reference depth only
             scores[row] = alpha * (d_value if d_inside else 0.0) + (1.0 - alpha) * (l_value if l_inside else 0.0)
-        else:  # below both references: negative, after every row above one
-            scores[row] = alpha * min(d_value if d_value is not None else -1.0, 0.0) + (1.0 - alpha) * min(
-                l_value if l_value is not None else -1.0, 0.0) - 1e-9
+        else:  # below both references (every value <= 0): after every row above one
+            scores[row] = alpha * d_value + (1.0 - alpha) * l_value - 1e-9
     return sorted(scores.items(), key=lambda item: -item[1])
+
+
+_ABSENT = (-1.0, False)  # a row one ranking did not return: below all it did
 
 
 def _normalised(ranked: Ranked, reference: int) -> dict[int, tuple[float, bool]]:
