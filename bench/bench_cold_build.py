@@ -43,16 +43,15 @@ class TimedTokenizer:
         return getattr(self._embedder, name)
 
     def count_tokens(self, texts):
-        start = time.perf_counter()
-        try:
-            return self._embedder.count_tokens(texts)
-        finally:
-            self.seconds += time.perf_counter() - start
+        return self._timed(self._embedder.count_tokens, texts)
 
     def token_spans(self, text):
+        return self._timed(self._embedder.token_spans, text)
+
+    def _timed(self, call, argument):
         start = time.perf_counter()
         try:
-            return self._embedder.token_spans(text)
+            return call(argument)
         finally:
             self.seconds += time.perf_counter() - start
 
