@@ -16,18 +16,8 @@ import streamlit as st
 
 from embed import Embedder, ModelLoadError, registry
 from export import hits_to_csv, to_bibtex, to_markdown_list
-from index import (
-    ENV_INDEX,
-    ENV_LIBRARY,
-    ENV_MODEL,
-    MAX_UPLOAD_BYTES,
-    BuildPlan,
-    CorruptIndexError,
-    IndexLockedError,
-    Library,
-    PapersearchError,
-    model_for_search,
-)
+from index import BuildPlan, CorruptIndexError, IndexLockedError, ModelMismatchError, PapersearchError
+from library import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, MAX_UPLOAD_BYTES, Library
 from papers import Catalog
 from search import MODES, ResultFilter, Searcher, by_paper, facet_values, papers_of, search_depth
 from ui.build_jobs import BuildJob, running_build, start_build
@@ -35,7 +25,7 @@ from ui.cards import CardContext, show_document_cards, show_paper_cards, show_pa
 from ui.served_files import prune_served_pdfs
 
 APP_DIR = Path(__file__).resolve().parent
-DEMO_LIBRARY = APP_DIR / "library"
+DEMO_LIBRARY = APP_DIR / "demo"
 STATIC_DIR = APP_DIR / "static"  # served by Streamlit (server.enableStaticServing): PDFs opened at a page
 STYLE = (
     "mark{background:#ffe08a;padding:0 2px}.passage{margin:.4rem 0}"
@@ -65,7 +55,7 @@ def shared_embedder(model: str) -> Embedder:
 def load_searcher(library: str, index: str | None, build: str, model: str) -> Searcher:
     """Keyed by the build folder's name, so a finished rebuild is picked up by the next run; served
     copies of PDFs that build no longer holds are deleted then."""
-    searcher = Searcher.open(Library(library, index), shared_embedder(model))
+    searcher = Library(library, index).searcher(model, load=shared_embedder)
     files = searcher.index.manifest.files
     prune_served_pdfs(STATIC_DIR, {record.sha256 for record in files.values() if record.kind == "pdf"})
     return searcher
@@ -76,7 +66,7 @@ def build_with_progress(lib: Library, model: str | None) -> None:
     show what happened. The build runs in its own thread (ui/build_jobs.py): a click elsewhere
     on the page, a new query or a reload while it runs no longer cancels it."""
     def work(progress, on_plan):
-        return lib.update(shared_embedder, model, progress=progress, on_plan=on_plan)
+        return lib.update(model, progress=progress, on_plan=on_plan, load_embedder=shared_embedder)
 
     job = start_build(str(lib.index_dir), work)
     st.session_state["build_job"] = job  # a run cut short by a click shows the outcome on the next
@@ -217,11 +207,11 @@ def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher]:
             st.info("Another session is building this library's first index: reload the page in a moment.")
             st.stop()
     try:
-        searcher = load_searcher(str(lib.root), args.index, lib.build_id(), model_for_search(args.model, lib.manifest()))
+        searcher = load_searcher(str(lib.root), args.index, lib.build_id(), args.model)
     except CorruptIndexError as error:  # a damaged index is rebuilt, not trusted
-        st.warning(f"{str(error).removesuffix(' Rebuild it.')} Rebuilding it from your files now.")
+        st.warning(f"{error} Rebuilding it from your files now.")
         build_with_progress(lib, args.model)
-        searcher = load_searcher(str(lib.root), args.index, lib.build_id(), model_for_search(args.model, lib.manifest()))
+        searcher = load_searcher(str(lib.root), args.index, lib.build_id(), args.model)
     with summary:
         index_summary(lib, lib.manifest_for_update())
     return lib, searcher
@@ -235,13 +225,22 @@ def main() -> None:
     try:
         search_page()
     except (PapersearchError, ModelLoadError) as error:
-        st.error(str(error))
+        st.error(page_message(error))
     except Exception as error:  # noqa: BLE001 — a bug: shown plainly, traceback in the server log
         _log.exception("unexpected error on the page")
         st.error(
             f"Unexpected {type(error).__name__}: {error}. This is a bug in Papersearch; the details are in the "
             "terminal that runs the page. Please report it."
         )
+
+
+def page_message(error: Exception) -> str:
+    """A domain error as the page says it: the error's sentence and what to do here."""
+    if isinstance(error, ModelMismatchError):
+        return f"{error} Start the page without a model (or with this one), or rebuild the index with the new model."
+    if isinstance(error, CorruptIndexError):
+        return f"{error} Press Rebuild index to rebuild it from your files."
+    return str(error)
 
 
 def search_page() -> None:
@@ -276,7 +275,7 @@ def search_page() -> None:
         if st.button("Back to my search", key="unrelate"):
             del st.session_state["related"]
             st.rerun()
-        response = searcher.search_text(st.session_state["related"], k=depth, mode=mode, where=where)
+        response = searcher.search(st.session_state["related"], k=depth, mode=mode, where=where)
     elif query.strip():
         response = searcher.search(query, k=depth, mode=mode, where=where)
     else:

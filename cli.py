@@ -28,38 +28,24 @@ import click
 from tqdm import tqdm
 
 from corpus import utf16_text
-from embed import Embedder, ModelLoadError, registry
+from disk import ENV_CACHE, cache_dir
+from embed import ModelLoadError
 from export import health_to_dict, hits_to_csv, paper_to_dict, to_bibtex, to_markdown_list
 from index import (
-    ENV_INDEX,
-    ENV_LIBRARY,
     ENV_MILVUS_TOKEN,
-    ENV_MODEL,
     ENV_STORE,
     BuildPlan,
-    IndexStore,
+    CorruptIndexError,
+    IndexNotFoundError,
     InvalidStoreError,
-    Library,
     Manifest,
+    ModelMismatchError,
     PapersearchError,
-    model_for_build,
-    model_for_search,
+    StoreUnavailableError,
     parse_store,
-    watch_library,
 )
-from search import (
-    MODES,
-    ResultFilter,
-    Searcher,
-    SearchResponse,
-    normalise_query,
-    papers_of,
-    parse_like,
-    search_depth,
-)
-
-ENV_CACHE = "PAPERSEARCH_CACHE"
-ENV_DEBUG = "PAPERSEARCH_DEBUG"
+from library import ENV_DEBUG, ENV_INDEX, ENV_LIBRARY, ENV_MODEL, Library, debugging, model_for_build, watch_library
+from search import MODES, ResultFilter, SearchResponse, normalise_query, papers_of, parse_like, search_depth
 EXAMPLES = f"""
 \b
 Examples:
@@ -79,19 +65,6 @@ Environment: {ENV_LIBRARY}, {ENV_INDEX} and {ENV_MODEL} stand in for
 --library, --index and --model; benchmark indexes are cached under
 ${ENV_CACHE} (default ~/.cache/papersearch).
 """
-
-
-def load_embedder(model: str) -> Embedder:
-    """The one place the CLI makes an embedder (tests replace it with a fake)."""
-    return registry.load_embedder(model)
-
-
-def load_query_embedder(model: str) -> Embedder:
-    """One-shot queries: the model's fast ONNX engine when it has one (same vectors, a fraction
-    of the start-up; see embed/registry.py), else `load_embedder`."""
-    return registry.load_query_embedder(
-        model, notice=lambda message: click.echo(f"Note: {message}", err=True), fallback=load_embedder
-    )
 
 
 library_option = click.option(
@@ -144,7 +117,7 @@ class _Commands(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except (PapersearchError, ModelLoadError) as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(_worded(error)) from None
         except BrokenPipeError:  # the reader of our output is gone (`search ... | head -1`): stop quietly
             _drop_standard_output()
             raise click.exceptions.Exit(1) from None
@@ -152,12 +125,29 @@ class _Commands(click.Group):
             where = f" {error.filename}" if error.filename else ""
             raise click.ClickException(f"Cannot use{where}: {error.strerror or error}.") from None
         except Exception as error:  # noqa: BLE001 — a bug: say so plainly; the traceback on request
-            if os.environ.get(ENV_DEBUG):
+            if debugging():
                 raise
             raise click.ClickException(
                 f"Unexpected {type(error).__name__}: {error}. This is a bug in Papersearch; run again with "
                 f"{ENV_DEBUG}=1 to see the traceback, and please report it."
             ) from None
+
+
+def _worded(error: Exception) -> str:
+    """A domain error as the command line says it: the error's own sentence, then what to type."""
+    message = str(error)
+    if isinstance(error, CorruptIndexError):
+        return f"{message} Rebuild it."
+    if isinstance(error, IndexNotFoundError):
+        if error.kept_in_milvus:
+            return f"{message} Search it with --store milvus:<the URI it was built with> (or set {ENV_STORE})."
+        return f"{message} Build one first" + (" (with the same --store)." if error.uri else ".")
+    if isinstance(error, ModelMismatchError):
+        return f"{message} Search without --model (or unset {ENV_MODEL}), or rebuild the index with the new model."
+    if isinstance(error, StoreUnavailableError) and error.connecting:
+        return (f"{message} Start it (README, \"Milvus store\"), check the URI and ${ENV_MILVUS_TOKEN}, "
+                "or use another --store.")
+    return message
 
 
 @click.group(cls=_Commands, epilog=EXAMPLES)
@@ -183,7 +173,7 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
         click.echo(f"Plan:    {plan.summary()}")
 
     with _TqdmProgress() as progress:
-        report = lib.update(load_embedder, model, chunk_tokens, overlap_tokens, progress, on_plan=show_plan)
+        report = lib.update(model, chunk_tokens, overlap_tokens, progress, on_plan=show_plan)
     for skipped in report.skipped if report.wrote_index else ():
         kept = " (previous version kept)" if skipped.kept_previous else ""
         click.echo(f"Skipped {skipped.path}: {skipped.reason}{kept}", err=True)
@@ -247,16 +237,16 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
         parse_like(like, set(manifest.files))  # fail fast on an unknown file, before loading a model
     elif query is not None:
         normalise_query(query)  # fail fast, before loading a model
-    searcher = Searcher.open(lib, load_query_embedder(model_for_search(model, manifest)))
+    searcher = lib.searcher(model, quick_start=True, notice=lambda message: click.echo(f"Note: {message}", err=True))
     grouped = not (passages or as_json or csv_file or bibtex_file or markdown_file)
     where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf)
     depth = search_depth(k, grouped)
     if like:
-        response = searcher.similar_to(like, k=depth, where=where)
+        response = searcher.similar(like, k=depth, where=where)
     elif like_paper:
         response = searcher.similar(paper_id=like_paper, k=depth, where=where)
     else:
-        response = searcher.search_text(query, k=depth, mode=mode, where=where)
+        response = searcher.search(query, k=depth, mode=mode, where=where)
     for notice in response.notices:
         click.echo(f"Note: {notice}", err=True)
     pending = lib.pending_changes()  # a few ms: stat calls, hashing only files whose size or time moved
@@ -316,7 +306,7 @@ def evaluate(beir_dir: Path | None, split: str, gold_file: Path | None, library:
         queries = {str(g.line): g.query for g in gold}
         qrels = {str(g.line): g.relevant for g in gold}
     manifest = lib.manifest()
-    searcher = Searcher.open(lib, load_embedder(model_for_search(None, manifest)))
+    searcher = lib.searcher()
     with _TqdmProgress() as progress:
         scores = evaluate_searcher(searcher, queries, qrels, mode, lambda d, n: progress("Queries", d, n))
     if as_json:
@@ -332,7 +322,7 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
     from evaluation import beir_library, beir_qrels_by_path, load_beir
 
     data = load_beir(beir_dir, split)
-    cache = Path(os.environ.get(ENV_CACHE, Path.home() / ".cache" / "papersearch"))
+    cache = cache_dir()
     store = click.get_current_context().meta.get("papersearch.store")
     lib = beir_library(data, beir_dir, cache, model_for_build(model, None), index_dir, store)
 
@@ -340,7 +330,7 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
         click.echo(f"Benchmark index {lib.index_dir}: {plan.summary()}", err=True)
 
     with _TqdmProgress() as progress:
-        lib.update(load_embedder, model, progress=progress, on_plan=show_plan)
+        lib.update(model, progress=progress, on_plan=show_plan)
     return lib, data.queries, beir_qrels_by_path(data)
 
 
@@ -395,7 +385,7 @@ def status(library: Path, index_dir: Path | None, as_json: bool) -> None:
     else:
         _print_status(info, manifest)
     if current.damaged is not None:
-        reason = current.damaged.removesuffix(" Rebuild it.").rstrip(".")
+        reason = current.damaged.rstrip(".")
         rebuild = f"python cli.py build --library {library}" + (f" --index {index_dir}" if index_dir else "")
         raise click.ClickException(f"The index is damaged: {reason}; `{rebuild}` rebuilds it.")
 
@@ -432,7 +422,7 @@ def watch(library: Path, index_dir: Path | None, settle: float) -> None:
         building.set()  # stays set only if Ctrl-C ends the update
         try:
             with _TqdmProgress() as progress:
-                report = lib.update(load_embedder, progress=progress, on_plan=show_plan)
+                report = lib.update(progress=progress, on_plan=show_plan)
         except Exception:
             building.clear()
             raise
@@ -483,14 +473,14 @@ def _library_relative(spec: str, lib: Library) -> str:
 
 def _indexed_library(library: Path, index_dir: Path | None) -> tuple[Library, Manifest]:
     lib = _library(library, index_dir)
-    manifest = lib.manifest()
-    if manifest is None:
-        if isinstance(lib.store, IndexStore) and lib.store.kept_in_milvus():
-            raise click.ClickException(lib.store.missing_index_message())
+    try:
+        return lib, lib.require_index()
+    except IndexNotFoundError as error:
+        if error.kept_in_milvus or error.uri:
+            raise
         raise click.ClickException(
             f"No index at {lib.index_dir} yet. Build it first: python cli.py build --library {library}"
-        )
-    return lib, manifest
+        ) from None
 
 
 def _check_writable(target: Path | None) -> None:

@@ -241,7 +241,7 @@ def main() -> int:
     from embed import SentenceTransformerEmbedder
     from index import builder as builder_module
     import search as search_module
-    from index import Library
+    from library import Library
 
     results: dict = {"machine": machine_info(), "library": {
         "notes": str(args.library_notes.resolve()), "pdfs": str(args.library_pdfs.resolve()),

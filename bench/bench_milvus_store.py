@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from embed import registry  # noqa: E402
 from evaluation import beir_library, beir_qrels_by_path, evaluate_searcher, load_beir, load_gold  # noqa: E402
-from index import LexicalIndex, Library, StoreUnavailableError, model_for_build, parse_store  # noqa: E402
+from index import LexicalIndex, StoreUnavailableError, parse_store  # noqa: E402
+from library import Library, model_for_build  # noqa: E402
 from search import Searcher  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -47,7 +48,7 @@ def copy_into_milvus(source: Library, target: Library) -> float:
 
 def measure(lib: Library, queries: dict, qrels: dict, embedder) -> dict:
     started = time.perf_counter()
-    searcher = Searcher.open(lib, embedder)
+    searcher = lib.searcher(load=lambda _model: embedder)
     opened = time.perf_counter() - started
     scores = {mode: evaluate_searcher(searcher, queries, qrels, mode) for mode in ("hybrid", "dense", "lexical")}
     latencies = []

@@ -28,7 +28,7 @@ from corpus import Document, HeadLine, PdfHead, Section, clean_markdown, extract
 from corpus.markdown_reader import read_markdown  # noqa: E402
 from corpus.pdf_clean import clean_pages  # noqa: E402
 from corpus.syntax import HEADING, LINK  # noqa: E402
-from index.lexical_tokenizer import LexicalTokenizer  # noqa: E402
+from corpus.lexical_tokens import LexicalTokenizer  # noqa: E402
 from papers import build_catalog, parse_paper_entries, pdf_paper_info  # noqa: E402
 from papers.pdf_title import title_from_head_lines  # noqa: E402
 

@@ -51,7 +51,7 @@ from corpus.pdf_text import pdf_events, pdfium_page_text  # noqa: E402
 from corpus import pdf_worker  # noqa: E402
 from corpus.pdf_worker import extract_pdf, stop_worker  # noqa: E402
 from index.lexical import LexicalIndex  # noqa: E402
-from index.lexical_tokenizer import LexicalTokenizer  # noqa: E402
+from corpus.lexical_tokens import LexicalTokenizer  # noqa: E402
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LIGATURES = re.compile("[\ufb00-\ufb04]")

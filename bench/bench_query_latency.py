@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from embed.registry import load_embedder  # noqa: E402
-from index import Library  # noqa: E402
+from library import Library  # noqa: E402
 from search import Searcher  # noqa: E402
 
 QUERIES = [
@@ -36,7 +36,7 @@ def main() -> None:
     parser.add_argument("--json-out", type=Path, help="also write the result here")
     args = parser.parse_args()
     lib = Library(args.library, args.index)
-    searcher = Searcher.open(lib, load_embedder(lib.manifest().model))
+    searcher = lib.searcher(load=lambda _model: load_embedder(lib.manifest().model))
     for query in QUERIES[:3]:
         searcher.search(query, k=10)
     timings: dict[str, list[float]] = {"dense": [], "lexical": [], "hybrid": []}

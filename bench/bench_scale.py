@@ -7,7 +7,7 @@ No model runs for the passages: their text is real (SciFact abstracts and the sh
 paragraphs, sampled with replacement, so BM25 sees real token statistics) and their vectors are
 the fake embedder's hashed bag of words of that text at 384 dimensions (tests/fakes.py), each
 perturbed with Gaussian noise (cosine ~0.86 to the source), so copies of a source are neighbours
-but not duplicates. Every size goes through IndexStore.write with a Manifest, the chunk columns,
+but not duplicates. Every size goes through FileStore.write with a Manifest, the chunk columns,
 a LexicalIndex fitted on the real tokens and a paper catalog of one PDF per 20 passages. Opening
 and querying run in a fresh process per size, so "open" is from nothing to a Searcher ready to
 answer and RSS is that process's. Queries: SciFact queries, embedded by the fake embedder inside
@@ -34,10 +34,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from corpus import script_of  # noqa: E402
-from index import IndexStore, LexicalIndex, LexicalTokenizer, Manifest, language_direction, without_direction  # noqa: E402
+from index.file_store import FileStore  # noqa: E402
+from index import LexicalIndex, Manifest  # noqa: E402
+from corpus import LexicalTokenizer  # noqa: E402
+from embed import language_direction, without_direction  # noqa: E402
 from index.builder import lexical_settings  # noqa: E402
 from index.manifest import FileRecord  # noqa: E402
-from index.store import CHUNK_COLUMNS  # noqa: E402
+from index.file_store import CHUNK_COLUMNS  # noqa: E402
 from index.vector_index import build_vector_index, choose_vector_index  # noqa: E402
 from papers import PdfPaperInfo, build_catalog  # noqa: E402
 from tests.fakes import FakeEmbedder  # noqa: E402
@@ -135,7 +138,7 @@ def make_library(size: int, directory: Path, texts, tokens, base, scripts, seed:
         files={path: FileRecord(f"{i:064x}", "pdf", f"Paper {path[5:11]}", int(counts[path])) for i, path in enumerate(files)},
         vector_index=choose_vector_index(size),
     )
-    store = IndexStore(directory)
+    store = FileStore(directory)
     started = time.perf_counter()
     with store.build_lock():
         build = store.write(manifest, frame, vectors, lexical, catalog, language_direction(embedder()))
@@ -155,7 +158,7 @@ def recall(directory: Path, vectors: np.ndarray, query_texts: list[str]) -> dict
     the Searcher (language-neutral fake query vectors), plus single-query dense timings of both."""
     import faiss
 
-    stored = IndexStore(directory).load()
+    stored = FileStore(directory).load()
     model = embedder()
     direction = stored.language_direction
     q = np.stack([without_direction(model.embed_query(t), direction) for t in query_texts]).astype(np.float32)
@@ -203,11 +206,11 @@ CHILD = r"""
 import json, sys, time
 started = time.perf_counter()
 sys.path.insert(0, sys.argv[1])
-from index import IndexStore
+from index.file_store import FileStore
 from search import Searcher
 from tests.fakes import FakeEmbedder
 imported = time.perf_counter()
-store = IndexStore(sys.argv[2])
+store = FileStore(sys.argv[2])
 searcher = Searcher(store.load(), FakeEmbedder(name=sys.argv[3], dimension=int(sys.argv[4]), max_tokens=510))
 opened = time.perf_counter()
 

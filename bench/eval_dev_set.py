@@ -25,7 +25,7 @@ import pytrec_eval  # noqa: E402
 from embed.registry import load_embedder  # noqa: E402
 from evaluation.gold import load_gold  # noqa: E402
 from evaluation.metrics import file_ranking, trec_metrics  # noqa: E402
-from index import Library  # noqa: E402
+from library import Library  # noqa: E402
 from search import Searcher  # noqa: E402
 
 

@@ -29,7 +29,9 @@ from embed.registry import canonical_name, load_embedder  # noqa: E402
 from evaluation.beir import beir_library, beir_qrels_by_path, load_beir  # noqa: E402
 from evaluation.gold import load_gold  # noqa: E402
 from evaluation.metrics import trec_metrics  # noqa: E402
-from index import LexicalIndex, LexicalTokenizer, Library  # noqa: E402
+from index import LexicalIndex  # noqa: E402
+from corpus import LexicalTokenizer  # noqa: E402
+from library import Library  # noqa: E402
 from search import FusionSettings, Ranked, Searcher, fuse  # noqa: E402
 
 DEPTH = 400
@@ -98,7 +100,7 @@ def ensure_built(lib: Library, model: str):
     def show_plan(plan):
         print(f"{lib.index_dir}: {plan.summary()}", file=sys.stderr)
 
-    report = lib.update(load_embedder, model, progress=progress, on_plan=show_plan)
+    report = lib.update(model, progress=progress, on_plan=show_plan, load_embedder=load_embedder)
     print(report.summary(), file=sys.stderr)
 
 
@@ -235,7 +237,7 @@ def latency(model: str, cache: Path) -> dict:
     """Warm latency of Searcher.search per mode, interleaved in one run (ratios, not absolutes)."""
     data = load_beir(SHARED / "scifact", "test")
     lib = beir_library(data, SHARED / "scifact", cache, model)
-    searcher = Searcher.open(lib, load_embedder(model))
+    searcher = lib.searcher(load=lambda _model: load_embedder(model))
     queries = list(data.queries.values())[:100]
     for query in queries[:5]:
         searcher.search(query, k=10, mode="hybrid")

@@ -31,8 +31,8 @@ from corpus.bibliography import REFERENCES  # noqa: E402
 from embed.registry import load_embedder  # noqa: E402
 from evaluation.gold import load_gold  # noqa: E402
 from evaluation.metrics import trec_metrics  # noqa: E402
-from index import Library  # noqa: E402
-from index.store import passage_roles_of  # noqa: E402
+from library import Library  # noqa: E402
+from index.file_store import passage_roles_of  # noqa: E402
 from search import FusionSettings, Searcher  # noqa: E402
 
 DEPTH = 400

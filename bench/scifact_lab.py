@@ -37,8 +37,9 @@ sys.path.insert(0, str(REPO))
 from embed.registry import canonical_name, load_embedder  # noqa: E402
 from evaluation.beir import beir_library, beir_qrels_by_path, document_path, load_beir  # noqa: E402
 from evaluation.metrics import trec_metrics  # noqa: E402
-from index import LexicalIndex, LexicalTokenizer  # noqa: E402
-from index.language_direction import without_direction  # noqa: E402
+from index import LexicalIndex  # noqa: E402
+from corpus import LexicalTokenizer  # noqa: E402
+from embed.language_direction import without_direction  # noqa: E402
 from search import FusionSettings, Searcher, fuse  # noqa: E402
 
 SCIFACT = REPO.parent / "shared" / "data" / "scifact"

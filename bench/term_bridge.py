@@ -178,6 +178,6 @@ def _chinese_tail(run: str, english_words: int) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _jieba_words(run: str) -> tuple[str, ...]:
-    from index.lexical_tokenizer import jieba_module
+    from corpus.lexical_tokens import jieba_module
 
     return tuple(jieba_module().cut(run))

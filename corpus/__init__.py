@@ -14,11 +14,13 @@ from corpus.pdf_clean import clean_line
 from corpus.pdf_head import HeadLine, PdfHead, read_pdf_head
 from corpus.readers import read_document
 from corpus.script import script_of
+from corpus.lexical_tokens import LexicalTokenizer
 from corpus.text_decoding import decode_text_file, read_text_file, utf16_text
 
 __all__ = [
     "utf16_text",
     "BODY",
+    "LexicalTokenizer",
     "REFERENCES",
     "Chunk",
     "ChunkSettings",

@@ -1,7 +1,8 @@
-"""Chunks → vectors. Imports nothing else of Papersearch's."""
+"""Passages → vectors: the Embedder interface, the model registry and each model's language direction."""
 
 from embed.base import Embedder
 from embed.errors import ModelLoadError
+from embed.language_direction import language_direction, without_direction
 from embed.registry import DEFAULT_MODEL
 from embed.sentence_transformer import BUNDLED_MODEL, SentenceTransformerEmbedder, canonical_model_name
 
@@ -12,4 +13,6 @@ __all__ = [
     "ModelLoadError",
     "SentenceTransformerEmbedder",
     "canonical_model_name",
+    "language_direction",
+    "without_direction",
 ]

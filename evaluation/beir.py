@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaluation.errors import EvaluationInputError
-from index import Library, parse_store
+from library import Library
+from index import parse_store
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 

@@ -1,10 +1,18 @@
-"""The on-disk index of a library: plan what changed, build, store, and load it back.
+"""The on-disk index of a library: plan what changed, build, and keep it in a Store.
 
-Front door for everything above it (search, export, evaluation, the CLI and the page).
+Front door for everything above it (search, library, evaluation, the edges).
 """
 
-from index.builder import BuildReport, EmptyLibraryError, Progress
-from index.config import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, model_for_build, model_for_search, resolve_index_dir
+from index.builder import (
+    BuildReport,
+    EmptyLibraryError,
+    Progress,
+    is_up_to_date,
+    load_previous,
+    report_unchanged,
+    run_build,
+    trusted_plan,
+)
 from index.errors import (
     CorruptIndexError,
     IndexLocationError,
@@ -19,25 +27,18 @@ from index.errors import (
     StoreUnavailableError,
     UnsafePathError,
 )
-from index.language_direction import language_direction, without_direction
 from index.lexical import LexicalIndex
-from index.lexical_tokenizer import LexicalTokenizer
-from index.library import EmbedderLoader, Library
 from index.manifest import Manifest
-from index.planner import BuildPlan
-from index.status import LibraryStatus, PendingChanges
-from index.uploads import MAX_UPLOAD_BYTES, AddedFile, safe_file_name
-from index.store import IndexStore, StoredIndex
+from index.migrations import stored_direction
+from index.planner import BuildPlan, plan_build
+from index.store import LoadedIndex, Store, open_store
 from index.store_location import ENV_MILVUS_TOKEN, ENV_STORE, StoreLocation, parse_store
-from index.paper_catalog import paper_of_passage
-from index.watch import LibraryWatcher, watch_library
 
 __all__ = [
-    "MAX_UPLOAD_BYTES", "AddedFile", "safe_file_name", "BuildPlan", "BuildReport", "CorruptIndexError", "ENV_INDEX", "ENV_LIBRARY", "ENV_MODEL", "EmbedderLoader",
-    "EmptyLibraryError", "IndexLocationError", "IndexLockedError", "IndexNotFoundError", "IndexStore",
-    "IndexWriteError", "InvalidSettingsError", "InvalidStoreError", "StoreUnavailableError", "ENV_STORE",
-    "ENV_MILVUS_TOKEN", "StoreLocation", "parse_store", "paper_of_passage",
-    "LexicalIndex", "LexicalTokenizer", "Library", "LibraryNotFoundError", "LibraryStatus", "LibraryWatcher", "Manifest",
-    "ModelMismatchError", "PapersearchError", "PendingChanges", "Progress", "UnsafePathError", "StoredIndex", "language_direction", "model_for_build",
-    "model_for_search", "resolve_index_dir", "watch_library", "without_direction",
+    "BuildPlan", "BuildReport", "CorruptIndexError", "ENV_MILVUS_TOKEN", "ENV_STORE", "EmptyLibraryError",
+    "IndexLocationError", "IndexLockedError", "IndexNotFoundError", "IndexWriteError", "InvalidSettingsError",
+    "InvalidStoreError", "LexicalIndex", "LibraryNotFoundError", "LoadedIndex", "Manifest", "ModelMismatchError",
+    "PapersearchError", "Progress", "Store", "StoreLocation", "StoreUnavailableError", "UnsafePathError",
+    "is_up_to_date", "load_previous", "open_store", "parse_store", "plan_build", "report_unchanged", "run_build",
+    "stored_direction", "trusted_plan",
 ]

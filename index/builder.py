@@ -15,16 +15,15 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from corpus import Chunk, Document, PdfHead, UnreadableFileError, chunk_document, read_document
-from embed import Embedder
+from corpus import Chunk, Document, LexicalTokenizer, PdfHead, UnreadableFileError, chunk_document, read_document
+from embed import Embedder, language_direction
 from index.errors import CorruptIndexError, PapersearchError
-from index.language_direction import language_direction
 from index.lexical import B, K1, LexicalIndex
-from index.lexical_tokenizer import LexicalTokenizer
 from index.manifest import FileRecord, Manifest, SkippedFile
-from index.paper_catalog import catalog_for, infos_as_json, pdf_infos
+from index.catalog_build import catalog_for, infos_as_json, pdf_infos
 from index.planner import BuildPlan
-from index.store import IndexStore, StoredIndex, chunks_to_frame
+from index.file_store import chunks_to_frame
+from index.store import LoadedIndex, Store
 from index.vector_index import choose_vector_index
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -67,7 +66,7 @@ def lexical_settings(tokenizer: LexicalTokenizer) -> dict[str, str]:
     return {**tokenizer.settings(), "bm25": f"lucene k1={K1} b={B}"}
 
 
-def is_up_to_date(plan: BuildPlan, previous: StoredIndex | None, tokenizer: LexicalTokenizer | None = None) -> bool:
+def is_up_to_date(plan: BuildPlan, previous: LoadedIndex | None, tokenizer: LexicalTokenizer | None = None) -> bool:
     """The one no-op rule: a readable index, no file changes, same model, chunking and BM25 settings,
     and every passage's role recorded."""
     return (
@@ -79,7 +78,7 @@ def is_up_to_date(plan: BuildPlan, previous: StoredIndex | None, tokenizer: Lexi
     )
 
 
-def load_previous(store: IndexStore) -> tuple[StoredIndex | None, str | None]:
+def load_previous(store: Store) -> tuple[LoadedIndex | None, str | None]:
     """The index being updated, verified by loading all of it; if it cannot be read (old format,
     damage) it is not trusted: (None, why), and the build starts again from the files."""
     if not store.exists():
@@ -92,7 +91,7 @@ def load_previous(store: IndexStore) -> tuple[StoredIndex | None, str | None]:
         return None, f"the current index cannot be used ({error}); rebuilding it from the files"
 
 
-def trusted_plan(plan: BuildPlan, previous: StoredIndex | None, problem: str | None) -> BuildPlan:
+def trusted_plan(plan: BuildPlan, previous: LoadedIndex | None, problem: str | None) -> BuildPlan:
     """A plan that does not count on an index it could not read."""
     if previous is None and problem:
         return plan.as_full_rebuild(problem)
@@ -101,11 +100,11 @@ def trusted_plan(plan: BuildPlan, previous: StoredIndex | None, problem: str | N
 
 def run_build(
     plan: BuildPlan,
-    store: IndexStore,
+    store: Store,
     load_embedder: Callable[[str], Embedder],
     progress: Progress | None = None,
     tokenizer: LexicalTokenizer | None = None,
-    checked: StoredIndex | None = None,
+    checked: LoadedIndex | None = None,
 ) -> BuildReport:
     """Build from `plan` on top of the store's current index, under the store's build lock. The
     model is loaded once the lock is held: an index folder that cannot be written, or that another
@@ -160,7 +159,7 @@ def run_build(
         return _report(plan, manifest, True, len(chunks), removed, started, embed_seconds)
 
 
-def _direction(previous: StoredIndex | None, embedder: Embedder) -> np.ndarray | None:
+def _direction(previous: LoadedIndex | None, embedder: Embedder) -> np.ndarray | None:
     """Stored with the index so a search need not embed the calibration pairs again."""
     if previous is not None and previous.manifest.model == embedder.name and previous.language_direction is not None:
         return previous.language_direction
@@ -229,7 +228,7 @@ def _embed(chunks: list[Chunk], embedder: Embedder, progress: Progress) -> np.nd
     return vectors
 
 
-def _kept_paths(plan: BuildPlan, previous: StoredIndex | None, skipped: list[SkippedFile]) -> set[str]:
+def _kept_paths(plan: BuildPlan, previous: LoadedIndex | None, skipped: list[SkippedFile]) -> set[str]:
     """Files whose previous chunks stay: unchanged ones, and older versions of now-unreadable ones."""
     if previous is None or plan.full_rebuild_reason:
         return set()
@@ -238,7 +237,7 @@ def _kept_paths(plan: BuildPlan, previous: StoredIndex | None, skipped: list[Ski
     return set(plan.unchanged) | (failed_now & indexed)
 
 
-def _carry_over(previous: StoredIndex | None, kept: set[str]) -> tuple[pd.DataFrame, np.ndarray, int]:
+def _carry_over(previous: LoadedIndex | None, kept: set[str]) -> tuple[pd.DataFrame, np.ndarray, int]:
     if previous is None:
         return chunks_to_frame([], []), np.zeros((0, 0), dtype=np.float32), 0
     mask = previous.chunks["path"].isin(kept).to_numpy()
@@ -249,7 +248,7 @@ def _carry_over(previous: StoredIndex | None, kept: set[str]) -> tuple[pd.DataFr
 def _manifest(
     plan: BuildPlan,
     embedder: Embedder,
-    previous: StoredIndex | None,
+    previous: LoadedIndex | None,
     kept: set[str],
     records: dict[str, FileRecord],
     skipped: list[SkippedFile],

@@ -10,14 +10,13 @@ Builds written before checksums existed have no checksums.json and are not check
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
+from disk import file_sha256
 from index.errors import CorruptIndexError
 
 CHECKSUMS = "checksums.json"
-_CHUNK = 1 << 20
 
 
 def write_checksums(folder: Path) -> None:
@@ -36,25 +35,14 @@ def verify_checksums(folder: Path) -> None:
         sums = json.loads(recorded.read_text(encoding="utf-8"))
         items = [(str(name), str(digest)) for name, digest in sums.items()]
     except (OSError, ValueError, AttributeError) as error:
-        raise CorruptIndexError(f"Index checksums in {folder} cannot be read ({type(error).__name__}: {error}). "
-                                "Rebuild it.") from None
+        raise CorruptIndexError(folder, f"has checksums that cannot be read ({type(error).__name__}: {error})") from None
     for name, digest in items:
         path = folder / name
         if ".." in Path(name).parts or Path(name).is_absolute():
-            raise CorruptIndexError(f"Index checksums in {folder} name a file outside it ({name}). Rebuild it.")
+            raise CorruptIndexError(folder, f"has checksums that name a file outside it ({name})")
         try:
             actual = file_sha256(path)
         except OSError as error:
-            raise CorruptIndexError(f"Index file {name} in {folder} cannot be read ({error.strerror or error}). "
-                                    "Rebuild it.") from None
+            raise CorruptIndexError(folder, f"has a file that cannot be read, {name} ({error.strerror or error})") from None
         if actual != digest:
-            raise CorruptIndexError(f"Index file {name} in {folder} is damaged: its bytes changed since the build "
-                                    "wrote it. Rebuild it.")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(_CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
+            raise CorruptIndexError(folder, f"is damaged: the bytes of {name} changed since the build wrote it")

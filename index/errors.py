@@ -1,4 +1,9 @@
-"""Domain errors of the index. Messages are complete sentences; the CLI and page show them as-is."""
+"""Domain errors of the index. Each carries the fields an edge needs; its message is a complete
+sentence with no command-line or page words (the CLI and the page add their own advice)."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 
 class PapersearchError(Exception):
@@ -10,20 +15,40 @@ class LibraryNotFoundError(PapersearchError):
 
 
 class IndexNotFoundError(PapersearchError):
-    pass
+    """No index yet. `kept_in_milvus`: the folder holds an index kept in Milvus, which needs its store named."""
+
+    def __init__(self, directory: Path | str, *, kept_in_milvus: bool = False, uri: str | None = None):
+        self.directory, self.kept_in_milvus, self.uri = Path(directory), kept_in_milvus, uri
+        if kept_in_milvus:
+            message = f"The index at {directory} is kept in Milvus, not in files."
+        elif uri is not None:
+            message = f"No index in Milvus at {uri} for {directory}."
+        else:
+            message = f"No index at {directory}."
+        super().__init__(message)
 
 
 class CorruptIndexError(PapersearchError):
-    pass
+    """An index that cannot be read or trusted; a rebuild from the library's files replaces it."""
+
+    def __init__(self, where: Path | str, problem: str):
+        self.where, self.problem = where, problem
+        super().__init__(f"Index at {where} {problem}.")
 
 
 class ModelMismatchError(PapersearchError):
-    pass
-
+    def __init__(self, built_with: str, requested: str, detail: str = ""):
+        self.built_with, self.requested = built_with, requested
+        super().__init__(
+            f"This index was built with model '{built_with}'{detail}, but '{requested}' was requested. "
+            "Query vectors from a different model are meaningless against it."
+        )
 
 
 class IndexLockedError(PapersearchError):
-    pass
+    def __init__(self, directory: Path | str):
+        self.directory = directory
+        super().__init__(f"Another build is writing {directory}; try again when it ends.")
 
 
 class InvalidSettingsError(PapersearchError):
@@ -43,8 +68,12 @@ class UnsafePathError(PapersearchError):
 
 
 class InvalidStoreError(PapersearchError):
-    """A --store (or PAPERSEARCH_STORE) value that names no store Papersearch knows."""
+    """A store value that names no store Papersearch knows."""
 
 
 class StoreUnavailableError(PapersearchError):
-    """The Milvus server or Milvus Lite file of --store cannot be reached or refused a request."""
+    """The Milvus server or Milvus Lite file cannot be reached or refused a request."""
+
+    def __init__(self, uri: str, detail: str, *, connecting: bool = False):
+        self.uri, self.detail, self.connecting = uri, detail, connecting
+        super().__init__(f"Cannot reach Milvus at {uri} ({detail})." if connecting else f"Milvus at {uri} failed {detail}.")

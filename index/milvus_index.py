@@ -16,8 +16,8 @@ import pandas as pd
 
 from corpus import BODY, script_of
 from index.manifest import Manifest
-from index.paper_catalog import paper_of_passage
-from index.store import CHUNK_COLUMNS, PASSAGE_COLUMNS
+from papers import paper_of_passage
+from index.file_store import CHUNK_COLUMNS, PASSAGE_COLUMNS
 from papers import Catalog
 
 INSERT_BATCH = 512  # rows per insert: well under gRPC's message limit at 1,024 dimensions
@@ -211,7 +211,7 @@ class MilvusLexical:
 
 
 class MilvusIndex:
-    """What IndexStore.load() gives, over a Milvus collection. Passages (no vectors, no BM25) are read
+    """What FileStore.load() gives, over a Milvus collection. Passages (no vectors, no BM25) are read
     into an Arrow table when it opens: search needs whole columns (script, path) without a round trip."""
 
     roles_known = True  # every Milvus collection is written with its passages' roles

@@ -21,38 +21,33 @@ alias on the previous one. Only this module talks to Milvus.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
-import os
 import shutil
-import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from index.checksums import verify_checksums, write_checksums
+from index.build_folder import MANIFEST, STAGING_PREFIX, build_name, held_lock, read_manifest, read_or_corrupt, write_folder
+from index.checksums import verify_checksums
 from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IndexWriteError, StoreUnavailableError
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest, recorded_model
 from index.milvus_index import (
     INSERT_BATCH, MilvusIndex, collection_schema, index_params, passage_rows, read_rows, vector_search_params,
 )
-from index.store import PASSAGE_COLUMNS, PASSAGE_SCHEMA
+from index.file_store import PASSAGE_COLUMNS, PASSAGE_SCHEMA
 from index.store_location import MILVUS_FOLDER, StoreLocation
 from papers import Catalog
 
 
 CONNECT_SECONDS = 4.0  # an unreachable URI is reported within 5 s
-_MANIFEST, _PAPERS, _VOCABULARY, _DIRECTION = "manifest.json", "papers.json", "vocabulary.json", "language_direction.npy"
-_STAGING = ".tmp-"
+_PAPERS, _VOCABULARY, _DIRECTION = "papers.json", "vocabulary.json", "language_direction.npy"
 _CLIENTS: dict[tuple[str, str], object] = {}  # one client per URI per process (Milvus Lite allows one opener)
 
 
@@ -69,16 +64,13 @@ def _client_for(location: StoreLocation):
             client = MilvusClient(uri=location.uri, token=location.token(), timeout=CONNECT_SECONDS)
             client.list_aliases(timeout=CONNECT_SECONDS)
         except MilvusException as error:
-            raise StoreUnavailableError(
-                f"Cannot reach Milvus at {location.uri} ({getattr(error, 'message', error)}). Start it (README, "
-                "\"Milvus store\"), check the URI and $MILVUS_TOKEN, or use another --store."
-            ) from None
+            raise StoreUnavailableError(location.uri, str(getattr(error, "message", error)), connecting=True) from None
         _CLIENTS[key] = client
     return _CLIENTS[key]
 
 
 class MilvusStore:
-    """The IndexStore interface (index/store.py) over a Milvus collection and a small local folder."""
+    """The Store protocol (index/store.py) over a Milvus collection and a small local folder."""
 
     def __init__(self, location: StoreLocation, directory: Path):
         self.location = location
@@ -103,7 +95,7 @@ class MilvusStore:
             yield
         except MilvusException as error:
             raise StoreUnavailableError(
-                f"Milvus at {self.location.uri} failed while {doing} ({getattr(error, 'message', error)})."
+                self.location.uri, f"while {doing} ({getattr(error, 'message', error)})"
             ) from None
 
     def current_collection(self) -> str | None:
@@ -123,23 +115,21 @@ class MilvusStore:
 
     def load_manifest(self) -> Manifest | None:
         build = self.current_build()
-        return None if build is None else _read_manifest(build)
+        return None if build is None else read_manifest(build)
 
     def recorded_model(self) -> str | None:
         build = self.current_build()
-        return recorded_model(build / _MANIFEST if build else None)
+        return recorded_model(build / MANIFEST if build else None)
 
     def load_catalog(self) -> Catalog:
         build = self._require_build()
-        _read_manifest(build)
-        return _read_local(build, lambda: Catalog.from_dict(json.loads((build / _PAPERS).read_text(encoding="utf-8"))))
+        read_manifest(build)
+        return read_or_corrupt(build, lambda: Catalog.from_dict(json.loads((build / _PAPERS).read_text(encoding="utf-8"))))
 
     def _require_build(self) -> Path:
         build = self.current_build()
         if build is None:
-            raise IndexNotFoundError(
-                f"No index in Milvus at {self.location.uri} for {self.directory}. Build one first (with the same --store)."
-            )
+            raise IndexNotFoundError(self.directory, uri=self.location.uri)
         return build
 
     def verify(self) -> None:
@@ -149,10 +139,10 @@ class MilvusStore:
 
     def load(self) -> MilvusIndex:
         build = self._require_build()
-        manifest = _read_manifest(build)
+        manifest = read_manifest(build)
         catalog = self.load_catalog()
-        vocabulary = _read_local(build, lambda: json.loads((build / _VOCABULARY).read_text(encoding="utf-8")))
-        direction = _read_local(build, lambda: np.load(build / _DIRECTION) if (build / _DIRECTION).exists() else None)
+        vocabulary = read_or_corrupt(build, lambda: json.loads((build / _VOCABULARY).read_text(encoding="utf-8")))
+        direction = read_or_corrupt(build, lambda: np.load(build / _DIRECTION) if (build / _DIRECTION).exists() else None)
         name = build.name
         with self._calling(f"opening collection {name}"):
             self.client.load_collection(name)
@@ -161,9 +151,9 @@ class MilvusStore:
         recorded = (properties.get("papersearch.model"), properties.get("papersearch.dimension"))
         if recorded != (manifest.model, str(manifest.dimension)) or passages.num_rows != manifest.chunk_count:
             raise CorruptIndexError(
-                f"Milvus collection {name} at {self.location.uri} does not match its manifest in {build} (collection: "
+                build, f"does not match its Milvus collection {name} at {self.location.uri} (collection: "
                 f"model {recorded[0]}, {recorded[1]} dimensions, {passages.num_rows} passages; manifest: {manifest.model}, "
-                f"{manifest.dimension}, {manifest.chunk_count}). Rebuild it."
+                f"{manifest.dimension}, {manifest.chunk_count})"
             )
         return MilvusIndex(
             manifest=manifest, passages=passages, catalog=catalog, location=build, language_direction=direction,
@@ -174,21 +164,16 @@ class MilvusStore:
     @contextmanager
     def build_lock(self) -> Iterator[None]:
         """One build at a time per index folder (on this machine); leftovers of killed builds are cleared."""
+        def cannot_write(error: OSError) -> IndexWriteError:
+            return IndexWriteError(f"Papersearch cannot write {self.directory} ({error.strerror or error}).")
+
         try:
             self._meta.mkdir(parents=True, exist_ok=True)
-            handle = open(self.directory / ".milvus.lock", "w")
         except OSError as error:
-            raise IndexWriteError(f"Papersearch cannot write {self.directory} ({error.strerror or error}).") from None
-        with handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise IndexLockedError(f"Another build is writing {self.directory}; try again when it ends.") from None
-            try:
-                self._prune(keep={self.current_collection()}, keep_finished=True)
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+            raise cannot_write(error) from None
+        with held_lock(self.directory / ".milvus.lock", self.directory, cannot_write):
+            self._prune(keep={self.current_collection()}, keep_finished=True)
+            yield
 
     def tidy(self) -> None:
         try:
@@ -205,8 +190,7 @@ class MilvusStore:
         if len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
         previous = self.current_collection()
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        name = f"{self.alias}_{stamp}_{uuid.uuid4().hex[:8]}"
+        name = f"{self.alias}_{build_name().replace('-', '_')}"
         weights, vocabulary = lexical.document_weights()
         vocabulary = {token: column for token, column in vocabulary.items() if column < weights.shape[1]}
         try:
@@ -242,21 +226,15 @@ class MilvusStore:
 
     def _write_local(self, name, manifest, catalog, vocabulary, language_direction) -> None:
         """The files a collection needs, complete before the alias can point at it."""
-        staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=self._meta))
-        try:
+
+        def fill(staging: Path) -> None:
             (staging / _PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
             (staging / _VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
             if language_direction is not None:
                 np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
-            (staging / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
-            write_checksums(staging)
-            for path in staging.iterdir():
-                with open(path, "rb") as handle:
-                    os.fsync(handle.fileno())
-            os.rename(staging, self._meta / name)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+            (staging / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+
+        write_folder(self._meta, name, fill)
 
     def _prune(self, keep: set[str | None], keep_finished: bool = False) -> None:
         """Drop this index's other collections and their folders: builds older than the previous one,
@@ -270,27 +248,8 @@ class MilvusStore:
                     continue
                 self.client.drop_collection(name)
                 shutil.rmtree(self._meta / name, ignore_errors=True)
-        for folder in self._meta.glob(_STAGING + "*") if self._meta.is_dir() else ():
+        for folder in self._meta.glob(STAGING_PREFIX + "*") if self._meta.is_dir() else ():
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _read_manifest(build: Path) -> Manifest:
-    try:
-        manifest = Manifest.from_json((build / _MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise CorruptIndexError(f"Index manifest in {build} cannot be read ({type(error).__name__}: {error}). Rebuild it.") from None
-    if manifest.format_version != FORMAT_VERSION:
-        raise CorruptIndexError(
-            f"Index at {build} has format {manifest.format_version}; this Papersearch reads format {FORMAT_VERSION}. Rebuild it."
-        )
-    return manifest
-
-
-def _read_local(build: Path, read):
-    try:
-        return read()
-    except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
-        raise CorruptIndexError(f"Index at {build} cannot be read ({type(error).__name__}: {error}). Rebuild it.") from None
 
 
 def _passages_table(rows: dict[str, list]) -> pa.Table:

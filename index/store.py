@@ -1,449 +1,90 @@
-"""The on-disk index format. The only module that reads or writes index files.
+"""The Store protocol: what a place that keeps an index offers, and the one factory that opens one.
 
-    <index dir>/
-      CURRENT               name of the live build (replaced atomically)
-      builds/<name>/        one complete build:
-        manifest.json       model, dimension, chunk settings, per-file hashes, skipped files
-        passages.arrow      what search shows and needs per passage (chunk_id, path, kind, title, text,
-                            page, heading, start_line, links, script, role: "references" for a
-                            PDF's reference list), row i describing vector i:
-                            uncompressed Arrow IPC, memory-mapped when an index opens (no per-row work)
-        chunks.parquet      what only builds need per passage: chunk_id, embed_text, lexical_tokens
-        vectors.faiss       FAISS over L2-normalised vectors (inner product = cosine): exact
-                            IndexFlatIP, or above index/vector_index.py's threshold an IVF index
-                            of 8-bit codes re-scored on the exact vectors (IndexRefineFlat; the
-                            manifest's vector_index says which, with its parameters);
-                            memory-mapped when opened
-        lexical/            BM25 (bm25s) over the chunks' stored tokens
-        language_direction.npy  the model's English→Chinese direction, removed from queries
-                            (index/language_direction.py); absent if the model has none
-        papers.json         the paper catalog: papers, their files and where notes mention them
-        checksums.json      SHA-256 of every file above, written last (index/checksums.py)
-      .lock                 held while a build writes
-
-A build is written into a temporary folder, renamed into builds/, and only then does CURRENT
-point at it. A reader therefore sees the old index or the new one, never a mix, and a build that
-dies at any moment leaves the previous index loadable.
+Two stores implement it: index files in a folder (index/file_store.py) and a Milvus collection
+(index/milvus_store.py). A third backend implements these methods and one branch of `open_store`;
+nothing above index/ asks which store it holds.
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
-import re
-import shutil
-import tempfile
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Protocol
 
-import faiss
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.ipc as ipc
-import pyarrow.parquet as pq
 
-from corpus import BODY, Chunk, passage_roles, script_of
-from papers import Catalog
-from index.errors import (
-    CorruptIndexError,
-    IndexLocationError,
-    IndexLockedError,
-    IndexNotFoundError,
-    IndexWriteError,
-)
-from index.checksums import verify_checksums, write_checksums
 from index.lexical import LexicalIndex
-from index.manifest import FORMAT_VERSION, Manifest, recorded_model
-from index.store_location import MILVUS_FOLDER
-from index.vector_index import build_vector_index, read_vector_index
-
-CHUNK_COLUMNS = [
-    "chunk_id", "path", "kind", "title", "text", "embed_text", "page", "heading", "start_line", "links",
-    "lexical_tokens", "script", "role",
-]
-# passages.arrow: what search reads (memory-mapped); chunks.parquet: what only a rebuild reads
-PASSAGE_COLUMNS = [
-    "chunk_id", "path", "kind", "title", "text", "page", "heading", "start_line", "links", "script", "role",
-]
-BUILD_COLUMNS = ["chunk_id", "embed_text", "lexical_tokens"]
-_PASSAGE_SCHEMA = pa.schema([
-    ("chunk_id", pa.string()), ("path", pa.string()), ("kind", pa.string()), ("title", pa.string()),
-    ("text", pa.large_string()), ("page", pa.int64()), ("heading", pa.string()), ("start_line", pa.int64()),
-    ("links", pa.list_(pa.string())), ("script", pa.string()), ("role", pa.string()),
-])
-_PASSAGE_SCHEMA_BEFORE_ROLES = _PASSAGE_SCHEMA.remove(_PASSAGE_SCHEMA.get_field_index("role"))
-PASSAGE_SCHEMA = _PASSAGE_SCHEMA  # the passages table every store hands to search
-_STAGING_PREFIX = ".tmp-"
-_OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished builds and killed builds' staging
-_OURS_AT_TOP = re.compile(r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+)$")
-_MANIFEST, _CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _PAPERS, _DIRECTION = (
-    "manifest.json", "chunks.parquet", "passages.arrow", "vectors.faiss", "lexical", "papers.json",
-    "language_direction.npy",
-)
+from index.manifest import Manifest
+from index.store_location import StoreLocation
+from papers import Catalog
 
 
-@dataclass
-class StoredIndex:
+class LoadedIndex(Protocol):
+    """A current build, opened for searching: row i of `passages` describes vector i."""
+
     manifest: Manifest
-    passages: pa.Table  # PASSAGE_COLUMNS, memory-mapped; row i describes vector i
-    vectors: faiss.Index
-    lexical: LexicalIndex
+    passages: pa.Table
     catalog: Catalog
     location: Path
-    language_direction: np.ndarray | None = None
-    roles_known: bool = True  # False: built before passages had roles; all read as body until a build
-    _chunks: pd.DataFrame | None = None
+    language_direction: np.ndarray | None
+    roles_known: bool
 
     @property
-    def chunks(self) -> pd.DataFrame:
-        """The whole chunk table (CHUNK_COLUMNS), read on first use: rebuilds and tools need it,
-        search does not (it reads `passages`)."""
-        if self._chunks is None:
-            try:
-                build = pq.read_table(self.location / _CHUNKS, columns=BUILD_COLUMNS).to_pandas()
-            except Exception as error:  # noqa: BLE001 — see IndexStore.load()
-                raise CorruptIndexError(
-                    f"Index at {self.location} cannot be read ({type(error).__name__}: {error}). Rebuild it."
-                ) from None
-            frame = self.passages.to_pandas()
-            frame["embed_text"] = build["embed_text"].to_numpy()
-            frame["lexical_tokens"] = build["lexical_tokens"].to_numpy()
-            if not self.roles_known:
-                frame["role"] = passage_roles_of(frame)
-            self._chunks = _normalise_types(frame[CHUNK_COLUMNS])
-        return self._chunks
-
-    def all_vectors(self) -> np.ndarray:
-        if self.vectors.ntotal == 0:
-            return np.zeros((0, self.manifest.dimension), dtype=np.float32)
-        return self.vectors.reconstruct_n(0, self.vectors.ntotal)
-
-
-def chunks_to_frame(chunks: list[Chunk], tokens: list[list[str]]) -> pd.DataFrame:
-    """The chunk table: chunk fields plus each chunk's lexical tokens."""
-    frame = pd.DataFrame(
-        [
-            (c.chunk_id, c.path, c.kind, c.title, c.text, c.embed_text, c.page, c.heading, c.start_line,
-             list(c.links), list(t), script_of(c.embed_text), c.role)
-            for c, t in zip(chunks, tokens, strict=True)
-        ],
-        columns=CHUNK_COLUMNS,
-    )
-    return _normalise_types(frame)
-
-
-def _normalise_types(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.astype({"page": "Int64", "start_line": "Int64"})
-    frame["heading"] = frame["heading"].astype(object).where(frame["heading"].notna(), None)
-    return frame.reset_index(drop=True)
-
-
-class IndexStore:
-    def __init__(self, directory: Path):
-        self.directory = Path(directory)
+    def vectors(self): ...  # FAISS-like: ntotal, d, search(queries, k[, scope]), reconstruct_batch/_n
 
     @property
-    def _builds(self) -> Path:
-        return self.directory / "builds"
+    def lexical(self): ...  # search(tokens, k[, scope]) -> (rows, scores)
 
     @property
-    def _pointer(self) -> Path:
-        return self.directory / "CURRENT"
+    def chunks(self) -> pd.DataFrame: ...  # every chunk column, for rebuilds
+
+    def all_vectors(self) -> np.ndarray: ...
+
+    def filter_scope(self, where) -> tuple[object | None, frozenset[str]]:
+        """The store's own form of the filter, applied inside its searches, and the filter fields
+        it covers (search checks the others on the results)."""
+
+
+class Store(Protocol):
+    directory: Path
 
     def current_build(self) -> Path | None:
-        try:
-            name = self._pointer.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
-        build = self._builds / name
-        return build if name and build.is_dir() else None
+        """The current build's local folder (its name changes with every build), or None."""
 
-    def exists(self) -> bool:
-        return self.current_build() is not None
+    def exists(self) -> bool: ...
 
-    def load_manifest(self) -> Manifest | None:
-        build = self.current_build()
-        if build is None:
-            return None
-        return self._read_manifest(build)
+    def load_manifest(self) -> Manifest | None: ...
 
     def recorded_model(self) -> str | None:
-        """The model the current build's manifest names, even if the build cannot be loaded."""
-        build = self.current_build()
-        return recorded_model(build / _MANIFEST if build else None)
+        """The model the current build names, even when it cannot be loaded."""
 
-    def load_catalog(self) -> Catalog:
-        """Only the paper catalog of the current build (no vectors, passages or BM25)."""
-        build = self.current_build()
-        if build is None:
-            raise IndexNotFoundError(self.missing_index_message())
-        self._read_manifest(build)  # refuses an index of another format
-        try:
-            return _read_catalog(build)
-        except Exception as error:  # noqa: BLE001 — see load()
-            raise CorruptIndexError(
-                f"Index at {build} cannot be read ({type(error).__name__}: {error}). Rebuild it."
-            ) from None
+    def load_catalog(self) -> Catalog: ...
 
-    def load(self) -> StoredIndex:
-        build = self.current_build()
-        if build is None:
-            raise IndexNotFoundError(self.missing_index_message())
-        manifest = self._read_manifest(build)
-        try:
-            passages, roles_known = _read_passages(build / _PASSAGES)
-            stored_rows = pq.read_metadata(build / _CHUNKS).num_rows  # cheap: the footer only
-            vectors = read_vector_index(build / _VECTORS, manifest.vector_index)
-            lexical = LexicalIndex.load(build / _LEXICAL)
-            catalog = _read_catalog(build)
-            direction = np.load(build / _DIRECTION) if (build / _DIRECTION).exists() else None
-        except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
-            raise CorruptIndexError(
-                f"Index at {build} cannot be read ({type(error).__name__}: {error}). Rebuild it."
-            ) from None
-        if passages.num_rows and lexical.is_empty:
-            raise CorruptIndexError(f"Index at {build} has passages but no BM25 index ({_LEXICAL}/). Rebuild it.")
-        if (not (vectors.ntotal == passages.num_rows == stored_rows == manifest.chunk_count)
-                or vectors.d != manifest.dimension or lexical.document_count not in (None, passages.num_rows)):
-            raise CorruptIndexError(
-                f"Index at {build} is inconsistent ({vectors.ntotal} vectors of {vectors.d} dimensions, "
-                f"{passages.num_rows} passages, {stored_rows} chunk rows; the manifest says {manifest.chunk_count} "
-                f"of {manifest.dimension}). Rebuild it."
-            )
-        if direction is not None and direction.shape != (manifest.dimension,):
-            raise CorruptIndexError(
-                f"Index at {build} is inconsistent (its language direction has shape {direction.shape}, "
-                f"the model has {manifest.dimension} dimensions). Rebuild it."
-            )
-        return StoredIndex(
-            manifest=manifest, passages=passages, vectors=vectors, lexical=lexical, catalog=catalog, location=build,
-            language_direction=direction, roles_known=roles_known,
-        )
-
-    def kept_in_milvus(self) -> bool:
-        """This folder holds the local files of an index kept in Milvus, not files of its own."""
-        return (self.directory / MILVUS_FOLDER).is_dir() and self.current_build() is None
-
-    def missing_index_message(self) -> str:
-        if self.kept_in_milvus():
-            return (f"The index at {self.directory} is kept in Milvus: search it with --store milvus:<the URI it was "
-                    "built with> (or set PAPERSEARCH_STORE).")
-        return f"No index at {self.directory}. Build one first."
+    def load(self) -> LoadedIndex: ...
 
     def verify(self) -> None:
-        """The current build's files against the checksums written with them (index/checksums.py)."""
-        build = self.current_build()
-        if build is None:
-            raise IndexNotFoundError(self.missing_index_message())
-        verify_checksums(build)
+        """Raise CorruptIndexError if the current build's bytes changed since it was written."""
 
-    def _read_manifest(self, build: Path) -> Manifest:
-        try:
-            manifest = Manifest.from_json((build / _MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-            raise CorruptIndexError(
-                f"Index manifest in {build} cannot be read ({type(error).__name__}: {error}). Rebuild it."
-            ) from None
-        if manifest.format_version != FORMAT_VERSION:
-            raise CorruptIndexError(
-                f"Index at {build} has format {manifest.format_version}; this Papersearch reads "
-                f"format {FORMAT_VERSION}. Rebuild it."
-            )
-        return manifest
-
-    @contextmanager
-    def build_lock(self) -> Iterator[None]:
-        """Only one build may write an index at a time, and only into a folder that is ours."""
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self._refuse_foreign_files()
-            handle = open(self.directory / ".lock", "w")
-        except OSError as error:
-            raise IndexWriteError(self._cannot_write(error)) from None
-        with handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise IndexLockedError(f"Another build is writing {self.directory}; try again when it ends.") from None
-            try:
-                self._clear_leftovers()
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def build_lock(self) -> AbstractContextManager[None]: ...
 
     def write(
-        self,
-        manifest: Manifest,
-        chunks: pd.DataFrame,
-        vectors: np.ndarray,
-        lexical: LexicalIndex,
-        catalog: Catalog,
+        self, manifest: Manifest, chunks: pd.DataFrame, vectors: np.ndarray, lexical: LexicalIndex, catalog: Catalog,
         language_direction: np.ndarray | None = None,
     ) -> Path:
-        """Write a complete new build and make it current. Call under build_lock()."""
-        if len(chunks) != len(vectors):
-            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
-        previous = self.current_build()
-        try:
-            self._builds.mkdir(parents=True, exist_ok=True)
-            final = self._write_build(manifest, chunks, vectors, lexical, catalog, language_direction)
-            self._point_at(final)
-        except OSError as error:
-            raise IndexWriteError(self._cannot_write(error)) from None
-        self._prune(keep={final, previous})
-        return final
-
-    def _write_build(self, manifest, chunks, vectors, lexical, catalog, language_direction) -> Path:
-        """Every file of a build in a staging folder, synced, then renamed into builds/."""
-        staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self._builds))
-        try:
-            vector_index = build_vector_index(
-                np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), manifest.dimension),
-                manifest.vector_index,
-            )
-            faiss.write_index(vector_index, str(staging / _VECTORS))
-            lexical.save(staging / _LEXICAL)
-            (staging / _PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
-            chunks = _with_script(chunks)
-            _write_passages(chunks, staging / _PASSAGES)
-            chunks[BUILD_COLUMNS].to_parquet(staging / _CHUNKS, index=False)
-            if language_direction is not None:
-                np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
-            (staging / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
-            write_checksums(staging)
-            for path in staging.rglob("*"):
-                if path.is_file():
-                    _fsync(path)
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-            final = self._builds / f"{stamp}-{uuid.uuid4().hex[:8]}"
-            os.rename(staging, final)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        return final
-
-    def _cannot_write(self, error: OSError) -> str:
-        message = f"Papersearch cannot write the index at {self.directory} ({error.strerror or error})."
-        try:
-            previous = self.exists()
-        except OSError:  # its pointer cannot be read either: nothing to promise about an older index
-            previous = False
-        return message + (" The previous index is kept and still answers searches." if previous else "")
-
-    def _refuse_foreign_files(self) -> None:
-        """Never build into (and later prune) a folder that holds someone else's files."""
-        foreign = [entry.name for entry in self.directory.iterdir() if not _OURS_AT_TOP.match(entry.name)]
-        if self._builds.is_dir():
-            foreign += [f"builds/{entry.name}" for entry in self._builds.iterdir() if not _OUR_BUILD.match(entry.name)]
-        if foreign:
-            shown = ", ".join(sorted(foreign)[:3]) + (", ..." if len(foreign) > 3 else "")
-            raise IndexLocationError(
-                f"The index folder {self.directory} holds files Papersearch did not write ({shown}); it will not "
-                "write there, so that nothing of yours is overwritten or deleted. Choose an empty folder for --index."
-            )
-
-    def _point_at(self, build: Path) -> None:
-        temporary = self.directory / f".CURRENT-{uuid.uuid4().hex}"
-        try:
-            temporary.write_text(build.name + "\n", encoding="utf-8")
-            _fsync(temporary)
-            os.replace(temporary, self._pointer)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-        _fsync(self.directory)
+        """Write a complete build and make it current, atomically. Call under build_lock()."""
 
     def tidy(self) -> None:
-        """Clear what killed builds left behind, unless a build is running now (it owns them)."""
-        try:
-            with self.build_lock():
-                pass
-        except IndexLockedError:
-            pass
-
-    def _clear_leftovers(self) -> None:
-        """What killed builds left behind: staging folders and pointer files that never became
-        current. Only called under the build lock, when no build can be writing them."""
-        for pointer in self.directory.glob(".CURRENT-*"):
-            pointer.unlink(missing_ok=True)
-        if self._builds.is_dir():
-            for staging in self._builds.glob(_STAGING_PREFIX + "*"):
-                shutil.rmtree(staging, ignore_errors=True)
-
-    def _prune(self, keep: set[Path | None]) -> None:
-        """Drop old builds and leftovers of killed builds — only folders this store named — and keep
-        the previous build for open readers."""
-        for entry in self._builds.iterdir():
-            if entry not in keep and _OUR_BUILD.match(entry.name):
-                shutil.rmtree(entry, ignore_errors=True)
+        """Clear what killed builds left, unless a build is running."""
 
 
-def _with_script(chunks: pd.DataFrame) -> pd.DataFrame:
-    """A frame made without the script or role column (older code, tools) gets it here, once per build."""
-    if "script" in chunks.columns and not chunks["script"].isna().any() and "role" in chunks.columns:
-        return chunks
-    chunks = chunks.copy()
-    if "script" not in chunks.columns or chunks["script"].isna().any():
-        chunks["script"] = [script_of(text) for text in chunks["embed_text"]]
-    if "role" not in chunks.columns:
-        chunks["role"] = passage_roles_of(chunks)
-    return chunks
+def open_store(location: StoreLocation, directory: Path) -> Store:
+    """The store `location` names, for the index folder `directory`."""
+    if location.is_milvus:
+        from index.milvus_store import MilvusStore  # pymilvus only for a Milvus store
 
+        return MilvusStore(location, directory)
+    from index.file_store import FileStore
 
-def _write_passages(chunks: pd.DataFrame, path: Path) -> None:
-    columns = {}
-    for field in _PASSAGE_SCHEMA:
-        values = chunks[field.name]
-        if field.name == "links":
-            values = [list(links) if links is not None else [] for links in values]
-        elif pa.types.is_integer(field.type):
-            values = pd.array(values, dtype="Int64")
-        else:
-            values = values.astype(object).where(values.notna(), None)
-        columns[field.name] = pa.array(values, type=field.type, from_pandas=True)
-    table = pa.table(columns, schema=_PASSAGE_SCHEMA)
-    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table, max_chunksize=1 << 16)
-
-
-def _read_passages(path: Path) -> tuple[pa.Table, bool]:
-    """Memory-mapped and zero-copy: opening costs the same for ten passages or a million. A table
-    written before passages had roles reads as all body (and False: the next build adds them)."""
-    table = ipc.open_file(pa.memory_map(str(path), "r")).read_all()
-    if table.schema == _PASSAGE_SCHEMA_BEFORE_ROLES:
-        body = pc.fill_null(pa.nulls(table.num_rows, pa.string()), BODY)
-        return table.append_column(_PASSAGE_SCHEMA.field("role"), body), False
-    if table.schema != _PASSAGE_SCHEMA:
-        raise ValueError(f"{_PASSAGES} has columns {table.schema.names}")
-    return table, True
-
-
-def passage_roles_of(frame: pd.DataFrame) -> list[str]:
-    """Each row's role, worked out again from the text: PDF rows by file, in stored order (a file's
-    rows are contiguous and in reading order)."""
-    roles = [BODY] * len(frame)
-    kinds, texts = frame["kind"].to_numpy(), frame["text"].tolist()
-    for positions in frame.groupby("path", sort=False).indices.values():
-        if kinds[positions[0]] == "pdf":
-            for position, role in zip(positions, passage_roles([texts[p] for p in positions])):
-                roles[position] = role
-    return roles
-
-
-def _read_catalog(build: Path) -> Catalog:
-    return Catalog.from_dict(json.loads((build / _PAPERS).read_text(encoding="utf-8")))
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    return FileStore(directory)

@@ -5,7 +5,7 @@ The front door: index, app, cli, tests and benches import from here only. Built 
 """
 
 from papers.arxiv import extract_arxiv_id
-from papers.catalog import build_catalog
+from papers.catalog import build_catalog, paper_of_passage
 from papers.entries import parse_paper_entries
 from papers.entry_fields import PaperEntry
 from papers.file_names import NoteFileInfo, paper_from_note_filename, title_from_pdf_filename
@@ -39,6 +39,7 @@ __all__ = [
     "PdfPaperInfo",
     "UnresolvedLink",
     "build_catalog",
+    "paper_of_passage",
     "extract_arxiv_id",
     "health",
     "normalise_link_label",

@@ -32,7 +32,7 @@ from papers.linking import Linker
 from papers.merging import merge
 from papers.nodes import LibraryNodes
 from papers.pdf_info import PdfPaperInfo
-from papers.records import Catalog
+from papers.records import Catalog, PaperRecord
 
 
 def build_catalog(
@@ -53,3 +53,14 @@ def build_catalog(
     linker = Linker(library)
     linker.link()
     return merge(library, linker)
+
+
+def paper_of_passage(catalog: Catalog, kind: str, path: str, start_line: int | None, text: str) -> PaperRecord | None:
+    """The paper a passage belongs to: a PDF is one paper; a note passage belongs to the first list
+    entry its lines fall in, else to the paper the note file is about. One rule for search (which
+    shows and filters by it) and for stores that keep it per passage (Milvus filter fields)."""
+    if kind == "note" and start_line is not None:
+        papers = catalog.papers_for_lines(path, start_line, start_line + text.count("\n"))
+        if papers:
+            return papers[0]
+    return catalog.paper_for_file(path)

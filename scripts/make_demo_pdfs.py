@@ -1,7 +1,7 @@
-"""Generate the PDFs of Papersearch's built-in demo library (library/pdfs/).
+"""Generate the PDFs of Papersearch's built-in demo library (demo/pdfs/).
 
-The demo library is a small made-up research folder: library/notes/ holds mixed Chinese/English
-Markdown reading notes plus a .txt, and library/pdfs/ holds the short English "papers" built here.
+The demo library is a small made-up research folder: demo/notes/ holds mixed Chinese/English
+Markdown reading notes plus a .txt, and demo/pdfs/ holds the short English "papers" built here.
 Each PDF has a running header and a page-number footer on every page and words hyphenated across
 line ends, so the PDF cleaner (header/footer removal, de-hyphenation) can be tested. Deterministic.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 REPO = Path(__file__).resolve().parent.parent
-OUT_DIR = REPO / "library" / "pdfs"
+OUT_DIR = REPO / "demo" / "pdfs"
 CREATION_DATE = datetime(2024, 3, 1, 9, 0, 0, tzinfo=timezone.utc)
 
 # "~" marks a place where a word may be hyphenated at a line end. It is never printed:

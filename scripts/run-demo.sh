@@ -7,4 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 exec .venv/bin/streamlit run app.py --server.address "${PAPERSEARCH_ADDRESS:-127.0.0.1}" --server.enableStaticServing true \
-    --browser.gatherUsageStats false --client.toolbarMode viewer "$@" -- --library "${PAPERSEARCH_LIBRARY:-library}"
+    --browser.gatherUsageStats false --client.toolbarMode viewer "$@" -- --library "${PAPERSEARCH_LIBRARY:-demo}"

@@ -16,7 +16,8 @@ from search.results import (
 )
 from search.script import query_language, script_of
 from search.long_text import query_windows
-from search.searcher import MODES, Mode, Searcher, normalise_query
+from search.query_text import normalise_query
+from search.searcher import MODES, Mode, Searcher
 from search.similar import LikeTarget, parse_like
 
 __all__ = [

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, register_fake_models
 from tests.pdf_factory import write_pdf
 
 REPO = Path(__file__).resolve().parent.parent
-DEMO_LIBRARY = REPO / "library"
+DEMO_LIBRARY = REPO / "demo"
 SHARED_DATA = REPO.parent / "shared" / "data"
+register_fake_models()  # every fake-* model name loads the fake, through the registry like any model
 
 
 def shared_path(*parts: str) -> Path:

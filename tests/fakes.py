@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 
+from embed import registry
 from embed.base import Embedder, normalise_rows
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
@@ -46,3 +47,26 @@ class FakeEmbedder(Embedder):
                     slot = int.from_bytes(hashlib.md5(token.encode()).digest()[:4], "little")
                     vectors[row, slot % self.dimension] += 1.0
         return normalise_rows(vectors)
+
+
+FAKE_PREFIX = "fake-"
+
+
+def fake_model(name: str) -> FakeEmbedder:
+    return FakeEmbedder(name=registry.canonical_name(name))
+
+
+def register_fake_models() -> None:
+    """Every `fake-*` model name loads a FakeEmbedder, through the registry's own register()."""
+    registry.register(FAKE_PREFIX, fake_model, prefix=True)
+
+
+def use_fake_models(monkeypatch, load=fake_model) -> None:
+    """For one test: `load` answers every fake-* name and the default model's names too (so a
+    build or search that names no model runs on the fake). The registry's tables are restored after."""
+    monkeypatch.setattr(registry, "_BY_ALIAS", dict(registry._BY_ALIAS))
+    monkeypatch.setattr(registry, "_PREFIXES", dict(registry._PREFIXES))
+    registry.register(FAKE_PREFIX, load, prefix=True)
+    default = registry.entry_for(registry.DEFAULT_MODEL)
+    aliases = tuple(alias for alias, entry in registry._BY_ALIAS.items() if entry is default)
+    registry.register(registry.DEFAULT_MODEL, lambda name: load(registry.DEFAULT_MODEL), aliases=aliases)

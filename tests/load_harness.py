@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import Library
+from library import Library
 from search import ResultFilter, Searcher, by_paper, search_depth
 from tests.fakes import FakeEmbedder
 from tests.page_server import ServerFailure
@@ -32,7 +32,7 @@ from tests.page_server import page_server as serve_page
 from tests.with_fake_model import ENV_DELAY, ENV_GATE
 
 REPO = Path(__file__).resolve().parent.parent
-DEMO_LIBRARY = REPO / "library"
+DEMO_LIBRARY = REPO / "demo"
 MODEL = "fake-hash-64"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -72,7 +72,7 @@ def demo_library_with_index(root: Path) -> tuple[Path, Path]:
     """A copy of the demo library and, beside it, its index built with the fake embedder."""
     library, index = root / "demo", root / "index"
     shutil.copytree(DEMO_LIBRARY, library, ignore=shutil.ignore_patterns(".papersearch"))
-    Library(library, index).update(lambda name: FakeEmbedder(name=name), model=MODEL)
+    Library(library, index).update(model=MODEL, load_embedder=lambda name: FakeEmbedder(name=name))
     return library, index
 
 
@@ -170,7 +170,7 @@ def session_plans(library: Path, index: Path, rounds: int, setups: tuple[Session
     """Per session, `rounds` (query, expected card titles): consecutive expectations differ (so a
     round is over only when the new results are on screen) and, within one round, no two sessions
     expect the same cards (so a session showing another's results is caught)."""
-    searcher = Searcher.open(Library(library, index), FakeEmbedder())
+    searcher = (Library(library, index)).searcher(load=lambda _model: FakeEmbedder())
     plans: list[list[tuple[str, list[str]]]] = []
     for setup in setups:
         options = [(q, cards(searcher, setup, q)) for q in setup.queries + QUERIES]

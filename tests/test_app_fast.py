@@ -12,12 +12,12 @@ from streamlit.testing.v1 import AppTest
 
 from embed import registry
 from tests.conftest import REPO
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, use_fake_models
 
 
 @pytest.fixture
 def page(demo_library_copy, tmp_path, monkeypatch) -> AppTest:
-    monkeypatch.setattr(registry, "load_embedder", lambda name: FakeEmbedder(name=name))
+    use_fake_models(monkeypatch)
     monkeypatch.setenv("PAPERSEARCH_LIBRARY", str(demo_library_copy))
     monkeypatch.setenv("PAPERSEARCH_INDEX", str(tmp_path / "index"))
     monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
@@ -107,7 +107,7 @@ def test_empty_query_asks_for_words_and_no_results_say_so(page):
 
 
 def open_page(library, index, monkeypatch) -> AppTest:
-    monkeypatch.setattr(registry, "load_embedder", lambda name: FakeEmbedder(name=name))
+    use_fake_models(monkeypatch)
     monkeypatch.setenv("PAPERSEARCH_LIBRARY", str(library))
     monkeypatch.setenv("PAPERSEARCH_INDEX", str(index))
     monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
@@ -138,7 +138,7 @@ def test_an_index_folder_that_is_a_file_is_a_message(demo_library_copy, tmp_path
 
 
 def test_a_rebuild_while_another_build_runs_is_told_so(page, tmp_path, demo_library_copy):
-    from index import Library
+    from library import Library
 
     (demo_library_copy / "notes" / "late.md").write_text("# Late\n\nA late note.\n", encoding="utf-8")
     with Library(demo_library_copy, tmp_path / "index").store.build_lock():

@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 
 import cli
 from corpus.text_decoding import decode_text_file
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, use_fake_models
 from tests.pdf_factory import encrypt_pdf
 
 
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch):
-    monkeypatch.setattr(cli, "load_embedder", lambda name: FakeEmbedder(name=name))
+    use_fake_models(monkeypatch)
     monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
     monkeypatch.delenv("PAPERSEARCH_INDEX", raising=False)
 
@@ -239,7 +239,7 @@ def test_a_file_damaged_in_place_is_caught_by_its_checksum_and_rebuilt(small_lib
     status = run("status", "--library", small_library)
     assert status.exit_code == 1 and "is damaged" in status.output and damaged in status.output
     rebuilt = run("build", "--library", small_library)
-    assert rebuilt.exit_code == 0 and f"{damaged} in" in rebuilt.output and "is damaged" in rebuilt.output
+    assert rebuilt.exit_code == 0 and f"bytes of {damaged} changed" in rebuilt.output and "is damaged" in rebuilt.output
     assert "Indexed 3 files" in rebuilt.output  # every file again: nothing of the damaged build reused
     found = json.loads(run("search", "deformable convolution offsets", "--library", small_library, "--json").stdout)
     assert found[0]["path"] == "notes/alignment.md"
@@ -310,7 +310,8 @@ def test_an_unwritable_index_folder_keeps_the_old_index_and_says_so(small_librar
     ],
 )
 def test_a_disk_that_refuses_the_build_keeps_the_old_index(small_library, monkeypatch, target, errno, message):
-    import index.store
+    import index.build_folder
+    import index.file_store
 
     built(small_library)
     (small_library / "notes" / "new.md").write_text("# New\n\nfresh words\n", encoding="utf-8")
@@ -320,7 +321,7 @@ def test_a_disk_that_refuses_the_build_keeps_the_old_index(small_library, monkey
 
     module, name = target.split(".")
     with monkeypatch.context() as patch:
-        patch.setattr(getattr(index.store, module), name, refuse)
+        patch.setattr(getattr(index.file_store if module == "faiss" else index.build_folder, module), name, refuse)
         assert_clean_error(run("build", "--library", small_library), message, "previous index")
     assert indexed_paths(small_library) == {"notes/alignment.md", "notes/扩散模型.md", "pdfs/transformers.pdf"}
     assert run("build", "--library", small_library).exit_code == 0
@@ -364,7 +365,6 @@ def test_bad_thread_count_is_a_clear_error(small_library, monkeypatch):
 def test_an_unknown_model_fails_fast_without_the_network(small_library, monkeypatch):
     import time
 
-    monkeypatch.setattr(cli, "load_embedder", cli.registry.load_embedder)
     started = time.perf_counter()
     result = run("build", "--library", small_library, "--model", "no-such-org/no-such-model")
     assert_clean_error(result, "no-such-org/no-such-model")

@@ -95,16 +95,16 @@ def test_an_index_from_before_roles_opens_and_its_next_build_adds_them(tmp_path,
 
     before = lib.load()
     assert not before.roles_known and set(before.passages.column("role").to_pylist()) == {BODY}
-    report = lib.update(lambda name: fake_embedder, fake_embedder.name)
+    report = lib.update(fake_embedder.name, load_embedder=lambda name: fake_embedder)
     assert report.wrote_index and report.chunks_added == 0  # roles added without embedding again
     after = lib.load()
     assert after.roles_known and REFERENCES in after.passages.column("role").to_pylist()
-    assert not lib.update(lambda name: fake_embedder, fake_embedder.name).wrote_index
+    assert not lib.update(fake_embedder.name, load_embedder=lambda name: fake_embedder).wrote_index
 
 
 def _built_paper_library(tmp_path, embedder):
     """A library of one PDF (prose, then a reference list over two pages), built."""
-    from index import Library
+    from library import Library
     from tests.pdf_factory import write_pdf
 
     library = tmp_path / "library"
@@ -112,5 +112,5 @@ def _built_paper_library(tmp_path, embedder):
     pages = [" ".join(PROSE * 3), "References " + ENTRIES, ENTRIES]
     write_pdf(library / "pdfs" / "paper.pdf", ["\n".join(textwrap.wrap(page, 90)) for page in pages])
     lib = Library(library, tmp_path / "index")
-    lib.update(lambda name: embedder, embedder.name)
+    lib.update(embedder.name, load_embedder=lambda name: embedder)
     return lib

@@ -8,15 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import (
-    CorruptIndexError,
-    EmptyLibraryError,
-    IndexLockedError,
-    IndexWriteError,
-    Library,
-    LibraryNotFoundError,
-    language_direction,
-)
+from index import CorruptIndexError, EmptyLibraryError, IndexLockedError, IndexWriteError, LibraryNotFoundError
+from library import Library
+from embed import language_direction
 from search import Searcher
 from tests.fakes import FakeEmbedder
 from tests.pdf_factory import encrypt_pdf, write_blank_pdf, write_pdf
@@ -164,7 +158,7 @@ def test_failed_write_leaves_previous_index_loadable(small_library, fake_embedde
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("index.store.os.rename", crash)
+    monkeypatch.setattr("index.build_folder.os.rename", crash)
     with pytest.raises(IndexWriteError, match="disk full.*previous index is kept"):
         build(small_library, FakeEmbedder())
     monkeypatch.undo()

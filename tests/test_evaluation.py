@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 import cli
 from evaluation import EvaluationInputError, load_beir, load_gold
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, use_fake_models
 
 DOCS = {
     "d1": ("Deformable alignment", "Deformable convolution aligns neighbouring video frames."),
@@ -20,7 +20,7 @@ QUERIES = {"q1": "aligning video frames with deformable convolution", "q2": "gau
 
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch, tmp_path):
-    monkeypatch.setattr(cli, "load_embedder", lambda name: FakeEmbedder(name=name))
+    use_fake_models(monkeypatch)
     monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
     monkeypatch.setenv("PAPERSEARCH_CACHE", str(tmp_path / "cache"))
 

@@ -48,11 +48,11 @@ def test_query_language_and_its_fusion_weight():
 
 
 def test_hybrid_search_weighs_and_the_parts_do_not(small_library, tmp_path, fake_embedder):
-    from index import Library
+    from library import Library
     from search import Searcher
 
     lib = Library(small_library, tmp_path / "index")
-    lib.update(lambda name: fake_embedder, fake_embedder.name)
+    lib.update(fake_embedder.name, load_embedder=lambda name: fake_embedder)
     plain = Searcher(lib.load(), fake_embedder, evidence=NONE)
     weighed = Searcher(lib.load(), fake_embedder, evidence=EvidenceSettings(reference_weight=1.0, file_gain=5.0, file_near=0.0))
     query = "video frames alignment"

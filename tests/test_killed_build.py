@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import IndexStore, Library
+from index.file_store import FileStore
+from library import Library
 from search import Searcher
 from tests.conftest import REPO
 from tests.fakes import FakeEmbedder
@@ -23,8 +24,8 @@ from tests.fakes import FakeEmbedder
 CHILD = """
 import sys, time
 from pathlib import Path
-import index.store as store
-from index import Library
+import index.file_store as store
+from library import Library
 from tests.fakes import FakeEmbedder
 
 library, marker = Path(sys.argv[1]), Path(sys.argv[2])
@@ -88,8 +89,8 @@ import json, os, sys, time
 from pathlib import Path
 import pandas as pd
 import index.builder as builder
-import index.store as store
-from index import Library
+import index.file_store as store
+from library import Library
 from index.lexical import LexicalIndex
 from tests.fakes import FakeEmbedder
 
@@ -143,22 +144,22 @@ hook_call(pd.DataFrame, "to_parquet", "parquet", partial_path=lambda frame, path
 # between the two: the BM25 index is saved into the staging folder
 hook_call(LexicalIndex, "save", "staging")
 # the staging folder is renamed into builds/, then the temporary pointer atomically replaces CURRENT
-hook_call(store.os, "rename", "rename", is_target=lambda src, *a, **k: Path(src).name.startswith(".tmp-"))
-hook_call(store.os, "replace", "switch", is_target=lambda src, dst, *a, **k: Path(dst).name == "CURRENT")
+hook_call(os, "rename", "rename", is_target=lambda src, *a, **k: Path(src).name.startswith(".tmp-"))
+hook_call(os, "replace", "switch", is_target=lambda src, dst, *a, **k: Path(dst).name == "CURRENT")
 # cleaning up old builds: stop on entering the prune, or after its nth file or folder removal
-real_prune = store.IndexStore._prune
+real_prune = store.FileStore._prune
 pruning = []
 def prune(self, keep):
     if stage == "cleanup" and where == "before":
         die_here()
     pruning.append(True)
     return real_prune(self, keep)
-store.IndexStore._prune = prune
+store.FileStore._prune = prune
 for name in ("unlink", "rmdir"):
     hook_call(os, name, "cleanup", is_target=lambda *a, **k: bool(pruning) and where == "after")
 
 lib = Library(library, index_dir)
-lib.update(lambda name: Recording(name=name))
+lib.update(load_embedder=lambda name: Recording(name=name))
 marker.write_text("finished")  # the point was never reached: the parent fails the test
 """
 
@@ -240,9 +241,9 @@ def test_sigkill_at_20_seeded_points_of_a_rebuild(small_library, tmp_path, monke
     # staging folder left by an earlier killed build.
     template, template_index = small_library, tmp_path / "template-index"
     lib = Library(template, template_index)
-    lib.update(lambda name: FakeEmbedder(name=name), model="fake-hash-64")
+    lib.update(model="fake-hash-64", load_embedder=lambda name: FakeEmbedder(name=name))
     (template / "notes" / "first.md").write_text("# First\n\nA note for the first build only.\n")
-    lib.update(lambda name: FakeEmbedder(name=name))
+    lib.update(load_embedder=lambda name: FakeEmbedder(name=name))
     (template_index / "builds" / ".tmp-left-by-a-kill").mkdir()
     (template_index / "builds" / ".tmp-left-by-a-kill" / "vectors.faiss").write_bytes(b"half")
     old = lib.load()
@@ -257,15 +258,15 @@ def test_sigkill_at_20_seeded_points_of_a_rebuild(small_library, tmp_path, monke
     reference_lib = Library(reference_dir / "library", reference_dir / "index")
     recorder = FakeEmbedder()
     removals = []  # how many files and folders the reference build's cleanup removes
-    real_prune = IndexStore._prune
+    real_prune = FileStore._prune
 
     def counting_prune(self, keep):
         doomed = [entry for entry in self._builds.iterdir() if entry not in keep]
         removals.extend(path for entry in doomed for path in [entry, *entry.rglob("*")])
         return real_prune(self, keep)
 
-    monkeypatch.setattr(IndexStore, "_prune", counting_prune)
-    assert reference_lib.update(lambda name: recorder).wrote_index
+    monkeypatch.setattr(FileStore, "_prune", counting_prune)
+    assert reference_lib.update(load_embedder=lambda name: recorder).wrote_index
     monkeypatch.undo()
     reference = reference_lib.load()
     reference_vectors = dict(zip(reference.chunks["chunk_id"], reference.all_vectors()))
@@ -289,7 +290,7 @@ def test_sigkill_at_20_seeded_points_of_a_rebuild(small_library, tmp_path, monke
 
         # The index left behind loads and answers a search with the old files' passages.
         after_kill = killed.load()
-        hits = Searcher.open(killed, FakeEmbedder()).search(OLD_FILE_QUERY, k=3, mode="dense").hits
+        hits = killed.searcher(load=lambda _model: FakeEmbedder()).search(OLD_FILE_QUERY, k=3, mode="dense").hits
         assert hits and hits[0].path == "pdfs/transformers.pdf", (point["label"], hits)
         if _switched(point):
             assert killed.build_id() != old_build, point["label"]
@@ -300,7 +301,7 @@ def test_sigkill_at_20_seeded_points_of_a_rebuild(small_library, tmp_path, monke
 
         # The next build finishes and embeds exactly the passages of files the surviving index lacks.
         again = FakeEmbedder()
-        report = killed.update(lambda name: again)
+        report = killed.update(load_embedder=lambda name: again)
         final = killed.load()
         missing = {p for p, r in final.manifest.files.items() if after_kill.manifest.files.get(p) != r}
         expected = sorted(final.chunks.loc[final.chunks["path"].isin(missing), "embed_text"])
@@ -323,7 +324,7 @@ def test_sigkill_at_20_seeded_points_of_a_rebuild(small_library, tmp_path, monke
 
 def _template_with_pending_changes(small_library: Path) -> Library:
     lib = Library(small_library)
-    lib.update(lambda name: FakeEmbedder(name=name), model="fake-hash-64")
+    lib.update(model="fake-hash-64", load_embedder=lambda name: FakeEmbedder(name=name))
     _make_rebuild_changes(small_library)
     return lib
 
@@ -332,5 +333,5 @@ def test_pointer_left_by_a_kill_between_write_and_switch_is_removed_by_the_next_
     lib = _template_with_pending_changes(small_library)
     point = {"stage": "switch", "where": "before", "label": "switch:switch:before"}
     _kill_at(point, small_library, lib.index_dir, tmp_path / "marker")
-    assert lib.update(lambda name: FakeEmbedder(name=name)).wrote_index
-    assert sorted(p.name for p in lib.index_dir.iterdir() if p.name.startswith(".CURRENT-")) == []
+    assert lib.update(load_embedder=lambda name: FakeEmbedder(name=name)).wrote_index
+    assert sorted(p.name for p in lib.index_dir.iterdir() if p.name.startswith(".CURRENT")) == []

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from embed.base import Embedder, normalise_rows
-from index.language_direction import language_direction, without_direction
-from index.language_pairs import CALIBRATION_PAIRS
+from embed.language_direction import language_direction, without_direction
+from embed.language_pairs import CALIBRATION_PAIRS
 from search.script import script_of
 
 DIMENSION = 48

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import REPO
 
-PACKAGES = ("corpus", "embed", "papers", "index", "search", "export", "evaluation", "ui")
+PACKAGES = ("disk", "corpus", "embed", "papers", "index", "search", "library", "export", "evaluation", "ui")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -42,6 +42,9 @@ def test_every_package_imports_only_the_layers_below_it():
         ("papers/__init__.py", "import index", "Imports run one way"),
         ("index/store.py", "from search import Searcher", "Imports run one way"),
         ("embed/base.py", "import corpus", "Imports run one way"),
+        ("disk/atomic.py", "import corpus", "Imports run one way"),
+        ("search/searcher.py", "import library", "Imports run one way"),
+        ("index/store.py", "import library", "Imports run one way"),
         ("papers/__init__.py", "import embed", "papers reads files, never models"),
     ],
 )

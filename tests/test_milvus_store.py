@@ -12,17 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from index import (
-    CorruptIndexError,
-    IndexWriteError,
-    InvalidStoreError,
-    Library,
-    ModelMismatchError,
-    StoreUnavailableError,
-    parse_store,
-)
+from index import CorruptIndexError, IndexWriteError, InvalidStoreError, ModelMismatchError, StoreUnavailableError, parse_store
+from library import Library
 from search import ResultFilter, Searcher
-from tests.fakes import FakeEmbedder
+from search.passages import PassageRows
+from tests.fakes import FakeEmbedder, use_fake_models
 
 
 def _built(library: Path, index: Path, store: str, embedder: FakeEmbedder | None = None) -> Library:
@@ -37,7 +31,7 @@ def both(demo_library_copy, tmp_path, milvus_lite_store) -> tuple[Searcher, Sear
     """The demo library (notes with paper lists: years, venues, read marks) in both stores."""
     file_lib = _built(demo_library_copy, tmp_path / "file-index", "file")
     milvus_lib = _built(demo_library_copy, tmp_path / "milvus-index", milvus_lite_store)
-    return Searcher.open(file_lib, FakeEmbedder()), Searcher.open(milvus_lib, FakeEmbedder())
+    return file_lib.searcher(load=lambda _model: FakeEmbedder()), milvus_lib.searcher(load=lambda _model: FakeEmbedder())
 
 
 def _ids(response) -> list[tuple[str, float]]:
@@ -71,7 +65,7 @@ def test_filters_are_milvus_expressions_with_the_file_stores_answers(both, where
     search = milvus_searcher.index.client.search
     monkeypatch.setattr(milvus_searcher.index.client, "search",
                         lambda *a, **kw: expressions.append(kw.get("filter")) or search(*a, **kw))
-    monkeypatch.setattr(Searcher, "_passes", lambda *a: pytest.fail("filtered in Python, not in Milvus"))
+    monkeypatch.setattr(PassageRows, "passes", lambda *a: pytest.fail("filtered in Python, not in Milvus"))
     got = {hit.chunk_id for hit in milvus_searcher.search("video alignment attention", k=500, where=where).hits}
     assert got == expected and expected
     assert len(expressions) == 2 and all(expressions)  # the dense and the lexical search, both filtered
@@ -87,7 +81,7 @@ def test_a_topic_filter_is_checked_on_the_returned_rows(both):
 def test_a_rebuild_switches_the_alias_and_keeps_the_previous_collection(small_library, tmp_path, milvus_lite_store):
     lib = _built(small_library, tmp_path / "index", milvus_lite_store)
     first = lib.store.current_collection()
-    reader = Searcher.open(lib, FakeEmbedder())  # a page opened before the rebuilds
+    reader = lib.searcher(load=lambda _model: FakeEmbedder())  # a page opened before the rebuilds
     for number in range(3):
         (small_library / "notes" / f"n{number}.md").write_text(f"# N{number}\n\nunique{number} words\n")
         _built(small_library, tmp_path / "index", milvus_lite_store)
@@ -98,7 +92,7 @@ def test_a_rebuild_switches_the_alias_and_keeps_the_previous_collection(small_li
     ours = [name for name in lib.store.client.list_collections() if name.startswith(lib.store.alias + "_")]
     assert current != first and current in ours and len(ours) == 2  # current + previous
     assert sorted(p.name for p in (tmp_path / "index" / "milvus").iterdir()) == sorted(ours)
-    assert Searcher.open(lib, FakeEmbedder()).search("unique2", k=1, mode="lexical").hits[0].path == "notes/n2.md"
+    assert lib.searcher(load=lambda _model: FakeEmbedder()).search("unique2", k=1, mode="lexical").hits[0].path == "notes/n2.md"
     assert lib.build_id() == current
 
 
@@ -137,22 +131,22 @@ def test_a_connection_lost_mid_build_leaves_the_previous_alias_and_a_rerun_compl
         _built(small_library, tmp_path / "index", milvus_lite_store)
     monkeypatch.undo()
     assert lib.store.current_collection() == before
-    searcher = Searcher.open(Library(small_library, tmp_path / "index", milvus_lite_store), FakeEmbedder())
+    searcher = (Library(small_library, tmp_path / "index", milvus_lite_store)).searcher(load=lambda _model: FakeEmbedder())
     assert searcher.search("multi-head attention", k=1).hits[0].path == "pdfs/transformers.pdf"
 
     _built(small_library, tmp_path / "index", milvus_lite_store)
     ours = [name for name in client.list_collections() if name.startswith(lib.store.alias + "_")]
     assert lib.store.current_collection() not in (before, None) and len(ours) == 2  # the half-written one is gone
-    assert Searcher.open(lib, FakeEmbedder()).search("gratings", k=1, mode="lexical").hits[0].path == "notes/more.md"
+    assert lib.searcher(load=lambda _model: FakeEmbedder()).search("gratings", k=1, mode="lexical").hits[0].path == "notes/more.md"
 
 
 def test_a_collection_built_with_another_model_is_refused(small_library, tmp_path, milvus_lite_store):
     lib = _built(small_library, tmp_path / "index", milvus_lite_store, FakeEmbedder(name="fake-a"))
     with pytest.raises(ModelMismatchError, match="built with model 'fake-a'"):
-        Searcher.open(lib, FakeEmbedder(name="fake-b"))
+        lib.searcher(load=lambda _model: FakeEmbedder(name="fake-b"))
     manifest = lib.store.current_build() / "manifest.json"  # a manifest that does not describe its collection
     manifest.write_text(manifest.read_text().replace('"fake-a"', '"fake-b"'))
-    with pytest.raises(CorruptIndexError, match="does not match its manifest"):
+    with pytest.raises(CorruptIndexError, match="does not match its Milvus collection"):
         lib.load()
 
 
@@ -186,7 +180,7 @@ def test_the_cli_reports_store_errors_in_one_line(small_library, tmp_path):
 
 
 def test_the_cli_builds_and_searches_a_milvus_store(small_library, tmp_path, milvus_lite_store, monkeypatch):
-    monkeypatch.setattr(cli, "load_embedder", lambda model: FakeEmbedder(name=model))
+    use_fake_models(monkeypatch)
     runner = CliRunner()
     where = ["--library", str(small_library), "--index", str(tmp_path / "index"), "--store", milvus_lite_store]
     built = runner.invoke(cli.main, ["build", *where, "--model", "fake-hash-64"])

@@ -11,7 +11,7 @@ import pytest
 
 from corpus import OCR_MISSING, UnreadableFileError, ocr_available, read_document
 from corpus import ocr, ocr_cache, pdf_worker
-from index import Library
+from library import Library
 from search import Searcher
 from tests.conftest import in_ci, shared_path
 from tests.fakes import FakeEmbedder
@@ -189,7 +189,7 @@ def test_a_library_built_before_tesseract_reads_its_scans_once_it_is_installed(t
     path = os.environ["PATH"]
 
     hide_tesseract(monkeypatch, tmp_path)
-    lib.update(lambda name: embedder, embedder.name)
+    lib.update(embedder.name, load_embedder=lambda name: embedder)
     status = lib.status().to_dict()
     assert {item["path"]: item["reason"] for item in status["skipped"]} == {
         "scan.pdf": f"no text layer (scanned or image-only PDF); {OCR_MISSING}"
@@ -199,12 +199,12 @@ def test_a_library_built_before_tesseract_reads_its_scans_once_it_is_installed(t
 
     monkeypatch.setenv("PATH", path)
     plans = []
-    report = lib.update(lambda name: embedder, on_plan=plans.append)
+    report = lib.update(on_plan=plans.append, load_embedder=lambda name: embedder)
     assert plans[0].summary() == "+1 new, ~1 changed, -0 deleted, 1 unchanged"
     assert report.wrote_index and report.skipped == ()
     chunks = lib.load().chunks
     assert sorted(zip(chunks["path"], chunks["page"])) == [("mixed.pdf", 1), ("mixed.pdf", 2), ("plain.pdf", 1), ("scan.pdf", 1)]
-    hits = Searcher.open(lib, embedder).search("searchable passages recognised", mode="lexical").hits
+    hits = lib.searcher(load=lambda _model: embedder).search("searchable passages recognised", mode="lexical").hits
     assert {(hit.path, hit.page) for hit in hits} == {("scan.pdf", 1), ("mixed.pdf", 1)}
     assert scan_text in next(hit.text for hit in hits if hit.path == "scan.pdf")
     assert lib.plan(embedder.name).is_noop  # read once: the next build has nothing to do
@@ -220,7 +220,7 @@ def test_an_index_from_before_ocr_retries_its_scans_too(tmp_path, monkeypatch, c
     lib, embedder = Library(library), FakeEmbedder()
     path = os.environ["PATH"]
     hide_tesseract(monkeypatch, tmp_path)
-    lib.update(lambda name: embedder, embedder.name)
+    lib.update(embedder.name, load_embedder=lambda name: embedder)
     manifest_file = lib.load().location / "manifest.json"
     old = manifest_file.read_text(encoding="utf-8").replace(
         OCR_MISSING, "OCR it first to make it searchable")
@@ -241,9 +241,9 @@ def test_the_shared_scanned_pdf_becomes_searchable(tmp_path, cache):
     library.mkdir()
     (library / source.name).symlink_to(source)
     lib, embedder = Library(library), FakeEmbedder()
-    report = lib.update(lambda name: embedder, embedder.name)
+    report = lib.update(embedder.name, load_embedder=lambda name: embedder)
     assert report.skipped == () and report.chunks_total >= 3
-    hits = Searcher.open(lib, embedder).search("Legewie Fagan", mode="lexical").hits
+    hits = lib.searcher(load=lambda _model: embedder).search("Legewie Fagan", mode="lexical").hits
     assert hits and hits[0].path == source.name and hits[0].page == 1
     assert "Legewie" in hits[0].text and "Fagan" in hits[0].text
     assert list(cache.rglob("*.json"))  # the page is in the cache: the next build will not OCR it

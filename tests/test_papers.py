@@ -557,7 +557,7 @@ def test_catalog_round_trips_through_json():
 
 def test_a_utf16_paper_list_feeds_the_catalog_like_any_note(tmp_path: Path):
     """The catalog reads notes as the note reader does (Windows Notepad saves UTF-16 with a BOM)."""
-    from index.paper_catalog import note_texts
+    from index.catalog_build import note_texts
 
     text = '- [x] "Deformable Convolutional Networks" ICCV, 2017 Oct\n'
     (tmp_path / "utf16.md").write_bytes(text.encode("utf-16"))

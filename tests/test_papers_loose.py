@@ -15,7 +15,7 @@ from papers import Catalog, build_catalog, health
 from papers.note_papers import read_note_papers
 from papers.title_shape import title_shape
 from tests.conftest import REPO, shared_path
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, use_fake_models
 
 HEADING_LIST = """\
 # Reading notes
@@ -172,7 +172,7 @@ def test_lines_under_a_paper_heading_belong_to_it_after_a_round_trip():
 
 @pytest.fixture
 def demo_with_lists(demo_library_copy, monkeypatch):
-    monkeypatch.setattr(cli, "load_embedder", lambda name: FakeEmbedder(name=name))
+    use_fake_models(monkeypatch)
     monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
     (demo_library_copy / "notes" / "heading_list.md").write_text(HEADING_LIST, encoding="utf-8")
     (demo_library_copy / "notes" / "todo_list.md").write_text(CHECKBOX_LIST, encoding="utf-8")

@@ -22,7 +22,7 @@ from corpus import HeadLine, UnreadableFileError, clean_heading, clean_markdown,
 from corpus import syntax
 from corpus.markdown_reader import read_markdown
 from corpus.pdf_clean import clean_pages
-from index import LexicalTokenizer
+from corpus import LexicalTokenizer
 from papers import build_catalog, paper_from_note_filename, parse_paper_entries, title_from_pdf_filename
 from papers.dates import first_date, first_year, last_date, month_after_first_year
 from papers.pdf_title import title_from_head_lines

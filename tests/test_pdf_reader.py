@@ -261,7 +261,7 @@ def test_a_hanging_page_one_layout_keeps_the_text(tmp_path, slow_worker):
 
 
 def test_a_skipped_page_reaches_the_index_status(small_library, fake_embedder, slow_worker):
-    from index import Library
+    from library import Library
 
     slow_worker.setenv("PAPERSEARCH_TEST_HANG_PAGES", "3")  # transformers.pdf has two pages
     write_pdf(small_library / "pdfs" / "slow.pdf", SIX_PAGES[:3])

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from export import health_to_dict, paper_to_dict
-from index import Library
+from library import Library
 from search import Hit, search_depth
 from tests.fakes import FakeEmbedder
 from ui import paper_links
@@ -14,7 +14,7 @@ from ui import paper_links
 
 def demo_catalog(demo_library_copy: Path):
     lib = Library(demo_library_copy)
-    lib.update(lambda name: FakeEmbedder(name=name), "fake-hash-64")
+    lib.update("fake-hash-64", load_embedder=lambda name: FakeEmbedder(name=name))
     return lib
 
 

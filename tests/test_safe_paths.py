@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index import Library, UnsafePathError
+from library import Library
+from index import UnsafePathError
 
 
 @pytest.fixture

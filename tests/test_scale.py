@@ -13,10 +13,14 @@ import pytest
 import corpus.script
 import index.vector_index as vector_index
 import search.searcher
-from index import IndexStore, LexicalIndex, LexicalTokenizer, Library, Manifest
+from embed import without_direction
+from index.file_store import FileStore
+from index import LexicalIndex, Manifest
+from corpus import LexicalTokenizer
+from library import Library
 from index.builder import lexical_settings
 from index.manifest import FORMAT_VERSION, FileRecord
-from index.store import CHUNK_COLUMNS
+from index.file_store import CHUNK_COLUMNS
 from papers import build_catalog
 from search import Searcher
 from tests.fakes import FakeEmbedder
@@ -39,7 +43,7 @@ def test_a_build_above_the_threshold_is_approximate_and_answers_like_exact(
     exact = vector_index.build_vector_index(stored.all_vectors(), {"kind": "flat"})
     for query in ["deformable offsets", "高斯噪声 去噪", "multi-head attention"]:
         vector = searcher.dense_ranking_for(fake_embedder.embed_query(query), 10)
-        neutral = search.searcher.without_direction(fake_embedder.embed_query(query), searcher.language_direction)
+        neutral = without_direction(fake_embedder.embed_query(query), searcher.language_direction)
         _, rows = exact.search(neutral[None, :].astype(np.float32), len(vector))
         assert [row for row, _ in vector] == rows[0].tolist()
         exact_scores, _ = exact.search(neutral[None, :].astype(np.float32), len(vector))
@@ -114,7 +118,7 @@ def test_an_index_of_the_previous_format_is_rebuilt_from_the_files(small_library
     lib.build(lib.plan(fake_embedder.name), fake_embedder)
     manifest = lib.store.current_build() / "manifest.json"
     manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "format_version": FORMAT_VERSION - 1}))
-    report = lib.update(lambda name: FakeEmbedder(name=name))  # no model named: the old index says which
+    report = lib.update(load_embedder=lambda name: FakeEmbedder(name=name))  # no model named: the old index says which
     assert report.wrote_index and report.plan.full_rebuild_reason and "format" in report.plan.full_rebuild_reason
     assert report.plan.model == fake_embedder.name  # the old index's model, not the default
     assert lib.load().manifest.format_version == FORMAT_VERSION
@@ -135,7 +139,7 @@ def test_a_frame_without_the_script_column_gets_it_at_write(tmp_path):
         lexical_settings=lexical_settings(LexicalTokenizer()),
         files={"notes/a.md": FileRecord("0", "note", "A", 1), "notes/b.md": FileRecord("1", "note", "B", 1)},
     )
-    store = IndexStore(tmp_path / "index")
+    store = FileStore(tmp_path / "index")
     with store.build_lock():
         store.write(manifest, frame, embedder.embed_documents(texts), LexicalIndex.fit(tokens), build_catalog({}, {}))
     stored = store.load()

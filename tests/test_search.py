@@ -4,7 +4,8 @@ import io
 import pytest
 
 from export import hits_to_csv
-from index import Library, ModelMismatchError, model_for_search
+from library import Library, model_for_search
+from index import ModelMismatchError
 from search import EmptyQueryError, Searcher
 from tests.fakes import FakeEmbedder
 
@@ -13,7 +14,7 @@ from tests.fakes import FakeEmbedder
 def searcher(small_library, fake_embedder, each_store) -> Searcher:
     lib = Library(small_library)
     lib.build(lib.plan(fake_embedder.name), fake_embedder)
-    return Searcher.open(lib, fake_embedder)
+    return lib.searcher(load=lambda _model: fake_embedder)
 
 
 def test_ranked_passages_point_to_their_source(searcher):
@@ -45,9 +46,9 @@ def test_empty_queries_are_refused(searcher, query):
 
 
 def test_very_long_query_is_answered_with_a_notice(searcher):
-    response = searcher.search("alignment " * 2000)  # 20,000 characters
+    response = searcher.search("alignment " * 2000)  # 20,000 characters: read in windows
     assert response.hits and response.hits[0].path == "notes/alignment.md"
-    assert any("only the first" in notice for notice in response.notices)
+    assert any("read in" in notice and "parts" in notice for notice in response.notices)
 
 
 @pytest.mark.usefixtures("each_store")
@@ -55,7 +56,7 @@ def test_query_model_must_match_index_model(small_library, fake_embedder):
     lib = Library(small_library)
     lib.build(lib.plan(fake_embedder.name), fake_embedder)
     with pytest.raises(ModelMismatchError, match="built with model 'fake-hash-64'"):
-        Searcher.open(lib, FakeEmbedder(name="other-model"))
+        lib.searcher(load=lambda _model: FakeEmbedder(name="other-model"))
     with pytest.raises(ModelMismatchError, match="'other-model' was requested"):
         model_for_search("other-model", lib.manifest())
     assert model_for_search(None, lib.manifest()) == "fake-hash-64"

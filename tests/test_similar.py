@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from index import Library
+from library import Library
 from search import ResultFilter, Searcher, UnknownItemError, query_windows
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, use_fake_models
 from tests.pdf_factory import write_pdf
 
 OPTICS = "lens aperture focal length refraction prism telescope"
@@ -56,7 +56,7 @@ def searcher(related_library, each_store) -> Searcher:
     embedder = FakeEmbedder()
     lib = Library(related_library)
     lib.build(lib.plan(embedder.name), embedder)
-    return Searcher.open(lib, embedder)
+    return lib.searcher(load=lambda _model: embedder)
 
 
 def paths(response) -> list[str]:
@@ -86,10 +86,10 @@ def test_more_like_a_pdf_page_or_a_note_section(searcher):
     page_two = searcher.similar(path="pdfs/lens-design.pdf", page=2, k=30)
     assert all(not (hit.path == "pdfs/lens-design.pdf" and hit.page == 2) for hit in page_two.hits)
     assert page_two.hits[0].path in {"notes/baking.md", "notes/pasta.md"}
-    prisms = searcher.similar_to("notes/optics.md#prisms", k=30)  # a heading, any case
+    prisms = searcher.similar("notes/optics.md#prisms", k=30)  # a heading, any case
     assert all(hit.heading != "Optics notes > Prisms" for hit in prisms.hits)
     assert any(hit.heading == "Optics notes > Lenses" for hit in prisms.hits)  # the rest of the file may come back
-    page_one = searcher.similar_to("pdfs/lens-design.pdf#page=1", k=30)
+    page_one = searcher.similar("pdfs/lens-design.pdf#page=1", k=30)
     assert page_one.hits and all(hit.page != 1 for hit in page_one.hits if hit.path == "pdfs/lens-design.pdf")
 
 
@@ -147,7 +147,7 @@ def test_a_long_text_is_read_in_windows_none_longer_than_the_model_reads_and_not
     tokens = [text[s:e] for s, e in embedder.token_spans(text)]
     assert [text_ for w in windows for text_ in (w[s:e] for s, e in embedder.token_spans(w))] == tokens
     embedder.queries.clear()
-    response = searcher.search_text(text, k=5)
+    response = searcher.search(text, k=5)
     assert len(embedder.queries) == len(windows) and embedder.queries == windows
     assert all(count <= embedder.max_tokens for count in embedder.count_tokens(embedder.queries))
     assert response.hits and any("read in" in notice and "parts" in notice for notice in response.notices)
@@ -161,13 +161,13 @@ def test_windows_are_averaged_as_unit_vectors(searcher):
     vectors = np.stack([embedder.embed_query(w) for w in windows])
     expected = vectors.mean(axis=0) / np.linalg.norm(vectors.mean(axis=0))
     ranked = searcher.dense_ranking_for(expected, 5)
-    response = searcher.search_text(text, k=5, mode="dense")
+    response = searcher.search(text, k=5, mode="dense")
     assert [hit.dense_rank for hit in response.hits] == [1, 2, 3, 4, 5]
     assert [hit.score for hit in response.hits] == [round(score, 6) for _, score in ranked]
 
 
 def test_a_short_text_is_answered_exactly_as_search(searcher):
-    assert searcher.search_text("lens aperture", k=5) == searcher.search("lens aperture", k=5)
+    assert searcher.search("lens aperture", k=5) == searcher.search("lens aperture", k=5)
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def built(related_library, monkeypatch, fakes) -> Path:
         fakes.append(FakeEmbedder(name=name))
         return fakes[-1]
 
-    monkeypatch.setattr(cli, "load_embedder", load)
+    use_fake_models(monkeypatch, load)
     monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
     monkeypatch.delenv("PAPERSEARCH_INDEX", raising=False)
     assert run("build", "--library", related_library).exit_code == 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index import Library, UnsafePathError, safe_file_name
+from library import Library, safe_file_name
+from index import UnsafePathError
 from tests.fakes import FakeEmbedder
 
 
@@ -24,7 +25,7 @@ def test_an_overlong_name_keeps_its_suffix_and_fits_the_file_system():
 
 def test_added_files_are_stored_renamed_or_reported(small_library):
     lib = Library(small_library)
-    lib.update(lambda name: FakeEmbedder(name=name), "fake-hash-64")
+    lib.update("fake-hash-64", load_embedder=lambda name: FakeEmbedder(name=name))
     existing = (small_library / "notes" / "alignment.md").read_bytes()
     results = lib.add_files("notes", [
         ("new.md", b"# New\n\nfresh"), ("alignment.md", b"# Other text\n\nsame name, other bytes"),
@@ -40,7 +41,7 @@ def test_added_files_are_stored_renamed_or_reported(small_library):
     assert outcome["again.md"] == ("duplicate", "notes/twice.md")
     assert (small_library / "notes" / "alignment.md").read_bytes() == existing  # never overwritten
     assert not list(small_library.rglob(".upload-*"))
-    report = lib.update(lambda name: FakeEmbedder(name=name))
+    report = lib.update(load_embedder=lambda name: FakeEmbedder(name=name))
     assert report.plan.summary().startswith("+4 new")
 
 
@@ -51,7 +52,7 @@ def test_an_upload_folder_outside_the_library_is_refused(small_library):
 
 def test_folders_list_the_library_without_the_index(small_library):
     lib = Library(small_library)
-    lib.update(lambda name: FakeEmbedder(name=name), "fake-hash-64")
+    lib.update("fake-hash-64", load_embedder=lambda name: FakeEmbedder(name=name))
     assert lib.folders() == ["", "notes", "pdfs"]
 
 

@@ -13,8 +13,9 @@ import time
 
 import pytest
 
-import index.library
-from index import IndexLockedError, InvalidSettingsError, Library, LibraryWatcher
+import library.library
+from index import IndexLockedError, InvalidSettingsError
+from library import Library, LibraryWatcher
 from search import Searcher
 from tests.conftest import REPO
 from tests.fakes import FakeEmbedder
@@ -41,7 +42,7 @@ class Running:
         self.active += 1
         self.overlapped |= self.active > 1
         try:
-            self.reports.append(self.lib.update(lambda name: self.embedder, on_plan=on_plan))
+            self.reports.append(self.lib.update(on_plan=on_plan, load_embedder=lambda name: self.embedder))
         finally:
             self.active -= 1
 
@@ -66,7 +67,7 @@ class Running:
 @pytest.fixture
 def built(small_library, fake_embedder) -> Library:
     lib = Library(small_library)
-    lib.update(lambda name: fake_embedder, model=fake_embedder.name)
+    lib.update(model=fake_embedder.name, load_embedder=lambda name: fake_embedder)
     return lib
 
 
@@ -78,7 +79,7 @@ def test_a_new_note_is_indexed_within_seconds_and_searchable(built, fake_embedde
         assert time.monotonic() - started < 4
     assert running.watcher.updates == 1 and running.errors == []
     assert running.reports[0].plan.new == ["notes/zebra.md"] and running.reports[0].wrote_index
-    top = Searcher.open(built, fake_embedder).search("striped zebra herds", k=1).hits[0]
+    top = built.searcher(load=lambda _model: fake_embedder).search("striped zebra herds", k=1).hits[0]
     assert top.path == "notes/zebra.md"
 
 
@@ -135,7 +136,7 @@ def test_hidden_folders_the_index_other_file_types_and_reading_are_ignored(built
         time.sleep(SETTLE * 3)
         (built.index_dir / "builds" / "notes.md").unlink()
         assert running.watcher.updates == 0
-        built.update(lambda name: fake_embedder)  # a build reads every file and writes the index
+        built.update(load_embedder=lambda name: fake_embedder)  # a build reads every file and writes the index
         time.sleep(SETTLE * 3)
     assert running.watcher.updates == 0
 
@@ -176,7 +177,7 @@ def test_pending_changes_counts_what_a_rebuild_would_do(small_library, fake_embe
     lib = Library(small_library)
     before = lib.pending_changes()
     assert not before.built and before.needs_update and before.new == 3
-    lib.update(lambda name: fake_embedder, model=fake_embedder.name)
+    lib.update(model=fake_embedder.name, load_embedder=lambda name: fake_embedder)
     after = lib.pending_changes()
     assert after.built and not after.needs_update and after.total == 0 and after.summary.endswith("3 unchanged")
     (small_library / "notes" / "new.md").write_text("# New\n\nnew words\n", encoding="utf-8")
@@ -188,7 +189,7 @@ def test_pending_changes_counts_what_a_rebuild_would_do(small_library, fake_embe
     assert pending.to_dict()["new"] == 1
 
     # Unchanged stat and build: answered without hashing again (files older than the racy window).
-    monkeypatch.setattr(index.library, "_RACY_SECONDS", 0.0)
+    monkeypatch.setattr(library.library, "_RACY_SECONDS", 0.0)
     plans = []
     real_plan = Library.plan
     monkeypatch.setattr(Library, "plan", lambda self, *a, **kw: plans.append(1) or real_plan(self, *a, **kw))
@@ -197,14 +198,14 @@ def test_pending_changes_counts_what_a_rebuild_would_do(small_library, fake_embe
     note = small_library / "notes" / "new.md"
     note.write_text("# New\n\nnew words, edited\n", encoding="utf-8")
     assert lib.pending_changes().new == 1 and len(plans) == 2  # a stat change is noticed
-    lib.update(lambda name: fake_embedder)
+    lib.update(load_embedder=lambda name: fake_embedder)
     assert not lib.pending_changes().needs_update and len(plans) == 4  # a new build is noticed
 
 
 def test_cli_watch_updates_on_change_and_stops_cleanly_on_ctrl_c(small_library):
     code = (
-        "import sys, cli; from tests.fakes import FakeEmbedder;"
-        "cli.load_embedder = lambda name: FakeEmbedder(name=name);"
+        "import sys, cli; from tests.fakes import register_fake_models;"
+        "register_fake_models();"
         "cli.main(args=sys.argv[1:], prog_name='cli.py')"
     )
     env = {**os.environ, "PAPERSEARCH_MODEL": "fake-hash-64", "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}

@@ -3,9 +3,8 @@
     python -m tests.with_fake_model streamlit run app.py --server.port 8765 ...
     python -m tests.with_fake_model cli search "query" --library DIR --json
 
-Both the page (`app.shared_embedder`) and the CLI (`cli.load_embedder`) get their models from
-`embed.registry.load_embedder`, so replacing that one function here, before either starts, makes
-every model name that starts with "fake-" a `FakeEmbedder` (tests/fakes.py); other names load
+Every model name that starts with "fake-" is registered in the model registry (through
+`embed.registry.register`, as any model is) as a `FakeEmbedder` (tests/fakes.py); other names load
 as usual. Two variables hold a build in its embedding stage, so a test can overlap it with
 searches or with a second build however busy the machine is:
 
@@ -31,8 +30,8 @@ GATE_TIMEOUT = 120.0
 
 def install() -> None:
     sys.path.insert(0, str(REPO))
-    import embed.registry as registry
-    from tests.fakes import FakeEmbedder
+    from embed import registry
+    from tests.fakes import FAKE_PREFIX, FakeEmbedder
 
     delay = float(os.environ.get(ENV_DELAY) or 0)
     gate = Path(os.environ[ENV_GATE]) if os.environ.get(ENV_GATE) else None
@@ -45,14 +44,7 @@ def install() -> None:
             time.sleep(delay)
             return super().embed_documents(texts)
 
-    real = registry.load_embedder
-
-    def load_embedder(name: str):
-        if name.strip().lower().startswith("fake-"):
-            return DelayedFakeEmbedder(name=name.strip())
-        return real(name)
-
-    registry.load_embedder = load_embedder
+    registry.register(FAKE_PREFIX, lambda name: DelayedFakeEmbedder(name=name), prefix=True)
 
 
 def main(argv: list[str]) -> int:

@@ -12,7 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 from corpus import read_text_file
-from index import Library, UnsafePathError
+from library import Library
+from index import UnsafePathError
 from papers import Catalog, PaperRecord
 from search import DocumentResult, Hit, PaperResult
 from ui.explain import why

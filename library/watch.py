@@ -27,8 +27,8 @@ from watchdog.observers import Observer
 
 from corpus import SUPPORTED_SUFFIXES
 from embed import ModelLoadError
-from index.errors import IndexLockedError, PapersearchError
-from index.library import Library
+from index import IndexLockedError, PapersearchError
+from library.library import Library
 
 _COUNTED = {"created", "modified", "deleted", "moved", "closed", "attrib"}  # not opened / closed_no_write
 _FOLDER_COUNTED = {"created", "deleted", "moved"}  # a folder's "modified" only echoes its files' events

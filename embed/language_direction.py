@@ -5,7 +5,7 @@ multilingual-e5-small a Chinese query scores about 0.89 against an unrelated Chi
 0.87 against the English paper that answers it, so Chinese queries never reach English PDFs.
 What the unrelated texts share is one direction, the difference between how the model writes
 Chinese and English. It is estimated per model from sentence pairs that say the same thing in
-both languages (index/language_pairs.py), so it carries no topic, and removed from the query:
+both languages (embed/language_pairs.py), so it carries no topic, and removed from the query:
 
     q' = q - (q·u) u        so        q'·d = q·d - (q·u)(d·u)
 
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from embed import Embedder
-from index.language_pairs import CALIBRATION_PAIRS
+from embed.base import Embedder
+from embed.language_pairs import CALIBRATION_PAIRS
 
 _DIRECTIONS: dict[tuple[str, int], np.ndarray | None] = {}  # per model: embedding 60 sentences once is enough
 

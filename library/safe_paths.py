@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from index.errors import UnsafePathError
+from index import UnsafePathError
 
 _MAX_DECODES = 4  # %252e%252e is %2e%2e is ..: decode until stable, a few rounds at most
 

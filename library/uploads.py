@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from corpus import SUPPORTED_SUFFIXES, UnreadableFileError, decode_text_file
-from index.safe_paths import inside_library
+from library.safe_paths import inside_library
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 _MAX_NAME_BYTES = 200  # well under the 255-byte limit of common file systems, room for " (99)"

@@ -58,13 +58,3 @@ def catalog_for(plan: BuildPlan, infos: dict[str, PdfPaperInfo]) -> Catalog:
 def infos_as_json(infos: dict[str, PdfPaperInfo]) -> dict[str, dict]:
     return {path: {**asdict(info), "alt_titles": list(info.alt_titles)} for path, info in infos.items()}
 
-
-def paper_of_passage(catalog: Catalog, kind: str, path: str, start_line: int | None, text: str):
-    """The paper a passage belongs to: a PDF is one paper; a note passage belongs to the first list
-    entry its lines fall in, else to the paper the note file is about. One rule for search (which
-    shows and filters by it) and for stores that keep it per passage (Milvus filter fields)."""
-    if kind == "note" and start_line is not None:
-        papers = catalog.papers_for_lines(path, start_line, start_line + text.count("\n"))
-        if papers:
-            return papers[0]
-    return catalog.paper_for_file(path)

@@ -1,6 +1,7 @@
 """A library folder and its index: the one handle the CLI, the page, eval and bench work through.
 
-`update` is the whole rebuild story in one place — plan, decide whether anything needs doing
+`searcher` opens the current index bound to its model in one call. `update` is the whole rebuild
+story in one place — plan, decide whether anything needs doing
 (by the builder's own rule), load the model only then, build, report — so every caller reports
 "up to date" for exactly the same reasons.
 """
@@ -14,26 +15,33 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corpus import ChunkSettings, discover_library
-from embed import Embedder
-from index.builder import (
+from embed import Embedder, registry
+from index import (
+    BuildPlan,
     BuildReport,
+    CorruptIndexError,
+    IndexLocationError,
+    IndexNotFoundError,
+    LibraryNotFoundError,
+    LoadedIndex,
+    Manifest,
     Progress,
+    StoreLocation,
     is_up_to_date,
     load_previous,
+    open_store,
+    parse_store,
+    plan_build,
     report_unchanged,
     run_build,
     trusted_plan,
 )
-from index.config import chunk_settings_for, model_for_build, resolve_index_dir
-from index.errors import CorruptIndexError, IndexLocationError, IndexNotFoundError, LibraryNotFoundError
-from index.manifest import Manifest
-from index.planner import BuildPlan, plan_build
-from index.safe_paths import inside_library
-from index.uploads import AddedFile, add_files, relative_folders
-from index.status import LibraryStatus, PendingChanges
-from index.store import IndexStore, StoredIndex
-from index.store_location import StoreLocation, parse_store
+from library.safe_paths import inside_library
+from library.settings import chunk_settings_for, model_for_build, model_for_search, resolve_index_dir
+from library.status import LibraryStatus, PendingChanges
+from library.uploads import AddedFile, add_files, relative_folders
 from papers import Catalog, HealthReport, health
+from search import Searcher
 
 EmbedderLoader = Callable[[str], Embedder]
 # pending_changes() answers from here while neither the folder (by stat) nor the build changed.
@@ -44,8 +52,8 @@ _RACY_SECONDS = 2.0  # a file written this recently may change again within its 
 
 class Library:
     def __init__(self, root: str | Path, index: str | Path | None = None, store: str | StoreLocation | None = None):
-        """`store`: where the index lives, as `--store` takes it (default $PAPERSEARCH_STORE, else
-        index files in the index folder); see index/store_location.py."""
+        """`store`: where the index lives (default $PAPERSEARCH_STORE, else index files in the
+        index folder); see index/store_location.py."""
         self.root = Path(root).expanduser()
         if not self.root.is_dir():
             raise LibraryNotFoundError(f"Library folder {self.root} does not exist or is not a folder.")
@@ -53,7 +61,7 @@ class Library:
         if self.index_dir.exists() and not self.index_dir.is_dir():
             raise IndexLocationError(
                 f"The index folder {self.index_dir} is a file, not a folder. Move that file away, or choose "
-                "another folder with --index."
+                "another index folder."
             )
         if self.index_dir.resolve() == self.root.resolve():
             raise IndexLocationError(
@@ -61,15 +69,40 @@ class Library:
                 f"own (the default is {self.root / '.papersearch'})."
             )
         self.location = parse_store(store)
-        if self.location.is_milvus:
-            from index.milvus_store import MilvusStore  # pymilvus and pandas only for a Milvus store
-
-            self.store = MilvusStore(self.location, self.index_dir)
-        else:
-            self.store = IndexStore(self.index_dir)
+        self.store = open_store(self.location, self.index_dir)
 
     def manifest(self) -> Manifest | None:
         return self.store.load_manifest()
+
+    def require_index(self) -> Manifest:
+        """The current index's manifest; IndexNotFoundError when there is none yet."""
+        manifest = self.manifest()
+        if manifest is None:
+            self.store.load_catalog()  # raises IndexNotFoundError with what the store knows (kept in Milvus?)
+            raise IndexNotFoundError(self.index_dir)
+        return manifest
+
+    def searcher(
+        self,
+        model: str | None = None,
+        *,
+        quick_start: bool = False,
+        load: EmbedderLoader | None = None,
+        notice: Callable[[str], None] | None = None,
+        **settings,
+    ) -> Searcher:
+        """The current index bound to the model that built it, ready to search. `model` only
+        checks that the index was built with it. `quick_start`: the model's query-only engine
+        (the same vectors, a fraction of the start-up) for one-shot searches; `load`: how to
+        get the model (the page shares one per server); `notice` hears about a slower fallback."""
+        name = model_for_search(model, self.require_index())
+        if load is not None:
+            embedder = load(name)
+        elif quick_start:
+            embedder = registry.load_query_embedder(name, notice=notice)
+        else:
+            embedder = registry.load_embedder(name)
+        return Searcher(self.load(), embedder, **settings)
 
     def manifest_for_update(self) -> Manifest | None:
         """A rebuild replaces an index it cannot read (old format, damage) instead of failing."""
@@ -90,18 +123,20 @@ class Library:
 
     def update(
         self,
-        load_embedder: EmbedderLoader,
         model: str | None = None,
         chunk_tokens: int | None = None,
         overlap_tokens: int | None = None,
         progress: Progress | None = None,
         on_plan: Callable[[BuildPlan], None] | None = None,
+        load_embedder: EmbedderLoader | None = None,
     ) -> BuildReport:
         """Bring the index up to date with the folder; the model is loaded only if there is work.
 
         `model`, `chunk_tokens` and `overlap_tokens` default to the index's own (or the defaults
-        for a new index); `on_plan` sees the plan before anything is embedded.
+        for a new index); `on_plan` sees the plan before anything is embedded; `load_embedder`
+        defaults to the model registry.
         """
+        load_embedder = load_embedder or registry.load_embedder
         manifest = self.manifest_for_update()
         chosen = model_for_build(model, manifest, recorded=None if manifest else self.store.recorded_model())
         plan = self.plan(chosen, chunk_settings_for(manifest, chunk_tokens, overlap_tokens))
@@ -119,7 +154,7 @@ class Library:
         return inside_library(self.root, relative)
 
     def add_files(self, folder: str, uploads: list[tuple[str, bytes]]) -> list[AddedFile]:
-        """Store uploaded (name, bytes) pairs under `folder`; see index/uploads.py. Run `update`
+        """Store uploaded (name, bytes) pairs under `folder`; see library/uploads.py. Run `update`
         afterwards to index them."""
         manifest = self.manifest_for_update()
         known = {record.sha256: path for path, record in (manifest.files.items() if manifest else ())}
@@ -137,7 +172,7 @@ class Library:
         build = self.store.current_build()
         return build.name if build is not None else None
 
-    def load(self) -> StoredIndex:
+    def load(self) -> LoadedIndex:
         """The whole current index (vectors, passages, BM25, catalog), for searching."""
         return self.store.load()
 
@@ -209,8 +244,6 @@ class Library:
 
     def health(self) -> HealthReport:
         """PDFs without text, note links to missing files, PDFs no note mentions, likely duplicates."""
-        manifest = self.store.load_manifest()
-        if manifest is None:
-            raise IndexNotFoundError(f"No index at {self.index_dir}. Build one first.")
+        manifest = self.require_index()
         unreadable = [s.path for s in manifest.skipped if s.path.lower().endswith(".pdf")]
         return health(self.catalog(), set(manifest.files) | {s.path for s in manifest.skipped}, unreadable)

@@ -1,6 +1,8 @@
-"""Where things live and which model to use, from flags, environment and the existing index.
+"""Every PAPERSEARCH_* setting, read here: where things live and which model to use, from
+flags, environment and the existing index, so the CLI, the page and bench resolve them alike.
 
-Shared by the CLI and the page so both resolve the same defaults the same way.
+PAPERSEARCH_CACHE (disk/cache.py), PAPERSEARCH_THREADS (embed/threads.py) and MILVUS_TOKEN
+(index/store_location.py) are read by the bottom layers that use them; their names are listed here.
 """
 
 from __future__ import annotations
@@ -9,15 +11,19 @@ import os
 from pathlib import Path
 
 from corpus import ChunkSettings
+from disk import ENV_CACHE
 from embed import DEFAULT_MODEL
 from embed.registry import canonical_name
-from index.errors import InvalidSettingsError, ModelMismatchError
-from index.manifest import Manifest
+from embed.threads import ENV_THREADS
+from index import ENV_MILVUS_TOKEN, ENV_STORE, InvalidSettingsError, Manifest, ModelMismatchError
 
 INDEX_FOLDER = ".papersearch"
 ENV_LIBRARY = "PAPERSEARCH_LIBRARY"
 ENV_INDEX = "PAPERSEARCH_INDEX"
 ENV_MODEL = "PAPERSEARCH_MODEL"
+ENV_DEBUG = "PAPERSEARCH_DEBUG"
+ENV_ADDRESS = "PAPERSEARCH_ADDRESS"
+ALL_SETTINGS = (ENV_LIBRARY, ENV_INDEX, ENV_MODEL, ENV_STORE, ENV_CACHE, ENV_THREADS, ENV_DEBUG, ENV_MILVUS_TOKEN)
 
 
 def resolve_index_dir(library: Path, index: str | Path | None = None) -> Path:
@@ -42,12 +48,13 @@ def model_for_search(explicit: str | None, manifest: Manifest) -> str:
     """Searching uses the index's model; asking for a different one is refused, not guessed."""
     asked = requested_model(explicit)
     if asked and asked != manifest.model:
-        raise ModelMismatchError(
-            f"This index was built with model '{manifest.model}', but '{asked}' was requested. "
-            f"Query vectors from a different model are meaningless against it: search without "
-            f"--model (or unset {ENV_MODEL}), or rebuild the index with the new model."
-        )
+        raise ModelMismatchError(manifest.model, asked)
     return manifest.model
+
+
+def debugging() -> bool:
+    """PAPERSEARCH_DEBUG=1 (or true/yes) shows the traceback of a bug; unset, empty or 0 does not."""
+    return os.environ.get(ENV_DEBUG, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def chunk_settings_for(manifest: Manifest | None, chunk_tokens: int | None, overlap_tokens: int | None) -> ChunkSettings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.manifest import Manifest
+from index import Manifest
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,364 @@
+"""The on-disk index format. The only module that reads or writes index files.
+
+    <index dir>/
+      CURRENT               name of the live build (replaced atomically)
+      builds/<name>/        one complete build:
+        manifest.json       model, dimension, chunk settings, per-file hashes, skipped files
+        passages.arrow      what search shows and needs per passage (chunk_id, path, kind, title, text,
+                            page, heading, start_line, links, script, role: "references" for a
+                            PDF's reference list), row i describing vector i:
+                            uncompressed Arrow IPC, memory-mapped when an index opens (no per-row work)
+        chunks.parquet      what only builds need per passage: chunk_id, embed_text, lexical_tokens
+        vectors.faiss       FAISS over L2-normalised vectors (inner product = cosine): exact
+                            IndexFlatIP, or above index/vector_index.py's threshold an IVF index
+                            of 8-bit codes re-scored on the exact vectors (IndexRefineFlat; the
+                            manifest's vector_index says which, with its parameters);
+                            memory-mapped when opened
+        lexical/            BM25 (bm25s) over the chunks' stored tokens
+        language_direction.npy  the model's English→Chinese direction, removed from queries
+                            (index/language_direction.py); absent if the model has none
+        papers.json         the paper catalog: papers, their files and where notes mention them
+        checksums.json      SHA-256 of every file above, written last (index/checksums.py)
+      .lock                 held while a build writes
+
+A build is written into a temporary folder, renamed into builds/, and only then does CURRENT
+point at it. A reader therefore sees the old index or the new one, never a mix, and a build that
+dies at any moment leaves the previous index loadable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.ipc as ipc
+import pyarrow.parquet as pq
+
+from corpus import Chunk, script_of
+from disk import atomic_write_text
+from papers import Catalog
+from index.build_folder import MANIFEST, build_name, clear_staging, held_lock, read_manifest, read_or_corrupt, write_folder
+from index.errors import (
+    CorruptIndexError,
+    IndexLocationError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexWriteError,
+)
+from index.checksums import verify_checksums
+from index.lexical import LexicalIndex
+from index.manifest import Manifest, recorded_model
+from index.migrations import passage_roles_of, passages_with_roles, with_script_and_roles
+from index.store_location import MILVUS_FOLDER
+from index.vector_index import build_vector_index, read_vector_index
+
+CHUNK_COLUMNS = [
+    "chunk_id", "path", "kind", "title", "text", "embed_text", "page", "heading", "start_line", "links",
+    "lexical_tokens", "script", "role",
+]
+# passages.arrow: what search reads (memory-mapped); chunks.parquet: what only a rebuild reads
+PASSAGE_COLUMNS = [
+    "chunk_id", "path", "kind", "title", "text", "page", "heading", "start_line", "links", "script", "role",
+]
+BUILD_COLUMNS = ["chunk_id", "embed_text", "lexical_tokens"]
+_PASSAGE_SCHEMA = pa.schema([
+    ("chunk_id", pa.string()), ("path", pa.string()), ("kind", pa.string()), ("title", pa.string()),
+    ("text", pa.large_string()), ("page", pa.int64()), ("heading", pa.string()), ("start_line", pa.int64()),
+    ("links", pa.list_(pa.string())), ("script", pa.string()), ("role", pa.string()),
+])
+PASSAGE_SCHEMA = _PASSAGE_SCHEMA  # the passages table every store hands to search
+_OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished builds and killed builds' staging
+_OURS_AT_TOP = re.compile(r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+|\.CURRENT\..+\.tmp)$")
+_CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _PAPERS, _DIRECTION = (
+    "chunks.parquet", "passages.arrow", "vectors.faiss", "lexical", "papers.json",
+    "language_direction.npy",
+)
+
+
+@dataclass
+class StoredIndex:
+    manifest: Manifest
+    passages: pa.Table  # PASSAGE_COLUMNS, memory-mapped; row i describes vector i
+    vectors: faiss.Index
+    lexical: LexicalIndex
+    catalog: Catalog
+    location: Path
+    language_direction: np.ndarray | None = None
+    roles_known: bool = True  # False: built before passages had roles; all read as body until a build
+    _chunks: pd.DataFrame | None = None
+
+    def filter_scope(self, where) -> tuple[None, frozenset[str]]:
+        """Files filter nothing inside their searches: search checks every filter on the results."""
+        return None, frozenset()
+
+    @property
+    def chunks(self) -> pd.DataFrame:
+        """The whole chunk table (CHUNK_COLUMNS), read on first use: rebuilds and tools need it,
+        search does not (it reads `passages`)."""
+        if self._chunks is None:
+            try:
+                build = pq.read_table(self.location / _CHUNKS, columns=BUILD_COLUMNS).to_pandas()
+            except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
+                raise CorruptIndexError(self.location, f"cannot be read ({type(error).__name__}: {error})") from None
+            frame = self.passages.to_pandas()
+            frame["embed_text"] = build["embed_text"].to_numpy()
+            frame["lexical_tokens"] = build["lexical_tokens"].to_numpy()
+            if not self.roles_known:
+                frame["role"] = passage_roles_of(frame)
+            self._chunks = _normalise_types(frame[CHUNK_COLUMNS])
+        return self._chunks
+
+    def all_vectors(self) -> np.ndarray:
+        if self.vectors.ntotal == 0:
+            return np.zeros((0, self.manifest.dimension), dtype=np.float32)
+        return self.vectors.reconstruct_n(0, self.vectors.ntotal)
+
+
+def chunks_to_frame(chunks: list[Chunk], tokens: list[list[str]]) -> pd.DataFrame:
+    """The chunk table: chunk fields plus each chunk's lexical tokens."""
+    frame = pd.DataFrame(
+        [
+            (c.chunk_id, c.path, c.kind, c.title, c.text, c.embed_text, c.page, c.heading, c.start_line,
+             list(c.links), list(t), script_of(c.embed_text), c.role)
+            for c, t in zip(chunks, tokens, strict=True)
+        ],
+        columns=CHUNK_COLUMNS,
+    )
+    return _normalise_types(frame)
+
+
+def _normalise_types(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.astype({"page": "Int64", "start_line": "Int64"})
+    frame["heading"] = frame["heading"].astype(object).where(frame["heading"].notna(), None)
+    return frame.reset_index(drop=True)
+
+
+class FileStore:
+    """The index as files in its folder (see the module docstring)."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    @property
+    def _builds(self) -> Path:
+        return self.directory / "builds"
+
+    @property
+    def _pointer(self) -> Path:
+        return self.directory / "CURRENT"
+
+    def current_build(self) -> Path | None:
+        try:
+            name = self._pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        build = self._builds / name
+        return build if name and build.is_dir() else None
+
+    def exists(self) -> bool:
+        return self.current_build() is not None
+
+    def load_manifest(self) -> Manifest | None:
+        build = self.current_build()
+        return None if build is None else read_manifest(build)
+
+    def recorded_model(self) -> str | None:
+        """The model the current build's manifest names, even if the build cannot be loaded."""
+        build = self.current_build()
+        return recorded_model(build / MANIFEST if build else None)
+
+    def load_catalog(self) -> Catalog:
+        """Only the paper catalog of the current build (no vectors, passages or BM25)."""
+        build = self._require_build()
+        read_manifest(build)  # refuses an index of another format
+        return read_or_corrupt(build, lambda: _read_catalog(build))
+
+    def load(self) -> StoredIndex:
+        build = self._require_build()
+        manifest = read_manifest(build)
+
+        def read():
+            passages, roles_known = _read_passages(build / _PASSAGES)
+            stored_rows = pq.read_metadata(build / _CHUNKS).num_rows  # cheap: the footer only
+            vectors = read_vector_index(build / _VECTORS, manifest.vector_index)
+            lexical = LexicalIndex.load(build / _LEXICAL)
+            direction = np.load(build / _DIRECTION) if (build / _DIRECTION).exists() else None
+            return passages, roles_known, stored_rows, vectors, lexical, _read_catalog(build), direction
+
+        passages, roles_known, stored_rows, vectors, lexical, catalog, direction = read_or_corrupt(build, read)
+        if passages.num_rows and lexical.is_empty:
+            raise CorruptIndexError(build, f"has passages but no BM25 index ({_LEXICAL}/)")
+        if (not (vectors.ntotal == passages.num_rows == stored_rows == manifest.chunk_count)
+                or vectors.d != manifest.dimension or lexical.document_count not in (None, passages.num_rows)):
+            raise CorruptIndexError(
+                build, f"is inconsistent ({vectors.ntotal} vectors of {vectors.d} dimensions, "
+                f"{passages.num_rows} passages, {stored_rows} chunk rows; the manifest says {manifest.chunk_count} "
+                f"of {manifest.dimension})"
+            )
+        if direction is not None and direction.shape != (manifest.dimension,):
+            raise CorruptIndexError(
+                build, f"is inconsistent (its language direction has shape {direction.shape}, "
+                f"the model has {manifest.dimension} dimensions)"
+            )
+        return StoredIndex(
+            manifest=manifest, passages=passages, vectors=vectors, lexical=lexical, catalog=catalog, location=build,
+            language_direction=direction, roles_known=roles_known,
+        )
+
+    def _require_build(self) -> Path:
+        build = self.current_build()
+        if build is None:
+            raise IndexNotFoundError(self.directory, kept_in_milvus=self._kept_in_milvus())
+        return build
+
+    def _kept_in_milvus(self) -> bool:
+        """This folder holds the local files of an index kept in Milvus, not files of its own."""
+        return (self.directory / MILVUS_FOLDER).is_dir() and self.current_build() is None
+
+    def verify(self) -> None:
+        """The current build's files against the checksums written with them (index/checksums.py)."""
+        verify_checksums(self._require_build())
+
+    @contextmanager
+    def build_lock(self) -> Iterator[None]:
+        """Only one build may write an index at a time, and only into a folder that is ours."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._refuse_foreign_files()
+        except OSError as error:
+            raise IndexWriteError(self._cannot_write(error)) from None
+        with held_lock(self.directory / ".lock", self.directory, lambda e: IndexWriteError(self._cannot_write(e))):
+            self._clear_leftovers()
+            yield
+
+    def write(
+        self,
+        manifest: Manifest,
+        chunks: pd.DataFrame,
+        vectors: np.ndarray,
+        lexical: LexicalIndex,
+        catalog: Catalog,
+        language_direction: np.ndarray | None = None,
+    ) -> Path:
+        """Write a complete new build and make it current. Call under build_lock()."""
+        if len(chunks) != len(vectors):
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        previous = self.current_build()
+        try:
+            self._builds.mkdir(parents=True, exist_ok=True)
+            final = write_folder(
+                self._builds, build_name(),
+                lambda staging: _fill_build(staging, manifest, chunks, vectors, lexical, catalog, language_direction),
+            )
+            self._point_at(final)
+        except OSError as error:
+            raise IndexWriteError(self._cannot_write(error)) from None
+        self._prune(keep={final, previous})
+        return final
+
+    def _cannot_write(self, error: OSError) -> str:
+        message = f"Papersearch cannot write the index at {self.directory} ({error.strerror or error})."
+        try:
+            previous = self.exists()
+        except OSError:  # its pointer cannot be read either: nothing to promise about an older index
+            previous = False
+        return message + (" The previous index is kept and still answers searches." if previous else "")
+
+    def _refuse_foreign_files(self) -> None:
+        """Never build into (and later prune) a folder that holds someone else's files."""
+        foreign = [entry.name for entry in self.directory.iterdir() if not _OURS_AT_TOP.match(entry.name)]
+        if self._builds.is_dir():
+            foreign += [f"builds/{entry.name}" for entry in self._builds.iterdir() if not _OUR_BUILD.match(entry.name)]
+        if foreign:
+            shown = ", ".join(sorted(foreign)[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise IndexLocationError(
+                f"The index folder {self.directory} holds files Papersearch did not write ({shown}); it will not "
+                "write there, so that nothing of yours is overwritten or deleted. Choose an empty folder for the index."
+            )
+
+    def _point_at(self, build: Path) -> None:
+        atomic_write_text(self._pointer, build.name + "\n")
+
+    def tidy(self) -> None:
+        """Clear what killed builds left behind, unless a build is running now (it owns them)."""
+        try:
+            with self.build_lock():
+                pass
+        except IndexLockedError:
+            pass
+
+    def _clear_leftovers(self) -> None:
+        """What killed builds left behind: staging folders and pointer files that never became
+        current. Only called under the build lock, when no build can be writing them."""
+        for pointer in self.directory.glob(".CURRENT*.tmp"):
+            pointer.unlink(missing_ok=True)
+        for pointer in self.directory.glob(".CURRENT-*"):
+            pointer.unlink(missing_ok=True)
+        clear_staging(self._builds)
+
+    def _prune(self, keep: set[Path | None]) -> None:
+        """Drop old builds and leftovers of killed builds — only folders this store named — and keep
+        the previous build for open readers."""
+        for entry in self._builds.iterdir():
+            if entry not in keep and _OUR_BUILD.match(entry.name):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, language_direction) -> None:
+    """Every file of a build, written into its staging folder."""
+    vector_index = build_vector_index(
+        np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), manifest.dimension),
+        manifest.vector_index,
+    )
+    faiss.write_index(vector_index, str(staging / _VECTORS))
+    lexical.save(staging / _LEXICAL)
+    (staging / _PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
+    chunks = with_script_and_roles(chunks)
+    _write_passages(chunks, staging / _PASSAGES)
+    chunks[BUILD_COLUMNS].to_parquet(staging / _CHUNKS, index=False)
+    if language_direction is not None:
+        np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
+    (staging / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+
+
+def _write_passages(chunks: pd.DataFrame, path: Path) -> None:
+    columns = {}
+    for field in _PASSAGE_SCHEMA:
+        values = chunks[field.name]
+        if field.name == "links":
+            values = [list(links) if links is not None else [] for links in values]
+        elif pa.types.is_integer(field.type):
+            values = pd.array(values, dtype="Int64")
+        else:
+            values = values.astype(object).where(values.notna(), None)
+        columns[field.name] = pa.array(values, type=field.type, from_pandas=True)
+    table = pa.table(columns, schema=_PASSAGE_SCHEMA)
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=1 << 16)
+
+
+def _read_passages(path: Path) -> tuple[pa.Table, bool]:
+    """Memory-mapped and zero-copy: opening costs the same for ten passages or a million; the
+    bool says whether passages carry their roles (index/migrations.py)."""
+    table = ipc.open_file(pa.memory_map(str(path), "r")).read_all()
+    older = passages_with_roles(table, _PASSAGE_SCHEMA)
+    if older is not None:
+        return older
+    if table.schema != _PASSAGE_SCHEMA:
+        raise ValueError(f"{_PASSAGES} has columns {table.schema.names}")
+    return table, True
+
+
+def _read_catalog(build: Path) -> Catalog:
+    return Catalog.from_dict(json.loads((build / _PAPERS).read_text(encoding="utf-8")))
+
+
