@@ -13,6 +13,7 @@ from corpus.ocr import OCR_MISSING, ocr_available
 from corpus.pdf_clean import clean_line
 from corpus.pdf_head import HeadLine, PdfHead, read_pdf_head
 from corpus.readers import read_document
+from corpus.render_size import MAX_PIXELS, RenderSize, page_render_size, render_size
 from corpus.script import script_of
 from corpus.text_decoding import decode_text_file, read_text_file, utf16_text
 
@@ -42,6 +43,10 @@ __all__ = [
     "ocr_available",
     "passage_roles",
     "read_document",
+    "MAX_PIXELS",
+    "RenderSize",
+    "page_render_size",
+    "render_size",
     "read_text_file",
     "read_pdf_head",
     "script_of",

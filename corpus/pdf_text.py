@@ -15,6 +15,8 @@ event and skips a page that takes too long. Events are plain picklable tuples:
     ("scanned", number, ocr)                      page `number` is a scan (``corpus.ocr``); with
                                                   ocr True it is being recognised now, else it is
                                                   left unread (Tesseract is missing)
+    ("note", number, warning)                     page `number` was read, but with a caveat (a
+                                                  huge page recognised below ``corpus.ocr.DPI``)
     ("page", number, raw text, warning or None)   one page ("" and a warning when it failed)
     ("unreadable", reason)                        the file cannot be read; nothing follows
 """
@@ -31,7 +33,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError, PdfStreamError
 
 from corpus.ocr import PAGE_TIME_LIMIT as OCR_TIME_LIMIT
-from corpus.ocr import OcrError, Tesseract, is_scanned, ocr_page
+from corpus.ocr import OcrError, Tesseract, capped_note, is_scanned, ocr_page, ocr_render_size
 from corpus.pdf_head import PdfHead, head_and_first_page_text
 
 _JUNK_TITLE = re.compile(r"^(untitled|microsoft word|document\d*|.*\.(docx?|tex|dvi|pdf))", re.I)
@@ -107,8 +109,12 @@ def _scanned_page(
         yield ("scanned", number, ocr is not None)
         if ocr is None:
             return text, None
+        size = ocr_render_size(page)
+        note = capped_note(number, size)
+        if note:
+            yield ("note", number, note)
         try:
-            return ocr_page(page, ocr, timeout), None
+            return ocr_page(page, ocr, timeout, size), None
         except OcrError as error:
             return text, f"page {number}: skipped, {error}"
     finally:
