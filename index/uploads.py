@@ -115,10 +115,26 @@ def _store_without_overwriting(folder: Path, name: str, data: bytes) -> Path:
 
 
 def relative_folders(root: Path, exclude: Path) -> list[str]:
-    """Every visible folder of the library (relative, '' for the top), for the upload target."""
-    root = Path(root).resolve()
-    found = [""]
-    for dirpath, dirnames, _ in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and Path(dirpath, d).resolve() != exclude)
-        found += [PurePosixPath(Path(dirpath, d).relative_to(root)).as_posix() for d in dirnames]
+    """Every visible folder of the library (relative, '' for the top), for the upload target,
+    in os.walk's top-down order. A loop, not os.walk: Python 3.11's recurses, and a library
+    nested a thousand folders deep must not crash the page. Links are not followed."""
+    root, exclude = Path(root).resolve(), Path(exclude).resolve()
+    found, stack = [""], [root]  # links are not followed, so every path here is already real
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                names = sorted(e.name for e in listing if not e.name.startswith(".") and _is_plain_folder(e))
+        except OSError:
+            continue  # unreadable, or too deep to open by name: nothing to upload into
+        children = [current / name for name in names if current / name != exclude]
+        found += [PurePosixPath(child.relative_to(root)).as_posix() for child in children]
+        stack.extend(reversed(children))
     return found
+
+
+def _is_plain_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
