@@ -23,6 +23,7 @@ event and skips a page that takes too long. Events are plain picklable tuples:
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Iterator
@@ -135,7 +136,26 @@ def pdfium_page_text(document: pdfium.PdfDocument, index: int) -> str:
         page.close()
 
 
-def _open_pypdf(path: Path) -> PdfReader:
+def pdf_open_problem(data: bytes) -> str | None:
+    """Why a build could not open these bytes as a PDF (opened as ``pdf_events`` opens a file:
+    pypdf, then the page count), or None. For checking an upload by what the readers accept."""
+    try:
+        reader = _open_pypdf(io.BytesIO(data))
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError:
+            count = _pypdf_count(reader)
+        else:
+            count = len(document)
+            document.close()
+    except _Unreadable as error:
+        return error.reason
+    except Exception as error:  # noqa: BLE001 — the build skips such a file with this error too
+        return f"unexpected error while reading ({type(error).__name__}: {error})"
+    return None if count else "PDF has no pages"
+
+
+def _open_pypdf(path: Path | io.BytesIO) -> PdfReader:
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted and not _open_without_password(reader):
@@ -185,4 +205,4 @@ def _metadata_title(reader: PdfReader) -> str | None:
     return title
 
 
-__all__ = ["ENCRYPTED", "PdfHead", "pdf_events", "pdfium_page_text"]
+__all__ = ["ENCRYPTED", "PdfHead", "pdf_events", "pdf_open_problem", "pdfium_page_text"]

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from corpus import SUPPORTED_SUFFIXES, UnreadableFileError, decode_text_file
+from corpus import SUPPORTED_SUFFIXES, UnreadableFileError, decode_text_file, pdf_open_problem
 from index.safe_paths import inside_library
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
@@ -83,7 +83,12 @@ def _unreadable(name: str, data: bytes) -> str | None:
     """Why a build could never read these bytes, or None: such a file is refused at the door
     rather than stored in the library to be skipped by every build after."""
     if name.lower().endswith(".pdf"):
-        return None if b"%PDF-" in data[:1024] else "not a PDF (no %PDF- header): perhaps another kind of file renamed"
+        if data.startswith(b"%PDF-"):
+            return None  # the usual PDF: a damaged one is stored, and the build names its damage
+        problem = pdf_open_problem(data)  # junk before the header, or none: what the readers accept
+        if problem and b"%PDF-" not in data:
+            return "not a PDF (no %PDF- header): perhaps another kind of file renamed"
+        return problem
     try:
         decode_text_file(data, name)
     except UnreadableFileError as error:
