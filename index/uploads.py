@@ -1,9 +1,9 @@
 """Papers added from the page: stored safely inside the library, never overwriting, never twice.
 
 An upload's name comes from someone else's computer, so it is made safe (no folders, no `..`,
-no leading dot, no control characters, not over-long; Chinese and other scripts kept). A file
-with the same name is kept beside the new one (`name (2).pdf`); a file whose bytes are already
-in the library is reported and not stored again.
+no leading dot, no control, format (bidi) or separator characters, not over-long; Chinese and
+other scripts kept). A file with the same name is kept beside the new one (`name (2).pdf`); a
+file whose bytes are already in the library is reported and not stored again.
 """
 
 from __future__ import annotations
@@ -34,9 +34,11 @@ class AddedFile:
 
 
 def safe_file_name(name: str) -> str:
-    """A file name that is only a name: the last path part, no control or reserved characters,
-    no leading dots or spaces, at most _MAX_NAME_BYTES bytes of UTF-8 with its suffix kept."""
+    """A file name that is only a name: the last path part, no control, format (bidi) or
+    reserved characters, no leading dots or spaces, at most _MAX_NAME_BYTES bytes of UTF-8 with
+    its suffix kept."""
     name = unicodedata.normalize("NFC", name.replace("\\", "/")).split("/")[-1]
+    name = "".join(_visible(char) for char in name)
     name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
     stem, suffix = os.path.splitext(name)
     suffix = suffix.lower() if suffix.lower() in SUPPORTED_SUFFIXES else suffix
@@ -44,6 +46,14 @@ def safe_file_name(name: str) -> str:
     while len((stem + suffix).encode("utf-8")) > _MAX_NAME_BYTES:
         stem = stem[:-1]
     return stem + suffix
+
+
+def _visible(char: str) -> str:
+    """Invisible characters that change how a name reads go: bidi overrides and other format
+    characters (Cf: "evil\u202efdp.md" shows as "evilmd.pdf") and lone surrogates (Cs) are
+    dropped; controls and line or paragraph separators (Cc, Zl, Zp) become "_"."""
+    category = unicodedata.category(char)
+    return "" if category in ("Cf", "Cs") else "_" if category in ("Cc", "Zl", "Zp") else char
 
 
 def add_files(
