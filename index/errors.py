@@ -48,3 +48,7 @@ class InvalidStoreError(PapersearchError):
 
 class StoreUnavailableError(PapersearchError):
     """The Milvus server or Milvus Lite file of --store cannot be reached or refused a request."""
+
+
+class WatchError(PapersearchError):
+    """The library folder cannot be watched for changes (builds still work)."""

@@ -127,3 +127,18 @@ def test_folders_too_deep_to_open_are_skipped_with_a_reason(library):
     lib = Library(library)
     plan = lib.plan(FakeEmbedder().name)  # status and build plan the same way
     assert "notes/a.md" in plan.files
+
+
+def test_watching_a_library_too_deep_for_the_watcher_is_a_clear_error(library):
+    """watchdog walks the folders recursively to watch them: a clean domain error, not a crash."""
+    import threading
+
+    from index import PapersearchError
+    from index.watch import LibraryWatcher
+
+    nest(library, 1200)
+    watcher = LibraryWatcher(Library(library), lambda: None, settle=0.0, update_first=False)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(PapersearchError, match="nested too deep to be watched"):
+        watcher.run(stop)
