@@ -12,7 +12,9 @@ from corpus.markdown_clean import clean_heading, clean_markdown, extract_links, 
 from corpus.ocr import OCR_MISSING, ocr_available
 from corpus.pdf_clean import clean_line
 from corpus.pdf_head import HeadLine, PdfHead, read_pdf_head
+from corpus.pdf_reader import pdf_open_problem
 from corpus.readers import read_document
+from corpus.render_size import MAX_PIXELS, RenderSize, page_render_size, render_size
 from corpus.script import script_of
 from corpus.lexical_tokens import LexicalTokenizer
 from corpus.text_decoding import decode_text_file, read_text_file, utf16_text
@@ -43,7 +45,12 @@ __all__ = [
     "extract_links",
     "ocr_available",
     "passage_roles",
+    "pdf_open_problem",
     "read_document",
+    "MAX_PIXELS",
+    "RenderSize",
+    "page_render_size",
+    "render_size",
     "read_text_file",
     "read_pdf_head",
     "script_of",

@@ -2,7 +2,8 @@
 
 Each section keeps its heading path (e.g. ``Video restoration > RVRT``) and the 1-based
 line where its text starts, so a result can send the reader to the exact spot.
-Headings inside fenced code blocks are not headings.
+Headings inside fenced code blocks are not headings. A note whose only words are its headings
+(an outline, a reading plan) is one section of those headings: they are what it has to find.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from pathlib import Path
 
 from corpus.documents import Document, Section
-from corpus.markdown_clean import clean_heading
+from corpus.markdown_clean import clean_heading, clean_markdown
 from corpus.syntax import FENCE, HEADING, split_lines
 from corpus.text_decoding import read_text_file
 
@@ -25,6 +26,7 @@ def read_markdown(path: Path, relative: str) -> Document:
     body_start = 1
     title: str | None = None
     fence: str | None = None
+    heading_lines: dict[int, str] = {}  # 0-based line -> its heading's text
 
     def flush() -> None:
         if any(line.strip() for line in body):
@@ -50,6 +52,7 @@ def read_markdown(path: Path, relative: str) -> Document:
             continue
         flush()
         level, heading_text = len(heading.group(1)), clean_heading(heading.group(2))
+        heading_lines[number - 1] = heading_text
         if title is None and level == 1 and heading_text:
             title = heading_text
         stack = [(lvl, h) for lvl, h in stack if lvl < level]
@@ -57,12 +60,23 @@ def read_markdown(path: Path, relative: str) -> Document:
             stack.append((level, heading_text))
         body, body_start = [], number + 1
     flush()
+    if not any(clean_markdown(section.text) for section in sections):
+        sections = _outline(lines, heading_lines) or sections
     return Document(
         path=relative,
         kind="note",
         title=title or title_from_filename(relative),
         sections=tuple(sections),
     )
+
+
+def _outline(lines: list[str], heading_lines: dict[int, str]) -> list[Section]:
+    """The headings as one section (the other lines blank, so line numbers still point home)."""
+    if not any(heading_lines.values()):
+        return []
+    text = "\n".join(heading_lines.get(index, "") for index in range(len(lines))).strip("\n")
+    first = min(index for index, heading in heading_lines.items() if heading)
+    return [Section(text=text, start_line=first + 1)]
 
 
 def read_plain_text(path: Path, relative: str) -> Document:

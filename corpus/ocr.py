@@ -4,7 +4,9 @@ A page whose text layer is (nearly) empty but which is mostly covered by images 
 words exist only as pixels. When the ``tesseract`` program is installed (Debian:
 ``tesseract-ocr`` with ``tesseract-ocr-eng`` and ``tesseract-ocr-chi-sim``) such a page is
 rendered at ``DPI`` and recognised in English and Simplified Chinese (whichever of the two are
-installed). Without it the page is left out and the build says ``OCR_MISSING``.
+installed). Without it the page is left out and the build says ``OCR_MISSING``. A page too large
+for ``DPI`` within ``corpus.render_size.MAX_PIXELS`` (a poster) is rendered at a lower dpi, and the
+build says so (``capped_note``): never gigabytes of pixels for one page.
 
 Tesseract is called as a program (``subprocess``, image on stdin, text on stdout) rather than
 through pytesseract: that wrapper also shells out, writes temporary files, and would add a
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 
 from corpus.ocr_cache import cached_text, store_text
+from corpus.render_size import MAX_PIXELS, RenderSize, page_render_size
 
 OCR_MISSING = "install tesseract-ocr to read scanned pages"
 PAGE_TIME_LIMIT = 60.0  # seconds one page's rendering and recognition may take (corpus.pdf_worker)
@@ -108,15 +111,31 @@ def is_scanned(page: pdfium.PdfPage, text: str) -> bool:
     return covered >= MIN_IMAGE_SHARE * width * height
 
 
-def ocr_page(page: pdfium.PdfPage, engine: Tesseract, timeout: float) -> str:
+def ocr_render_size(page: pdfium.PdfPage) -> RenderSize:
+    """``DPI``, or less for a page that would exceed the pixel budget at ``DPI``."""
+    return page_render_size(page, DPI / 72)
+
+
+def capped_note(number: int, size: RenderSize) -> str | None:
+    """The warning for a page rendered below ``DPI`` (None when it was not)."""
+    if not size.capped:
+        return None
+    return (f"page {number}: a very large page, read by OCR at {size.dpi:.0f} dpi instead of {DPI} "
+            f"({size.width}x{size.height} pixels, the most one page may take); small print may be missed")
+
+
+def ocr_page(page: pdfium.PdfPage, engine: Tesseract, timeout: float, size: RenderSize | None = None) -> str:
     """The page's text as Tesseract reads it, from the cache when this page was read before."""
-    image = page.render(scale=DPI / 72, grayscale=True).to_pil()
-    return ocr_image(image, engine, timeout)
+    size = size or ocr_render_size(page)
+    image = page.render(scale=size.scale, grayscale=True).to_pil()
+    return ocr_image(image, engine, timeout, size.dpi)
 
 
-def ocr_image(image, engine: Tesseract, timeout: float) -> str:
+def ocr_image(image, engine: Tesseract, timeout: float, dpi: float = DPI) -> str:
     """Recognise a grayscale PIL image (cached by its pixels); raises OcrError."""
-    key = cache_key(image, engine)
+    if image.width * image.height > MAX_PIXELS:
+        raise OcrError(f"page image of {image.width}x{image.height} pixels is over the {MAX_PIXELS:,} pixel limit")
+    key = cache_key(image, engine, dpi)
     text = cached_text(key)
     if text is None:
         text = run_tesseract(_pgm(image), engine, timeout)
@@ -124,9 +143,10 @@ def ocr_image(image, engine: Tesseract, timeout: float) -> str:
     return text
 
 
-def cache_key(image, engine: Tesseract) -> str:
+def cache_key(image, engine: Tesseract, dpi: float = DPI) -> str:
     digest = hashlib.sha256()
-    for part in (_KEY_VERSION, f"{image.mode} {image.width}x{image.height} dpi={DPI}", engine.version, engine.languages):
+    settings = f"{image.mode} {image.width}x{image.height} dpi={round(dpi, 3):g}"
+    for part in (_KEY_VERSION, settings, engine.version, engine.languages):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(image.tobytes())
     return digest.hexdigest()

@@ -60,11 +60,14 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
 
 
 def _drop_edges(lines: list[str], repeated: set[str]) -> list[str]:
-    def is_furniture(index: int, line: str) -> bool:
+    """The page without its running header/footer lines. Repetition alone never empties a page:
+    when every line recurs (the same short text on every page) it is the content, and is kept."""
+    def is_furniture(index: int, line: str, repeated: set[str]) -> bool:
         at_edge = index < _EDGE_LINES or index >= len(lines) - _EDGE_LINES
         return at_edge and (_edge_key(line) in repeated or bool(_PAGE_NUMBER.match(line)))
 
-    return [line for i, line in enumerate(lines) if not is_furniture(i, line)]
+    kept = [line for i, line in enumerate(lines) if not is_furniture(i, line, repeated)]
+    return kept or [line for i, line in enumerate(lines) if not is_furniture(i, line, set())]
 
 
 def _join_lines(lines: list[str]) -> str:

@@ -53,6 +53,14 @@ def read_pdf(path: Path, relative: str) -> Document:
     return Document(path=relative, kind="pdf", title=title, sections=sections, warnings=tuple(warnings), pdf_head=head)
 
 
+def pdf_open_problem(data: bytes) -> str | None:
+    """Why a build could not open these bytes as a PDF, or None (``corpus.pdf_text``; imported
+    here only when asked, so that importing corpus does not load pypdf)."""
+    from corpus.pdf_text import pdf_open_problem as problem
+
+    return problem(data)
+
+
 def _pages(numbers: list[int]) -> str:
     """'page 3' or 'pages 1, 4, 7'."""
     return f"page {numbers[0]}" if len(numbers) == 1 else "pages " + ", ".join(map(str, numbers))

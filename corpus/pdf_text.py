@@ -15,12 +15,15 @@ event and skips a page that takes too long. Events are plain picklable tuples:
     ("scanned", number, ocr)                      page `number` is a scan (``corpus.ocr``); with
                                                   ocr True it is being recognised now, else it is
                                                   left unread (Tesseract is missing)
+    ("note", number, warning)                     page `number` was read, but with a caveat (a
+                                                  huge page recognised below ``corpus.ocr.DPI``)
     ("page", number, raw text, warning or None)   one page ("" and a warning when it failed)
     ("unreadable", reason)                        the file cannot be read; nothing follows
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Iterator
@@ -31,7 +34,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError, PdfStreamError
 
 from corpus.ocr import PAGE_TIME_LIMIT as OCR_TIME_LIMIT
-from corpus.ocr import OcrError, Tesseract, is_scanned, ocr_page
+from corpus.ocr import OcrError, Tesseract, capped_note, is_scanned, ocr_page, ocr_render_size
 from corpus.pdf_head import PdfHead, head_and_first_page_text
 
 _JUNK_TITLE = re.compile(r"^(untitled|microsoft word|document\d*|.*\.(docx?|tex|dvi|pdf))", re.I)
@@ -107,8 +110,12 @@ def _scanned_page(
         yield ("scanned", number, ocr is not None)
         if ocr is None:
             return text, None
+        size = ocr_render_size(page)
+        note = capped_note(number, size)
+        if note:
+            yield ("note", number, note)
         try:
-            return ocr_page(page, ocr, timeout), None
+            return ocr_page(page, ocr, timeout, size), None
         except OcrError as error:
             return text, f"page {number}: skipped, {error}"
     finally:
@@ -129,7 +136,26 @@ def pdfium_page_text(document: pdfium.PdfDocument, index: int) -> str:
         page.close()
 
 
-def _open_pypdf(path: Path) -> PdfReader:
+def pdf_open_problem(data: bytes) -> str | None:
+    """Why a build could not open these bytes as a PDF (opened as ``pdf_events`` opens a file:
+    pypdf, then the page count), or None. For checking an upload by what the readers accept."""
+    try:
+        reader = _open_pypdf(io.BytesIO(data))
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError:
+            count = _pypdf_count(reader)
+        else:
+            count = len(document)
+            document.close()
+    except _Unreadable as error:
+        return error.reason
+    except Exception as error:  # noqa: BLE001 — the build skips such a file with this error too
+        return f"unexpected error while reading ({type(error).__name__}: {error})"
+    return None if count else "PDF has no pages"
+
+
+def _open_pypdf(path: Path | io.BytesIO) -> PdfReader:
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted and not _open_without_password(reader):
@@ -179,4 +205,4 @@ def _metadata_title(reader: PdfReader) -> str | None:
     return title
 
 
-__all__ = ["ENCRYPTED", "PdfHead", "pdf_events", "pdfium_page_text"]
+__all__ = ["ENCRYPTED", "PdfHead", "pdf_events", "pdf_open_problem", "pdfium_page_text"]

@@ -234,6 +234,8 @@ class _Run:
                 self.recognising = number
             else:
                 self.result.unread_scans.append(number)
+        elif kind == "note":  # the page is read, with a caveat: a warning, not a failure
+            self.result.warnings.append(event[2])
         elif kind == "page":
             number, text, warning = event[1:]
             self.result.pages[number - 1] = text

@@ -1,9 +1,9 @@
 """Papers added from the page: stored safely inside the library, never overwriting, never twice.
 
 An upload's name comes from someone else's computer, so it is made safe (no folders, no `..`,
-no leading dot, no control characters, not over-long; Chinese and other scripts kept). A file
-with the same name is kept beside the new one (`name (2).pdf`); a file whose bytes are already
-in the library is reported and not stored again.
+no leading dot, no control, format (bidi) or separator characters, not over-long; Chinese and
+other scripts kept). A file with the same name is kept beside the new one (`name (2).pdf`); a
+file whose bytes are already in the library is reported and not stored again.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from corpus import SUPPORTED_SUFFIXES, UnreadableFileError, decode_text_file
+from corpus import SUPPORTED_SUFFIXES, UnreadableFileError, decode_text_file, pdf_open_problem
 from library.safe_paths import inside_library
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
@@ -34,9 +34,11 @@ class AddedFile:
 
 
 def safe_file_name(name: str) -> str:
-    """A file name that is only a name: the last path part, no control or reserved characters,
-    no leading dots or spaces, at most _MAX_NAME_BYTES bytes of UTF-8 with its suffix kept."""
+    """A file name that is only a name: the last path part, no control, format (bidi) or
+    reserved characters, no leading dots or spaces, at most _MAX_NAME_BYTES bytes of UTF-8 with
+    its suffix kept."""
     name = unicodedata.normalize("NFC", name.replace("\\", "/")).split("/")[-1]
+    name = "".join(_visible(char) for char in name)
     name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
     stem, suffix = os.path.splitext(name)
     suffix = suffix.lower() if suffix.lower() in SUPPORTED_SUFFIXES else suffix
@@ -44,6 +46,14 @@ def safe_file_name(name: str) -> str:
     while len((stem + suffix).encode("utf-8")) > _MAX_NAME_BYTES:
         stem = stem[:-1]
     return stem + suffix
+
+
+def _visible(char: str) -> str:
+    """Invisible characters that change how a name reads go: bidi overrides and other format
+    characters (Cf: "evil\u202efdp.md" shows as "evilmd.pdf") and lone surrogates (Cs) are
+    dropped; controls and line or paragraph separators (Cc, Zl, Zp) become "_"."""
+    category = unicodedata.category(char)
+    return "" if category in ("Cf", "Cs") else "_" if category in ("Cc", "Zl", "Zp") else char
 
 
 def add_files(
@@ -83,7 +93,12 @@ def _unreadable(name: str, data: bytes) -> str | None:
     """Why a build could never read these bytes, or None: such a file is refused at the door
     rather than stored in the library to be skipped by every build after."""
     if name.lower().endswith(".pdf"):
-        return None if b"%PDF-" in data[:1024] else "not a PDF (no %PDF- header): perhaps another kind of file renamed"
+        if data.startswith(b"%PDF-"):
+            return None  # the usual PDF: a damaged one is stored, and the build names its damage
+        problem = pdf_open_problem(data)  # junk before the header, or none: what the readers accept
+        if problem and b"%PDF-" not in data:
+            return "not a PDF (no %PDF- header): perhaps another kind of file renamed"
+        return problem
     try:
         decode_text_file(data, name)
     except UnreadableFileError as error:
@@ -115,10 +130,26 @@ def _store_without_overwriting(folder: Path, name: str, data: bytes) -> Path:
 
 
 def relative_folders(root: Path, exclude: Path) -> list[str]:
-    """Every visible folder of the library (relative, '' for the top), for the upload target."""
-    root = Path(root).resolve()
-    found = [""]
-    for dirpath, dirnames, _ in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and Path(dirpath, d).resolve() != exclude)
-        found += [PurePosixPath(Path(dirpath, d).relative_to(root)).as_posix() for d in dirnames]
+    """Every visible folder of the library (relative, '' for the top), for the upload target,
+    in os.walk's top-down order. A loop, not os.walk: Python 3.11's recurses, and a library
+    nested a thousand folders deep must not crash the page. Links are not followed."""
+    root, exclude = Path(root).resolve(), Path(exclude).resolve()
+    found, stack = [""], [root]  # links are not followed, so every path here is already real
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                names = sorted(e.name for e in listing if not e.name.startswith(".") and _is_plain_folder(e))
+        except OSError:
+            continue  # unreadable, or too deep to open by name: nothing to upload into
+        children = [current / name for name in names if current / name != exclude]
+        found += [PurePosixPath(child.relative_to(root)).as_posix() for child in children]
+        stack.extend(reversed(children))
     return found
+
+
+def _is_plain_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False

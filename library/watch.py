@@ -30,6 +30,11 @@ from embed import ModelLoadError
 from index import IndexLockedError, PapersearchError
 from library.library import Library
 
+
+class WatchError(PapersearchError):
+    """The library folder cannot be watched for changes (builds still work)."""
+
+
 _COUNTED = {"created", "modified", "deleted", "moved", "closed", "attrib"}  # not opened / closed_no_write
 _FOLDER_COUNTED = {"created", "deleted", "moved"}  # a folder's "modified" only echoes its files' events
 _log = logging.getLogger(__name__)
@@ -90,8 +95,8 @@ class LibraryWatcher:
         (also when it returns by an exception, e.g. KeyboardInterrupt)."""
         observer = Observer()
         observer.schedule(_Handler(self), str(self._root), recursive=True)
-        observer.start()
         try:
+            _start(observer)
             self.started.set()
             tick = min(0.2, max(self.settle / 4, 0.02))
             while True:
@@ -101,7 +106,8 @@ class LibraryWatcher:
                     break
         finally:
             observer.stop()
-            observer.join()
+            if observer.is_alive():
+                observer.join()
 
     def _due(self) -> bool:
         with self._lock:
@@ -119,6 +125,18 @@ class LibraryWatcher:
                 with self._lock:  # try again after the next quiet period
                     self._changed_at = self._changed_at or time.monotonic()
             self.on_error(error)
+
+
+def _start(observer: Observer) -> None:
+    """Start watching. watchdog adds a watch per folder by os.walk, which recurses on Python 3.11:
+    a library nested about a thousand folders deep makes it raise RecursionError."""
+    try:
+        observer.start()
+    except RecursionError:
+        raise WatchError(
+            "The library's folders are nested too deep to be watched for changes (about a thousand "
+            "levels); builds still read them. Move the deepest folders elsewhere to watch the library."
+        ) from None
 
 
 class _Handler(FileSystemEventHandler):

@@ -4,7 +4,8 @@ The passage's text comes from our own extraction and cleaning, so it is found on
 words, not its exact characters: both sides are reduced to letters, digits and CJK characters,
 the passage is located by its longest stretch that also occurs on the page, and the boxes of the
 page characters in that stretch are painted (pypdfium2 renders the page and reports each
-character's box).
+character's box). The page is rendered at `scale`, or smaller for a page that would exceed
+``PREVIEW_PIXELS`` (a poster-sized page at 1.5x is gigabytes and half a minute per click).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 _ANCHOR = 24  # characters of reduced text that must match to count as "found here"
 _MARK = (255, 214, 0, 90)  # translucent yellow
+PREVIEW_PIXELS = 12_000_000  # a browser shows no more; a letter page at 1.5x is 1.1 megapixels
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,15 @@ def page_preview(pdf: Path, page: int, passage: str, scale: float = 1.5) -> Page
     import pypdfium2 as pdfium
     from PIL import Image, ImageDraw
 
+    from corpus import page_render_size
+
     document = pdfium.PdfDocument(str(pdf))
     try:
         if not 1 <= page <= len(document):
             raise ValueError(f"{pdf.name} has no page {page}")
         pdf_page = document[page - 1]
         text_page = pdf_page.get_textpage()
+        scale = page_render_size(pdf_page, scale, PREVIEW_PIXELS).scale
         image = pdf_page.render(scale=scale).to_pil().convert("RGBA")
         height = pdf_page.get_height()
         start, end = _locate(text_page.get_text_range(), passage)
