@@ -150,7 +150,28 @@ def _worded(error: Exception) -> str:
     return message
 
 
+def _version() -> str:
+    """The installed distribution's version, else the checkout's pyproject.toml (run as `python cli.py`)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("papersearch")
+    except PackageNotFoundError:
+        import tomllib
+
+        with open(Path(__file__).with_name("pyproject.toml"), "rb") as handle:
+            return tomllib.load(handle)["project"]["version"]
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"papersearch {_version()}")
+        ctx.exit()
+
+
 @click.group(cls=_Commands, epilog=EXAMPLES)
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 def main() -> None:
     """Search your own library of paper PDFs and reading notes (English and Chinese)."""
 

@@ -27,3 +27,5 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -r "$requirements"
+# Papersearch itself, editable: the `papersearch` command (cli.py) and its packages in .venv.
+.venv/bin/python -m pip install --quiet --no-deps -e .

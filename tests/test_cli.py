@@ -2,6 +2,9 @@
 
 import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -214,3 +217,15 @@ def test_the_program_exits_with_clicks_status_and_output(tmp_path):
     missing = program("search", "x", "--library", str(tmp_path / "nowhere"))
     assert missing.returncode == 1 and missing.stderr.startswith("Error: ") and "Traceback" not in missing.stderr
     assert "Usage" in program("--help").stdout
+
+
+def test_version_is_the_projects_and_the_console_command_runs_the_cli():
+    import tomllib
+
+    expected = tomllib.loads((Path(cli.__file__).with_name("pyproject.toml")).read_text())["project"]["version"]
+    result = CliRunner().invoke(cli.main, ["--version"])
+    assert result.exit_code == 0 and result.output == f"papersearch {expected}\n"
+    command = Path(sys.executable).with_name("papersearch")
+    assert command.exists(), "scripts/setup.sh installs the package and its console command"
+    done = subprocess.run([str(command), "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == f"papersearch {expected}\n"
