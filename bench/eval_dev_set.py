@@ -38,9 +38,8 @@ def main() -> None:
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args()
 
-    lib = Library(args.library, args.index)
-    stored = lib.load()
-    searcher = Searcher(stored, load_embedder(stored.manifest.model))
+    searcher = Library(args.library, args.index).searcher()
+    stored = searcher.index
     known = set(stored.manifest.files) | {item.path for item in stored.manifest.skipped}
     lines = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
     gold = load_gold(args.gold, known)

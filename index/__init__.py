@@ -13,6 +13,7 @@ from index.builder import (
     run_build,
     trusted_plan,
 )
+from index.companion import CompanionVectors, companion_model
 from index.errors import (
     CorruptIndexError,
     IndexLocationError,
@@ -35,7 +36,7 @@ from index.store import LoadedIndex, Store, open_store
 from index.store_location import ENV_MILVUS_TOKEN, ENV_STORE, StoreLocation, parse_store
 
 __all__ = [
-    "BuildPlan", "BuildReport", "CorruptIndexError", "ENV_MILVUS_TOKEN", "ENV_STORE", "EmptyLibraryError",
+    "BuildPlan", "BuildReport", "CompanionVectors", "companion_model", "CorruptIndexError", "ENV_MILVUS_TOKEN", "ENV_STORE", "EmptyLibraryError",
     "IndexLocationError", "IndexLockedError", "IndexNotFoundError", "IndexWriteError", "InvalidSettingsError",
     "InvalidStoreError", "LexicalIndex", "LibraryNotFoundError", "LoadedIndex", "Manifest", "ModelMismatchError",
     "PapersearchError", "Progress", "Store", "StoreLocation", "StoreUnavailableError", "UnsafePathError",

@@ -20,6 +20,7 @@ from embed import Embedder, language_direction
 from index.errors import CorruptIndexError, PapersearchError
 from index.lexical import B, K1, LexicalIndex
 from index.manifest import FileRecord, Manifest, SkippedFile
+from index.companion import companion_model, companion_vectors
 from index.catalog_build import catalog_for, infos_as_json, pdf_infos
 from index.planner import BuildPlan
 from index.file_store import chunks_to_frame
@@ -66,12 +67,16 @@ def lexical_settings(tokenizer: LexicalTokenizer) -> dict[str, str]:
     return {**tokenizer.settings(), "bm25": f"lucene k1={K1} b={B}"}
 
 
-def is_up_to_date(plan: BuildPlan, previous: LoadedIndex | None, tokenizer: LexicalTokenizer | None = None) -> bool:
-    """The one no-op rule: a readable index, no file changes, same model, chunking and BM25 settings,
-    and every passage's role recorded."""
+def is_up_to_date(
+    plan: BuildPlan, previous: LoadedIndex | None, tokenizer: LexicalTokenizer | None = None, companion: str | None = None
+) -> bool:
+    """The one no-op rule: a readable index, no file changes, same model, companion, chunking and
+    BM25 settings, and every passage's role recorded. `companion`: what this store keeps for the
+    plan's model (index/companion.py); None does not ask."""
     return (
         previous is not None
         and previous.roles_known  # an index from before passage roles gets them
+        and (companion is None or previous.manifest.companion_model == companion)  # ... or its companion
         and plan.is_noop
         and not plan.full_rebuild_reason
         and previous.manifest.lexical_settings == lexical_settings(tokenizer or LexicalTokenizer())
@@ -123,7 +128,8 @@ def run_build(
             raise EmptyLibraryError(
                 f"No PDF, Markdown or text files found in {plan.library}. Add papers or notes and build again."
             )
-        if is_up_to_date(plan, previous, tokenizer):
+        companion = companion_model(plan.model, store.keeps_companion)
+        if is_up_to_date(plan, previous, tokenizer, companion):
             return report_unchanged(plan, previous.manifest)
         embedder = load_embedder(plan.model)
         if embedder.name != plan.model:
@@ -137,7 +143,7 @@ def run_build(
         embed_seconds = time.perf_counter() - embed_started
 
         kept_paths = _kept_paths(plan, previous, skipped)
-        kept_rows, kept_vectors, removed = _carry_over(previous, kept_paths)
+        kept_rows, kept_vectors, removed, mask = _carry_over(previous, kept_paths)
         if retokenise:
             kept_rows["lexical_tokens"] = tokenizer.tokenize_many(kept_rows["embed_text"].tolist())
         new_rows = chunks_to_frame(chunks, tokenizer.tokenize_many([c.embed_text for c in chunks]))
@@ -149,12 +155,17 @@ def run_build(
         infos = pdf_infos(plan, documents, heads, previous.manifest.pdf_papers if previous else {})
         catalog = catalog_for(plan, infos)
         progress("Linking papers", 1, 1)
+        second = None
+        if companion:
+            second = companion_vectors(companion, frame["embed_text"].tolist(), _carried_companion(previous, companion, mask),
+                                       load_embedder, progress)
         manifest = replace(
-            manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos), vector_index=choose_vector_index(len(frame))
+            manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos), vector_index=choose_vector_index(len(frame)),
+            companion_model=second.model if second else "", companion_dimension=second.dimension if second else 0,
         )
         progress("Writing index", 0, 1)
         lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
-        store.write(manifest, frame, all_vectors, lexical, catalog, _direction(previous, embedder))
+        store.write(manifest, frame, all_vectors, lexical, catalog, _direction(previous, embedder), second)
         progress("Writing index", 1, 1)
         return _report(plan, manifest, True, len(chunks), removed, started, embed_seconds)
 
@@ -237,12 +248,20 @@ def _kept_paths(plan: BuildPlan, previous: LoadedIndex | None, skipped: list[Ski
     return set(plan.unchanged) | (failed_now & indexed)
 
 
-def _carry_over(previous: LoadedIndex | None, kept: set[str]) -> tuple[pd.DataFrame, np.ndarray, int]:
+def _carry_over(previous: LoadedIndex | None, kept: set[str]) -> tuple[pd.DataFrame, np.ndarray, int, np.ndarray]:
+    """The previous build's rows of the kept files, their vectors, how many rows go, and the mask."""
     if previous is None:
-        return chunks_to_frame([], []), np.zeros((0, 0), dtype=np.float32), 0
+        return chunks_to_frame([], []), np.zeros((0, 0), dtype=np.float32), 0, np.zeros(0, dtype=bool)
     mask = previous.chunks["path"].isin(kept).to_numpy()
     vectors = previous.all_vectors()[mask] if mask.any() else np.zeros((0, previous.manifest.dimension), np.float32)
-    return previous.chunks[mask].reset_index(drop=True), vectors, int((~mask).sum())
+    return previous.chunks[mask].reset_index(drop=True), vectors, int((~mask).sum()), mask
+
+
+def _carried_companion(previous: LoadedIndex | None, companion: str, mask: np.ndarray):
+    """The previous companion vectors of the kept rows, when the previous build kept the same companion."""
+    if previous is None or previous.companion is None or previous.manifest.companion_model != companion:
+        return None
+    return previous.all_companion_vectors()[mask], previous.companion_direction
 
 
 def _manifest(

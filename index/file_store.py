@@ -46,6 +46,7 @@ import pyarrow.parquet as pq
 from corpus import Chunk, script_of
 from disk import atomic_write_text
 from papers import Catalog
+from index.companion import CompanionVectors
 from index.build_folder import MANIFEST, build_name, clear_staging, held_lock, read_manifest, read_or_corrupt, write_folder
 from index.errors import (
     CorruptIndexError,
@@ -82,6 +83,7 @@ _CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _PAPERS, _DIRECTION = (
     "chunks.parquet", "passages.arrow", "vectors.faiss", "lexical", "papers.json",
     "language_direction.npy",
 )
+_COMPANION, _COMPANION_DIRECTION = "companion.faiss", "companion_direction.npy"  # index/companion.py
 
 
 @dataclass
@@ -94,6 +96,8 @@ class StoredIndex:
     location: Path
     language_direction: np.ndarray | None = None
     roles_known: bool = True  # False: built before passages had roles; all read as body until a build
+    companion: faiss.Index | None = None  # the second encoder's vectors (index/companion.py), if kept
+    companion_direction: np.ndarray | None = None
     _chunks: pd.DataFrame | None = None
 
     def filter_scope(self, where) -> tuple[None, frozenset[str]]:
@@ -122,6 +126,11 @@ class StoredIndex:
             return np.zeros((0, self.manifest.dimension), dtype=np.float32)
         return self.vectors.reconstruct_n(0, self.vectors.ntotal)
 
+    def all_companion_vectors(self) -> np.ndarray:
+        if self.companion is None or self.companion.ntotal == 0:
+            return np.zeros((0, self.manifest.companion_dimension), dtype=np.float32)
+        return self.companion.reconstruct_n(0, self.companion.ntotal)
+
 
 def chunks_to_frame(chunks: list[Chunk], tokens: list[list[str]]) -> pd.DataFrame:
     """The chunk table: chunk fields plus each chunk's lexical tokens."""
@@ -144,6 +153,8 @@ def _normalise_types(frame: pd.DataFrame) -> pd.DataFrame:
 
 class FileStore:
     """The index as files in its folder (see the module docstring)."""
+
+    keeps_companion = True
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
@@ -195,6 +206,12 @@ class FileStore:
             return passages, roles_known, stored_rows, vectors, lexical, _read_catalog(build), direction
 
         passages, roles_known, stored_rows, vectors, lexical, catalog, direction = read_or_corrupt(build, read)
+        companion, companion_direction = read_or_corrupt(build, lambda: _read_companion(build, manifest))
+        if companion is not None and (companion.ntotal != passages.num_rows or companion.d != manifest.companion_dimension):
+            raise CorruptIndexError(
+                build, f"is inconsistent ({companion.ntotal} second-encoder vectors of {companion.d} dimensions for "
+                f"{passages.num_rows} passages; the manifest says {manifest.companion_dimension} dimensions)"
+            )
         if passages.num_rows and lexical.is_empty:
             raise CorruptIndexError(build, f"has passages but no BM25 index ({_LEXICAL}/)")
         if (not (vectors.ntotal == passages.num_rows == stored_rows == manifest.chunk_count)
@@ -211,7 +228,8 @@ class FileStore:
             )
         return StoredIndex(
             manifest=manifest, passages=passages, vectors=vectors, lexical=lexical, catalog=catalog, location=build,
-            language_direction=direction, roles_known=roles_known,
+            language_direction=direction, roles_known=roles_known, companion=companion,
+            companion_direction=companion_direction,
         )
 
     def _require_build(self) -> Path:
@@ -248,6 +266,7 @@ class FileStore:
         lexical: LexicalIndex,
         catalog: Catalog,
         language_direction: np.ndarray | None = None,
+        companion: CompanionVectors | None = None,
     ) -> Path:
         """Write a complete new build and make it current. Call under build_lock()."""
         if len(chunks) != len(vectors):
@@ -257,7 +276,8 @@ class FileStore:
             self._builds.mkdir(parents=True, exist_ok=True)
             final = write_folder(
                 self._builds, build_name(),
-                lambda staging: _fill_build(staging, manifest, chunks, vectors, lexical, catalog, language_direction),
+                lambda staging: _fill_build(staging, manifest, chunks, vectors, lexical, catalog, language_direction,
+                                            companion),
             )
             self._point_at(final)
         except OSError as error:
@@ -313,13 +333,18 @@ class FileStore:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, language_direction) -> None:
+def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, language_direction, companion) -> None:
     """Every file of a build, written into its staging folder."""
     vector_index = build_vector_index(
         np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), manifest.dimension),
         manifest.vector_index,
     )
     faiss.write_index(vector_index, str(staging / _VECTORS))
+    if companion is not None:
+        second = np.ascontiguousarray(companion.vectors, dtype=np.float32).reshape(len(vectors), companion.dimension)
+        faiss.write_index(build_vector_index(second, manifest.vector_index), str(staging / _COMPANION))
+        if companion.direction is not None:
+            np.save(staging / _COMPANION_DIRECTION, np.asarray(companion.direction, dtype=np.float32))
     lexical.save(staging / _LEXICAL)
     (staging / _PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
     chunks = with_script_and_roles(chunks)
@@ -356,6 +381,13 @@ def _read_passages(path: Path) -> tuple[pa.Table, bool]:
     if table.schema != _PASSAGE_SCHEMA:
         raise ValueError(f"{_PASSAGES} has columns {table.schema.names}")
     return table, True
+
+
+def _read_companion(build: Path, manifest: Manifest) -> tuple[faiss.Index | None, np.ndarray | None]:
+    if not manifest.companion_model:
+        return None, None
+    direction = np.load(build / _COMPANION_DIRECTION) if (build / _COMPANION_DIRECTION).exists() else None
+    return read_vector_index(build / _COMPANION, manifest.vector_index), direction
 
 
 def _read_catalog(build: Path) -> Catalog:

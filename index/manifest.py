@@ -37,6 +37,8 @@ class Manifest:
     warnings: dict[str, list[str]] = field(default_factory=dict)
     pdf_papers: dict[str, dict] = field(default_factory=dict)  # path -> PdfPaperInfo fields
     vector_index: dict = field(default_factory=dict)  # index/vector_index.py: kind and parameters
+    companion_model: str = ""  # a second encoder's vectors kept beside the model's (index/companion.py)
+    companion_dimension: int = 0
     built_at: str = ""
     build_seconds: float = 0.0
     format_version: int = FORMAT_VERSION
@@ -61,6 +63,8 @@ class Manifest:
             warnings=dict(data.get("warnings", {})),
             pdf_papers=dict(data.get("pdf_papers", {})),
             vector_index=dict(data.get("vector_index", {})),
+            companion_model=data.get("companion_model", ""),
+            companion_dimension=int(data.get("companion_dimension", 0)),
             built_at=data.get("built_at", ""),
             build_seconds=float(data.get("build_seconds", 0.0)),
             format_version=int(data.get("format_version", FORMAT_VERSION)),

@@ -215,6 +215,8 @@ class MilvusIndex:
     into an Arrow table when it opens: search needs whole columns (script, path) without a round trip."""
 
     roles_known = True  # every Milvus collection is written with its passages' roles
+    companion = None  # Milvus keeps no second encoder's vectors (index/companion.py)
+    companion_direction = None
 
     def __init__(self, *, manifest: Manifest, passages, catalog: Catalog, location: Path, language_direction,
                  client, collection: str, vocabulary: dict[str, int], calling, search_params: dict):
@@ -247,6 +249,9 @@ class MilvusIndex:
         if self.vectors.ntotal == 0:
             return np.zeros((0, self.manifest.dimension), dtype=np.float32)
         return self.vectors.reconstruct_n(0, self.vectors.ntotal)
+
+    def all_companion_vectors(self) -> np.ndarray:
+        return np.zeros((0, 0), dtype=np.float32)
 
 
 __all__ = ["MilvusIndex", "MilvusScope", "PASSAGE_COLUMNS", "filter_scope"]

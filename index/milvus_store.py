@@ -72,6 +72,8 @@ def _client_for(location: StoreLocation):
 class MilvusStore:
     """The Store protocol (index/store.py) over a Milvus collection and a small local folder."""
 
+    keeps_companion = False  # one vector field per collection for now: no second encoder (index/companion.py)
+
     def __init__(self, location: StoreLocation, directory: Path):
         self.location = location
         self.directory = Path(directory)
@@ -184,7 +186,7 @@ class MilvusStore:
 
     def write(
         self, manifest: Manifest, chunks: pd.DataFrame, vectors: np.ndarray, lexical: LexicalIndex, catalog: Catalog,
-        language_direction: np.ndarray | None = None,
+        language_direction: np.ndarray | None = None, companion=None,
     ) -> Path:
         """Write a new collection, then its local files, then move the alias. Call under build_lock()."""
         if len(chunks) != len(vectors):

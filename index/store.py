@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from index.companion import CompanionVectors
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
 from index.store_location import StoreLocation
@@ -30,6 +31,8 @@ class LoadedIndex(Protocol):
     location: Path
     language_direction: np.ndarray | None
     roles_known: bool
+    companion: object | None  # the second encoder's vectors, FAISS-like (index/companion.py), or None
+    companion_direction: np.ndarray | None
 
     @property
     def vectors(self): ...  # FAISS-like: ntotal, d, search(queries, k[, scope]), reconstruct_batch/_n
@@ -42,6 +45,8 @@ class LoadedIndex(Protocol):
 
     def all_vectors(self) -> np.ndarray: ...
 
+    def all_companion_vectors(self) -> np.ndarray: ...
+
     def filter_scope(self, where) -> tuple[object | None, frozenset[str]]:
         """The store's own form of the filter, applied inside its searches, and the filter fields
         it covers (search checks the others on the results)."""
@@ -49,6 +54,7 @@ class LoadedIndex(Protocol):
 
 class Store(Protocol):
     directory: Path
+    keeps_companion: bool  # whether it keeps a second encoder's vectors (index/companion.py)
 
     def current_build(self) -> Path | None:
         """The current build's local folder (its name changes with every build), or None."""
@@ -71,7 +77,7 @@ class Store(Protocol):
 
     def write(
         self, manifest: Manifest, chunks: pd.DataFrame, vectors: np.ndarray, lexical: LexicalIndex, catalog: Catalog,
-        language_direction: np.ndarray | None = None,
+        language_direction: np.ndarray | None = None, companion: CompanionVectors | None = None,
     ) -> Path:
         """Write a complete build and make it current, atomically. Call under build_lock()."""
 

@@ -27,6 +27,7 @@ from index import (
     Manifest,
     Progress,
     StoreLocation,
+    companion_model,
     is_up_to_date,
     load_previous,
     open_store,
@@ -95,14 +96,17 @@ class Library:
         checks that the index was built with it. `quick_start`: the model's query-only engine
         (the same vectors, a fraction of the start-up) for one-shot searches; `load`: how to
         get the model (the page shares one per server); `notice` hears about a slower fallback."""
-        name = model_for_search(model, self.require_index())
+        manifest = self.require_index()
+        name = model_for_search(model, manifest)
         if load is not None:
             embedder = load(name)
         elif quick_start:
             embedder = registry.load_query_embedder(name, notice=notice)
         else:
             embedder = registry.load_embedder(name)
-        return Searcher(self.load(), embedder, **settings)
+        second = manifest.companion_model
+        companion = (lambda: (load or registry.load_embedder)(second)) if second else None
+        return Searcher(self.load(), embedder, companion=companion, **settings)
 
     def manifest_for_update(self) -> Manifest | None:
         """A rebuild replaces an index it cannot read (old format, damage) instead of failing."""
@@ -144,7 +148,7 @@ class Library:
         plan = trusted_plan(plan, previous, problem)
         if on_plan is not None:
             on_plan(plan)
-        if is_up_to_date(plan, previous):
+        if is_up_to_date(plan, previous, companion=companion_model(chosen, self.store.keeps_companion)):
             self.store.tidy()
             return report_unchanged(plan, previous.manifest)
         return run_build(plan, self.store, load_embedder, progress, checked=previous)

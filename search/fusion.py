@@ -36,6 +36,12 @@ class FusionSettings:
     dense_weight_cjk: float = 0.6
     dense_weight_mixed: float = 0.5
     lexical_weight: float = 1.0
+    # With a second encoder's ranking (index/companion.py), Chinese and mixed queries weigh three:
+    # (dense, companion) convex weights, BM25 the rest. English queries keep the two above. Issue
+    # #20: chosen on the dev sets (bench/RETRIEVAL.md), SciFact untouched (it is English).
+    companion_cjk: tuple[float, float] = (0.3, 0.4)
+    companion_mixed: tuple[float, float] = (0.6, 0.2)
+    companion_weight: float = 0.0  # set by for_language when a companion ranking is fused
     # How deep each ranking is read, and the depth its min-max bounds come from whatever more is
     # read (a filter, a long result list): 400, the depth every quality figure was measured at.
     candidates: int = 400
@@ -43,24 +49,36 @@ class FusionSettings:
     def as_dict(self) -> dict:
         return asdict(self)
 
-    def for_language(self, language: str) -> FusionSettings:
-        """These settings with the dense weight for a query in `language` (search/script.py); the
-        per-language weights are convex alphas, so RRF settings are returned as they are."""
+    def for_language(self, language: str, companion: bool = False) -> FusionSettings:
+        """These settings with the dense (and, with a companion ranking, the companion) weight for a
+        query in `language` (search/script.py); RRF settings are returned as they are."""
         if self.method != "convex":
             return self
+        if companion and language in ("cjk", "mixed"):
+            weight, second = self.companion_cjk if language == "cjk" else self.companion_mixed
+            return replace(self, dense_weight=weight, dense_weight_cjk=weight, dense_weight_mixed=weight,
+                           companion_weight=second)
         weight = {"cjk": self.dense_weight_cjk, "mixed": self.dense_weight_mixed}.get(language, self.dense_weight)
-        return replace(self, dense_weight=weight, dense_weight_cjk=weight, dense_weight_mixed=weight)
+        return replace(self, dense_weight=weight, dense_weight_cjk=weight, dense_weight_mixed=weight, companion_weight=0.0)
 
 
-def fuse(dense: Ranked, lexical: Ranked, settings: FusionSettings, other_script: np.ndarray | None = None) -> Ranked:
+def fuse(
+    dense: Ranked, lexical: Ranked, settings: FusionSettings, other_script: np.ndarray | None = None,
+    companion: Ranked | None = None,
+) -> Ranked:
     """`other_script[row]` marks passages written in another script than the query (a Chinese
     note for an English query). BM25 cannot match across scripts, so for those rows not matching
     is no evidence: their lexical score is at least their dense one (in RRF, their lexical rank at
     least as good as their dense rank). Without this a Chinese query's few shared bigrams put any
-    Chinese note above the English paper it asks about (bench/RETRIEVAL.md measures both)."""
+    Chinese note above the English paper it asks about (bench/RETRIEVAL.md measures both).
+    `companion`: a second encoder's dense ranking, weighed by `settings.companion_weight` (convex only)."""
     if settings.method == "rrf":
         return _reciprocal_rank(dense, lexical, settings, other_script)
-    return _convex(dense, lexical, settings, other_script)
+    alpha = settings.dense_weight
+    if companion is None or settings.companion_weight <= 0:
+        return _convex([(dense, alpha)], (lexical, 1.0 - alpha), settings.candidates, other_script)
+    beta = settings.companion_weight
+    return _convex([(dense, alpha), (companion, beta)], (lexical, 1.0 - alpha - beta), settings.candidates, other_script)
 
 
 def _reciprocal_rank(dense: Ranked, lexical: Ranked, settings: FusionSettings, other_script) -> Ranked:
@@ -77,23 +95,24 @@ def _reciprocal_rank(dense: Ranked, lexical: Ranked, settings: FusionSettings, o
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def _convex(dense: Ranked, lexical: Ranked, settings: FusionSettings, other_script) -> Ranked:
-    alpha = settings.dense_weight
-    dense_score = _normalised(dense, settings.candidates)
-    lexical_score = _normalised(lexical, settings.candidates)
+def _convex(denses: list[tuple[Ranked, float]], lexical: tuple[Ranked, float], reference: int, other_script) -> Ranked:
+    """Weighted sum of min-max scores; `denses` are the meaning rankings, `lexical` BM25's."""
+    parts = [(_normalised(ranked, reference), weight) for ranked, weight in denses]
+    lexical_score = _normalised(lexical[0], reference)
     if other_script is not None:
-        for row, (value, inside) in dense_score.items():
-            if other_script[row] and value > lexical_score.get(row, (-np.inf, False))[0]:
-                lexical_score[row] = (value, inside)
-    rows = dict.fromkeys([*dense_score, *lexical_score])  # ordered, so ties stay deterministic
+        for scored, _ in parts:
+            for row, (value, inside) in scored.items():
+                if other_script[row] and value > lexical_score.get(row, (-np.inf, False))[0]:
+                    lexical_score[row] = (value, inside)
+    parts.append((lexical_score, lexical[1]))
+    rows = dict.fromkeys(row for scored, _ in parts for row in scored)  # ordered, so ties stay deterministic
     scores = {}
     for row in rows:
-        d_value, d_inside = dense_score.get(row, _ABSENT)
-        l_value, l_inside = lexical_score.get(row, _ABSENT)
-        if d_inside or l_inside:  # as if each ranking had been read to its reference depth only
-            scores[row] = alpha * (d_value if d_inside else 0.0) + (1.0 - alpha) * (l_value if l_inside else 0.0)
-        else:  # below both references (every value <= 0): after every row above one
-            scores[row] = alpha * d_value + (1.0 - alpha) * l_value - 1e-9
+        values = [(scored.get(row, _ABSENT), weight) for scored, weight in parts]
+        if any(inside for (_, inside), _ in values):  # as if each ranking had been read to its reference depth only
+            scores[row] = sum(weight * (value if inside else 0.0) for (value, inside), weight in values)
+        else:  # below every reference (every value <= 0): after every row above one
+            scores[row] = sum(weight * value for (value, _), weight in values) - 1e-9
     return sorted(scores.items(), key=lambda item: -item[1])
 
 

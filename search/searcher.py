@@ -6,6 +6,7 @@ passages (search/passages.py) and "more like this" items (search/similar.py) liv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Literal
 
@@ -43,7 +44,10 @@ class Searcher:
         fusion: FusionSettings | None = None,
         neutral_language: bool = True,
         evidence: EvidenceSettings | None = None,
+        companion: Callable[[], Embedder] | None = None,
     ):
+        """`companion` loads the second encoder whose vectors the index keeps (index/companion.py);
+        it is called once, by the first query that weighs it (Chinese and mixed ones)."""
         manifest = index.manifest
         if embedder.name != manifest.model or embedder.dimension != manifest.dimension:
             raise ModelMismatchError(manifest.model, embedder.name, f" ({manifest.dimension} dimensions)")
@@ -58,6 +62,8 @@ class Searcher:
         self.lexical = LexicalRanker(index.lexical, manifest.lexical_settings.get("chinese", "bigram"))
         self.tokenizer = self.lexical.tokenizer
         self.passages = PassageRows(index.passages, index.catalog)
+        self._load_companion = companion if index.companion is not None else None
+        self._companion: DenseRanker | None = None
 
     def search(
         self, text: str, k: int = 10, mode: Mode = "hybrid", where: ResultFilter | None = None
@@ -66,8 +72,15 @@ class Searcher:
         pass the filter. A text longer than the model reads at once is read in windows whose
         meanings are averaged (search/long_text.py); BM25 reads the whole text."""
         text = normalise_query(text)
-        return self._answer(text, text, k, mode, where, lambda depth, notices, scope: self.dense.rank_text(
-            text, depth, notices, scope))
+
+        def dense(depth: int, notices: list[str], scope=None) -> Ranked:
+            return self.dense.rank_text(text, depth, notices, scope)
+
+        def companion(depth: int, notices: list[str]) -> Ranked | None:
+            ranker = self.companion_ranker() if self._weighs_companion(text) else None
+            return ranker.rank_text(text, depth, []) if ranker is not None else None
+
+        return self._answer(text, text, k, mode, where, dense, companion)
 
     def similar(
         self, target: LikeTarget | str | None = None, k: int = 10, where: ResultFilter | None = None, **item
@@ -95,9 +108,11 @@ class Searcher:
 
         return self._answer(label, label, k, "dense", where, dense)
 
-    def _answer(self, label: str, query: str, k: int, mode: Mode, where: ResultFilter | None, dense_fn) -> SearchResponse:
+    def _answer(self, label: str, query: str, k: int, mode: Mode, where: ResultFilter | None, dense_fn,
+                companion_fn=None) -> SearchResponse:
         """Rank, fuse, filter and cut to k. `dense_fn(depth, notices, scope)` gives the dense
-        ranking; `query` is the text BM25 and script detection read."""
+        ranking, `companion_fn(depth, notices)` the second encoder's (hybrid only; None when it is
+        not weighed); `query` is the text BM25 and script detection read."""
         if k < 1:
             raise ValueError("k must be at least 1")
         if mode not in MODES:
@@ -120,7 +135,8 @@ class Searcher:
                 "No passage shares a searchable word with the query (stop words and punctuation are ignored)"
                 + ("; the ranking is by meaning only." if mode == "hybrid" else ".")
             )
-        ranked = self.weigh(self.fuse(query, dense, lexical)) if mode == "hybrid" else (dense or lexical)
+        second = companion_fn(depth, notices) if mode == "hybrid" and companion_fn is not None and not scope else None
+        ranked = self.weigh(self.fuse(query, dense, lexical, companion=second)) if mode == "hybrid" else (dense or lexical)
         dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
         lexical_ranks = {row: rank for rank, (row, _) in enumerate(lexical, start=1)}
         if filtering:
@@ -131,11 +147,27 @@ class Searcher:
         )
         return SearchResponse(label, hits, tuple(notices))
 
-    def fuse(self, query: str, dense: Ranked, lexical: Ranked, settings: FusionSettings | None = None) -> Ranked:
-        """One ranking from both, weighed for the query's language; passages in another script
-        than the query are not penalised for sharing no words with it (see search/fusion.py)."""
-        settings = (settings or self.fusion).for_language(query_language(query))
-        return fuse(dense, lexical, settings, other_script=self.passages.cjk != (script_of(query) == "cjk"))
+    def fuse(self, query: str, dense: Ranked, lexical: Ranked, settings: FusionSettings | None = None,
+             companion: Ranked | None = None) -> Ranked:
+        """One ranking from both (or all three, with the second encoder's), weighed for the query's
+        language; passages in another script than the query are not penalised for sharing no
+        words with it (see search/fusion.py)."""
+        settings = (settings or self.fusion).for_language(query_language(query), companion is not None)
+        return fuse(dense, lexical, settings, other_script=self.passages.cjk != (script_of(query) == "cjk"),
+                    companion=companion)
+
+    def _weighs_companion(self, query: str) -> bool:
+        return self._load_companion is not None and self.fusion.for_language(query_language(query), True).companion_weight > 0
+
+    def companion_ranker(self) -> DenseRanker | None:
+        """The second encoder's ranking over the index's companion vectors, loaded on first use."""
+        if self._companion is None and self._load_companion is not None:
+            embedder = self._load_companion()
+            manifest = self.index.manifest
+            if embedder.name != manifest.companion_model or embedder.dimension != manifest.companion_dimension:
+                raise ModelMismatchError(manifest.companion_model, embedder.name, f" ({manifest.companion_dimension} dimensions)")
+            self._companion = DenseRanker(self.index.companion, embedder, self.index.companion_direction)
+        return self._companion
 
     def weigh(self, ranked: Ranked, settings: EvidenceSettings | None = None) -> Ranked:
         """A fused ranking with reference lists down-weighted and each file's other strong

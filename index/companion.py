@@ -1,0 +1,65 @@
+"""A second encoder's vectors beside the model's own: one more view of every passage.
+
+e5 ranks a Chinese question's English paper low where multilingual USE ranks it high, and USE
+is weaker on topical and English queries (bench/RETRIEVAL.md, issue #20): an index of e5 keeps
+USE vectors of the same passages too, and search weighs the three rankings per query language.
+The companion is the registry's choice for the model (embed.registry.companion_of); a store that
+cannot keep it (Milvus, for now) builds without one, and search then fuses two rankings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from embed import Embedder, language_direction, registry
+
+EMBED_BATCH = 128
+
+
+@dataclass(frozen=True)
+class CompanionVectors:
+    model: str
+    vectors: np.ndarray  # row i describes passage i
+    direction: np.ndarray | None  # the companion's English→Chinese direction, removed from queries
+
+    @property
+    def dimension(self) -> int:
+        return int(self.vectors.shape[1])
+
+
+def companion_model(model: str, keeps_companion: bool) -> str:
+    """The companion an index of `model` gets in this store ('' for none)."""
+    return (registry.companion_of(model) or "") if keeps_companion else ""
+
+
+def companion_vectors(
+    name: str,
+    texts: list[str],
+    carried: tuple[np.ndarray, np.ndarray | None] | None,
+    load_embedder: Callable[[str], Embedder],
+    progress: Callable[[str, int, int], None],
+) -> CompanionVectors:
+    """Vectors of `texts` (every passage, kept ones first). `carried`: the previous build's
+    companion vectors of the first rows and its direction, when the companion is the same model;
+    only the rest is embedded."""
+    start = 0 if carried is None else len(carried[0])
+    embedder = load_embedder(name)
+    fresh = _embed(embedder, texts[start:], progress)
+    vectors = fresh if carried is None else np.concatenate([carried[0], fresh]) if len(carried[0]) else fresh
+    direction = carried[1] if carried is not None and carried[1] is not None else language_direction(embedder)
+    return CompanionVectors(embedder.name, vectors.astype(np.float32), direction)
+
+
+def _embed(embedder: Embedder, texts: list[str], progress) -> np.ndarray:
+    """Longest texts first, so each batch pads to similar lengths."""
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    for begin in range(0, len(texts), EMBED_BATCH):
+        progress("Embedding for the second encoder", begin, len(texts))
+        rows = order[begin : begin + EMBED_BATCH]
+        vectors[rows] = embedder.embed_documents([texts[i] for i in rows])
+    progress("Embedding for the second encoder", len(texts), len(texts))
+    return vectors
