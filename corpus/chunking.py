@@ -40,6 +40,9 @@ class Tokenizer(Protocol):
 class ChunkSettings:
     chunk_tokens: int = 192
     overlap_tokens: int = 32
+    # A note's paper-list entries each start a passage of their own, so a passage carries the
+    # paper it is about (issue #20); False reads indexes chunked before this setting existed.
+    entry_breaks: bool = True
 
     def __post_init__(self) -> None:
         if self.chunk_tokens < 32:
@@ -60,19 +63,24 @@ class _Unit:
     tokens: int
 
 
-def chunk_document(document: Document, tokenizer: Tokenizer, settings: ChunkSettings) -> list[Chunk]:
+def chunk_document(
+    document: Document, tokenizer: Tokenizer, settings: ChunkSettings, breaks: frozenset[int] = frozenset()
+) -> list[Chunk]:
     """The document's passages in reading order; a PDF's reference list is marked as such
-    (corpus/bibliography.py), so search can tell a paper's own text from what it cites."""
+    (corpus/bibliography.py), so search can tell a paper's own text from what it cites. `breaks`:
+    lines of a note (1-based) where a passage must start, with nothing carried over: the first
+    lines of its paper-list entries (with `settings.entry_breaks`)."""
+    breaks = breaks if settings.entry_breaks else frozenset()
     chunks: list[Chunk] = []
     for section in document.sections:
-        chunks.extend(_chunk_section(document, section, tokenizer, settings))
+        chunks.extend(_chunk_section(document, section, tokenizer, settings, breaks))
     if document.kind == "pdf":
         chunks = [replace(c, role=role) for c, role in zip(chunks, passage_roles([c.text for c in chunks]))]
     return chunks
 
 
 def _chunk_section(
-    document: Document, section: Section, tokenizer: Tokenizer, settings: ChunkSettings
+    document: Document, section: Section, tokenizer: Tokenizer, settings: ChunkSettings, breaks: frozenset[int]
 ) -> list[Chunk]:
     prefix = _embed_prefix(document, section, tokenizer)
     limit = min(settings.chunk_tokens, tokenizer.max_tokens)
@@ -80,7 +88,9 @@ def _chunk_section(
     units = _units(section.text, document.kind, tokenizer, budget)
     heading = " > ".join(section.heading_path) or None
     chunks = []
-    for group in _pack(units, budget, settings.overlap_tokens):
+    starts = {i for i, unit in enumerate(units)
+              if section.start_line is not None and section.start_line + unit.line in breaks}
+    for group in _pack(units, budget, settings.overlap_tokens, starts):
         body = "\n".join(unit.clean for unit in group)
         shown = section.text[group[0].start : group[-1].end].strip()
         embed_text = f"{prefix}\n{body}"
@@ -156,13 +166,18 @@ def _split_long(
     return units
 
 
-def _pack(units: list[_Unit], budget: int, overlap: int) -> list[list[_Unit]]:
-    """Greedy packing; each new chunk starts with the tail (<= `overlap` tokens) of the last one."""
+def _pack(units: list[_Unit], budget: int, overlap: int, starts: set[int] = frozenset()) -> list[list[_Unit]]:
+    """Greedy packing; each new chunk starts with the tail (<= `overlap` tokens) of the last one,
+    except at `starts` (unit positions that open a chunk of their own, with no tail)."""
     groups: list[list[_Unit]] = []
     current: list[_Unit] = []
     size = 0
     fresh = 0  # units in `current` not carried over from the previous chunk
-    for unit in units:
+    for position, unit in enumerate(units):
+        if current and position in starts:
+            if fresh:
+                groups.append(current)
+            current, size, fresh = [], 0, 0
         if current and size + unit.tokens > budget:
             if fresh:
                 groups.append(current)

@@ -71,12 +71,13 @@ def read_markdown(path: Path, relative: str) -> Document:
 
 
 def _outline(lines: list[str], heading_lines: dict[int, str]) -> list[Section]:
-    """The headings as one section (the other lines blank, so line numbers still point home)."""
-    if not any(heading_lines.values()):
+    """The note from its first to its last heading as one section: the source lines as written
+    (a section is a slice of its note), whose words are the headings'."""
+    named = [index for index, heading in heading_lines.items() if heading]
+    if not named:
         return []
-    text = "\n".join(heading_lines.get(index, "") for index in range(len(lines))).strip("\n")
-    first = min(index for index, heading in heading_lines.items() if heading)
-    return [Section(text=text, start_line=first + 1)]
+    first, last = min(named), max(named)
+    return [Section(text="\n".join(lines[first : last + 1]), start_line=first + 1)]
 
 
 def read_plain_text(path: Path, relative: str) -> Document:

@@ -21,7 +21,7 @@ from index.errors import CorruptIndexError, PapersearchError
 from index.lexical import B, K1, LexicalIndex
 from index.manifest import FileRecord, Manifest, SkippedFile
 from index.companion import companion_model, companion_vectors
-from index.catalog_build import catalog_for, infos_as_json, pdf_infos
+from index.catalog_build import catalog_for, entry_starts, infos_as_json, pdf_infos
 from index.planner import BuildPlan
 from index.file_store import chunks_to_frame
 from index.store import LoadedIndex, Store
@@ -195,7 +195,8 @@ def _read_and_chunk(
         progress("Reading files", done, total)
         try:
             document = read_document(plan.files[relative], relative)
-            document_chunks = _unique(chunk_document(document, embedder, plan.chunk_settings))
+            breaks = entry_starts(document, plan.files[relative], relative)
+            document_chunks = _unique(chunk_document(document, embedder, plan.chunk_settings, breaks))
         except UnreadableFileError as error:
             skipped.append(SkippedFile(relative, error.reason, plan.hashes[relative]))
             if error.pdf_head is not None:

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from corpus import Document, PdfHead, UnreadableFileError, read_text_file
-from papers import Catalog, PdfPaperInfo, build_catalog, pdf_paper_info
+from papers import Catalog, PdfPaperInfo, build_catalog, pdf_paper_info, read_note_papers
 from index.planner import BuildPlan
 
 _NOTE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -49,6 +49,18 @@ def note_texts(files: dict[str, Path]) -> dict[str, str]:
             except (OSError, UnreadableFileError):
                 continue
     return texts
+
+
+def entry_starts(document: Document, path: Path, relative: str) -> frozenset[int]:
+    """The first line of every paper entry a note holds: where its passages must break, so that each
+    passage is about one entry's paper (corpus/chunking.py)."""
+    if document.kind != "note":
+        return frozenset()
+    try:
+        text = read_text_file(path, relative)
+    except (OSError, UnreadableFileError):
+        return frozenset()
+    return frozenset(entry.line for entry in read_note_papers(text, relative).entries)
 
 
 def catalog_for(plan: BuildPlan, infos: dict[str, PdfPaperInfo]) -> Catalog:

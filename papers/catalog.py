@@ -56,11 +56,12 @@ def build_catalog(
 
 
 def paper_of_passage(catalog: Catalog, kind: str, path: str, start_line: int | None, text: str) -> PaperRecord | None:
-    """The paper a passage belongs to: a PDF is one paper; a note passage belongs to the first list
-    entry its lines fall in, else to the paper the note file is about. One rule for search (which
-    shows and filters by it) and for stores that keep it per passage (Milvus filter fields)."""
+    """The paper a passage belongs to: a PDF is one paper; a note passage belongs to the entry its
+    first line is in (each list entry starts a passage of its own, corpus/chunking.py), else to the
+    paper the note file is about, else to the paper whose heading's section holds it. One rule for
+    search (which shows and filters by it) and for stores that keep it per passage (Milvus)."""
     if kind == "note" and start_line is not None:
-        papers = catalog.papers_for_lines(path, start_line, start_line + text.count("\n"))
-        if papers:
-            return papers[0]
+        paper = catalog.paper_for_line(path, start_line)
+        if paper is not None:
+            return paper
     return catalog.paper_for_file(path)

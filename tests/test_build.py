@@ -30,7 +30,7 @@ def test_first_build_indexes_every_file(small_library, fake_embedder):
     assert set(stored.chunks["path"]) == {"notes/alignment.md", "notes/扩散模型.md", "pdfs/transformers.pdf"}
     assert stored.vectors.ntotal == len(stored.chunks) == report.chunks_total == len(fake_embedder.embedded)
     assert stored.manifest.model == "fake-hash-64"
-    assert stored.manifest.chunk_settings == {"chunk_tokens": 192, "overlap_tokens": 32}
+    assert stored.manifest.chunk_settings == {"chunk_tokens": 192, "overlap_tokens": 32, "entry_breaks": True}
     assert lib.index_dir == small_library / ".papersearch"
 
 

@@ -50,7 +50,7 @@ def test_update_keeps_the_index_chunk_settings_unless_asked(small_library):
     lib, loader = Library(small_library), CountingLoader()
     lib.update("fake-hash-64", chunk_tokens=64, overlap_tokens=8, load_embedder=loader)
     assert not lib.update(load_embedder=loader).wrote_index
-    assert lib.manifest().chunk_settings == {"chunk_tokens": 64, "overlap_tokens": 8}
+    assert lib.manifest().chunk_settings == {"chunk_tokens": 64, "overlap_tokens": 8, "entry_breaks": True}
     report = lib.update(chunk_tokens=96, load_embedder=loader)
     assert report.wrote_index and "re-chunking everything" in report.plan.summary()
 

@@ -25,7 +25,9 @@ def test_an_outline_note_reads_as_its_headings(tmp_path):
     (section,) = document.sections
     assert section.start_line == 1
     assert "Deformable alignment" in section.text and "Diffusion models for deblurring" in section.text
-    assert "![]" not in section.text and "#" not in section.text
+    assert section.text in OUTLINE  # the source as written, so a passage's lines point home
+    embedded = "\n".join(c.embed_text for c in chunk_document(document, FakeEmbedder(), ChunkSettings()))
+    assert "Deformable alignment" in embedded and "![]" not in embedded and "cover.png" not in embedded
 
 
 def test_an_outline_note_is_chunked_with_the_lines_of_its_headings(tmp_path):
