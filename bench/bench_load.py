@@ -9,7 +9,7 @@
   rebuild_race two sessions press Rebuild index at once after a note was added: click → "another build
                is running" in one; Enter → the new note found by a new search in that one afterwards
 
-The scenarios are tests/load_harness.py's (tests/test_load.py runs each once, with assertions); this
+The scenarios are tests/support/load_harness.py's (tests/edges/test_load.py runs each once, with assertions); this
 script repeats them and records p50/p95/max per scenario in bench/results/load.json. Everything
 runs on 127.0.0.1; it stops by itself: each scenario runs at least one round and starts no further
 round once its share of the budget (--budget, default 130 s) has passed, and a hard alarm ends the
@@ -36,7 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests import load_harness as load  # noqa: E402
+from tests.support import load_harness as load  # noqa: E402
 
 HARD_LIMIT_MARGIN = 40  # seconds after the budget at which the alarm stops the run
 SETUP_SECONDS = 20  # expected for building the two demo indexes, starting the server and the browsers

@@ -65,9 +65,9 @@ def measure(lib: Library, queries: dict, qrels: dict, embedder) -> dict:
 
 
 def _embedder(model: str):
-    """The index's model; `fake-hash-64` (tests/fakes.py) measures store parity without a real model."""
+    """The index's model; `fake-hash-64` (tests/support/fakes.py) measures store parity without a real model."""
     if model == "fake-hash-64":
-        from tests.fakes import FakeEmbedder
+        from tests.support.fakes import FakeEmbedder
 
         return FakeEmbedder()
     return registry.load_embedder(model)

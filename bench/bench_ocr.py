@@ -2,7 +2,7 @@
 
 Measures, in one run:
 
-- character error rate (Levenshtein edits per reference character, tests/ocr_samples.py) of
+- character error rate (Levenshtein edits per reference character, tests/support/ocr_samples.py) of
   paragraphs written for this (English, Chinese), typeset with fpdf2, rendered to images with
   pypdfium2 and put back into an image-only PDF (what a scanner makes), then read by the real
   pipeline (``corpus.read_document``: scan detection, rendering at ``corpus.ocr.DPI``, Tesseract,
@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from corpus import ocr, pdf_worker, read_document  # noqa: E402
-from tests.ocr_samples import (  # noqa: E402
+from tests.support.ocr_samples import (  # noqa: E402
     CHINESE, ENGLISH, character_error_rate, render_pages, write_scanned_pdf, write_text_pdf,
 )
 

@@ -5,7 +5,7 @@ searched like the page and the CLI do.
 
 No model runs for the passages: their text is real (SciFact abstracts and the shared notes'
 paragraphs, sampled with replacement, so BM25 sees real token statistics) and their vectors are
-the fake embedder's hashed bag of words of that text at 384 dimensions (tests/fakes.py), each
+the fake embedder's hashed bag of words of that text at 384 dimensions (tests/support/fakes.py), each
 perturbed with Gaussian noise (cosine ~0.86 to the source), so copies of a source are neighbours
 but not duplicates. Every size goes through FileStore.write with a Manifest, the chunk columns,
 a LexicalIndex fitted on the real tokens and a paper catalog of one PDF per 20 passages. Opening
@@ -43,7 +43,7 @@ from index.manifest import FileRecord  # noqa: E402
 from index.file_store import CHUNK_COLUMNS  # noqa: E402
 from index.vector_index import build_vector_index, choose_vector_index  # noqa: E402
 from papers import PdfPaperInfo, build_catalog  # noqa: E402
-from tests.fakes import FakeEmbedder  # noqa: E402
+from tests.support.fakes import FakeEmbedder  # noqa: E402
 
 SHARED = Path("/work/shared/data")
 DIMENSION = 384
@@ -208,7 +208,7 @@ started = time.perf_counter()
 sys.path.insert(0, sys.argv[1])
 from index.file_store import FileStore
 from search import Searcher
-from tests.fakes import FakeEmbedder
+from tests.support.fakes import FakeEmbedder
 imported = time.perf_counter()
 store = FileStore(sys.argv[2])
 searcher = Searcher(store.load(), FakeEmbedder(name=sys.argv[3], dimension=int(sys.argv[4]), max_tokens=510))
