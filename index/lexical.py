@@ -14,7 +14,7 @@ import numpy as np
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-K1, B = 1.5, 0.75  # chosen on SciFact train (bench/eval_retrieval.py); recorded in the manifest
+K1, B = 1.5, 0.75  # chosen on SciFact train (bench/quality/eval_retrieval.py); recorded in the manifest
 
 
 class LexicalIndex:

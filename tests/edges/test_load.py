@@ -1,5 +1,5 @@
 """Under load: 8 page sessions searching at once, CLI searches during a rebuild, and two Rebuild
-clicks at the same moment. The scenarios live in tests/support/load_harness.py (bench/bench_load.py runs
+clicks at the same moment. The scenarios live in tests/support/load_harness.py (bench/speed/bench_load.py runs
 them with more repetitions); all on 127.0.0.1, with the fake embedder."""
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def test_fast_query_vectors_equal_sentence_transformers(model):
     fast, reference = registry.load_query_embedder(model), registry.load_embedder(model)
     assert type(fast).__name__ == "OnnxEmbedder" and fast.name == reference.name
     assert (fast.dimension, fast.max_tokens) == (reference.dimension, reference.max_tokens)
-    queries = [json.loads(line)["query"] for line in (ROOT / "bench" / "gold_dev_blind.jsonl").open(encoding="utf-8")]
+    queries = [json.loads(line)["query"] for line in (ROOT / "bench" / "quality" / "gold_dev_blind.jsonl").open(encoding="utf-8")]
     queries = queries[:120] + ["", "x", "视频中的非对齐特征融合 (unaligned fusion)", "query: " * 400]
     ours = np.stack([fast.embed_query(q) for q in queries])
     theirs = np.stack([reference.embed_query(q) for q in queries])

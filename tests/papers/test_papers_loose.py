@@ -4,7 +4,6 @@ report, ``cli.py papers`` and search hits. The lists here are written for these 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
@@ -15,7 +14,7 @@ from papers import Catalog, build_catalog, health
 from papers.note_papers import read_note_papers
 from papers.title_shape import title_shape
 from tests.support.fakes import FakeEmbedder, use_fake_models
-from tests.support.paths import REPO, shared_path
+from tests.support.paths import shared_path
 
 HEADING_LIST = """\
 # Reading notes
@@ -200,10 +199,9 @@ def test_loose_records_flow_through_build_cli_and_search(demo_with_lists):
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("bench_list_records", REPO / "bench" / "bench_list_records.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from bench.quality import bench_list_records
+
+    return bench_list_records
 
 
 # Measured (bench/README.md, "Papers named by headings and bare checkboxes"); a change that

@@ -1,4 +1,4 @@
-"""Load scenarios shared by tests/edges/test_load.py (few repetitions, asserts) and bench/bench_load.py
+"""Load scenarios shared by tests/edges/test_load.py (few repetitions, asserts) and bench/speed/bench_load.py
 (more repetitions, figures): the page under 8 concurrent sessions, CLI searches during a rebuild,
 and two Rebuild clicks at once. Everything runs on 127.0.0.1 with the fake embedder
 (tests/support/with_fake_model.py), so the figures measure the app, not a model.

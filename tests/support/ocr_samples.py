@@ -1,4 +1,4 @@
-"""Known text for measuring OCR (tests/corpus/test_ocr.py, bench/bench_ocr.py): paragraphs written for
+"""Known text for measuring OCR (tests/corpus/test_ocr.py, bench/quality/bench_ocr.py): paragraphs written for
 this purpose, typeset into PDFs with fpdf2, so the character error rate has a ground truth.
 
 ``write_text_pdf`` makes a PDF with a text layer; ``write_scanned_pdf`` renders it and keeps only

@@ -12,7 +12,7 @@ searches or with a second build however busy the machine is:
                                 (at most GATE_TIMEOUT seconds; the test creates it to let the build go on)
   PAPERSEARCH_FAKE_EMBED_DELAY  seconds every `embed_documents` call sleeps (default 0)
 
-Queries are never held. Used by tests/edges/test_load.py and bench/bench_load.py.
+Queries are never held. Used by tests/edges/test_load.py and bench/speed/bench_load.py.
 """
 
 from __future__ import annotations

