@@ -11,7 +11,7 @@ from tests.support.fakes import FakeEmbedder
 
 @pytest.mark.parametrize(("name", "safe"), [
     ("../../x.pdf", "x.pdf"), (".hidden.md", "hidden.md"), ("a\nb.pdf", "a_b.pdf"), ("..", "upload"),
-    ("C:\\Users\\me\\报告.PDF", "报告.pdf"), ("/etc/passwd.md", "passwd.md"), ("a:b*c?.txt", "a_b_c.txt"),
+    ("C:\\Users\\me\\报告.PDF", "报告.pdf"), ("/etc/passwd.md", "passwd.md"), ("a:b*c?.txt", "a_b_c.txt"),  # hygiene: example
     ("注意力机制笔记.md", "注意力机制笔记.md"),
 ])
 def test_upload_names_are_made_safe(name, safe):
