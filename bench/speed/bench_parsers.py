@@ -6,7 +6,7 @@ time ratio per doubling (about 2 when linear, 4 when quadratic). Target: every r
 Each size is timed as the best CPU time of 3 runs, garbage collection paused (the machine may
 be shared). ``--quick`` starts every
 case at a quarter of its size. The inputs are the shapes that were super-linear before
-(bench/README.md, "Parsers: linear time") plus a plain 1 MB note.
+(bench/HISTORY.md, "Parsers: linear time") plus a plain 1 MB note.
 """
 
 from __future__ import annotations

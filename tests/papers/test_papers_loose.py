@@ -204,7 +204,7 @@ def _bench():
     return bench_list_records
 
 
-# Measured (bench/README.md, "Papers named by headings and bare checkboxes"); a change that
+# Measured (bench/HISTORY.md, "Papers named by headings and bare checkboxes"); a change that
 # lowers them must say why.
 MEASURED = {"all": (0.9929, 0.9459), "heading": (0.9892, 0.9892), "checkbox": (1.0, 0.8727)}
 
