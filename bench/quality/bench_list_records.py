@@ -13,11 +13,10 @@ built from the shared notes to count how many tentative (ambiguous) mentions lin
 from __future__ import annotations
 
 import argparse
-import time
 from collections import Counter
 from pathlib import Path
 
-from bench.common import QUALITY, REPO, RESULTS, SHARED_DATA, write_json
+from bench.common import QUALITY, REPO, RESULTS, SHARED_DATA, stopwatch, write_json
 
 from papers import build_catalog
 from papers.note_papers import read_note_papers
@@ -68,13 +67,12 @@ def score(truth: dict, predicted: dict, kind: str | None = None) -> dict:
 
 def catalog_counts(notes_dir: Path) -> dict:
     notes = {p.relative_to(notes_dir).as_posix(): p.read_text(encoding="utf-8") for p in sorted(notes_dir.rglob("*.md"))}
-    start = time.perf_counter()
-    catalog = build_catalog(notes, {})
-    seconds = time.perf_counter() - start
+    with stopwatch() as timing:
+        catalog = build_catalog(notes, {})
     loose = [e for p in catalog.papers for e in p.entries if e.path.startswith("lists/")]
     reported = [a for a in catalog.ambiguous if a.reason.startswith(("heading", "checkbox"))]
     return {"papers": len(catalog.papers), "list_entries": len(loose), "reported_not_recorded": len(reported),
-            "link_counts": catalog.link_counts, "build_seconds": round(seconds, 3)}
+            "link_counts": catalog.link_counts, "build_seconds": round(timing["seconds"], 3)}
 
 
 def main() -> None:

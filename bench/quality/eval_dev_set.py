@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections import defaultdict
 from pathlib import Path
 
-from bench.common import REPO, write_json
+from bench.common import REPO, stopwatch, write_json
 
 import pytrec_eval
 
@@ -52,12 +51,11 @@ def main() -> None:
                      "index_built": stored.manifest.built_at, "model": stored.manifest.model, "modes": {}}
     per_query: dict[str, dict] = {str(g.line): {"query": g.query} for g in gold}
     for mode in args.modes:
-        started = time.perf_counter()
-        run = {str(g.line): file_ranking(searcher, g.query, mode) or {"(no result)": 0.0} for g in gold}
-        seconds = time.perf_counter() - started
+        with stopwatch() as timing:
+            run = {str(g.line): file_ranking(searcher, g.query, mode) or {"(no result)": 0.0} for g in gold}
         table = {group: trec_metrics({q: qrels[q] for q in ids}, run)["ndcg@10"] for group, ids in groups.items()}
         table["mrr@10"] = trec_metrics(qrels, run)["mrr@10"]
-        results["modes"][mode] = {"ndcg@10": table, "seconds": round(seconds, 1)}
+        results["modes"][mode] = {"ndcg@10": table, "seconds": round(timing["seconds"], 1)}
         scores = pytrec_eval.RelevanceEvaluator(qrels, {"ndcg_cut.10"}).evaluate(run)
         for query_id, values in scores.items():
             per_query[query_id][mode] = round(values["ndcg_cut_10"], 4)
