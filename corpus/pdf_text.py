@@ -1,7 +1,7 @@
 """A PDF's raw page text, as a stream of events: pdfium for the pages, pypdf for the rest.
 
 pdfium (``pypdfium2``) extracts page text about ten times faster than pypdf, with the same
-words, reading order and Chinese text on our papers (``bench/bench_pdf_text.py``). pypdf still
+words, reading order and Chinese text on our papers (``bench/speed/bench_pdf_text.py``). pypdf still
 opens the file first: it decides whether a PDF is encrypted or corrupt (the reasons a build
 reports), reads the metadata, and lays out page 1 with font sizes for the paper's title
 (``corpus.pdf_head``). So each PDF is opened by both libraries. A file pdfium cannot open, or a

@@ -10,7 +10,7 @@ A scanned page is recognised with Tesseract inside the worker too (``corpus.ocr`
 longer limit ``OCR_PAGE_TIME_LIMIT``: the worker announces it before it starts.
 
 The worker is started on first use and then kept: each file costs one request and one small
-message per page (a few milliseconds per file; ``bench/bench_pdf_text.py`` measures it). It
+message per page (a few milliseconds per file; ``bench/speed/bench_pdf_text.py`` measures it). It
 exits by itself after ``IDLE_SECONDS`` without work, or when this process goes away. It is a
 fresh interpreter (``subprocess``, not ``fork``: the parent may hold torch's threads) that
 imports only ``corpus``. Should the worker not start at all, files are read in this process,

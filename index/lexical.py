@@ -14,7 +14,7 @@ import numpy as np
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-K1, B = 1.5, 0.75  # chosen on SciFact train (bench/eval_retrieval.py); recorded in the manifest
+K1, B = 1.5, 0.75  # chosen on SciFact train (bench/quality/eval_retrieval.py); recorded in the manifest
 
 
 class LexicalIndex:
@@ -76,7 +76,7 @@ def top_k(values: np.ndarray, k: int) -> np.ndarray:
     """Positions of the k largest values, largest first, ties in position order: what a stable
     sort of all of them gives, without sorting or partitioning them all. A query word shared by
     half of a million passages leaves 500k positive scores, and np.argpartition over them cost
-    more than the rest of the BM25 search (bench/README.md, "Scale"). The k-th largest of a strided
+    more than the rest of the BM25 search (bench/HISTORY.md, "Scale"). The k-th largest of a strided
     sample of sqrt(n*k) values is at most the k-th largest of all, so every value at least that
     large is a candidate (about sqrt(n*k) of them), and only those are partitioned and sorted."""
     n = len(values)

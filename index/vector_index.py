@@ -28,7 +28,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-APPROXIMATE_FROM = 50_000  # passages; below it exact search is fast enough (bench/README.md, "Scale")
+APPROXIMATE_FROM = 50_000  # passages; below it exact search is fast enough (bench/HISTORY.md, "Scale")
 TRAIN_PER_LIST = 40  # k-means training sample: this many vectors per list (FAISS's own minimum is 39)
 TRAIN_ITERATIONS = 10  # k-means iterations (FAISS default 25; 10 trains 2.5x faster, recall measured)
 NPROBE = 512  # lists read per query (at most nlist): recall@10 >= 0.99 measured at 100k and 1M

@@ -11,7 +11,7 @@ from rapidfuzz.distance import Levenshtein
 
 from corpus.syntax import SPACES
 
-# Measured on hand-checked title pairs (bench/bench_paper_linking.py): every same-paper pair
+# Measured on hand-checked title pairs (bench/quality/bench_paper_linking.py): every same-paper pair
 # that is not identical after normalisation scores ≥ 93 once whole-word insertions are ruled
 # out; the closest different papers that survive that rule score 85.7 ("Bringing Old Films /
 # Photos Back to Life"). 90 sits between, with room on both sides.

@@ -60,7 +60,7 @@ def scoped(scope) -> dict:
 @contextmanager
 def _one_faiss_thread() -> Iterator[None]:
     """One query is searched on one OpenMP thread: on a busy 2-core machine two threads wait on
-    each other (bench/README.md, "Scale"). Builds keep every thread."""
+    each other (bench/HISTORY.md, "Scale"). Builds keep every thread."""
     threads = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)
     try:

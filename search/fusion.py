@@ -23,7 +23,7 @@ Ranked = list[tuple[int, float]]  # (row, score), best first
 
 @dataclass(frozen=True)
 class FusionSettings:
-    """Defaults from bench/eval_retrieval.py, tuned on SciFact *train* only. With the default
+    """Defaults from bench/quality/eval_retrieval.py, tuned on SciFact *train* only. With the default
     model (multilingual-e5-small) the convex combination at alpha 0.5 was the best setting
     (0.7373; best RRF, k=20, 0.7306) and scores 0.724 on SciFact test. all-MiniLM-L6-v2 chose
     0.4/0.5 within noise too (bench/RETRIEVAL.md)."""

@@ -1,32 +1,18 @@
-"""Shared fixtures: small libraries written on the fly, a fake embedder, and shared-data paths."""
+"""Shared fixtures: small libraries written on the fly, a fake embedder, each index store. Visible to
+every test folder; the helpers they use are in tests/support/."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.fakes import FakeEmbedder, register_fake_models
-from tests.pdf_factory import write_pdf
+from tests.support.fakes import FakeEmbedder, register_fake_models
+from tests.support.paths import DEMO_LIBRARY
+from tests.support.pdf_factory import write_pdf
 
-REPO = Path(__file__).resolve().parent.parent
-DEMO_LIBRARY = REPO / "demo"
-SHARED_DATA = REPO.parent / "shared" / "data"
 register_fake_models()  # every fake-* model name loads the fake, through the registry like any model
-
-
-def shared_path(*parts: str) -> Path:
-    """A path under ../shared/data. Without it a developer's run skips the test with the reason;
-    CI (CI=true) fails instead, so CI can never pass by skipping."""
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        message = f"shared data not found: {path}"
-        if in_ci():
-            pytest.fail(message + " (CI must have ../shared/data beside the checkout)")
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +74,3 @@ def demo_library_copy(tmp_path: Path) -> Path:
     target = tmp_path / "demo"
     shutil.copytree(DEMO_LIBRARY, target, ignore=shutil.ignore_patterns(".papersearch"))
     return target
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -1,0 +1,1 @@
+"""Experiments kept for what they showed (bench/HISTORY.md)."""

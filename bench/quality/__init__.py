@@ -1,0 +1,1 @@
+"""Retrieval and parsing quality evaluations, with their gold files."""

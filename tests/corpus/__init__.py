@@ -1,0 +1,1 @@
+"""Tests of corpus/: discovery, the readers, OCR, cleaning, chunking, reference lists."""

@@ -1,0 +1,1 @@
+"""Tests of embed/: the embedding engines, their tokenizers, caches and threads."""

@@ -1,0 +1,1 @@
+"""Tests of export/: CSV, BibTeX, Markdown paper lists."""

@@ -1,0 +1,1 @@
+"""Tests of index/: building, the stores (files and Milvus), BM25, scale."""

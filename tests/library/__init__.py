@@ -1,0 +1,1 @@
+"""Tests of library/: Library.update, uploads, safe paths, watch."""

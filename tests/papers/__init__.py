@@ -1,0 +1,1 @@
+"""Tests of papers/: list entries, note names, PDF titles, linking into paper records."""

@@ -1,0 +1,1 @@
+"""Tests of search/: ranking, fusion, evidence, more like this, across languages."""

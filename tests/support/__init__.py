@@ -1,0 +1,1 @@
+"""What the tests share and are not tests: fakes, file factories, page servers, load scenarios, paths."""

@@ -1,0 +1,66 @@
+"""Run the page or the CLI in a subprocess with the fake embedder instead of a real model.
+
+    python -m tests.support.with_fake_model streamlit run app.py --server.port 8765 ...
+    python -m tests.support.with_fake_model cli search "query" --library DIR --json
+
+Every model name that starts with "fake-" is registered in the model registry (through
+`embed.registry.register`, as any model is) as a `FakeEmbedder` (tests/support/fakes.py); other names load
+as usual. Two variables hold a build in its embedding stage, so a test can overlap it with
+searches or with a second build however busy the machine is:
+
+  PAPERSEARCH_FAKE_EMBED_GATE   a file: every `embed_documents` call waits until it exists
+                                (at most GATE_TIMEOUT seconds; the test creates it to let the build go on)
+  PAPERSEARCH_FAKE_EMBED_DELAY  seconds every `embed_documents` call sleeps (default 0)
+
+Queries are never held. Used by tests/edges/test_load.py and bench/speed/bench_load.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+ENV_DELAY = "PAPERSEARCH_FAKE_EMBED_DELAY"
+ENV_GATE = "PAPERSEARCH_FAKE_EMBED_GATE"
+GATE_TIMEOUT = 120.0
+
+
+def install() -> None:
+    sys.path.insert(0, str(REPO))
+    from embed import registry
+    from tests.support.fakes import FAKE_PREFIX, FakeEmbedder
+
+    delay = float(os.environ.get(ENV_DELAY) or 0)
+    gate = Path(os.environ[ENV_GATE]) if os.environ.get(ENV_GATE) else None
+
+    class DelayedFakeEmbedder(FakeEmbedder):
+        def embed_documents(self, texts):
+            deadline = time.monotonic() + GATE_TIMEOUT
+            while gate is not None and not gate.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(delay)
+            return super().embed_documents(texts)
+
+    registry.register(FAKE_PREFIX, lambda name: DelayedFakeEmbedder(name=name), prefix=True)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"streamlit", "cli"}:
+        print(__doc__, file=sys.stderr)
+        return 2
+    install()
+    if argv[0] == "streamlit":
+        from streamlit.web import cli as streamlit_cli
+
+        sys.argv = ["streamlit", *argv[1:]]
+        return streamlit_cli.main()
+    import cli
+
+    return cli.main(args=argv[1:], prog_name="cli.py")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
