@@ -1,6 +1,6 @@
 """Lab (issue #20): should a Chinese or mixed query lean on BM25 when its words are matched well?
 
-    .venv/bin/python -m bench.lab.adaptive_fusion_lab --library LIB --index DIR --gold G1.jsonl ...
+    .venv/bin/python -m bench.experiments.adaptive_fusion_lab --library LIB --index DIR --gold G1.jsonl ...
 
 For each query: the e5, USE and BM25 rankings from the real Searcher, and how much of the query's
 BM25 tokens the best lexical passage holds (coverage). A rule picks (e5, USE) weights by coverage;

@@ -1,7 +1,7 @@
 """Lab (issue #20): does a second multilingual encoder (USE) beside e5 lift Chinese and
 cross-lingual queries, and how should the three rankings be weighed per query?
 
-    .venv/bin/python -m bench.lab.second_encoder_lab --library LIB --index DIR --gold G1.jsonl G2.jsonl
+    .venv/bin/python -m bench.experiments.second_encoder_lab --library LIB --index DIR --gold G1.jsonl G2.jsonl
 
 Reads the e5 index, embeds its passages' embedded text once more with USE (cached beside the
 results), and scores fusions of e5-dense, USE-dense and BM25 by file nDCG@10 per language and type.

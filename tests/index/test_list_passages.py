@@ -12,8 +12,8 @@ from index import plan_build
 from library import Library
 from library.settings import chunk_settings_for
 from papers import paper_of_passage
-from tests.conftest import shared_path
-from tests.fakes import FakeEmbedder
+from tests.support.paths import shared_path
+from tests.support.fakes import FakeEmbedder
 
 
 @pytest.fixture(scope="module")
