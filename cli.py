@@ -28,7 +28,7 @@ import click
 from tqdm import tqdm
 
 from corpus import utf16_text
-from disk import ENV_CACHE, cache_dir
+from disk import ENV_CACHE, atomic_write_bytes, cache_dir
 from embed import ModelLoadError
 from export import health_to_dict, hits_to_csv, paper_to_dict, to_bibtex, to_markdown_list
 from index import (
@@ -207,11 +207,12 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
               help="Also write the results' papers as BibTeX.")
 @click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the results' papers as a Markdown paper list in your notes' style.")
+@click.option("--force", is_flag=True, help="Let --csv, --bibtex and --markdown replace a file that exists (never one in the library).")
 def search(query: str | None, library: Path, index_dir: Path | None, query_file: Path | None, like: str | None,
            like_paper: str | None, k: int, model: str | None, mode: str,
            kind: str | None, year_from: int | None, year_to: int | None, venue: str | None, topic: str | None,
            read: bool | None, has_pdf: bool | None, passages: bool, as_json: bool, csv_file: Path | None,
-           bibtex_file: Path | None, markdown_file: Path | None) -> None:
+           bibtex_file: Path | None, markdown_file: Path | None, force: bool) -> None:
     """Find the passages that best answer QUERY (`-` reads it from standard input).
 
     A query longer than the model reads at once is read in parts whose meanings are averaged.
@@ -225,9 +226,9 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
                                + (f" (not {' and '.join(sources)})." if sources else "."))
     if (like or like_paper) and click.get_current_context().get_parameter_source("mode").name == "COMMANDLINE":
         raise click.UsageError("--like and --like-paper rank by meaning only; leave out --mode.")
-    for target in (csv_file, bibtex_file, markdown_file):
-        _check_writable(target)
     lib, manifest = _indexed_library(library, index_dir)
+    for option, target in (("--csv", csv_file), ("--bibtex", bibtex_file), ("--markdown", markdown_file)):
+        _check_writable(option, target, lib, force)
     if query_file is not None:
         query = _decoded(query_file.read_bytes())
     elif query == "-":
@@ -483,26 +484,52 @@ def _indexed_library(library: Path, index_dir: Path | None) -> tuple[Library, Ma
         ) from None
 
 
-def _check_writable(target: Path | None) -> None:
-    """An export that cannot be written fails before the search, not after it."""
+def _check_writable(option: str, target: Path | None, lib: Library, force: bool) -> None:
+    """An export that cannot or must not be written fails before the search, not after it: a
+    missing folder, a folder, a file inside the library or its index (uploads are the only writes
+    there), or a file that exists (unless --force)."""
     if target is None:
         return
-    folder = target.expanduser().parent
+    target = target.expanduser()
+    folder = target.parent
     if not folder.is_dir():
         raise click.ClickException(f"Cannot write {target}: the folder {folder} does not exist.")
     if target.is_dir():
         raise click.ClickException(f"Cannot write {target}: it is a folder.")
+    where = target.resolve()
+    for protected, name in ((lib.root, "library"), (lib.index_dir, "index")):
+        if where == protected.resolve() or protected.resolve() in where.parents:
+            raise click.ClickException(
+                f"Will not write {option} {target}: it is inside the {name} folder {protected}. Exports go outside "
+                "the library (only files added from the page are written there); choose another file."
+            )
+    if target.is_file() and not force:
+        raise click.ClickException(f"Will not write {option} {target}: the file exists. Choose another name, or add "
+                                   "--force to replace it.")
 
 
 def _write_export(target: Path, data: bytes | str) -> None:
-    """Write an export; a failure names the file (a full disk says nothing of which file it was)."""
+    """Write an export whole or not at all (a temporary file renamed over it); a failure names the
+    file (a full disk says nothing of which file it was). A device or pipe (/dev/stdout) is
+    written as it is: it cannot be renamed over, and holds no half file afterwards."""
+    target = target.expanduser()
+    payload = data if isinstance(data, bytes) else data.encode("utf-8")
     try:
-        if isinstance(data, bytes):
-            target.write_bytes(data)
+        if target.exists() and not target.is_file():
+            with target.open("wb") as out:
+                out.write(payload)
         else:
-            target.write_text(data, encoding="utf-8")
+            final = target.resolve()
+            mode = final.stat().st_mode & 0o7777 if final.exists() else 0o666 & ~_umask()
+            atomic_write_bytes(final, payload, mode=mode)
     except OSError as error:
         raise click.ClickException(f"Cannot write {target}: {error.strerror or error}.") from None
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def _print_documents(response: SearchResponse, k: int) -> None:
