@@ -16,7 +16,10 @@ import streamlit as st
 
 from embed import Embedder, ModelLoadError, registry
 from export import hits_to_csv, to_bibtex, to_markdown_list
-from index import BuildPlan, CorruptIndexError, IndexLockedError, ModelMismatchError, PapersearchError
+from index import (
+    ENV_MILVUS_TOKEN, BuildPlan, CorruptIndexError, IndexLockedError, ModelMismatchError, PapersearchError,
+    StoreUnavailableError,
+)
 from library import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, MAX_UPLOAD_BYTES, Library
 from papers import Catalog
 from search import MODES, ResultFilter, Searcher, by_paper, facet_values, papers_of, search_depth
@@ -240,6 +243,8 @@ def page_message(error: Exception) -> str:
         return f"{error} Start the page without a model (or with this one), or rebuild the index with the new model."
     if isinstance(error, CorruptIndexError):
         return f"{error} Press Rebuild index to rebuild it from your files."
+    if isinstance(error, StoreUnavailableError) and error.credentials_in_uri:
+        return f"{error} Put the user and password in ${ENV_MILVUS_TOKEN}, not in the URI."
     return str(error)
 
 

@@ -89,9 +89,12 @@ def _not_blank(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 def _remember_store(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     try:
-        ctx.meta["papersearch.store"] = parse_store(value)
+        location = ctx.meta["papersearch.store"] = parse_store(value)
     except InvalidStoreError as error:
         raise click.BadParameter(str(error), ctx, param) from None
+    if location.has_credentials:
+        _echo(f"Note: the store URI holds a user or password ({location}); it is never shown. Put the credentials "
+              f"in ${ENV_MILVUS_TOKEN} (user:password) and leave them out of the URI, which shell history keeps.", err=True)
 
 
 _store_flag = click.option(
@@ -163,8 +166,10 @@ def _worded(error: Exception) -> str:
     if isinstance(error, ModelMismatchError):
         return f"{message} Search without --model (or unset {ENV_MODEL}), or rebuild the index with the new model."
     if isinstance(error, StoreUnavailableError) and error.connecting:
+        credentials = (f" Put the user and password in ${ENV_MILVUS_TOKEN}, not in the URI."
+                       if error.credentials_in_uri else "")
         return (f"{message} Start it (README, \"Milvus store\"), check the URI and ${ENV_MILVUS_TOKEN}, "
-                "or use another --store.")
+                f"or use another --store.{credentials}")
     return message
 
 
@@ -410,7 +415,7 @@ def status(library: Path, index_dir: Path | None, as_json: bool) -> None:
 
 
 def _print_status(info: dict, manifest: Manifest) -> None:
-    for key in ("library", "index", "model", "files", "chunks", "last_build", "pending"):
+    for key in ("library", "index", "store", "model", "files", "chunks", "last_build", "pending"):
         _echo(f"{key.replace('_', ' ').capitalize() + ':':<12} {info[key]}")
     _echo(f"{'Chunking:':<12} {manifest.chunk_settings}")
     if manifest.skipped:

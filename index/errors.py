@@ -74,6 +74,8 @@ class InvalidStoreError(PapersearchError):
 class StoreUnavailableError(PapersearchError):
     """The Milvus server or Milvus Lite file cannot be reached or refused a request."""
 
-    def __init__(self, uri: str, detail: str, *, connecting: bool = False):
+    def __init__(self, uri: str, detail: str, *, connecting: bool = False, credentials_in_uri: bool = False):
+        """`uri` as it may be shown (index/store_location.redacted: no user or password)."""
         self.uri, self.detail, self.connecting = uri, detail, connecting
+        self.credentials_in_uri = credentials_in_uri
         super().__init__(f"Cannot reach Milvus at {uri} ({detail})." if connecting else f"Milvus at {uri} failed {detail}.")

@@ -42,7 +42,7 @@ from index.milvus_index import (
     INSERT_BATCH, MilvusIndex, collection_schema, index_params, passage_rows, read_rows, vector_search_params,
 )
 from index.file_store import PASSAGE_COLUMNS, PASSAGE_SCHEMA
-from index.store_location import MILVUS_FOLDER, StoreLocation
+from index.store_location import MILVUS_FOLDER, StoreLocation, redacted
 from papers import Catalog
 
 
@@ -64,7 +64,8 @@ def _client_for(location: StoreLocation):
             client = MilvusClient(uri=location.uri, token=location.token(), timeout=CONNECT_SECONDS)
             client.list_aliases(timeout=CONNECT_SECONDS)
         except MilvusException as error:
-            raise StoreUnavailableError(location.uri, str(getattr(error, "message", error)), connecting=True) from None
+            raise StoreUnavailableError(location.shown, redacted(str(getattr(error, "message", error))),
+                                        connecting=True, credentials_in_uri=location.has_credentials) from None
         _CLIENTS[key] = client
     return _CLIENTS[key]
 
@@ -95,7 +96,7 @@ class MilvusStore:
             yield
         except MilvusException as error:
             raise StoreUnavailableError(
-                self.location.uri, f"while {doing} ({getattr(error, 'message', error)})"
+                self.location.shown, redacted(f"while {doing} ({getattr(error, 'message', error)})")
             ) from None
 
     def current_collection(self) -> str | None:
@@ -129,7 +130,7 @@ class MilvusStore:
     def _require_build(self) -> Path:
         build = self.current_build()
         if build is None:
-            raise IndexNotFoundError(self.directory, uri=self.location.uri)
+            raise IndexNotFoundError(self.directory, uri=self.location.shown)
         return build
 
     def verify(self) -> None:
@@ -151,7 +152,7 @@ class MilvusStore:
         recorded = (properties.get("papersearch.model"), properties.get("papersearch.dimension"))
         if recorded != (manifest.model, str(manifest.dimension)) or passages.num_rows != manifest.chunk_count:
             raise CorruptIndexError(
-                build, f"does not match its Milvus collection {name} at {self.location.uri} (collection: "
+                build, f"does not match its Milvus collection {name} at {self.location.shown} (collection: "
                 f"model {recorded[0]}, {recorded[1]} dimensions, {passages.num_rows} passages; manifest: {manifest.model}, "
                 f"{manifest.dimension}, {manifest.chunk_count})"
             )
