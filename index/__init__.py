@@ -23,6 +23,7 @@ from index.errors import (
     InvalidStoreError,
     LibraryNotFoundError,
     ModelMismatchError,
+    NewerIndexError,
     PapersearchError,
     StoreUnavailableError,
     UnsafePathError,
@@ -37,7 +38,7 @@ from index.store_location import ENV_MILVUS_TOKEN, ENV_STORE, StoreLocation, par
 __all__ = [
     "BuildPlan", "BuildReport", "CorruptIndexError", "ENV_MILVUS_TOKEN", "ENV_STORE", "EmptyLibraryError",
     "IndexLocationError", "IndexLockedError", "IndexNotFoundError", "IndexWriteError", "InvalidSettingsError",
-    "InvalidStoreError", "LexicalIndex", "LibraryNotFoundError", "LoadedIndex", "Manifest", "ModelMismatchError",
+    "InvalidStoreError", "LexicalIndex", "LibraryNotFoundError", "LoadedIndex", "Manifest", "ModelMismatchError", "NewerIndexError",
     "PapersearchError", "Progress", "Store", "StoreLocation", "StoreUnavailableError", "UnsafePathError",
     "is_up_to_date", "load_previous", "open_store", "parse_store", "plan_build", "redacted", "report_unchanged", "run_build",
     "stored_direction", "trusted_plan",

@@ -51,6 +51,17 @@ class IndexLockedError(PapersearchError):
         super().__init__(f"Another build is writing {directory}; try again when it ends.")
 
 
+class NewerIndexError(PapersearchError):
+    """An index written by a newer Papersearch: never called damaged, never replaced."""
+
+    def __init__(self, where: Path | str, found: int, readable: int):
+        self.where, self.found, self.readable = where, found, readable
+        super().__init__(
+            f"The index at {where} was made by a newer version of Papersearch (format {found}; this version reads "
+            f"format {readable}). Upgrade Papersearch to use it; it is left as it is."
+        )
+
+
 class InvalidSettingsError(PapersearchError):
     pass
 

@@ -35,6 +35,7 @@ import pyarrow as pa
 
 from index.build_folder import MANIFEST, STAGING_PREFIX, build_name, held_lock, read_manifest, read_or_corrupt, write_folder
 from index.checksums import verify_checksums
+from index.migrations import checksums_required
 from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IndexWriteError, StoreUnavailableError
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest, recorded_model
@@ -136,7 +137,8 @@ class MilvusStore:
     def verify(self) -> None:
         """The local files (manifest, catalog, vocabulary) against their checksums; the collection's
         own data is Milvus's to keep, and load() checks that it matches the manifest."""
-        verify_checksums(self._require_build())
+        build = self._require_build()
+        verify_checksums(build, checksums_required(read_manifest(build)))
 
     def load(self) -> MilvusIndex:
         build = self._require_build()
