@@ -294,7 +294,7 @@ class FileStore:
         try:
             with self.build_lock():
                 pass
-        except IndexLockedError:
+        except (IndexLockedError, IndexWriteError):  # tidying is optional: an index one may only read is up to date too
             pass
 
     def _clear_leftovers(self) -> None:

