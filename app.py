@@ -16,12 +16,16 @@ import streamlit as st
 
 from embed import Embedder, ModelLoadError, registry
 from export import hits_to_csv, to_bibtex, to_markdown_list
-from index import BuildPlan, CorruptIndexError, IndexLockedError, ModelMismatchError, PapersearchError
+from index import (
+    ENV_MILVUS_TOKEN, BuildPlan, CorruptIndexError, IndexLockedError, ModelMismatchError, PapersearchError,
+    StoreUnavailableError,
+)
 from library import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, MAX_UPLOAD_BYTES, Library
 from papers import Catalog
 from search import MODES, ResultFilter, Searcher, by_paper, facet_values, papers_of, search_depth
 from ui.build_jobs import BuildJob, running_build, start_build
 from ui.cards import CardContext, show_document_cards, show_paper_cards, show_passage_cards
+from ui.inert_text import markdown_text as md
 from ui.served_files import prune_served_pdfs
 
 APP_DIR = Path(__file__).resolve().parent
@@ -79,7 +83,7 @@ def follow_build(job: BuildJob) -> None:
 
     def show(job: BuildJob) -> None:
         if job.plan is not None:
-            plan_box.info(f"Build plan: {job.plan.summary()}")
+            plan_box.info(f"Build plan: {md(job.plan.summary())}")
         if job.step.total:
             bar.progress(job.step.done / job.step.total, text=f"{job.step.stage}: {job.step.done}/{job.step.total}")
 
@@ -91,7 +95,7 @@ def follow_build(job: BuildJob) -> None:
 
 def show_build_outcome(job: BuildJob, bar) -> None:
     if isinstance(job.error, IndexLockedError):
-        st.warning(f"{job.error} Meanwhile this page searches the current index; it uses the new one as soon as "
+        st.warning(f"{md(job.error)} Meanwhile this page searches the current index; it uses the new one as soon as "
                    "the other build is done.")
         return
     if job.error is not None:
@@ -102,9 +106,9 @@ def show_build_outcome(job: BuildJob, bar) -> None:
         return
     bar.progress(1.0, text="Done")
     load_searcher.clear()
-    st.success(report.summary())
+    st.success(md(report.summary()))
     for skipped in report.skipped:
-        st.warning(f"Skipped {skipped.path}: {skipped.reason}")
+        st.warning(f"Skipped {md(skipped.path)}: {md(skipped.reason)}")
 
 
 def sidebar(lib: Library, model: str | None):
@@ -112,8 +116,8 @@ def sidebar(lib: Library, model: str | None):
     last so that it describes the index as any build of this run has left it."""
     with st.sidebar:
         st.header("Index")
-        st.caption(f"Library: `{lib.root}`")
-        st.caption(f"Index: `{lib.index_dir}`")
+        st.caption(f"Library: {md(lib.root)}")
+        st.caption(f"Index: {md(lib.index_dir)}")
         # One container whatever the index's state, so the widgets below keep their place (and a
         # file being uploaded keeps its widget) when the first build completes.
         summary = st.container()
@@ -139,7 +143,7 @@ def index_summary(lib: Library, manifest) -> None:
         if manifest.skipped:
             with st.expander(f"{len(manifest.skipped)} skipped files"):
                 for item in manifest.skipped:
-                    st.markdown(f"- `{item.path}`: {item.reason}")
+                    st.markdown(f"- {md(item.path)}: {md(item.reason)}")
     pending = lib.pending_changes() if manifest is not None else None
     if pending is not None and pending.needs_update:
         st.warning(f"{pending.total or pending.unreadable} new or changed files are not indexed yet "
@@ -160,13 +164,13 @@ def add_papers(lib: Library, model: str | None) -> None:
         results = lib.add_files(folder, [(upload.name, upload.getvalue()) for upload in uploads])
         for result in results:
             if result.outcome == "added":
-                st.success(f"Added `{result.path}`")
+                st.success(f"Added {md(result.path)}")
             elif result.outcome == "renamed":
-                st.success(f"Added as `{result.path}` (a different `{result.name}` is already there)")
+                st.success(f"Added as {md(result.path)} (a different {md(result.name)} is already there)")
             elif result.outcome == "duplicate":
-                st.info(f"`{result.name}` is already in the library as `{result.detail}`: not stored twice")
+                st.info(f"{md(result.name)} is already in the library as {md(result.detail)}: not stored twice")
             else:
-                st.warning(f"`{result.name}` was not added: {result.detail}")
+                st.warning(f"{md(result.name)} was not added: {md(result.detail)}")
     if any(result.path for result in results):
         build_with_progress(lib, model)
 
@@ -209,7 +213,7 @@ def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher]:
     try:
         searcher = load_searcher(str(lib.root), args.index, lib.build_id(), args.model)
     except CorruptIndexError as error:  # a damaged index is rebuilt, not trusted
-        st.warning(f"{error} Rebuilding it from your files now.")
+        st.warning(f"{md(error)} Rebuilding it from your files now.")
         build_with_progress(lib, args.model)
         searcher = load_searcher(str(lib.root), args.index, lib.build_id(), args.model)
     with summary:
@@ -225,11 +229,11 @@ def main() -> None:
     try:
         search_page()
     except (PapersearchError, ModelLoadError) as error:
-        st.error(page_message(error))
+        st.error(md(page_message(error)))
     except Exception as error:  # noqa: BLE001 — a bug: shown plainly, traceback in the server log
         _log.exception("unexpected error on the page")
         st.error(
-            f"Unexpected {type(error).__name__}: {error}. This is a bug in Papersearch; the details are in the "
+            f"Unexpected {type(error).__name__}: {md(error)}. This is a bug in Papersearch; the details are in the "
             "terminal that runs the page. Please report it."
         )
 
@@ -240,6 +244,8 @@ def page_message(error: Exception) -> str:
         return f"{error} Start the page without a model (or with this one), or rebuild the index with the new model."
     if isinstance(error, CorruptIndexError):
         return f"{error} Press Rebuild index to rebuild it from your files."
+    if isinstance(error, StoreUnavailableError) and error.credentials_in_uri:
+        return f"{error} Put the user and password in ${ENV_MILVUS_TOKEN}, not in the URI."
     return str(error)
 
 
@@ -265,7 +271,7 @@ def search_page() -> None:
     started = time.perf_counter()
     like = st.session_state.get("like")
     if like is not None:
-        st.markdown(f"#### More like: {like['label']}")
+        st.markdown(f"#### More like: {md(like['label'])}")
         if st.button("Back to my search", key="unlike"):
             del st.session_state["like"]
             st.rerun()
@@ -298,7 +304,7 @@ def more_like_this(hit) -> None:
 
 def show_response(response, lib: Library, searcher: Searcher, view: str, k: int, explain: bool, ms: float) -> None:
     for notice in response.notices:
-        st.warning(notice)
+        st.warning(md(notice))
     grouped = view != "By passage"
     groups = (by_paper(response.hits, limit=k) if view == "By paper"
               else response.by_document(limit=k) if view == "By file" else [])

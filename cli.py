@@ -28,9 +28,11 @@ import click
 from tqdm import tqdm
 
 from corpus import utf16_text
-from disk import ENV_CACHE, cache_dir
+from disk import ENV_CACHE, atomic_write_bytes, cache_dir
 from embed import ModelLoadError
-from export import health_to_dict, hits_to_csv, paper_to_dict, to_bibtex, to_markdown_list
+from export import (
+    health_to_dict, hits_to_csv, paper_to_dict, terminal_json, terminal_safe, to_bibtex, to_markdown_list,
+)
 from index import (
     ENV_MILVUS_TOKEN,
     ENV_STORE,
@@ -87,9 +89,12 @@ def _not_blank(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 def _remember_store(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     try:
-        ctx.meta["papersearch.store"] = parse_store(value)
+        location = ctx.meta["papersearch.store"] = parse_store(value)
     except InvalidStoreError as error:
         raise click.BadParameter(str(error), ctx, param) from None
+    if location.has_credentials:
+        _echo(f"Note: the store URI holds a user or password ({location}); it is never shown. Put the credentials "
+              f"in ${ENV_MILVUS_TOKEN} (user:password) and leave them out of the URI, which shell history keeps.", err=True)
 
 
 _store_flag = click.option(
@@ -113,6 +118,13 @@ class _Commands(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
+            return self._invoke(ctx)
+        except click.exceptions.ClickException as error:  # its message may quote a file's name or text
+            error.message = terminal_safe(error.message)
+            raise
+
+    def _invoke(self, ctx: click.Context):
+        try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
@@ -133,6 +145,15 @@ class _Commands(click.Group):
             ) from None
 
 
+def _echo(message: str = "", **options) -> None:
+    """click.echo of text that may come from files (names, titles, passages): never raw controls."""
+    click.echo(terminal_safe(str(message)), **options)
+
+
+def _secho(message: str, **options) -> None:
+    click.secho(terminal_safe(message), **options)
+
+
 def _worded(error: Exception) -> str:
     """A domain error as the command line says it: the error's own sentence, then what to type."""
     message = str(error)
@@ -145,8 +166,10 @@ def _worded(error: Exception) -> str:
     if isinstance(error, ModelMismatchError):
         return f"{message} Search without --model (or unset {ENV_MODEL}), or rebuild the index with the new model."
     if isinstance(error, StoreUnavailableError) and error.connecting:
+        credentials = (f" Put the user and password in ${ENV_MILVUS_TOKEN}, not in the URI."
+                       if error.credentials_in_uri else "")
         return (f"{message} Start it (README, \"Milvus store\"), check the URI and ${ENV_MILVUS_TOKEN}, "
-                "or use another --store.")
+                f"or use another --store.{credentials}")
     return message
 
 
@@ -190,15 +213,15 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
     lib = _library(library, index_dir)
 
     def show_plan(plan: BuildPlan) -> None:
-        click.echo(f"Library: {lib.root}\nIndex:   {lib.index_dir}\nModel:   {plan.model}")
-        click.echo(f"Plan:    {plan.summary()}")
+        _echo(f"Library: {lib.root}\nIndex:   {lib.index_dir}\nModel:   {plan.model}")
+        _echo(f"Plan:    {plan.summary()}")
 
     with _TqdmProgress() as progress:
         report = lib.update(model, chunk_tokens, overlap_tokens, progress, on_plan=show_plan)
     for skipped in report.skipped if report.wrote_index else ():
         kept = " (previous version kept)" if skipped.kept_previous else ""
-        click.echo(f"Skipped {skipped.path}: {skipped.reason}{kept}", err=True)
-    click.echo(report.summary())
+        _echo(f"Skipped {skipped.path}: {skipped.reason}{kept}", err=True)
+    _echo(report.summary())
 
 
 @main.command()
@@ -228,11 +251,12 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
               help="Also write the results' papers as BibTeX.")
 @click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the results' papers as a Markdown paper list in your notes' style.")
+@click.option("--force", is_flag=True, help="Let --csv, --bibtex and --markdown replace a file that exists (never one in the library).")
 def search(query: str | None, library: Path, index_dir: Path | None, query_file: Path | None, like: str | None,
            like_paper: str | None, k: int, model: str | None, mode: str,
            kind: str | None, year_from: int | None, year_to: int | None, venue: str | None, topic: str | None,
            read: bool | None, has_pdf: bool | None, passages: bool, as_json: bool, csv_file: Path | None,
-           bibtex_file: Path | None, markdown_file: Path | None) -> None:
+           bibtex_file: Path | None, markdown_file: Path | None, force: bool) -> None:
     """Find the passages that best answer QUERY (`-` reads it from standard input).
 
     A query longer than the model reads at once is read in parts whose meanings are averaged.
@@ -246,9 +270,9 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
                                + (f" (not {' and '.join(sources)})." if sources else "."))
     if (like or like_paper) and click.get_current_context().get_parameter_source("mode").name == "COMMANDLINE":
         raise click.UsageError("--like and --like-paper rank by meaning only; leave out --mode.")
-    for target in (csv_file, bibtex_file, markdown_file):
-        _check_writable(target)
     lib, manifest = _indexed_library(library, index_dir)
+    for option, target in (("--csv", csv_file), ("--bibtex", bibtex_file), ("--markdown", markdown_file)):
+        _check_writable(option, target, lib, force)
     if query_file is not None:
         query = _decoded(query_file.read_bytes())
     elif query == "-":
@@ -258,7 +282,7 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
         parse_like(like, set(manifest.files))  # fail fast on an unknown file, before loading a model
     elif query is not None:
         normalise_query(query)  # fail fast, before loading a model
-    searcher = lib.searcher(model, quick_start=True, notice=lambda message: click.echo(f"Note: {message}", err=True))
+    searcher = lib.searcher(model, quick_start=True, notice=lambda message: _echo(f"Note: {message}", err=True))
     grouped = not (passages or as_json or csv_file or bibtex_file or markdown_file)
     where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf)
     depth = search_depth(k, grouped)
@@ -269,23 +293,23 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
     else:
         response = searcher.search(query, k=depth, mode=mode, where=where)
     for notice in response.notices:
-        click.echo(f"Note: {notice}", err=True)
+        _echo(f"Note: {notice}", err=True)
     pending = lib.pending_changes()  # a few ms: stat calls, hashing only files whose size or time moved
     if pending.total:
-        click.echo(f"Note: the library changed since the last build ({pending.summary}); results may show "
+        _echo(f"Note: the library changed since the last build ({pending.summary}); results may show "
                    f"files that have changed or gone. `python cli.py build --library {library}` updates it.", err=True)
     if csv_file:
         _write_export(csv_file, hits_to_csv(response.hits))
-        click.echo(f"Wrote {len(response.hits)} passages to {csv_file}", err=True)
+        _echo(f"Wrote {len(response.hits)} passages to {csv_file}", err=True)
     papers = papers_of(response.hits, searcher.index.catalog)
     if bibtex_file:
         _write_export(bibtex_file, to_bibtex(papers))
-        click.echo(f"Wrote {len(papers)} papers to {bibtex_file}", err=True)
+        _echo(f"Wrote {len(papers)} papers to {bibtex_file}", err=True)
     if markdown_file:
         _write_export(markdown_file, to_markdown_list(papers))
-        click.echo(f"Wrote {len(papers)} papers to {markdown_file}", err=True)
+        _echo(f"Wrote {len(papers)} papers to {markdown_file}", err=True)
     if as_json:
-        click.echo(json.dumps([hit.to_dict() for hit in response.hits], ensure_ascii=False, indent=1))
+        _echo(terminal_json([hit.to_dict() for hit in response.hits], indent=1))
     elif grouped:
         _print_documents(response, k)
     elif passages or not (csv_file or bibtex_file or markdown_file):
@@ -331,11 +355,11 @@ def evaluate(beir_dir: Path | None, split: str, gold_file: Path | None, library:
     with _TqdmProgress() as progress:
         scores = evaluate_searcher(searcher, queries, qrels, mode, lambda d, n: progress("Queries", d, n))
     if as_json:
-        click.echo(json.dumps(scores))
+        _echo(json.dumps(scores))
     else:
-        click.echo(f"{len(queries)} queries, mode {mode}, model {manifest.model}")
+        _echo(f"{len(queries)} queries, mode {mode}, model {manifest.model}")
         for metric, value in scores.items():
-            click.echo(f"{metric:>11}: {value:.4f}")
+            _echo(f"{metric:>11}: {value:.4f}")
 
 
 def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str | None):
@@ -348,7 +372,7 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
     lib = beir_library(data, beir_dir, cache, model_for_build(model, None), index_dir, store)
 
     def show_plan(plan: BuildPlan) -> None:
-        click.echo(f"Benchmark index {lib.index_dir}: {plan.summary()}", err=True)
+        _echo(f"Benchmark index {lib.index_dir}: {plan.summary()}", err=True)
 
     with _TqdmProgress() as progress:
         lib.update(model, progress=progress, on_plan=show_plan)
@@ -369,25 +393,25 @@ def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool) -
     catalog = lib.catalog()
     records = [paper_to_dict(record) for record in catalog.papers]
     if as_json:
-        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+        _echo(terminal_json(records, indent=1))
         return
     for record in records:
         mark = {True: "[x]", False: "[ ]", None: "   "}[record["read"]]
         where = f"{record['venue'] or '?'} {record['year'] or ''}".strip()
-        click.echo(f"{mark} {record['title']} ({where})" + (f" arXiv:{record['arxiv']}" if record["arxiv"] else ""))
+        _echo(f"{mark} {record['title']} ({where})" + (f" arXiv:{record['arxiv']}" if record["arxiv"] else ""))
         for file in record["files"]:
-            click.echo(f"      {file}")
-    click.echo(f"{len(records)} papers; links by method: {catalog.link_counts}")
+            _echo(f"      {file}")
+    _echo(f"{len(records)} papers; links by method: {catalog.link_counts}")
 
 
 def _print_health(data: dict, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+        _echo(terminal_json(data, indent=1, default=str))
         return
     for key, items in data.items():
-        click.echo(f"{key.replace('_', ' ').capitalize()}: {len(items)}")
+        _echo(f"{key.replace('_', ' ').capitalize()}: {len(items)}")
         for item in items:
-            click.echo(f"  {item}")
+            _echo(f"  {item}")
 
 
 @main.command()
@@ -402,7 +426,7 @@ def status(library: Path, index_dir: Path | None, as_json: bool) -> None:
     current = lib.status()
     info = current.to_dict()
     if as_json:
-        click.echo(json.dumps(info, ensure_ascii=False, indent=1))
+        _echo(terminal_json(info, indent=1))
     else:
         _print_status(info, manifest)
     if current.damaged is not None:
@@ -412,17 +436,17 @@ def status(library: Path, index_dir: Path | None, as_json: bool) -> None:
 
 
 def _print_status(info: dict, manifest: Manifest) -> None:
-    for key in ("library", "index", "model", "files", "chunks", "last_build", "pending"):
-        click.echo(f"{key.replace('_', ' ').capitalize() + ':':<12} {info[key]}")
-    click.echo(f"{'Chunking:':<12} {manifest.chunk_settings}")
+    for key in ("library", "index", "store", "model", "files", "chunks", "last_build", "pending"):
+        _echo(f"{key.replace('_', ' ').capitalize() + ':':<12} {info[key]}")
+    _echo(f"{'Chunking:':<12} {manifest.chunk_settings}")
     if manifest.skipped:
-        click.echo(f"Skipped {len(manifest.skipped)} files:")
+        _echo(f"Skipped {len(manifest.skipped)} files:")
         for item in info["skipped"]:
             kept = " (previous version kept)" if item["kept_previous"] else ""
-            click.echo(f"  {item['path']}: {item['reason']}{kept}")
+            _echo(f"  {item['path']}: {item['reason']}{kept}")
     for path, messages in manifest.warnings.items():
         for message in messages:
-            click.echo(f"Warning {path}: {message}")
+            _echo(f"Warning {path}: {message}")
 
 
 @main.command()
@@ -436,10 +460,10 @@ def watch(library: Path, index_dir: Path | None, settle: float) -> None:
     building = threading.Event()
 
     def show_plan(plan: BuildPlan) -> None:
-        click.echo(f"Plan:    {plan.summary()}")
+        _echo(f"Plan:    {plan.summary()}")
 
     def update() -> None:
-        click.echo(f"[{time.strftime('%H:%M:%S')}] Updating the index")
+        _echo(f"[{time.strftime('%H:%M:%S')}] Updating the index")
         building.set()  # stays set only if Ctrl-C ends the update
         try:
             with _TqdmProgress() as progress:
@@ -450,21 +474,21 @@ def watch(library: Path, index_dir: Path | None, settle: float) -> None:
         building.clear()
         for skipped in report.skipped if report.wrote_index else ():
             kept = " (previous version kept)" if skipped.kept_previous else ""
-            click.echo(f"Skipped {skipped.path}: {skipped.reason}{kept}", err=True)
-        click.echo(report.summary())
+            _echo(f"Skipped {skipped.path}: {skipped.reason}{kept}", err=True)
+        _echo(report.summary())
 
     def show_error(error: Exception) -> None:
-        click.echo(f"Error: {error}", err=True)
+        _echo(f"Error: {error}", err=True)
 
-    click.echo(f"Library: {lib.root}\nIndex:   {lib.index_dir}")
-    click.echo(f"Watching for changes (updates {settle:g}s after the last one); Ctrl-C stops.")
+    _echo(f"Library: {lib.root}\nIndex:   {lib.index_dir}")
+    _echo(f"Watching for changes (updates {settle:g}s after the last one); Ctrl-C stops.")
     try:
         watch_library(lib, update, threading.Event(), settle, on_error=show_error)
     except KeyboardInterrupt:
         pass
     kept = "; the previous index still answers searches" if lib.has_index() else "; there is no index yet"
     abandoned = f" (the update in progress was abandoned{kept})"
-    click.echo("Stopped watching" + (abandoned if building.is_set() else "") + ".")
+    _echo("Stopped watching" + (abandoned if building.is_set() else "") + ".")
 
 
 def _decoded(data: bytes) -> str:
@@ -504,46 +528,72 @@ def _indexed_library(library: Path, index_dir: Path | None) -> tuple[Library, Ma
         ) from None
 
 
-def _check_writable(target: Path | None) -> None:
-    """An export that cannot be written fails before the search, not after it."""
+def _check_writable(option: str, target: Path | None, lib: Library, force: bool) -> None:
+    """An export that cannot or must not be written fails before the search, not after it: a
+    missing folder, a folder, a file inside the library or its index (uploads are the only writes
+    there), or a file that exists (unless --force)."""
     if target is None:
         return
-    folder = target.expanduser().parent
+    target = target.expanduser()
+    folder = target.parent
     if not folder.is_dir():
         raise click.ClickException(f"Cannot write {target}: the folder {folder} does not exist.")
     if target.is_dir():
         raise click.ClickException(f"Cannot write {target}: it is a folder.")
+    where = target.resolve()
+    for protected, name in ((lib.root, "library"), (lib.index_dir, "index")):
+        if where == protected.resolve() or protected.resolve() in where.parents:
+            raise click.ClickException(
+                f"Will not write {option} {target}: it is inside the {name} folder {protected}. Exports go outside "
+                "the library (only files added from the page are written there); choose another file."
+            )
+    if target.is_file() and not force:
+        raise click.ClickException(f"Will not write {option} {target}: the file exists. Choose another name, or add "
+                                   "--force to replace it.")
 
 
 def _write_export(target: Path, data: bytes | str) -> None:
-    """Write an export; a failure names the file (a full disk says nothing of which file it was)."""
+    """Write an export whole or not at all (a temporary file renamed over it); a failure names the
+    file (a full disk says nothing of which file it was). A device or pipe (/dev/stdout) is
+    written as it is: it cannot be renamed over, and holds no half file afterwards."""
+    target = target.expanduser()
+    payload = data if isinstance(data, bytes) else data.encode("utf-8")
     try:
-        if isinstance(data, bytes):
-            target.write_bytes(data)
+        if target.exists() and not target.is_file():
+            with target.open("wb") as out:
+                out.write(payload)
         else:
-            target.write_text(data, encoding="utf-8")
+            final = target.resolve()
+            mode = final.stat().st_mode & 0o7777 if final.exists() else 0o666 & ~_umask()
+            atomic_write_bytes(final, payload, mode=mode)
     except OSError as error:
         raise click.ClickException(f"Cannot write {target}: {error.strerror or error}.") from None
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def _print_documents(response: SearchResponse, k: int) -> None:
     documents = response.by_document(limit=k)
     if not documents:
-        click.echo("No results.")
+        _echo("No results.")
     for number, document in enumerate(documents, start=1):
-        click.secho(f"{number}. {document.title}", bold=True)
-        click.echo(f"   {document.kind} · {document.path} · best score {document.score:.3f}")
+        _secho(f"{number}. {document.title}", bold=True)
+        _echo(f"   {document.kind} · {document.path} · best score {document.score:.3f}")
         for hit in document.hits:
-            click.echo(f"   - [{hit.location}] {_snippet(hit.text)}")
-        click.echo()
+            _echo(f"   - [{hit.location}] {_snippet(hit.text)}")
+        _echo()
 
 
 def _print_passages(response: SearchResponse) -> None:
     if not response.hits:
-        click.echo("No results.")
+        _echo("No results.")
     for hit in response.hits:
-        click.echo(f"{hit.rank:>3}. {hit.score:.3f}  {hit.path}  [{hit.location}]")
-        click.echo(f"      {_snippet(hit.text)}")
+        _echo(f"{hit.rank:>3}. {hit.score:.3f}  {hit.path}  [{hit.location}]")
+        _echo(f"      {_snippet(hit.text)}")
 
 
 def _snippet(text: str, width: int = 160) -> str:

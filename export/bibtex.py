@@ -12,6 +12,7 @@ import calendar
 import re
 from collections.abc import Iterable
 
+from export.terminal import terminal_safe
 from papers import PaperRecord
 
 _CONFERENCE_HINTS = ("CVPR", "ICCV", "ECCV", "NeurIPS", "ICML", "ICLR", "AAAI", "IJCAI", "SIGGRAPH", "ACL",
@@ -36,7 +37,7 @@ def to_bibtex(records: Iterable[PaperRecord]) -> str:
             fields += [("eprint", record.arxiv), ("archivePrefix", "arXiv"), ("url", f"https://arxiv.org/abs/{record.arxiv}")]
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         entries.append(f"@{kind}{{{key},\n{body}\n}}")
-    return "\n\n".join(entries) + ("\n" if entries else "")
+    return terminal_safe("\n\n".join(entries) + ("\n" if entries else ""))
 
 
 def _cite_key(record: PaperRecord) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 
+from export.terminal import terminal_safe
 from papers import PaperRecord
 
 
@@ -35,7 +36,7 @@ def to_markdown_list(records: Iterable[PaperRecord]) -> str:
         if record.annotation:
             lines += [f"  > {line}" for line in record.annotation.splitlines() if line.strip()]
         lines.append("")
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))
 
 
 def _target(destination: str) -> str:

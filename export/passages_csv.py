@@ -13,6 +13,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from export.terminal import terminal_safe
 from search import Hit
 
 CSV_COLUMNS = [
@@ -39,7 +40,10 @@ _FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
 
 
 def _text(value: str) -> str:
-    """A text cell a spreadsheet will show as text, never run as a formula."""
+    """A text cell a spreadsheet will show as text, never run as a formula (nor as a terminal
+    escape when the file is printed; a carriage return is kept: the cell quotes it, and it moves
+    no more than a newline does)."""
+    value = terminal_safe(value, keep="\r")
     if value.startswith(_FORMULA_STARTS) or (value.startswith("-") and len(value) > 1 and value[1] != " "):
         return "'" + value
     return value

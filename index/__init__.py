@@ -24,6 +24,7 @@ from index.errors import (
     InvalidStoreError,
     LibraryNotFoundError,
     ModelMismatchError,
+    NewerIndexError,
     PapersearchError,
     StoreUnavailableError,
     UnsafePathError,
@@ -33,13 +34,13 @@ from index.manifest import Manifest
 from index.migrations import stored_direction
 from index.planner import BuildPlan, plan_build
 from index.store import LoadedIndex, Store, open_store
-from index.store_location import ENV_MILVUS_TOKEN, ENV_STORE, StoreLocation, parse_store
+from index.store_location import ENV_MILVUS_TOKEN, ENV_STORE, StoreLocation, parse_store, redacted
 
 __all__ = [
     "BuildPlan", "BuildReport", "CompanionVectors", "companion_model", "CorruptIndexError", "ENV_MILVUS_TOKEN", "ENV_STORE", "EmptyLibraryError",
     "IndexLocationError", "IndexLockedError", "IndexNotFoundError", "IndexWriteError", "InvalidSettingsError",
-    "InvalidStoreError", "LexicalIndex", "LibraryNotFoundError", "LoadedIndex", "Manifest", "ModelMismatchError",
+    "InvalidStoreError", "LexicalIndex", "LibraryNotFoundError", "LoadedIndex", "Manifest", "ModelMismatchError", "NewerIndexError",
     "PapersearchError", "Progress", "Store", "StoreLocation", "StoreUnavailableError", "UnsafePathError",
-    "is_up_to_date", "load_previous", "open_store", "parse_store", "plan_build", "report_unchanged", "run_build",
+    "is_up_to_date", "load_previous", "open_store", "parse_store", "plan_build", "redacted", "report_unchanged", "run_build",
     "stored_direction", "trusted_plan",
 ]

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from disk import LockHeld, exclusive_lock, fsync_path
 from index.checksums import write_checksums
-from index.errors import CorruptIndexError, IndexLockedError
+from index.errors import CorruptIndexError, IndexLockedError, NewerIndexError
 from index.manifest import FORMAT_VERSION, Manifest
 
 MANIFEST = "manifest.json"
@@ -44,6 +44,8 @@ def read_manifest(build: Path) -> Manifest:
         manifest = Manifest.from_json((build / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise CorruptIndexError(build, f"has a manifest that cannot be read ({type(error).__name__}: {error})") from None
+    if manifest.format_version > FORMAT_VERSION:
+        raise NewerIndexError(build, manifest.format_version, FORMAT_VERSION)
     if manifest.format_version != FORMAT_VERSION:
         raise CorruptIndexError(
             build, f"it has format {manifest.format_version}; this Papersearch reads format {FORMAT_VERSION}"

@@ -203,7 +203,7 @@ def _read_and_chunk(
                 heads[relative] = error.pdf_head
             continue
         except Exception as error:  # noqa: BLE001 — an input no reader foresaw stops this file, not the build
-            _log.warning("unexpected error reading %s", relative, exc_info=True)
+            _log.warning("unexpected error reading %r", relative, exc_info=True)
             reason = f"unexpected error while reading ({type(error).__name__}: {error}); please report it"
             skipped.append(SkippedFile(relative, reason, plan.hashes[relative]))
             continue

@@ -5,7 +5,8 @@ Sizes and parsers catch a truncated or garbled file; a file damaged in place (a 
 stray write) can keep its size and still parse, and would then be searched and reused by every
 later build. Only its bytes tell. Checking reads the whole index, so search does not do it: a
 build already reads it all, and `status` is where a user asks whether the index is sound.
-Builds written before checksums existed have no checksums.json and are not checked.
+Builds written before checksums existed have no checksums.json and are not checked; a build
+whose manifest says it wrote them (index/migrations.checksums_required) must still have them.
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ def write_checksums(folder: Path) -> None:
     (folder / CHECKSUMS).write_text(json.dumps(sums, indent=1), encoding="utf-8")
 
 
-def verify_checksums(folder: Path) -> None:
-    """Raise CorruptIndexError naming the first file whose bytes differ from when it was written."""
+def verify_checksums(folder: Path, required: bool = True) -> None:
+    """Raise CorruptIndexError naming the first file whose bytes differ from when it was written,
+    or, when `required`, saying that checksums.json is missing."""
     recorded = folder / CHECKSUMS
     if not recorded.exists():
+        if required:
+            raise CorruptIndexError(folder, f"is damaged: its {CHECKSUMS} is missing, so its files cannot be checked")
         return
     try:
         sums = json.loads(recorded.read_text(encoding="utf-8"))

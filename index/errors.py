@@ -51,6 +51,17 @@ class IndexLockedError(PapersearchError):
         super().__init__(f"Another build is writing {directory}; try again when it ends.")
 
 
+class NewerIndexError(PapersearchError):
+    """An index written by a newer Papersearch: never called damaged, never replaced."""
+
+    def __init__(self, where: Path | str, found: int, readable: int):
+        self.where, self.found, self.readable = where, found, readable
+        super().__init__(
+            f"The index at {where} was made by a newer version of Papersearch (format {found}; this version reads "
+            f"format {readable}). Upgrade Papersearch to use it; it is left as it is."
+        )
+
+
 class InvalidSettingsError(PapersearchError):
     pass
 
@@ -74,6 +85,8 @@ class InvalidStoreError(PapersearchError):
 class StoreUnavailableError(PapersearchError):
     """The Milvus server or Milvus Lite file cannot be reached or refused a request."""
 
-    def __init__(self, uri: str, detail: str, *, connecting: bool = False):
+    def __init__(self, uri: str, detail: str, *, connecting: bool = False, credentials_in_uri: bool = False):
+        """`uri` as it may be shown (index/store_location.redacted: no user or password)."""
         self.uri, self.detail, self.connecting = uri, detail, connecting
+        self.credentials_in_uri = credentials_in_uri
         super().__init__(f"Cannot reach Milvus at {uri} ({detail})." if connecting else f"Milvus at {uri} failed {detail}.")

@@ -58,7 +58,7 @@ from index.errors import (
 from index.checksums import verify_checksums
 from index.lexical import LexicalIndex
 from index.manifest import Manifest, recorded_model
-from index.migrations import passage_roles_of, passages_with_roles, with_script_and_roles
+from index.migrations import checksums_required, passage_roles_of, passages_with_roles, with_script_and_roles
 from index.store_location import MILVUS_FOLDER
 from index.vector_index import build_vector_index, read_vector_index
 
@@ -244,7 +244,8 @@ class FileStore:
 
     def verify(self) -> None:
         """The current build's files against the checksums written with them (index/checksums.py)."""
-        verify_checksums(self._require_build())
+        build = self._require_build()
+        verify_checksums(build, checksums_required(read_manifest(build)))
 
     @contextmanager
     def build_lock(self) -> Iterator[None]:
@@ -313,7 +314,7 @@ class FileStore:
         try:
             with self.build_lock():
                 pass
-        except IndexLockedError:
+        except (IndexLockedError, IndexWriteError):  # tidying is optional: an index one may only read is up to date too
             pass
 
     def _clear_leftovers(self) -> None:

@@ -42,6 +42,7 @@ class Manifest:
     built_at: str = ""
     build_seconds: float = 0.0
     format_version: int = FORMAT_VERSION
+    has_checksums: bool = True  # this build wrote checksums.json (False: read from a build made before them)
 
     @property
     def chunk_count(self) -> int:
@@ -68,6 +69,7 @@ class Manifest:
             built_at=data.get("built_at", ""),
             build_seconds=float(data.get("build_seconds", 0.0)),
             format_version=int(data.get("format_version", FORMAT_VERSION)),
+            has_checksums=bool(data.get("has_checksums", False)),
         )
 
 

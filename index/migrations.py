@@ -49,6 +49,14 @@ def passage_roles_of(frame: pd.DataFrame) -> list[str]:
     return roles
 
 
+def checksums_required(manifest) -> bool:
+    """Every build this code writes records `has_checksums` in its manifest and writes
+    checksums.json: for such a build a missing checksums.json is damage (deleting it must not
+    switch the damage checks off). Builds from releases before checksums recorded no such field
+    (read as False) and never had the file: only they are exempt."""
+    return bool(manifest.has_checksums)
+
+
 def stored_direction(stored: np.ndarray | None, embedder: Embedder) -> np.ndarray | None:
     """The model's language direction as the build stored it; a build from before that stored
     none gets it from the model."""

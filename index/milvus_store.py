@@ -35,6 +35,7 @@ import pyarrow as pa
 
 from index.build_folder import MANIFEST, STAGING_PREFIX, build_name, held_lock, read_manifest, read_or_corrupt, write_folder
 from index.checksums import verify_checksums
+from index.migrations import checksums_required
 from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IndexWriteError, StoreUnavailableError
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest, recorded_model
@@ -42,7 +43,7 @@ from index.milvus_index import (
     INSERT_BATCH, MilvusIndex, collection_schema, index_params, passage_rows, read_rows, vector_search_params,
 )
 from index.file_store import PASSAGE_COLUMNS, PASSAGE_SCHEMA
-from index.store_location import MILVUS_FOLDER, StoreLocation
+from index.store_location import MILVUS_FOLDER, StoreLocation, redacted
 from papers import Catalog
 
 
@@ -64,7 +65,8 @@ def _client_for(location: StoreLocation):
             client = MilvusClient(uri=location.uri, token=location.token(), timeout=CONNECT_SECONDS)
             client.list_aliases(timeout=CONNECT_SECONDS)
         except MilvusException as error:
-            raise StoreUnavailableError(location.uri, str(getattr(error, "message", error)), connecting=True) from None
+            raise StoreUnavailableError(location.shown, redacted(str(getattr(error, "message", error))),
+                                        connecting=True, credentials_in_uri=location.has_credentials) from None
         _CLIENTS[key] = client
     return _CLIENTS[key]
 
@@ -97,7 +99,7 @@ class MilvusStore:
             yield
         except MilvusException as error:
             raise StoreUnavailableError(
-                self.location.uri, f"while {doing} ({getattr(error, 'message', error)})"
+                self.location.shown, redacted(f"while {doing} ({getattr(error, 'message', error)})")
             ) from None
 
     def current_collection(self) -> str | None:
@@ -131,13 +133,14 @@ class MilvusStore:
     def _require_build(self) -> Path:
         build = self.current_build()
         if build is None:
-            raise IndexNotFoundError(self.directory, uri=self.location.uri)
+            raise IndexNotFoundError(self.directory, uri=self.location.shown)
         return build
 
     def verify(self) -> None:
         """The local files (manifest, catalog, vocabulary) against their checksums; the collection's
         own data is Milvus's to keep, and load() checks that it matches the manifest."""
-        verify_checksums(self._require_build())
+        build = self._require_build()
+        verify_checksums(build, checksums_required(read_manifest(build)))
 
     def load(self) -> MilvusIndex:
         build = self._require_build()
@@ -153,7 +156,7 @@ class MilvusStore:
         recorded = (properties.get("papersearch.model"), properties.get("papersearch.dimension"))
         if recorded != (manifest.model, str(manifest.dimension)) or passages.num_rows != manifest.chunk_count:
             raise CorruptIndexError(
-                build, f"does not match its Milvus collection {name} at {self.location.uri} (collection: "
+                build, f"does not match its Milvus collection {name} at {self.location.shown} (collection: "
                 f"model {recorded[0]}, {recorded[1]} dimensions, {passages.num_rows} passages; manifest: {manifest.model}, "
                 f"{manifest.dimension}, {manifest.chunk_count})"
             )
@@ -181,7 +184,7 @@ class MilvusStore:
         try:
             with self.build_lock():
                 pass
-        except IndexLockedError:
+        except (IndexLockedError, IndexWriteError):  # tidying is optional: an index one may only read is up to date too
             pass
 
     def write(

@@ -189,15 +189,15 @@ class Library:
         opens it, without a model) and what has changed in the folder since it was built."""
         manifest = self.store.load_manifest()
         if manifest is None:
-            return LibraryStatus(self.root, self.index_dir, None, None)
+            return LibraryStatus(self.root, self.index_dir, None, None, store=str(self.location))
         plan = self.plan(manifest.model)
         try:
             self.store.load()
             self.store.verify()  # status is where one asks whether the index is sound: every byte
         except CorruptIndexError as error:
             pending = plan.as_full_rebuild("the index is damaged").summary()  # what a build would do
-            return LibraryStatus(self.root, self.index_dir, manifest, pending, damaged=str(error))
-        return LibraryStatus(self.root, self.index_dir, manifest, plan.summary())
+            return LibraryStatus(self.root, self.index_dir, manifest, pending, damaged=str(error), store=str(self.location))
+        return LibraryStatus(self.root, self.index_dir, manifest, plan.summary(), store=str(self.location))
 
     def pending_changes(self) -> PendingChanges:
         """Has the folder changed since the last build? The counts of the plan a rebuild would

@@ -15,6 +15,7 @@ class LibraryStatus:
     manifest: Manifest | None  # None: no index yet
     pending: str | None  # the plan a rebuild would run, e.g. "+3 new, ~1 changed, ..."
     damaged: str | None = None  # why the index cannot be searched (a damaged file), as search would refuse it
+    store: str = "file"  # where the index lives, as it may be shown (a Milvus URI without user or password)
 
     @property
     def built(self) -> bool:
@@ -27,7 +28,7 @@ class LibraryStatus:
 
     def to_dict(self) -> dict:
         """The status as JSON-ready data: `status --json` prints exactly this."""
-        data: dict = {"library": str(self.library), "index": str(self.index), "built": self.built}
+        data: dict = {"library": str(self.library), "index": str(self.index), "store": self.store, "built": self.built}
         manifest = self.manifest
         if manifest is None:
             return data

@@ -17,6 +17,7 @@ from index import UnsafePathError
 from papers import Catalog, PaperRecord
 from search import DocumentResult, Hit, PaperResult
 from ui.explain import why
+from ui.inert_text import markdown_text as md
 from ui.links import paper_links
 from ui.note_section import note_section
 from ui.page_preview import page_preview
@@ -40,17 +41,17 @@ def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
         record = ctx.catalog.paper(paper.paper_id) if paper.paper_id else None
         with st.container(border=True):
             mark = {True: "✅ read", False: "⬜ unread"}.get(record.read, "") if record else ""
-            st.markdown(f"**{number}. {paper.title}**")
-            st.caption(" · ".join(filter(None, [_venue_year(record), mark, _topic(record),
+            st.markdown(f"**{number}. {md(paper.title)}**")
+            st.caption(" · ".join(filter(None, [md(_venue_year(record)), mark, md(_topic(record)),
                                                 f"best score {paper.score:.3f}"])))
             if record and record.annotation:
-                st.markdown(f"> {html.escape(record.annotation)}")
+                st.markdown(f"> {md(record.annotation)}")
             for hit in paper.hits:
                 where = f"PDF p. {hit.page}" if hit.page is not None else hit.location or "note"
                 show_passage(hit, f"{hit.path} · {where}", ctx)
             if record:
                 links = paper_links(record)
-                shown = [f"[{label}]({url})" if url else label for label, url in links]
+                shown = [f"[{md(label)}]({_link_target(url)})" if url else md(label) for label, url in links]
                 if shown:
                     st.markdown(" · ".join(shown))
 
@@ -58,8 +59,8 @@ def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
 def show_document_cards(documents: list[DocumentResult], ctx: CardContext) -> None:
     for number, document in enumerate(documents, start=1):
         with st.container(border=True):
-            st.markdown(f"**{number}. {document.title}**")
-            st.caption(f"{document.kind.upper()} · `{document.path}` · best score {document.score:.3f}")
+            st.markdown(f"**{number}. {md(document.title)}**")
+            st.caption(f"{document.kind.upper()} · {md(document.path)} · best score {document.score:.3f}")
             for hit in document.hits:
                 show_passage(hit, hit.location or "passage", ctx)
 
@@ -67,7 +68,7 @@ def show_document_cards(documents: list[DocumentResult], ctx: CardContext) -> No
 def show_passage_cards(hits: tuple[Hit, ...], ctx: CardContext) -> None:
     for hit in hits:
         with st.container(border=True):
-            st.markdown(f"**{hit.rank}. {hit.title}**")
+            st.markdown(f"**{hit.rank}. {md(hit.title)}**")
             show_passage(hit, " · ".join(filter(None, [hit.path, hit.location])), ctx)
 
 
@@ -114,15 +115,20 @@ def _show_page(hit: Hit, ctx: CardContext) -> None:
     source = ctx.library.path_of(hit.path)
     png, marked = _preview(str(source), source.stat().st_mtime, hit.page, hit.text)
     note = "the passage is marked" if marked else "the passage could not be located on the page"
-    st.image(png, caption=f"{hit.path}, page {hit.page}: {note}", width="stretch")
+    st.image(png, caption=f"{md(hit.path)}, page {hit.page}: {note}", width="stretch")
 
 
 def _show_note_section(hit: Hit, ctx: CardContext) -> None:
     source = ctx.library.path_of(hit.path)
     section, start = note_section(read_text_file(source, hit.path), hit.start_line)
     with st.container(border=True):
-        st.caption(f"{hit.path}, from line {start}")
+        st.caption(f"{md(hit.path)}, from line {start}")
         st.markdown(section)
+
+
+def _link_target(url: str) -> str:
+    """A link destination from a note, in <...> so no parenthesis or space in it can end it early."""
+    return "<" + url.replace("<", "%3C").replace(">", "%3E").replace("\n", "") + ">"
 
 
 def _venue_year(record: PaperRecord | None) -> str:

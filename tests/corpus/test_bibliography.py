@@ -3,6 +3,8 @@ passage's role; an index written before roles existed still opens and gets them 
 
 from __future__ import annotations
 
+import json
+
 import textwrap
 
 import pyarrow as pa
@@ -92,6 +94,9 @@ def test_an_index_from_before_roles_opens_and_its_next_build_adds_them(tmp_path,
         writer.write_table(old)
     written.replace(path)  # the table above is memory-mapped from `path`: never write over it in place
     (path.parent / "checksums.json").unlink()  # an index that old has no checksums either
+    manifest = json.loads((path.parent / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["has_checksums"]  # nor did its manifest record them (index/migrations.checksums_required)
+    (path.parent / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
     before = lib.load()
     assert not before.roles_known and set(before.passages.column("role").to_pylist()) == {BODY}

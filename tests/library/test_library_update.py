@@ -73,7 +73,8 @@ def test_update_replaces_an_index_whose_data_cannot_be_read(small_library):
 
 def test_status_catalog_and_health_need_no_model(small_library):
     lib = Library(small_library)
-    assert lib.status().to_dict() == {"library": str(small_library), "index": str(lib.index_dir), "built": False}
+    assert lib.status().to_dict() == {"library": str(small_library), "index": str(lib.index_dir), "store": "file",
+                                      "built": False}
     lib.update("fake-hash-64", load_embedder=CountingLoader())
     (small_library / "notes" / "late.md").write_text("# Late\n\nA note added after the build.\n", encoding="utf-8")
     info = lib.status().to_dict()

@@ -1,0 +1,111 @@
+"""M6 + L9 in a real Chromium: text from files (a PDF's metadata title, note headings, snippets,
+an opened note with inline, reference-style and HTML images) never makes the browser fetch
+anything. A local HTTP listener stands in for the attacker and must receive no request."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import in_ci
+from tests.page_server import page_server
+from tests.pdf_factory import write_pdf
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BUILD_TIMEOUT_MS = 180_000
+QUERY_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def attacker():
+    """A listener on 127.0.0.1 (random port) recording every request it gets."""
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 — http.server's name
+            requests.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def hostile_library(root: Path, url: str) -> Path:
+    library = root / "library"
+    library.mkdir()
+    write_pdf(library / "zebra.pdf", title=f"Zebra ![t]({url}/pdf-title.png) stripes",
+              pages=[f"Zebra stripes aperture problem ![p]({url}/pdf-text.png) in optical flow.\n\n"
+                     f"<img src=\"{url}/pdf-html.png\">"])
+    (library / "zebra-note.md").write_text(
+        f"# Zebra ![h]({url}/note-heading.png) notes\n\n"
+        f"Zebra stripes aperture problem ![i]({url}/note-inline.png) and ![r][ref] and ![s][] and ![ref]\n\n"
+        f"<img src=\"{url}/note-html.png\"> zebra stripes again\n\n"
+        f"[ref]: {url}/note-reference.png\n[s]: {url}/note-collapsed.png\n",
+        encoding="utf-8",
+    )
+    return library
+
+
+@pytest.fixture
+def chromium_page():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} not found (apt-get install -y chromium)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        finally:
+            browser.close()
+
+
+def test_no_text_from_files_loads_anything_in_the_browser(chromium_page, attacker, tmp_path):
+    from playwright.sync_api import expect
+
+    url, requests = attacker
+    library = hostile_library(tmp_path, url)
+    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(library), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
+           "PAPERSEARCH_MODEL": "fake-hash-64"}
+    with page_server(env, tmp_path / "streamlit.log", fake_model=True) as server:
+        page = chromium_page
+        page.goto(server)
+        box = page.get_by_label("Search your papers and notes")
+        expect(box).to_be_visible(timeout=BUILD_TIMEOUT_MS)
+        page.get_by_role("combobox", name="Ranking").click()
+        page.get_by_role("option", name="lexical").click()
+        for view in ("By paper", "By file", "By passage"):
+            page.get_by_text(view, exact=True).click()
+            box.fill("zebra stripes aperture problem")
+            box.press("Enter")
+            expect(page.get_by_text(re.compile(r"^\d+ results in \d+ ms")).first).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+            expect(page.get_by_text("Open note").first).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+        page.get_by_text("Open note").first.click()
+        expect(page.get_by_text(re.compile(r"from line \d+"))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+        time.sleep(3)  # time for any image the page shows to be requested
+        images = page.eval_on_selector_all("img", "els => els.map(e => e.src)")
+    assert requests == [], requests
+    assert not [src for src in images if src.startswith(url)], images
