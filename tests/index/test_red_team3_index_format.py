@@ -10,7 +10,7 @@ from click.testing import CliRunner
 import cli
 from index import CorruptIndexError, NewerIndexError
 from library import Library
-from tests.fakes import use_fake_models
+from tests.support.fakes import use_fake_models
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import in_ci
-from tests.page_server import page_server
-from tests.pdf_factory import write_pdf
+from tests.support.paths import in_ci
+from tests.support.page_server import page_server
+from tests.support.pdf_factory import write_pdf
 
 pytestmark = pytest.mark.slow
 

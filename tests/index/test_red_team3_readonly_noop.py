@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from tests.fakes import use_fake_models
+from tests.support.fakes import use_fake_models
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import cli
 from export import terminal_json, terminal_safe
-from tests.fakes import use_fake_models
+from tests.support.fakes import use_fake_models
 
 # What a terminal obeys instead of showing: OSC 52 (clipboard), OSC 8 (hidden link), OSC 0 (title),
 # CSI 2J (clear screen) in 7-bit and 8-bit (C1) form, a carriage return, bidi overrides and isolates.

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 import cli
 from index import InvalidStoreError, StoreUnavailableError, parse_store, redacted
 from library import Library
-from tests.fakes import use_fake_models
+from tests.support.fakes import use_fake_models
 
 SECRET = "S3cret"
 URI = f"milvus:http://root:{SECRET}@127.0.0.1:9"
