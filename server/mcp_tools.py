@@ -80,7 +80,7 @@ def build_mcp_server(service: LibraryService) -> MCPServer:
             data = call()
         except ServiceError as error:
             raise ToolError(str(error)) from None
-        text = json.dumps(data, ensure_ascii=False, indent=1)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
     @server.tool(annotations=_READ_ONLY, description=(
