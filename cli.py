@@ -456,8 +456,9 @@ _page_url = click.option(
 )
 
 
-def _service(library: Path, index_dir: Path | None, model: str | None, page_url: str | None):
-    """One library and its warm searcher for a long-running server; the model loads in the background."""
+def _service(library: Path, index_dir: Path | None, model: str | None, page_url: str | None, warm_after: float):
+    """One library and its warm searcher for a long-running server; the model loads in the background
+    `warm_after` seconds from now at the latest (the MCP server starts it once tools are listed)."""
     from server.service import LibraryService, ServiceError
 
     try:
@@ -465,7 +466,9 @@ def _service(library: Path, index_dir: Path | None, model: str | None, page_url:
                                  model=model, page_url=page_url, static_dir=Path(__file__).resolve().parent / "static")
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
-    threading.Thread(target=service.warm_up, name="warm-up", daemon=True).start()
+    timer = threading.Timer(warm_after, service.start_warm_up)
+    timer.daemon = True
+    timer.start()
     return service
 
 
@@ -482,7 +485,7 @@ def mcp(library: Path, index_dir: Path | None, model: str | None, page_url: str 
     (build, the page, watch) is picked up by the next call."""
     from server.mcp_tools import build_mcp_server
 
-    build_mcp_server(_service(library, index_dir, model, page_url)).run("stdio")
+    build_mcp_server(_service(library, index_dir, model, page_url, warm_after=5.0)).run("stdio")
 
 
 @main.command()
@@ -506,7 +509,7 @@ def serve(library: Path, index_dir: Path | None, model: str | None, page_url: st
     if not is_loopback(host) and token is None:
         raise click.ClickException(f"Listening on {host} lets other machines connect: set {ENV_TOKEN} to a secret "
                                    "that clients send as `Authorization: Bearer <token>`, or use --host 127.0.0.1.")
-    app = build_http_app(_service(library, index_dir, model, page_url), host, port, token)
+    app = build_http_app(_service(library, index_dir, model, page_url, warm_after=0.0), host, port, token)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Serving {library} at http://{shown}:{port}/mcp (MCP) and http://{shown}:{port}/api/ (JSON); "
                "Ctrl-C stops.", err=True)

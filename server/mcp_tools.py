@@ -75,6 +75,16 @@ def build_mcp_server(service: LibraryService) -> MCPServer:
                        description="Semantic search over a researcher's own PDFs and notes (English and Chinese).",
                        log_level="WARNING")
 
+    async def warm_after_listing(ctx, call_next):
+        """The model loads once the client has its tool list: loading it at start would hold the
+        interpreter while the first `tools/list` waits (about a second more to connect)."""
+        result = await call_next(ctx)
+        if ctx.method == "tools/list":
+            service.start_warm_up()
+        return result
+
+    server.middleware.append(warm_after_listing)
+
     def answer(call) -> CallToolResult:
         try:
             data = call()

@@ -114,6 +114,7 @@ class LibraryService:
         self._lock = threading.RLock()  # one search at a time: the searcher's caches are not shared-safe
         self._searcher: Searcher | None = None
         self._build: str | None = None
+        self._warming = threading.Event()
 
     # -- the warm searcher ------------------------------------------------------------------------
 
@@ -144,6 +145,12 @@ class LibraryService:
             self.searcher()
         except ServiceError:
             pass  # said again, with what to do, by the first call that needs the index
+
+    def start_warm_up(self) -> None:
+        """warm_up in a background thread, once (later calls do nothing)."""
+        if not self._warming.is_set():
+            self._warming.set()
+            threading.Thread(target=self.warm_up, name="warm-up", daemon=True).start()
 
     @property
     def build(self) -> str | None:
