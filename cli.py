@@ -61,6 +61,8 @@ Examples:
   python cli.py search --like "notes/alignment.md#Deformable convolution" --library ~/papers
   python cli.py status --library ~/papers
   python cli.py watch --library ~/papers
+  python cli.py mcp --library ~/papers
+  python cli.py serve --library ~/papers --port 8765
 
 \b
 Environment: {ENV_LIBRARY}, {ENV_INDEX} and {ENV_MODEL} stand in for
@@ -489,6 +491,74 @@ def watch(library: Path, index_dir: Path | None, settle: float) -> None:
     kept = "; the previous index still answers searches" if lib.has_index() else "; there is no index yet"
     abandoned = f" (the update in progress was abandoned{kept})"
     _echo("Stopped watching" + (abandoned if building.is_set() else "") + ".")
+
+
+_model_check = click.option("--model", default=None, help="Refuse to serve unless the index was built with this model.")
+_page_url = click.option(
+    "--page-url", envvar="PAPERSEARCH_PAGE_URL", metavar="URL",
+    help="The running page's address (e.g. http://localhost:8501): results' `open` links then open the PDF "
+         "at its page there; otherwise they are file paths with #page=N (or $PAPERSEARCH_PAGE_URL).",
+)
+
+
+def _service(library: Path, index_dir: Path | None, model: str | None, page_url: str | None, warm_after: float):
+    """One library and its warm searcher for a long-running server; the model loads in the background
+    `warm_after` seconds from now at the latest (the MCP server starts it once tools are listed)."""
+    from server.service import LibraryService, ServiceError
+
+    try:
+        service = LibraryService(library, index_dir, click.get_current_context().meta.get("papersearch.store"),
+                                 model=model, page_url=page_url, static_dir=Path(__file__).resolve().parent / "static")
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    timer = threading.Timer(warm_after, service.start_warm_up)
+    timer.daemon = True
+    timer.start()
+    return service
+
+
+@main.command()
+@library_option
+@index_option
+@_model_check
+@_page_url
+def mcp(library: Path, index_dir: Path | None, model: str | None, page_url: str | None) -> None:
+    """Serve the library to an assistant over MCP on standard input/output (Claude Desktop, Claude
+    Code, VS Code, Cursor: README, "Use it from an assistant").
+
+    Tools: search, similar, find_source, get, status. The model and index stay loaded; a rebuild
+    (build, the page, watch) is picked up by the next call."""
+    from server.mcp_tools import build_mcp_server
+
+    build_mcp_server(_service(library, index_dir, model, page_url, warm_after=5.0)).run("stdio")
+
+
+@main.command()
+@library_option
+@index_option
+@_model_check
+@_page_url
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help=f"Address to listen on. Any address but loopback needs a bearer token in $PAPERSEARCH_TOKEN.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+def serve(library: Path, index_dir: Path | None, model: str | None, page_url: str | None, host: str, port: int) -> None:
+    """Serve the library over HTTP: MCP (Streamable HTTP) at /mcp and a read-only JSON API at
+    /api/search?q=..., /api/similar, /api/find_source, /api/get, /api/status.
+
+    Requests whose Host is not this server or whose Origin is a web page elsewhere are refused."""
+    import uvicorn
+
+    from server.http_app import ENV_TOKEN, build_http_app, is_loopback
+
+    token = os.environ.get(ENV_TOKEN) or None
+    if not is_loopback(host) and token is None:
+        raise click.ClickException(f"Listening on {host} lets other machines connect: set {ENV_TOKEN} to a secret "
+                                   "that clients send as `Authorization: Bearer <token>`, or use --host 127.0.0.1.")
+    app = build_http_app(_service(library, index_dir, model, page_url, warm_after=0.0), host, port, token)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving {library} at http://{shown}:{port}/mcp (MCP) and http://{shown}:{port}/api/ (JSON); "
+               "Ctrl-C stops.", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def _decoded(data: bytes) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.support.paths import REPO
 
-PACKAGES = ("disk", "corpus", "embed", "papers", "index", "search", "library", "export", "evaluation", "ui")
+PACKAGES = ("disk", "corpus", "embed", "papers", "index", "search", "library", "export", "evaluation", "ui", "server")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -1,0 +1,35 @@
+"""server/service.py in-process (issue #22): `open` links to the running page, and the Host rule."""
+
+from __future__ import annotations
+
+from library import Library
+from server.http_app import Guard, _split_host
+from server.service import LibraryService
+from tests.support.fakes import FakeEmbedder
+from tests.support.mcp_harness import FAKE_MODEL, build
+
+
+def test_open_links_point_at_the_page_when_its_address_is_given(small_library, tmp_path):
+    build(small_library)
+    static = tmp_path / "static"
+    service = LibraryService(small_library, page_url="http://localhost:8501/", static_dir=static,
+                             load=lambda name: FakeEmbedder(name))
+    answer = service.search("multi-head attention", k=3, filters=None)
+    pdf = next(result for result in answer["results"] if result["kind"] == "pdf")
+    sha = Library(small_library).manifest().files["pdfs/transformers.pdf"].sha256
+    assert pdf["open"] == f"http://localhost:8501/app/static/pdf/{sha[:32]}.pdf#page={pdf['page']}"
+    assert (static / "pdf" / f"{sha[:32]}.pdf").read_bytes() == (small_library / "pdfs/transformers.pdf").read_bytes()
+    note = next(result for result in answer["results"] if result["kind"] == "note")
+    assert note["open"] == str(small_library.absolute() / note["path"])  # notes: their file
+    assert answer["build"] == Library(small_library).build_id() and FAKE_MODEL in service.status()["model"]
+
+
+def test_the_host_rule_reads_ipv6_and_ports():
+    assert _split_host("[::1]:8765") == ("::1", 8765) and _split_host("localhost") == ("localhost", None)
+    guard = Guard(app=None, host="127.0.0.1", port=8765, token=None)
+    assert guard._host_allowed("127.0.0.1:8765") and guard._host_allowed("[::1]:8765")
+    assert not guard._host_allowed("127.0.0.1:9999") and not guard._host_allowed("evil.example:8765")
+    assert not guard._host_allowed("127.0.0.1:8765@evil") and not guard._host_allowed("")
+    assert guard._origin_allowed("http://localhost:3000", "127.0.0.1:8765")
+    assert not guard._origin_allowed("null", "127.0.0.1:8765")
+    assert not guard._origin_allowed("http://localhost.evil.example", "127.0.0.1:8765")
