@@ -17,7 +17,7 @@ import streamlit as st
 from embed import Embedder, ModelLoadError, registry
 from export import hits_to_csv, to_bibtex, to_markdown_list
 from index import (
-    ENV_MILVUS_TOKEN, BuildPlan, CorruptIndexError, IndexLockedError, ModelMismatchError, PapersearchError,
+    ENV_MILVUS_TOKEN, CorruptIndexError, IndexLockedError, ModelMismatchError, PapersearchError,
     StoreUnavailableError,
 )
 from library import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, MAX_UPLOAD_BYTES, Library

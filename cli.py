@@ -539,7 +539,7 @@ def mcp(library: Path, index_dir: Path | None, model: str | None, page_url: str 
 @_model_check
 @_page_url
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help=f"Address to listen on. Any address but loopback needs a bearer token in $PAPERSEARCH_TOKEN.")
+              help="Address to listen on. Any address but loopback needs a bearer token in $PAPERSEARCH_TOKEN.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
 def serve(library: Path, index_dir: Path | None, model: str | None, page_url: str | None, host: str, port: int) -> None:
     """Serve the library over HTTP: MCP (Streamable HTTP) at /mcp and a read-only JSON API at

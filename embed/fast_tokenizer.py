@@ -31,7 +31,7 @@ class FastTokenizer:
         path = Path(folder) / "tokenizer.json"
         try:
             self._tokenizer = Tokenizer.from_file(str(path))
-        except Exception as error:  # tokenizers raises plain Exception on a bad file
+        except Exception as error:  # noqa: BLE001 — tokenizers raises plain Exception on a bad file
             raise ModelLoadError(f"cannot read the tokenizer {path}: {error}") from None
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()

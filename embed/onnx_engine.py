@@ -261,7 +261,7 @@ class OnnxEmbedder(Embedder):
         self._ort = ort
         try:
             self._session(self.threads)
-        except Exception as error:  # onnxruntime raises its own exception types
+        except Exception as error:  # noqa: BLE001 — onnxruntime raises its own exception types
             raise ModelLoadError(f"ONNX Runtime could not load {self.path}: {error}") from None
 
     @property

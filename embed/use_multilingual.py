@@ -55,7 +55,7 @@ class UseMultilingualEmbedder(Embedder):
         try:
             self._model = USE(threads=self.threads)
             self._tok = self._model._tokenizer  # loads the SentencePiece model
-            self._model._model  # loads the weights now, not on the first query
+            _ = self._model._model  # loads the weights now, not on the first query
         except (OSError, ValueError, KeyError) as error:
             raise ModelLoadError(f"Could not load the Universal Sentence Encoder: {error}") from None
         self.name = MODEL_NAME

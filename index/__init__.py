@@ -37,7 +37,8 @@ from index.store import LoadedIndex, Store, open_store
 from index.store_location import ENV_MILVUS_TOKEN, ENV_STORE, StoreLocation, parse_store, redacted
 
 __all__ = [
-    "BuildPlan", "BuildReport", "CompanionVectors", "companion_model", "CorruptIndexError", "ENV_MILVUS_TOKEN", "ENV_STORE", "EmptyLibraryError",
+    "BuildPlan", "BuildReport", "CompanionVectors", "companion_model", "CorruptIndexError", "ENV_MILVUS_TOKEN",
+    "ENV_STORE", "EmptyLibraryError",
     "IndexLocationError", "IndexLockedError", "IndexNotFoundError", "IndexWriteError", "InvalidSettingsError",
     "InvalidStoreError", "LexicalIndex", "LibraryNotFoundError", "LoadedIndex", "Manifest", "ModelMismatchError", "NewerIndexError",
     "PapersearchError", "Progress", "Store", "StoreLocation", "StoreUnavailableError", "UnsafePathError",

@@ -16,7 +16,10 @@ _MONTHS = {
 _CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
                "九": 9, "十": 10, "十一": 11, "十二": 12}
 
-_MONTH_WORD = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_MONTH_WORD = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _CN_MONTH = r"(?:十[一二]?|[一二三四五六七八九])"
 # A year, then optionally a month: "2022 June", "2021.06", "2020-3 15", "2023年十二月". Spaces are
 # taken possessively (giving some back never helps): the plain ``[ \t]*[,./\-]?[ \t]*`` retried every

@@ -21,7 +21,8 @@ from search.searcher import MODES, Mode, Searcher
 from search.similar import LikeTarget, parse_like
 
 __all__ = [
-    "DocumentResult", "EmptyQueryError", "EvidenceSettings", "FusionSettings", "Hit", "InvalidQueryError", "LikeTarget", "MODES", "Mode", "PaperResult", "Ranked",
+    "DocumentResult", "EmptyQueryError", "EvidenceSettings", "FusionSettings", "Hit", "InvalidQueryError", "LikeTarget",
+    "MODES", "Mode", "PaperResult", "Ranked",
     "ResultFilter", "SearchResponse", "Searcher", "by_paper", "facet_values", "fuse", "normalise_query",
     "papers_of", "parse_like", "query_language", "query_windows", "script_of", "weigh", "search_depth", "UnknownItemError",
 ]

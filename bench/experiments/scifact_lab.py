@@ -96,7 +96,7 @@ def fuse_files(parts: list[Ranking], weights: list[float]) -> Ranking:
 
 def passage_fusion(split: Split, dense_rankings) -> list[Ranking]:
     paths = split.e5["paths"]
-    return [best_per_file(fuse(d, l, FusionSettings()), paths) for d, l in zip(dense_rankings, split.lexical)]
+    return [best_per_file(fuse(d, lex, FusionSettings()), paths) for d, lex in zip(dense_rankings, split.lexical)]
 
 
 def whole_abstract_bm25(split: Split, title_repeats: int, k1: float = 1.2, b: float = 0.75) -> list[Ranking]:
@@ -179,7 +179,7 @@ def ideas(split: Split, cache: Path, whole_abstracts: bool):
     yield "dense alone", "", dense_files
     yield "BM25 alone", "", lexical_files
     for alpha in (0.4, 0.5, 0.6):
-        yield "file fusion", f"alpha {alpha}", [fuse_files([d, l], [alpha, 1 - alpha]) for d, l in zip(dense_files, lexical_files)]
+        yield "file fusion", f"alpha {alpha}", [fuse_files([d, lex], [alpha, 1 - alpha]) for d, lex in zip(dense_files, lexical_files)]
     for repeats in (1, 3):
         whole = whole_abstract_bm25(split, repeats)
         yield "whole-abstract BM25 alone", f"title x{repeats}", whole
@@ -192,15 +192,15 @@ def ideas(split: Split, cache: Path, whole_abstracts: bool):
         yield "whole-abstract vectors alone", "", whole
         for share in (0.3, 0.5):
             yield "passage + whole-abstract vectors + BM25", f"share {share}", [
-                fuse_files([d, w, l], [0.5 * (1 - share), 0.5 * share, 0.5]) for d, w, l in zip(dense_files, whole, lexical_files)]
+                fuse_files([d, w, lex], [0.5 * (1 - share), 0.5 * share, 0.5]) for d, w, lex in zip(dense_files, whole, lexical_files)]
     yield "file evidence off adjacent passages", "gain 0.2", non_adjacent_evidence(split)
     if split.second:
         other = [best_per_file(r, split.second["paths"]) for r in split.second["dense"]]
         yield "second encoder alone", "", other
         for e5_weight, other_weight in ((0.25, 0.25), (0.35, 0.25), (0.25, 0.35), (0.4, 0.2), (0.3, 0.3)):
             yield "e5 + second encoder + BM25", f"{e5_weight}/{other_weight}/{1 - e5_weight - other_weight:.2f}", [
-                fuse_files([d, o, l], [e5_weight, other_weight, 1 - e5_weight - other_weight])
-                for d, o, l in zip(dense_files, other, lexical_files)]
+                fuse_files([d, o, lex], [e5_weight, other_weight, 1 - e5_weight - other_weight])
+                for d, o, lex in zip(dense_files, other, lexical_files)]
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from embed import language_direction, registry, without_direction
 from evaluation.metrics import trec_metrics
 from library import Library
 from search.fusion import _normalised
-from search.script import query_language, script_of
+from search.script import script_of
 
 DEPTH = 400
 

@@ -19,11 +19,9 @@ from bench.common import REPO, stopwatch, write_json
 
 import pytrec_eval
 
-from embed.registry import load_embedder
 from evaluation.gold import load_gold
 from evaluation.metrics import file_ranking, trec_metrics
 from library import Library
-from search import Searcher
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ import pytest
 from corpus import OCR_MISSING, UnreadableFileError, ocr_available, read_document
 from corpus import ocr, ocr_cache, pdf_worker
 from library import Library
-from search import Searcher
 from tests.support.fakes import FakeEmbedder
 from tests.support.ocr_samples import CHINESE, ENGLISH, character_error_rate, render_pages, write_scanned_pdf, write_text_pdf
 from tests.support.paths import in_ci, shared_path

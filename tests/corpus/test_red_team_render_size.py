@@ -17,7 +17,7 @@ import pytest
 from fpdf import FPDF
 from PIL import Image
 
-from corpus import MAX_PIXELS, ocr, page_render_size, render_size
+from corpus import MAX_PIXELS, ocr, render_size
 from corpus.render_size import MAX_SIDE
 from tests.support.paths import REPO
 from ui.page_preview import PREVIEW_PIXELS

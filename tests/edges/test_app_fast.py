@@ -10,8 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from embed import registry
-from tests.support.fakes import FakeEmbedder, use_fake_models
+from tests.support.fakes import use_fake_models
 from tests.support.paths import REPO
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import cli
 from corpus.text_decoding import decode_text_file
-from tests.support.fakes import FakeEmbedder, use_fake_models
+from tests.support.fakes import use_fake_models
 from tests.support.pdf_factory import encrypt_pdf
 
 

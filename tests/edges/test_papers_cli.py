@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from tests.support.fakes import FakeEmbedder, use_fake_models
+from tests.support.fakes import use_fake_models
 
 EDVR_NOTE = "notes/2019_05_CVPR-NTIRE_EDVR--Video-Restoration-with-Enhanced-Deformable-Convolutional-Networks_Note.md"
 OFFSET_PDF = "pdfs/2024_Offset-Attention--Flow-Free-Temporal-Alignment-for-Video-Restoration.pdf"

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 import cli
 from evaluation import EvaluationInputError, load_beir, load_gold
-from tests.support.fakes import FakeEmbedder, use_fake_models
+from tests.support.fakes import use_fake_models
 
 DOCS = {
     "d1": ("Deformable alignment", "Deformable convolution aligns neighbouring video frames."),

@@ -17,7 +17,6 @@ import pytest
 
 from index.file_store import FileStore
 from library import Library
-from search import Searcher
 from tests.support.fakes import FakeEmbedder
 from tests.support.paths import REPO
 
@@ -301,7 +300,7 @@ def test_sigkill_at_20_seeded_points_of_a_rebuild(small_library, tmp_path, monke
 
         # The next build finishes and embeds exactly the passages of files the surviving index lacks.
         again = FakeEmbedder()
-        report = killed.update(load_embedder=lambda name: again)
+        report = killed.update(load_embedder=lambda name, again=again: again)
         final = killed.load()
         missing = {p for p, r in final.manifest.files.items() if after_kill.manifest.files.get(p) != r}
         expected = sorted(final.chunks.loc[final.chunks["path"].isin(missing), "embed_text"])

@@ -16,7 +16,6 @@ import pytest
 import library.library
 from index import IndexLockedError, InvalidSettingsError
 from library import Library, LibraryWatcher
-from search import Searcher
 from tests.support.fakes import FakeEmbedder
 from tests.support.paths import REPO
 

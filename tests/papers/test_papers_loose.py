@@ -13,7 +13,7 @@ import cli
 from papers import Catalog, build_catalog, health
 from papers.note_papers import read_note_papers
 from papers.title_shape import title_shape
-from tests.support.fakes import FakeEmbedder, use_fake_models
+from tests.support.fakes import use_fake_models
 from tests.support.paths import shared_path
 
 HEADING_LIST = """\

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from index import LexicalIndex
 from corpus import LexicalTokenizer
 from library import Library
-from search import FusionSettings, ResultFilter, Searcher, fuse
+from search import FusionSettings, ResultFilter, fuse
 from tests.support.fakes import FakeEmbedder
 
 

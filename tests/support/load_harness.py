@@ -260,7 +260,7 @@ async def _search_round(page, query: str, expected: list[str], barrier: asyncio.
     try:
         await page.wait_for_function(f"(expected) => JSON.stringify(({CARDS_JS})()) === JSON.stringify(expected)",
                                      arg=expected, timeout=PAGE_TIMEOUT_MS, polling=10)
-    except Exception as error:  # playwright's TimeoutError: say what the page showed instead
+    except Exception as error:  # noqa: BLE001 — playwright's TimeoutError: say what the page showed instead
         shown = await page.evaluate(CARDS_JS)
         raise LoadFailure(f"{query!r}: expected {expected[:3]}..., page shows {shown[:3]}... "
                           f"{await _problems(page)} ({type(error).__name__})") from None
@@ -448,7 +448,7 @@ async def _rebuild_race_round(browser, url: str, library: Path, index: Path, gat
     first = second.locator('[data-testid="stMain"] strong', has_text=re.compile(r"^1\. "))
     try:
         await first.filter(has_text=title).wait_for(timeout=PAGE_TIMEOUT_MS)
-    except Exception:
+    except Exception:  # noqa: BLE001 — playwright's TimeoutError: say what the page showed
         raise LoadFailure(f"second session: {query!r} shows {await second.evaluate(CARDS_JS)}, "
                           f"not {title!r}; {await _problems(second)}") from None
     result.search_after_seconds.append(time.perf_counter() - searched)
