@@ -3,7 +3,7 @@
 ``corpus.syntax`` holds the Markdown and CJK patterns that readers and parsers share.
 """
 
-from corpus.bibliography import BODY, REFERENCES, passage_roles
+from corpus.bibliography import BODY, REFERENCES, STUB, passage_roles
 from corpus.chunking import ChunkSettings, Tokenizer, chunk_document
 from corpus.discover import SUPPORTED_SUFFIXES, Discovery, discover_files, discover_library
 from corpus.documents import Chunk, Document, Section
@@ -24,6 +24,7 @@ __all__ = [
     "BODY",
     "LexicalTokenizer",
     "REFERENCES",
+    "STUB",
     "Chunk",
     "ChunkSettings",
     "Document",

@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Role = Literal["body", "references"]
+Role = Literal["body", "references", "stub"]
 BODY: Role = "body"
 REFERENCES: Role = "references"
+STUB: Role = "stub"  # a note passage with almost no body: a template's title and headings (corpus/chunking.py)
 
 _START = re.compile(
     r"(?:^|[\s.])(?:References|REFERENCES|Bibliography|BIBLIOGRAPHY|Literature Cited|参\s?考\s?文\s?献)"

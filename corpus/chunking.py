@@ -15,12 +15,16 @@ import re
 from dataclasses import asdict, dataclass, replace
 from typing import Protocol
 
-from corpus.bibliography import passage_roles
+from corpus.bibliography import BODY, STUB, passage_roles
 from corpus.documents import Chunk, Document, Section
 from corpus.markdown_clean import clean_markdown, extract_links
 
 _SENTENCE = re.compile(r".+?(?:[.!?](?=\s)|[。！？；]|$)", re.S)
 _MIN_BODY_TOKENS = 16
+# A note passage with fewer body tokens than this (title and headings aside) is a stub: a template's
+# skeleton or a one-line "> learn what", which says little however well its heading matches.
+# Chosen on the dev sets with its weight (search/evidence.py; bench/RETRIEVAL.md, issue #20).
+STUB_TOKENS = 24
 
 
 class Tokenizer(Protocol):
@@ -95,6 +99,7 @@ def _chunk_section(
         shown = section.text[group[0].start : group[-1].end].strip()
         embed_text = f"{prefix}\n{body}"
         start_line = None if section.start_line is None else section.start_line + group[0].line
+        stub = document.kind == "note" and sum(unit.tokens for unit in group) < STUB_TOKENS
         chunks.append(
             Chunk(
                 chunk_id=_chunk_id(document.path, section.page, start_line, embed_text),
@@ -107,6 +112,7 @@ def _chunk_section(
                 heading=heading,
                 start_line=start_line,
                 links=tuple(extract_links(shown)) if document.kind == "note" else (),
+                role=STUB if stub else BODY,
             )
         )
     return chunks

@@ -29,6 +29,7 @@ Ranked = list[tuple[int, float]]
 @dataclass(frozen=True)
 class EvidenceSettings:
     reference_weight: float = 0.5
+    stub_weight: float = 0.85  # a note passage with almost no body (corpus/chunking.py STUB_TOKENS)
     file_gain: float = 0.2
     file_decay: float = 0.5
     file_near: float = 0.5
@@ -37,12 +38,16 @@ class EvidenceSettings:
         return asdict(self)
 
 
-def weigh(ranked: Ranked, paths: list[str], references: np.ndarray, settings: EvidenceSettings) -> Ranked:
-    """`ranked` re-scored and re-sorted; `paths[i]` and `references[i]` describe `ranked[i]`'s row."""
+def weigh(
+    ranked: Ranked, paths: list[str], references: np.ndarray, settings: EvidenceSettings, stubs: np.ndarray | None = None
+) -> Ranked:
+    """`ranked` re-scored and re-sorted; `paths[i]`, `references[i]` and `stubs[i]` describe `ranked[i]`'s row."""
     if not ranked:
         return ranked
     scores = np.fromiter((score for _, score in ranked), dtype=np.float64, count=len(ranked))
     scores = np.where(references, scores * settings.reference_weight, scores)
+    if stubs is not None:
+        scores = np.where(stubs, scores * settings.stub_weight, scores)
     by_file: dict[str, list[float]] = defaultdict(list)
     for path, score in zip(paths, scores.tolist()):
         by_file[path].append(score)

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from corpus import REFERENCES
+from corpus import REFERENCES, STUB
 from embed import Embedder
 from index import LoadedIndex, ModelMismatchError, stored_direction
 from search.dense import DenseRanker, Ranked
@@ -176,9 +176,10 @@ class Searcher:
             return ranked
         rows = pa.array([row for row, _ in ranked], pa.int64())
         paths = self.passages.column("path").take(rows).to_pylist()
-        references = pc.equal(self.passages.column("role").take(rows), REFERENCES)
-        return weigh(ranked, paths, pc.fill_null(references, False).to_numpy(zero_copy_only=False),
-                     settings or self.evidence)
+        roles = self.passages.column("role").take(rows)
+        references, stubs = (pc.fill_null(pc.equal(roles, role), False).to_numpy(zero_copy_only=False)
+                             for role in (REFERENCES, STUB))
+        return weigh(ranked, paths, references, settings or self.evidence, stubs)
 
     # The rankings alone, for benchmarks and tests that study one side.
     def dense_ranking(self, query: str, depth: int, notices: list[str] | None = None) -> Ranked:

@@ -104,3 +104,15 @@ def test_real_tokenizer_keeps_every_shared_note_chunk_within_the_model_limit():
     counts = embedder.count_tokens([c.embed_text for c in chunks])
     assert len(chunks) > 500
     assert max(counts) <= embedder.max_tokens
+
+
+def test_a_note_passage_with_almost_no_body_is_a_stub(tmp_path):
+    from corpus import BODY, STUB, read_document
+
+    note = tmp_path / "template.md"
+    note.write_text("# Some paper\n\n## Summary\n\n> learn what\n\n## Method\n\n" + "Deformable offsets align each "
+                    "frame to its neighbours before the features are fused, which removes the need for flow. " * 3,
+                    encoding="utf-8")
+    chunks = chunk_document(read_document(note, "template.md"), FakeEmbedder(), ChunkSettings())
+    roles = {chunk.heading.split(" > ")[-1]: chunk.role for chunk in chunks}
+    assert roles == {"Summary": STUB, "Method": BODY}

@@ -71,3 +71,10 @@ def test_why_says_a_reference_passage_counts_half():
 
     assert why(3, None) == "Found by meaning (embedding rank 3)."
     assert why(3, 7, "references").endswith("It is in the paper's reference list, so it counts half.")
+
+
+def test_a_stub_passage_counts_less_than_one_that_says_something():
+    ranked = [(1, 1.0), (2, 0.9)]
+    weighed = weigh(ranked, ["template.md", "real.md"], np.zeros(2, bool),
+                    EvidenceSettings(stub_weight=0.85, file_gain=0.0), stubs=np.array([True, False]))
+    assert [row for row, _ in weighed] == [2, 1] and weighed[1][1] == 0.85
