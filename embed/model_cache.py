@@ -16,8 +16,6 @@ Every cached artefact is written atomically and checked before use:
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -25,24 +23,14 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from disk import cache_dir, exclusive_lock, file_sha256
 from embed.errors import ModelLoadError
 
-ENV_CACHE = "PAPERSEARCH_CACHE"
 MANIFEST = "papersearch.json"
 
 
 def models_dir() -> Path:
-    root = os.environ.get(ENV_CACHE, "").strip()
-    base = Path(root).expanduser() if root else Path.home() / ".cache" / "papersearch"
-    return base / "models"
-
-
-def file_sha256(path: Path, chunk: int = 1 << 22) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
+    return cache_dir("models")
 
 
 def file_entry(path: Path) -> dict:
@@ -113,15 +101,14 @@ def locked(name: str) -> Iterator[None]:
     root = models_dir()
     try:
         root.mkdir(parents=True, exist_ok=True)
-        handle = open(root / f".{name}.lock", "a+b")
+        lock = exclusive_lock(root / f".{name}.lock", wait=True)
+        lock.__enter__()
     except OSError as error:
         raise ModelLoadError(f"cannot write the model cache {root}: {error}") from None
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
 
 
 def ensure_folder(name: str, build: Callable[[Path], dict], deep: bool = True) -> Path:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from disk import file_sha256
 from corpus import OCR_MISSING, ChunkSettings, Discovery, discover_library, ocr_available
 from index.errors import LibraryNotFoundError
 from index.manifest import Manifest
@@ -56,14 +56,6 @@ class BuildPlan:
         if self.full_rebuild_reason:
             text += f" ({self.full_rebuild_reason})"
         return text
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def plan_build(
