@@ -52,3 +52,24 @@ def write_json(path: Path, data: object, *, indent: int = 1) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=indent) + "\n", encoding="utf-8")
+
+
+def file_run(ranked, paths: list[str], files: int = 100) -> dict[str, float]:
+    """A passage ranking as trec_eval's file run: a file's first passage places it, score falling with rank."""
+    run: dict[str, float] = {}
+    for row, _ in ranked:
+        if paths[row] not in run:
+            run[paths[row]] = float(files - len(run))
+            if len(run) == files:
+                break
+    return run or {"(none)": 0.0}
+
+
+def gold_queries(*gold_files: Path) -> list[dict]:
+    """The lines of graded gold files, each with an "id" (file stem and position) and its "set"."""
+    queries = []
+    for gold in gold_files:
+        for line in gold.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                queries.append({**json.loads(line), "id": f"{gold.stem}:{len(queries)}", "set": gold.stem})
+    return queries

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+from bench.common import file_run, gold_queries
 from evaluation.metrics import trec_metrics
 from library import Library
 from search.script import query_language
@@ -23,14 +23,6 @@ from search.script import query_language
 DEPTH = 400
 
 
-def files_of(ranked, paths) -> dict[str, float]:
-    files: dict[str, float] = {}
-    for row, _ in ranked:
-        if paths[row] not in files:
-            files[paths[row]] = 100.0 - len(files)
-            if len(files) == 100:
-                break
-    return files or {"(none)": 0.0}
 
 
 def main() -> None:
@@ -42,11 +34,7 @@ def main() -> None:
     searcher = Library(args.library, args.index).searcher()
     paths = searcher.index.passages.column("path").to_pylist()
     tokens_of = searcher.index.chunks["lexical_tokens"].tolist()
-    queries = []
-    for gold in args.gold:
-        for line in gold.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                queries.append({**json.loads(line), "id": f"{gold.stem}:{len(queries)}", "set": gold.stem})
+    queries = gold_queries(*args.gold)
     queries = [q for q in queries if query_language(q["query"]) != "latin"]
     data = {}
     for q in queries:
@@ -65,7 +53,7 @@ def main() -> None:
             text, e5, lexical, use, coverage = data[q["id"]]
             language = query_language(text)
             settings = replace(searcher.fusion, **{f"companion_{'cjk' if language == 'cjk' else 'mixed'}": weights_for(language, coverage)})
-            run[q["id"]] = files_of(searcher.weigh(searcher.fuse(text, e5, lexical, settings, companion=use)), paths)
+            run[q["id"]] = file_run(searcher.weigh(searcher.fuse(text, e5, lexical, settings, companion=use)), paths)
         table = defaultdict(dict)
         for q in queries:
             for group in ("all", f"lang={q.get('lang')}", f"type={q.get('type')}", f"set={q['set']}"):

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from embed import language_direction, registry, without_direction
+from bench.common import file_run, gold_queries
 from evaluation.metrics import trec_metrics
 from library import Library
 from search.fusion import _normalised
@@ -58,15 +59,6 @@ def fuse3(rankings, weights, other_script):
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def files_of(ranked, paths) -> dict[str, float]:
-    files: dict[str, float] = {}
-    for row, _ in ranked:
-        path = paths[row]
-        if path not in files:
-            files[path] = 100.0 - len(files)
-            if len(files) == 100:
-                break
-    return files or {"(none)": 0.0}
 
 
 def main() -> None:
@@ -87,12 +79,7 @@ def main() -> None:
     use_direction = language_direction(use_embedder)
     use_neutral = use  # passages are stored raw; the query is neutralised (the production rule)
 
-    queries = []
-    for gold in args.gold:
-        for line in gold.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                item = json.loads(line)
-                queries.append({**item, "id": f"{gold.stem}:{len(queries)}", "set": gold.stem})
+    queries = gold_queries(*args.gold)
     runs = {}
     for q in queries:
         text = q["query"]
@@ -113,7 +100,7 @@ def main() -> None:
     qrels = {q["id"]: q["relevant"] for q in queries}
 
     def evaluate(rank_fn) -> dict[str, float]:
-        run = {qid: files_of(rank_fn(*runs[qid]), paths) for qid in runs}
+        run = {qid: file_run(rank_fn(*runs[qid]), paths) for qid in runs}
         table = defaultdict(dict)
         for q in queries:
             for g in groups(q):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from corpus import REFERENCES
+from bench.common import file_run, gold_queries
 from evaluation.metrics import trec_metrics
 from library import Library
 from search.evidence import weigh
@@ -26,14 +26,6 @@ from search.evidence import weigh
 DEPTH = 400
 
 
-def files_of(ranked, paths) -> dict[str, float]:
-    files: dict[str, float] = {}
-    for row, _ in ranked:
-        if paths[row] not in files:
-            files[paths[row]] = 100.0 - len(files)
-            if len(files) == 100:
-                break
-    return files or {"(none)": 0.0}
 
 
 def main() -> None:
@@ -49,11 +41,7 @@ def main() -> None:
     bodies = [text.split("\n", 1)[1] if "\n" in text else "" for text in stored.chunks["embed_text"]]
     body_tokens = np.asarray(searcher.embedder.count_tokens(bodies))
     references = pc.fill_null(pc.equal(stored.passages.column("role"), REFERENCES), False).to_numpy(zero_copy_only=False)
-    queries = []
-    for gold in args.gold:
-        for line in gold.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                queries.append({**json.loads(line), "id": f"{gold.stem}:{len(queries)}", "set": gold.stem})
+    queries = gold_queries(*args.gold)
     fused = {}
     for q in queries:
         text = q["query"]
@@ -72,7 +60,7 @@ def main() -> None:
             rows = [row for row, _ in ranked]
             weights = np.where(stub[rows], stub_weight, 1.0)
             scaled = [(row, score * w) for (row, score), w in zip(ranked, weights)]
-            run[qid] = files_of(weigh(scaled, [paths[r] for r in rows], references[rows], searcher.evidence), paths)
+            run[qid] = file_run(weigh(scaled, [paths[r] for r in rows], references[rows], searcher.evidence), paths)
         table = defaultdict(dict)
         for q in queries:
             for group in ("all", f"set={q['set']}", f"lang={q.get('lang')}", f"type={q.get('type')}"):
