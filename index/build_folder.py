@@ -3,6 +3,7 @@ write the folder whole (staged, checksummed, synced, renamed) or not at all."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -15,9 +16,11 @@ from typing import TypeVar
 from disk import LockHeld, exclusive_lock, fsync_path
 from index.checksums import write_checksums
 from index.errors import CorruptIndexError, IndexLockedError, NewerIndexError
-from index.manifest import FORMAT_VERSION, Manifest
+from index.manifest import FORMAT_VERSION, Manifest, recorded_model
+from papers import Catalog
 
 MANIFEST = "manifest.json"
+PAPERS = "papers.json"
 STAGING_PREFIX = ".tmp-"
 T = TypeVar("T")
 
@@ -36,6 +39,39 @@ def held_lock(lock_file: Path, directory: Path, cannot_write: Callable[[OSError]
         yield
     finally:
         lock.__exit__(None, None, None)
+
+
+class BuildFolderReads:
+    """What a store reads from its current build's local folder (both stores keep the manifest and
+    the catalog there): a store gives `current_build` and `_require_build`."""
+
+    def current_build(self) -> Path | None:
+        raise NotImplementedError
+
+    def _require_build(self) -> Path:
+        raise NotImplementedError
+
+    def exists(self) -> bool:
+        return self.current_build() is not None
+
+    def load_manifest(self) -> Manifest | None:
+        build = self.current_build()
+        return None if build is None else read_manifest(build)
+
+    def recorded_model(self) -> str | None:
+        """The model the current build's manifest names, even if the build cannot be loaded."""
+        build = self.current_build()
+        return recorded_model(build / MANIFEST if build else None)
+
+    def load_catalog(self) -> Catalog:
+        """Only the paper catalog of the current build (no vectors, passages or BM25)."""
+        build = self._require_build()
+        read_manifest(build)  # refuses an index of another format
+        return read_or_corrupt(build, lambda: read_catalog(build))
+
+
+def read_catalog(build: Path) -> Catalog:
+    return Catalog.from_dict(json.loads((build / PAPERS).read_text(encoding="utf-8")))
 
 
 def read_manifest(build: Path) -> Manifest:

@@ -47,7 +47,10 @@ from corpus import Chunk, script_of
 from disk import atomic_write_text
 from papers import Catalog
 from index.companion import CompanionVectors
-from index.build_folder import MANIFEST, build_name, clear_staging, held_lock, read_manifest, read_or_corrupt, write_folder
+from index.build_folder import (
+    MANIFEST, PAPERS, BuildFolderReads, build_name, clear_staging, held_lock, read_catalog, read_manifest, read_or_corrupt,
+    write_folder,
+)
 from index.errors import (
     CorruptIndexError,
     IndexLocationError,
@@ -57,7 +60,7 @@ from index.errors import (
 )
 from index.checksums import verify_checksums
 from index.lexical import LexicalIndex
-from index.manifest import Manifest, recorded_model
+from index.manifest import Manifest
 from index.migrations import checksums_required, passage_roles_of, passages_with_roles, with_script_and_roles
 from index.store_location import MILVUS_FOLDER
 from index.vector_index import build_vector_index, read_vector_index
@@ -79,9 +82,8 @@ _PASSAGE_SCHEMA = pa.schema([
 PASSAGE_SCHEMA = _PASSAGE_SCHEMA  # the passages table every store hands to search
 _OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished builds and killed builds' staging
 _OURS_AT_TOP = re.compile(r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+|\.CURRENT\..+\.tmp)$")
-_CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _PAPERS, _DIRECTION = (
-    "chunks.parquet", "passages.arrow", "vectors.faiss", "lexical", "papers.json",
-    "language_direction.npy",
+_CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _DIRECTION = (
+    "chunks.parquet", "passages.arrow", "vectors.faiss", "lexical", "language_direction.npy",
 )
 _COMPANION, _COMPANION_DIRECTION = "companion.faiss", "companion_direction.npy"  # index/companion.py
 
@@ -151,7 +153,7 @@ def _normalise_types(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-class FileStore:
+class FileStore(BuildFolderReads):
     """The index as files in its folder (see the module docstring)."""
 
     keeps_companion = True
@@ -175,24 +177,6 @@ class FileStore:
         build = self._builds / name
         return build if name and build.is_dir() else None
 
-    def exists(self) -> bool:
-        return self.current_build() is not None
-
-    def load_manifest(self) -> Manifest | None:
-        build = self.current_build()
-        return None if build is None else read_manifest(build)
-
-    def recorded_model(self) -> str | None:
-        """The model the current build's manifest names, even if the build cannot be loaded."""
-        build = self.current_build()
-        return recorded_model(build / MANIFEST if build else None)
-
-    def load_catalog(self) -> Catalog:
-        """Only the paper catalog of the current build (no vectors, passages or BM25)."""
-        build = self._require_build()
-        read_manifest(build)  # refuses an index of another format
-        return read_or_corrupt(build, lambda: _read_catalog(build))
-
     def load(self) -> StoredIndex:
         build = self._require_build()
         manifest = read_manifest(build)
@@ -203,7 +187,7 @@ class FileStore:
             vectors = read_vector_index(build / _VECTORS, manifest.vector_index)
             lexical = LexicalIndex.load(build / _LEXICAL)
             direction = np.load(build / _DIRECTION) if (build / _DIRECTION).exists() else None
-            return passages, roles_known, stored_rows, vectors, lexical, _read_catalog(build), direction
+            return passages, roles_known, stored_rows, vectors, lexical, read_catalog(build), direction
 
         passages, roles_known, stored_rows, vectors, lexical, catalog, direction = read_or_corrupt(build, read)
         companion, companion_direction = read_or_corrupt(build, lambda: _read_companion(build, manifest))
@@ -347,7 +331,7 @@ def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, lang
         if companion.direction is not None:
             np.save(staging / _COMPANION_DIRECTION, np.asarray(companion.direction, dtype=np.float32))
     lexical.save(staging / _LEXICAL)
-    (staging / _PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
+    (staging / PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
     chunks = with_script_and_roles(chunks)
     _write_passages(chunks, staging / _PASSAGES)
     chunks[BUILD_COLUMNS].to_parquet(staging / _CHUNKS, index=False)
@@ -389,9 +373,5 @@ def _read_companion(build: Path, manifest: Manifest) -> tuple[faiss.Index | None
         return None, None
     direction = np.load(build / _COMPANION_DIRECTION) if (build / _COMPANION_DIRECTION).exists() else None
     return read_vector_index(build / _COMPANION, manifest.vector_index), direction
-
-
-def _read_catalog(build: Path) -> Catalog:
-    return Catalog.from_dict(json.loads((build / _PAPERS).read_text(encoding="utf-8")))
 
 

@@ -33,12 +33,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from index.build_folder import MANIFEST, STAGING_PREFIX, build_name, held_lock, read_manifest, read_or_corrupt, write_folder
+from index.build_folder import (
+    MANIFEST, PAPERS, STAGING_PREFIX, BuildFolderReads, build_name, held_lock, read_manifest, read_or_corrupt, write_folder,
+)
 from index.checksums import verify_checksums
 from index.migrations import checksums_required
 from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IndexWriteError, StoreUnavailableError
 from index.lexical import LexicalIndex
-from index.manifest import FORMAT_VERSION, Manifest, recorded_model
+from index.manifest import FORMAT_VERSION, Manifest
 from index.milvus_index import (
     INSERT_BATCH, MilvusIndex, collection_schema, index_params, passage_rows, read_rows, vector_search_params,
 )
@@ -48,7 +50,7 @@ from papers import Catalog
 
 
 CONNECT_SECONDS = 4.0  # an unreachable URI is reported within 5 s
-_PAPERS, _VOCABULARY, _DIRECTION = "papers.json", "vocabulary.json", "language_direction.npy"
+_VOCABULARY, _DIRECTION = "vocabulary.json", "language_direction.npy"
 _CLIENTS: dict[tuple[str, str], object] = {}  # one client per URI per process (Milvus Lite allows one opener)
 
 
@@ -71,7 +73,7 @@ def _client_for(location: StoreLocation):
     return _CLIENTS[key]
 
 
-class MilvusStore:
+class MilvusStore(BuildFolderReads):
     """The Store protocol (index/store.py) over a Milvus collection and a small local folder."""
 
     keeps_companion = False  # one vector field per collection for now: no second encoder (index/companion.py)
@@ -113,22 +115,6 @@ class MilvusStore:
         name = self.current_collection()
         folder = self._meta / name if name else None
         return folder if folder is not None and folder.is_dir() else None
-
-    def exists(self) -> bool:
-        return self.current_build() is not None
-
-    def load_manifest(self) -> Manifest | None:
-        build = self.current_build()
-        return None if build is None else read_manifest(build)
-
-    def recorded_model(self) -> str | None:
-        build = self.current_build()
-        return recorded_model(build / MANIFEST if build else None)
-
-    def load_catalog(self) -> Catalog:
-        build = self._require_build()
-        read_manifest(build)
-        return read_or_corrupt(build, lambda: Catalog.from_dict(json.loads((build / _PAPERS).read_text(encoding="utf-8"))))
 
     def _require_build(self) -> Path:
         build = self.current_build()
@@ -233,7 +219,7 @@ class MilvusStore:
         """The files a collection needs, complete before the alias can point at it."""
 
         def fill(staging: Path) -> None:
-            (staging / _PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
+            (staging / PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
             (staging / _VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
             if language_direction is not None:
                 np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
