@@ -159,6 +159,28 @@ def test_add_papers_from_the_page(chromium_page, fake_model_server, tmp_path, de
     shoot(page, "more-like-this")
 
 
+def test_a_paper_list_card_names_the_entry_that_matched(chromium_page, fake_model_server):
+    """A reading list's passage is about one entry, and its card says which (issue #20): words only
+    in BasicVSR++'s entry, third in its list, give a card titled BasicVSR++, not EDVR, the first."""
+    from playwright.sync_api import expect
+
+    page = chromium_page
+    page.goto(fake_model_server)
+    box = page.get_by_label("Search your papers and notes")
+    expect(box).to_be_visible(timeout=INDEX_BUILD_TIMEOUT_MS)
+    page.get_by_role("combobox", name="Ranking").click()  # the fake model's meaning is a hash: words decide
+    page.get_by_role("option", name="lexical").click()
+    expect(box).to_have_count(1, timeout=QUERY_TIMEOUT_MS)  # the page has re-run with the new ranking
+    box.fill("second-order grid propagation")
+    box.press("Enter")
+    first_title = page.locator("strong").filter(has_text=re.compile(r"^1\. ")).first
+    expect(first_title).to_contain_text("BasicVSR++", timeout=QUERY_TIMEOUT_MS)
+    expect(first_title).not_to_contain_text("EDVR")
+    expect(box).to_have_count(1)
+    page.wait_for_timeout(1500)  # the previous run's faded widgets leave the screen
+    shoot(page, "list-entry-card")
+
+
 SCREENSHOTS = REPO / "docs" / "screenshots"
 
 
