@@ -34,11 +34,10 @@ from index import (
 )
 from library import Library
 from library.served_files import served_pdf_url
-from search import MODES, EmptyQueryError, Hit, InvalidQueryError, ResultFilter, Searcher, UnknownItemError
+from search import MAX_QUERY_CHARS, MODES, EmptyQueryError, Hit, InvalidQueryError, ResultFilter, Searcher, UnknownItemError
 from search import by_paper, search_depth
 
 MAX_K = 1000  # as `cli.py search -k`
-MAX_QUERY_CHARS = 20_000  # about eight pages of a draft; a longer text is refused, not cut silently
 DEFAULT_MAX_BYTES = 24_000  # a dozen passages with their metadata: little of an assistant's context
 MIN_MAX_BYTES, MAX_MAX_BYTES = 2_000, 1_000_000
 MAX_NEIGHBOURS = 5
