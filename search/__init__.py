@@ -1,7 +1,7 @@
 """Query → ranked hits: dense (FAISS) and lexical (BM25) rankings fused, filtered by what the
 paper catalog knows, and grouped into files or papers."""
 
-from search.errors import EmptyQueryError, InvalidQueryError, QueryTooLongError, UnknownItemError
+from search.errors import EmptyQueryError, InvalidQueryError, QueryTooLongError, SkippedItemError, UnknownItemError
 from search.filters import ResultFilter, facet_values
 from search.evidence import EvidenceSettings, weigh
 from search.fusion import FusionSettings, Ranked, fuse
@@ -23,6 +23,6 @@ from search.similar import LikeTarget, parse_like
 __all__ = [
     "DocumentResult", "EmptyQueryError", "EvidenceSettings", "FusionSettings", "Hit", "InvalidQueryError", "LikeTarget",
     "MAX_QUERY_CHARS", "MODES", "Mode", "PaperResult", "QueryTooLongError", "Ranked", "check_query_length",
-    "ResultFilter", "SearchResponse", "Searcher", "by_paper", "facet_values", "fuse", "normalise_query",
+    "ResultFilter", "SkippedItemError", "SearchResponse", "Searcher", "by_paper", "facet_values", "fuse", "normalise_query",
     "papers_of", "parse_like", "query_language", "query_windows", "script_of", "weigh", "search_depth", "UnknownItemError",
 ]

@@ -95,7 +95,8 @@ class Searcher:
         if target is None:
             target = LikeTarget(**item)
         elif isinstance(target, str):
-            target = parse_like(target, frozenset(pc.unique(self.passages.column("path")).to_pylist()))
+            skipped = {item.path: item.reason for item in self.index.manifest.skipped}
+            target = parse_like(target, frozenset(pc.unique(self.passages.column("path")).to_pylist()), skipped)
         if self.index.vectors.ntotal == 0:
             raise UnknownItemError(f"The index is empty, so it holds no {target.label()}.")
         source, excluded = item_rows(target, self.passages)
