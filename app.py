@@ -27,6 +27,7 @@ from ui.build_jobs import BuildJob, running_build, start_build
 from ui.cards import CardContext, show_document_cards, show_paper_cards, show_passage_cards
 from ui.inert_text import markdown_text as md
 from ui.served_files import prune_served_pdfs
+from ui.upload_messages import upload_message
 
 APP_DIR = Path(__file__).resolve().parent
 DEMO_LIBRARY = APP_DIR / "demo"
@@ -163,14 +164,8 @@ def add_papers(lib: Library, model: str | None) -> None:
             return
         results = lib.add_files(folder, [(upload.name, upload.getvalue()) for upload in uploads])
         for result in results:
-            if result.outcome == "added":
-                st.success(f"Added {md(result.path)}")
-            elif result.outcome == "renamed":
-                st.success(f"Added as {md(result.path)} (a different {md(result.name)} is already there)")
-            elif result.outcome == "duplicate":
-                st.info(f"{md(result.name)} is already in the library as {md(result.detail)}: not stored twice")
-            else:
-                st.warning(f"{md(result.name)} was not added: {md(result.detail)}")
+            level, text = upload_message(result)
+            getattr(st, level)(text)
     if any(result.path for result in results):
         build_with_progress(lib, model)
 
