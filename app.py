@@ -59,10 +59,12 @@ def shared_embedder(model: str) -> Embedder:
 @st.cache_resource(show_spinner="Loading the index…")
 def load_searcher(library: str, index: str | None, build: str, model: str) -> Searcher:
     """Keyed by the build folder's name, so a finished rebuild is picked up by the next run; served
-    copies of PDFs that build no longer holds are deleted then."""
-    searcher = Library(library, index).searcher(model, load=shared_embedder)
+    copies of PDFs that build no longer holds are deleted then (from this index's subfolder only)."""
+    lib = Library(library, index)
+    searcher = lib.searcher(model, load=shared_embedder)
     files = searcher.index.manifest.files
-    prune_served_pdfs(STATIC_DIR, {record.sha256 for record in files.values() if record.kind == "pdf"})
+    prune_served_pdfs(STATIC_DIR, {record.sha256 for record in files.values() if record.kind == "pdf"},
+                      index_dir=lib.index_dir)  # this index's copies only: other servers share STATIC_DIR
     return searcher
 
 

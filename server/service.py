@@ -313,7 +313,8 @@ class LibraryService:
             try:
                 source = self.library.path_of(hit.path)
                 if record is not None and source.is_file():
-                    return f"{self.page_url}/{served_pdf_url(source, record.sha256, self.static_dir, hit.page)}"
+                    served = served_pdf_url(source, record.sha256, self.static_dir, hit.page, index_dir=self.library.index_dir)
+                    return f"{self.page_url}/{served}"
             except (UnsafePathError, OSError):
                 pass  # a file reached through a link out of the library is not served: its path instead
         path = str(self.library.root.absolute() / hit.path)
