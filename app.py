@@ -241,6 +241,10 @@ def page_message(error: Exception) -> str:
         return f"{error} Start the page without a model (or with this one), or rebuild the index with the new model."
     if isinstance(error, CorruptIndexError):
         return f"{error} Press Rebuild index to rebuild it from your files."
+    if isinstance(error, StoreUnavailableError) and error.locked:
+        return f"{error} Stop the other process that has it open (`watch`, `serve`, `mcp` or another page), then reload."
+    if isinstance(error, StoreUnavailableError) and error.damaged:
+        return f"{error} Move that file away (or delete it) and reload this page: it rebuilds the index from your files."
     if isinstance(error, StoreUnavailableError) and error.credentials_in_uri:
         return f"{error} Put the user and password in ${ENV_MILVUS_TOKEN}, not in the URI."
     return str(error)

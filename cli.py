@@ -169,6 +169,12 @@ def _worded(error: Exception) -> str:
         return f"{message} Fix or replace the file, then build again (`status` lists every skipped file and why)."
     if isinstance(error, ModelMismatchError):
         return f"{message} Search without --model (or unset {ENV_MODEL}), or rebuild the index with the new model."
+    if isinstance(error, StoreUnavailableError) and error.locked:
+        return (f"{message} Stop the other process that has it open (a page, `watch`, `serve` or `mcp` with the same "
+                "--store), or wait until it ends.")
+    if isinstance(error, StoreUnavailableError) and error.damaged:
+        return (f"{message} Move that file away (or delete it) and run build again with the same --store: the index "
+                "is rebuilt from your files.")
     if isinstance(error, StoreUnavailableError) and error.connecting:
         credentials = (f" Put the user and password in ${ENV_MILVUS_TOKEN}, not in the URI."
                        if error.credentials_in_uri else "")
