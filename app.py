@@ -27,6 +27,7 @@ from ui.build_jobs import BuildJob, running_build, start_build
 from ui.cards import CardContext, show_document_cards, show_paper_cards, show_passage_cards
 from ui.inert_text import markdown_text as md
 from ui.served_files import prune_served_pdfs
+from ui.upload_messages import upload_message
 
 APP_DIR = Path(__file__).resolve().parent
 DEMO_LIBRARY = APP_DIR / "demo"
@@ -58,10 +59,12 @@ def shared_embedder(model: str) -> Embedder:
 @st.cache_resource(show_spinner="Loading the index…")
 def load_searcher(library: str, index: str | None, build: str, model: str) -> Searcher:
     """Keyed by the build folder's name, so a finished rebuild is picked up by the next run; served
-    copies of PDFs that build no longer holds are deleted then."""
-    searcher = Library(library, index).searcher(model, load=shared_embedder)
+    copies of PDFs that build no longer holds are deleted then (from this index's subfolder only)."""
+    lib = Library(library, index)
+    searcher = lib.searcher(model, load=shared_embedder)
     files = searcher.index.manifest.files
-    prune_served_pdfs(STATIC_DIR, {record.sha256 for record in files.values() if record.kind == "pdf"})
+    prune_served_pdfs(STATIC_DIR, {record.sha256 for record in files.values() if record.kind == "pdf"},
+                      index_dir=lib.index_dir)  # this index's copies only: other servers share STATIC_DIR
     return searcher
 
 
@@ -163,14 +166,8 @@ def add_papers(lib: Library, model: str | None) -> None:
             return
         results = lib.add_files(folder, [(upload.name, upload.getvalue()) for upload in uploads])
         for result in results:
-            if result.outcome == "added":
-                st.success(f"Added {md(result.path)}")
-            elif result.outcome == "renamed":
-                st.success(f"Added as {md(result.path)} (a different {md(result.name)} is already there)")
-            elif result.outcome == "duplicate":
-                st.info(f"{md(result.name)} is already in the library as {md(result.detail)}: not stored twice")
-            else:
-                st.warning(f"{md(result.name)} was not added: {md(result.detail)}")
+            level, text = upload_message(result)
+            getattr(st, level)(text)
     if any(result.path for result in results):
         build_with_progress(lib, model)
 
@@ -244,6 +241,10 @@ def page_message(error: Exception) -> str:
         return f"{error} Start the page without a model (or with this one), or rebuild the index with the new model."
     if isinstance(error, CorruptIndexError):
         return f"{error} Press Rebuild index to rebuild it from your files."
+    if isinstance(error, StoreUnavailableError) and error.locked:
+        return f"{error} Stop the other process that has it open (`watch`, `serve`, `mcp` or another page), then reload."
+    if isinstance(error, StoreUnavailableError) and error.damaged:
+        return f"{error} Move that file away (or delete it) and reload this page: it rebuilds the index from your files."
     if isinstance(error, StoreUnavailableError) and error.credentials_in_uri:
         return f"{error} Put the user and password in ${ENV_MILVUS_TOKEN}, not in the URI."
     return str(error)

@@ -47,7 +47,7 @@ from index import (
     parse_store,
 )
 from library import ENV_DEBUG, ENV_INDEX, ENV_LIBRARY, ENV_MODEL, Library, debugging, model_for_build, watch_library
-from search import MODES, ResultFilter, SearchResponse, normalise_query, papers_of, parse_like, search_depth
+from search import MODES, ResultFilter, SearchResponse, SkippedItemError, normalise_query, papers_of, parse_like, search_depth
 EXAMPLES = f"""
 \b
 Examples:
@@ -165,8 +165,16 @@ def _worded(error: Exception) -> str:
         if error.kept_in_milvus:
             return f"{message} Search it with --store milvus:<the URI it was built with> (or set {ENV_STORE})."
         return f"{message} Build one first" + (" (with the same --store)." if error.uri else ".")
+    if isinstance(error, SkippedItemError):
+        return f"{message} Fix or replace the file, then build again (`status` lists every skipped file and why)."
     if isinstance(error, ModelMismatchError):
         return f"{message} Search without --model (or unset {ENV_MODEL}), or rebuild the index with the new model."
+    if isinstance(error, StoreUnavailableError) and error.locked:
+        return (f"{message} Stop the other process that has it open (a page, `watch`, `serve` or `mcp` with the same "
+                "--store), or wait until it ends.")
+    if isinstance(error, StoreUnavailableError) and error.damaged:
+        return (f"{message} Move that file away (or delete it) and run build again with the same --store: the index "
+                "is rebuilt from your files.")
     if isinstance(error, StoreUnavailableError) and error.connecting:
         credentials = (f" Put the user and password in ${ENV_MILVUS_TOKEN}, not in the URI."
                        if error.credentials_in_uri else "")
@@ -281,7 +289,8 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
         query = _decoded(sys.stdin.buffer.read())
     if like:
         like = _library_relative(like, lib)
-        parse_like(like, set(manifest.files))  # fail fast on an unknown file, before loading a model
+        # fail fast on an unknown or skipped file, before loading a model
+        parse_like(like, set(manifest.files), {item.path: item.reason for item in manifest.skipped})
     elif query is not None:
         normalise_query(query)  # fail fast, before loading a model
     searcher = lib.searcher(model, quick_start=True, notice=lambda message: _echo(f"Note: {message}", err=True))

@@ -85,8 +85,21 @@ class InvalidStoreError(PapersearchError):
 class StoreUnavailableError(PapersearchError):
     """The Milvus server or Milvus Lite file cannot be reached or refused a request."""
 
-    def __init__(self, uri: str, detail: str, *, connecting: bool = False, credentials_in_uri: bool = False):
-        """`uri` as it may be shown (index/store_location.redacted: no user or password)."""
+    def __init__(self, uri: str, detail: str, *, connecting: bool = False, credentials_in_uri: bool = False,
+                 locked: bool = False, damaged: bool = False):
+        """`uri` as it may be shown (index/store_location.redacted: no user or password). `locked`: a
+        Milvus Lite file another process has open (one opener at a time); `damaged`: a Milvus Lite
+        file whose own files cannot be read (a rebuild into a fresh file replaces it)."""
         self.uri, self.detail, self.connecting = uri, detail, connecting
         self.credentials_in_uri = credentials_in_uri
-        super().__init__(f"Cannot reach Milvus at {uri} ({detail})." if connecting else f"Milvus at {uri} failed {detail}.")
+        self.locked, self.damaged = locked, damaged
+        if locked:
+            message = (f"The Milvus Lite file {uri} is open in another process; Milvus Lite lets one process "
+                       "open a file at a time.")
+        elif damaged:
+            message = f"The Milvus Lite file {uri} is damaged ({detail})."
+        elif connecting:
+            message = f"Cannot reach Milvus at {uri} ({detail})."
+        else:
+            message = f"Milvus at {uri} failed {detail}."
+        super().__init__(message)

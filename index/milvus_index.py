@@ -130,12 +130,18 @@ def filter_scope(where) -> tuple[MilvusScope | None, frozenset[str]]:
 
 _FILTER_EXPRESSIONS = {  # ResultFilter field -> its Milvus expression
     "kind": lambda kind: f"kind == {_quoted(kind)}",
-    "year_from": lambda year: f"year >= {int(year)}",
-    "year_to": lambda year: f"year <= {int(year)}",
+    "year_from": lambda year: f"year >= {_int64(year)}",
+    "year_to": lambda year: f"year <= {_int64(year)}",
     "venue": lambda venue: f"venue_key == {_quoted(venue.casefold())}",
     "read": lambda read: f"read == {'true' if read else 'false'}",
     "has_pdf": lambda has_pdf: f"has_pdf == {'true' if has_pdf else 'false'}",
 }
+
+
+def _int64(year) -> int:
+    """A year as Milvus's INT64 field takes it: one beyond its range (--year-from 10**20) is clamped,
+    which keeps the answer (no year is that large) instead of failing inside Milvus."""
+    return max(-(2**63), min(2**63 - 1, int(year)))
 
 
 def _quoted(text: str) -> str:

@@ -24,7 +24,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,16 +52,86 @@ from index.store_location import MILVUS_FOLDER, StoreLocation, redacted
 from papers import Catalog
 
 
+# gRPC's C core reads these once, when pymilvus first imports it: its own log lines stay off stderr.
+os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+os.environ.setdefault("GLOG_minloglevel", "2")
+
 CONNECT_SECONDS = 4.0  # an unreachable URI is reported within 5 s
 _VOCABULARY, _DIRECTION = "vocabulary.json", "language_direction.npy"
 _CLIENTS: dict[tuple[str, str], object] = {}  # one client per URI per process (Milvus Lite allows one opener)
+
+
+class _LiteFailures(logging.Handler):
+    """Milvus Lite serves from threads of this process and logs every failure with its traceback
+    (20-40 lines on stderr, through logging's last resort). Its records come here instead: the
+    latest exception says what really went wrong (a file locked by another process, a damaged file)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self._last: tuple[float, BaseException] | None = None
+        self._guard = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            with self._guard:
+                self._last = (time.monotonic(), record.exc_info[1])
+
+    def recent(self, seconds: float = 60.0) -> BaseException | None:
+        with self._guard:
+            last, self._last = self._last, None
+        return last[1] if last is not None and time.monotonic() - last[0] <= seconds else None
+
+
+_LITE_FAILURES = _LiteFailures()
+
+
+def _quiet_milvus_logs() -> None:
+    """pymilvus and Milvus Lite log to stderr (pymilvus configures its own handlers when imported, on
+    `pymilvus` and some of its children); their failures reach the user as our errors instead. Call
+    after importing pymilvus."""
+    names = [name for name in list(logging.root.manager.loggerDict) if name.split(".")[0] in ("pymilvus", "grpc")]
+    for name in {"pymilvus", "grpc", *names}:
+        logger = logging.getLogger(name)
+        if name in ("pymilvus", "grpc") or logger.level != logging.NOTSET or logger.handlers:
+            logger.setLevel(logging.CRITICAL + 1)
+            logger.propagate = False
+    lite = logging.getLogger("milvus_lite")
+    lite.propagate = False
+    if _LITE_FAILURES not in lite.handlers:
+        lite.addHandler(_LITE_FAILURES)
+
+
+def _lite_cause(error: BaseException | None) -> str | None:
+    """"locked" or "damaged" when Milvus Lite's own logged exception (or one it chains) says so."""
+    from milvus_lite.exceptions import DataDirLockedError, ManifestCorruptedError, WALCorruptedError
+    from pyarrow import ArrowException
+
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, DataDirLockedError):
+            return "locked"
+        if isinstance(error, (ManifestCorruptedError, WALCorruptedError, json.JSONDecodeError, ArrowException,
+                              UnicodeDecodeError, EOFError)):
+            return "damaged"
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _lite_problem(location: StoreLocation, detail: str, *, connecting: bool) -> StoreUnavailableError:
+    """The error for a failed call: for Milvus Lite, the real cause it logged when there is one."""
+    cause = _lite_cause(_LITE_FAILURES.recent()) if location.is_lite else None
+    return StoreUnavailableError(location.shown, redacted(detail), connecting=connecting and cause is None,
+                                 credentials_in_uri=location.has_credentials,
+                                 locked=cause == "locked", damaged=cause == "damaged")
 
 
 def _client_for(location: StoreLocation):
     from pymilvus import MilvusClient
     from pymilvus.exceptions import MilvusException
 
-    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)  # its failures reach the user as our errors instead
+    _quiet_milvus_logs()
+
     key = (location.uri, location.token())
     if key not in _CLIENTS:
         if location.is_lite:
@@ -67,8 +140,7 @@ def _client_for(location: StoreLocation):
             client = MilvusClient(uri=location.uri, token=location.token(), timeout=CONNECT_SECONDS)
             client.list_aliases(timeout=CONNECT_SECONDS)
         except MilvusException as error:
-            raise StoreUnavailableError(location.shown, redacted(str(getattr(error, "message", error))),
-                                        connecting=True, credentials_in_uri=location.has_credentials) from None
+            raise _lite_problem(location, str(getattr(error, "message", error)), connecting=True) from None
         _CLIENTS[key] = client
     return _CLIENTS[key]
 
@@ -100,9 +172,8 @@ class MilvusStore(BuildFolderReads):
         try:
             yield
         except MilvusException as error:
-            raise StoreUnavailableError(
-                self.location.shown, redacted(f"while {doing} ({getattr(error, 'message', error)})")
-            ) from None
+            raise _lite_problem(self.location, f"while {doing} ({getattr(error, 'message', error)})",
+                                connecting=False) from None
 
     def current_collection(self) -> str | None:
         with self._calling("reading which collection is current"):

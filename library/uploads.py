@@ -32,6 +32,12 @@ class AddedFile:
     outcome: str  # "added", "renamed", "duplicate" or "refused"
     detail: str = ""  # for duplicates: the file with the same bytes; for refusals: why
 
+    @property
+    def shown_name(self) -> str:
+        """The name as messages show it: the safe name it is (or would be) stored under, never the
+        raw uploaded name, which may hold bidi overrides, controls or a path."""
+        return safe_file_name(self.name)
+
 
 def safe_file_name(name: str) -> str:
     """A file name that is only a name: the last path part, no control, format (bidi) or

@@ -95,7 +95,8 @@ class Searcher:
         if target is None:
             target = LikeTarget(**item)
         elif isinstance(target, str):
-            target = parse_like(target, frozenset(pc.unique(self.passages.column("path")).to_pylist()))
+            skipped = {item.path: item.reason for item in self.index.manifest.skipped}
+            target = parse_like(target, frozenset(pc.unique(self.passages.column("path")).to_pylist()), skipped)
         if self.index.vectors.ntotal == 0:
             raise UnknownItemError(f"The index is empty, so it holds no {target.label()}.")
         source, excluded = item_rows(target, self.passages)
@@ -121,7 +122,7 @@ class Searcher:
         if self.index.vectors.ntotal == 0:
             notices.append("The index is empty: the library had no readable files when it was built.")
             return SearchResponse(label, (), tuple(notices))
-        filtering = where is not None and not where.is_empty()
+        filtering = filtered = where is not None and not where.is_empty()
         depth = max(k, self.fusion.candidates) * (5 if filtering else 1)
         scope = None
         if filtering:  # a store may filter inside its searches (Milvus); the rest is checked below
@@ -130,11 +131,10 @@ class Searcher:
             filtering = not where.is_empty()
         dense = dense_fn(depth, notices, scope) if mode != "lexical" else []
         lexical = self.lexical.rank(query, depth, scope) if mode != "dense" else []
-        if mode != "dense" and not lexical:
-            notices.append(
-                "No passage shares a searchable word with the query (stop words and punctuation are ignored)"
-                + ("; the ranking is by meaning only." if mode == "hybrid" else ".")
-            )
+        # Under a scope (a store that filters inside its searches) an empty ranking may only mean that
+        # nothing passes the filters: that is said below, never "no shared word".
+        unfiltered_words = mode != "dense" and not lexical and scope is not None and bool(self.lexical.rank(query, 1))
+        no_shared_word = mode != "dense" and not lexical and not unfiltered_words
         second = companion_fn(depth, notices) if mode == "hybrid" and companion_fn is not None and not scope else None
         ranked = self.weigh(self.fuse(query, dense, lexical, companion=second)) if mode == "hybrid" else (dense or lexical)
         dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
@@ -145,6 +145,14 @@ class Searcher:
             self.passages.hit(rank, score, row, dense_ranks.get(row), lexical_ranks.get(row))
             for rank, (row, score) in enumerate(ranked[:k], start=1)
         )
+        if filtered and not hits:
+            notices.append("No passage passes the filters; widen or clear them.")
+        elif no_shared_word or unfiltered_words:
+            notices.append(
+                ("No passage that passes the filters" if unfiltered_words else "No passage")
+                + " shares a searchable word with the query (stop words and punctuation are ignored)"
+                + ("; the ranking is by meaning only." if mode == "hybrid" else ".")
+            )
         return SearchResponse(label, hits, tuple(notices))
 
     def fuse(self, query: str, dense: Ranked, lexical: Ranked, settings: FusionSettings | None = None,

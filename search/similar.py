@@ -6,13 +6,13 @@ leaves the item out of the results; this module names items and says which passa
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from search.errors import UnknownItemError
+from search.errors import SkippedItemError, UnknownItemError
 from search.passages import PassageRows, optional_int
 
 
@@ -48,9 +48,11 @@ class LikeTarget:
         return str(self.path)
 
 
-def parse_like(spec: str, known_paths: Collection[str]) -> LikeTarget:
+def parse_like(spec: str, known_paths: Collection[str], skipped: Mapping[str, str] | None = None) -> LikeTarget:
     """`PATH`, `PATH#page=N` or `PATH#heading text` (a heading path may be written `A > B`), with
-    PATH relative to the library. A `#` that is part of an indexed file name stays in the path."""
+    PATH relative to the library. A `#` that is part of an indexed file name stays in the path.
+    `skipped` (path → reason, from the manifest): a file the build skipped is refused as skipped,
+    with its reason (SkippedItemError), not as a file that needs a build."""
     spec = spec.strip()
     if spec in known_paths:
         return LikeTarget(path=spec)
@@ -66,6 +68,9 @@ def parse_like(spec: str, known_paths: Collection[str]) -> LikeTarget:
                 raise UnknownItemError(f"'{fragment}' is not a page: write {path}#page=N with N a page number (1, 2, ...).")
             return LikeTarget(path=path, page=int(number))
         return LikeTarget(path=path, heading=fragment)
+    for cut in [len(spec)] + [cut for cut, char in enumerate(spec) if char == "#"]:
+        if skipped and spec[:cut] in skipped:
+            raise SkippedItemError(spec[:cut], skipped[spec[:cut]])
     path = spec.split("#", 1)[0]
     raise UnknownItemError(
         f"{path} is not in the index: give a file's path relative to the library, as search results show it "

@@ -34,11 +34,10 @@ from index import (
 )
 from library import Library
 from library.served_files import served_pdf_url
-from search import MODES, EmptyQueryError, Hit, InvalidQueryError, ResultFilter, Searcher, UnknownItemError
+from search import MAX_QUERY_CHARS, MODES, EmptyQueryError, Hit, InvalidQueryError, ResultFilter, Searcher, UnknownItemError
 from search import by_paper, search_depth
 
 MAX_K = 1000  # as `cli.py search -k`
-MAX_QUERY_CHARS = 20_000  # about eight pages of a draft; a longer text is refused, not cut silently
 DEFAULT_MAX_BYTES = 24_000  # a dozen passages with their metadata: little of an assistant's context
 MIN_MAX_BYTES, MAX_MAX_BYTES = 2_000, 1_000_000
 MAX_NEIGHBOURS = 5
@@ -314,7 +313,8 @@ class LibraryService:
             try:
                 source = self.library.path_of(hit.path)
                 if record is not None and source.is_file():
-                    return f"{self.page_url}/{served_pdf_url(source, record.sha256, self.static_dir, hit.page)}"
+                    served = served_pdf_url(source, record.sha256, self.static_dir, hit.page, index_dir=self.library.index_dir)
+                    return f"{self.page_url}/{served}"
             except (UnsafePathError, OSError):
                 pass  # a file reached through a link out of the library is not served: its path instead
         path = str(self.library.root.absolute() / hit.path)

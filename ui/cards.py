@@ -101,7 +101,7 @@ def _served_url(hit: Hit, ctx: CardContext) -> str | None:
         return None
     if sha is None or not source.is_file():
         return None
-    return served_pdf_url(source, sha, ctx.static_dir, hit.page)
+    return served_pdf_url(source, sha, ctx.static_dir, hit.page, index_dir=ctx.library.index_dir)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

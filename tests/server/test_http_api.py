@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from mcp import Client
 
 import cli
+from search import MAX_QUERY_CHARS
 from tests.support.fakes import use_fake_models
 from tests.support.mcp_harness import FAKE_MODEL, HttpServer, build, call, cli_command, server_env
 
@@ -81,7 +82,7 @@ def test_bad_requests_get_clear_errors_and_the_server_keeps_answering(served):
         ("/api/search?q=x&k=1000000000", 400, "k must be a whole number from 1 to 1000"),
         ("/api/search?q=x&k=ten", 400, "k must be a whole number"),
         ("/api/search", 400, "Give the parameter q"),
-        ("/api/search?q=" + "a" * 30_000, 400, "the limit is 20,000"),
+        ("/api/search?q=" + "a" * (MAX_QUERY_CHARS + 1), 400, f"the limit is {MAX_QUERY_CHARS:,}"),
         ("/api/search?q=x&read=maybe", 400, "read must be true or false"),
         ("/api/get?paper_id=no-such-paper", 404, "No paper"),
         ("/api/similar?like=pdfs/nothing.pdf", 404, "not in the index"),

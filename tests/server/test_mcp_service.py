@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from library import Library
+from library.served_files import served_subfolder
 from server.http_app import Guard, _split_host
 from server.service import LibraryService
 from tests.support.fakes import FakeEmbedder
@@ -17,8 +18,9 @@ def test_open_links_point_at_the_page_when_its_address_is_given(small_library, t
     answer = service.search("multi-head attention", k=3, filters=None)
     pdf = next(result for result in answer["results"] if result["kind"] == "pdf")
     sha = Library(small_library).manifest().files["pdfs/transformers.pdf"].sha256
-    assert pdf["open"] == f"http://localhost:8501/app/static/pdf/{sha[:32]}.pdf#page={pdf['page']}"
-    assert (static / "pdf" / f"{sha[:32]}.pdf").read_bytes() == (small_library / "pdfs/transformers.pdf").read_bytes()
+    sub = served_subfolder(Library(small_library).index_dir)
+    assert pdf["open"] == f"http://localhost:8501/app/static/pdf/{sub}/{sha[:32]}.pdf#page={pdf['page']}"
+    assert (static / "pdf" / sub / f"{sha[:32]}.pdf").read_bytes() == (small_library / "pdfs/transformers.pdf").read_bytes()
     note = next(result for result in answer["results"] if result["kind"] == "note")
     assert note["open"] == str(small_library.absolute() / note["path"])  # notes: their file
     assert answer["build"] == Library(small_library).build_id() and FAKE_MODEL in service.status()["model"]

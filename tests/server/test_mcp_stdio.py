@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
+from search import MAX_QUERY_CHARS
 from library import Library
 from tests.support.fakes import FakeEmbedder, use_fake_models
 from tests.support.mcp_harness import FAKE_MODEL, build, call, stdio_client
@@ -118,7 +119,7 @@ def test_bad_calls_are_answered_with_errors_and_the_server_keeps_answering(small
         ("search", {}, "query"),
         ("search", {"query": "x", "k": 10**9}, "k must be a whole number from 1 to 1000"),
         ("search", {"query": "x", "k": 0}, "k must be"),
-        ("search", {"query": "word " * 2_000_000}, "the limit is 20,000"),  # a 10 MB query
+        ("search", {"query": "word " * 2_000_000}, f"the limit is {MAX_QUERY_CHARS:,}"),  # a 10 MB query
         ("search", {"query": "   "}, "empty"),
         ("search", {"query": "x", "mode": "psychic"}, "mode"),
         ("search", {"query": "x", "venue": " "}, "venue is blank"),
