@@ -305,7 +305,7 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
         _echo(f"Wrote {len(response.hits)} passages to {csv_file}", err=True)
     papers = papers_of(response.hits, searcher.index.catalog)
     if bibtex_file:
-        _write_export(bibtex_file, to_bibtex(papers))
+        _write_export(bibtex_file, to_bibtex(papers, searcher.index.catalog.citation_keys()))
         _echo(f"Wrote {len(papers)} papers to {bibtex_file}", err=True)
     if markdown_file:
         _write_export(markdown_file, to_markdown_list(papers))
