@@ -15,8 +15,8 @@ Every field value is written with balanced braces: BibTeX finds the end of a ``{
 counting braces, so one stray ``{`` or ``}`` in a title makes the whole file unreadable. Balanced
 braces in a title are kept (they are the user's case protection); when they do not balance, every
 brace is written as ``\\textbraceleft{}`` / ``\\textbraceright{}``. A backslash is written as
-``\\textbackslash{}``, ``^`` and ``~`` as ``\\^{}`` and ``\\~{}`` (LaTeX stops at a bare ``^`` and
-prints a bare ``~`` as a space), and ``& % $ # _`` are backslash-escaped, so the text reads back as
+``\\textbackslash{}``, ``^`` and ``~`` as ``\\textasciicircum{}`` and ``\\textasciitilde{}`` (LaTeX
+stops at a bare ``^`` and prints a bare ``~`` as a space), and ``& % $ # _`` are backslash-escaped, so the text reads back as
 typed."""
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def _escape(text: str) -> str:
         if char == "\\":
             return r"\textbackslash{}"
         if char in "^~":
-            return "\\" + char + "{}"
+            return r"\textasciicircum{}" if char == "^" else r"\textasciitilde{}"
         if char in "{}":
             return char if balanced else (r"\textbraceleft{}" if char == "{" else r"\textbraceright{}")
         return "\\" + char

@@ -78,9 +78,10 @@ def _braces_balance(value: str) -> bool:
 
 def _as_typed(value: str) -> str:
     """The text a LaTeX reader sees for an escaped value (the inverse of the exporter's escaping)."""
-    return re.sub(r"\\textbackslash\{\}|\\textbraceleft\{\}|\\textbraceright\{\}|\\([&%$#_])|\\([~^])\{\}",
-                  lambda m: m.group(1) or m.group(2) or {"\\textbackslash{}": "\\", "\\textbraceleft{}": "{",
-                                           "\\textbraceright{}": "}"}[m.group()], value)
+    return re.sub(r"\\textbackslash\{\}|\\textbraceleft\{\}|\\textbraceright\{\}|\\([&%$#_])|\\textasciicircum\{\}|\\textasciitilde\{\}",
+                  lambda m: m.group(1) or {"\\textbackslash{}": "\\", "\\textbraceleft{}": "{",
+                                           "\\textbraceright{}": "}", "\\textasciicircum{}": "^",
+                                           "\\textasciitilde{}": "~"}[m.group()], value)
 
 
 WEIRD_TITLE = r"A {Weird} Title with \\ backslash & 100% and } brace"
