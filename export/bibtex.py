@@ -89,12 +89,10 @@ def paper_doi(record: PaperRecord) -> str | None:
 
 def paper_url(record: PaperRecord) -> str | None:
     """The paper's own web link when it has one that is not arXiv's, else its arXiv page."""
-    for label in ("paper", "pdf", *record.links):
+    for label in ("paper", "pdf", "doi"):  # not code, website, blog, ...: those are not the paper
         for url in record.links.get(label, ()):
             if url.startswith(("http://", "https://")) and "arxiv.org/" not in url:
                 return url
-        if label not in ("paper", "pdf"):
-            break
     if record.arxiv:
         return f"https://arxiv.org/abs/{record.arxiv}"
     return None

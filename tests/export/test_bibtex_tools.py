@@ -140,7 +140,8 @@ def test_every_venue_has_one_kind_and_the_export_follows_it():
 
 def test_arxiv_doi_url_and_year_from_the_arxiv_id():
     records = [
-        _record("a", "Only On arXiv", year=None, arxiv="2201.00520"),
+        _record("a", "Only On arXiv", year=None, arxiv="2201.00520",
+                links={"code": ("https://github.com/x/y",), "website": ("https://x.github.io",)}),
         _record("d", "In A Journal", venue="TPAMI", links={"paper": ("https://doi.org/10.1109/TPAMI.2021.3115428",),
                                                           "code": ("https://github.com/x/10.1234/y",)}),
         _record("m", "In ACM MM", venue="ACM MM", links={"paper": ("https://dl.acm.org/doi/abs/10.1145/3503161.3548000",)}),
