@@ -88,7 +88,7 @@ class Catalog:
     _blocks: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False)
     # the sections of headings that name a paper; they hold list entries, so they are kept apart
     _sections: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False)
-    _citation_keys: dict[str, str] | None = field(default=None, repr=False)
+    _citation_keys: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         """A JSON-ready form that ``Catalog.from_dict`` turns back into a working catalog."""
