@@ -98,3 +98,35 @@ def test_the_users_own_key_wins():
     keys = citation_keys([_record("a", "Attention Is All You Need", citation_key="Vaswani2017AIAYN"),
                           _record("b", "Vaswani2017AIAYN")])
     assert keys["a"] == "Vaswani2017AIAYN" and keys["b"] != keys["a"]
+
+
+def test_a_notes_citation_key_and_a_pdfs_authors_reach_the_catalog_and_the_bibtex():
+    from papers import PdfPaperInfo, build_catalog
+
+    note = "2017_06_NIPS_Attention-Is-All-You-Need_Note.md"
+    pdf = "pdfs/Deep Residual Learning for Image Recognition.pdf"
+    catalog = build_catalog(
+        {note: "# Attention Is All You Need\n\n- Citation Key: Vaswani2017AIAYN\n\nNotes.\n"},
+        {pdf: PdfPaperInfo(title="Deep Residual Learning for Image Recognition", arxiv_id="1512.03385", year=None,
+                           title_source="metadata", authors=("Kaiming He", "Xiangyu Zhang"))},
+        other_files=[note, pdf],
+    )
+    keys = catalog.citation_keys()
+    by_title = {paper.title: keys[paper.paper_id] for paper in catalog.papers}
+    assert by_title["Attention Is All You Need"] == "Vaswani2017AIAYN"
+    assert by_title["Deep Residual Learning for Image Recognition"] == "he2015deep"
+    entries = {e.key: e for e in bibtexparser.parse_string(to_bibtex(catalog.papers, keys)).entries}
+    assert entries["he2015deep"].fields_dict["author"].value == "Kaiming He and Xiangyu Zhang"
+    assert entries["he2015deep"].fields_dict["year"].value == "2015"
+
+
+def test_authors_come_only_from_metadata_that_names_people(shared_catalog):
+    from papers.pdf_info import metadata_authors
+
+    assert metadata_authors("Ivana Balažević, Yuge Shi, Olivier J. Hénaff") == (
+        "Ivana Balažević", "Yuge Shi", "Olivier J. Hénaff")
+    assert metadata_authors("Vaswani, Ashish; Shazeer, Noam") == ("Vaswani, Ashish", "Shazeer, Noam")
+    for junk in ("https://imagemagick.org", "XD", "Microsoft Word - paper.docx", "user", "", None):
+        assert metadata_authors(junk) == ()
+    with_authors = [paper for paper in shared_catalog.papers if paper.authors]
+    assert with_authors and all(not any("http" in name for name in paper.authors) for paper in with_authors)
