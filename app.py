@@ -336,7 +336,7 @@ def download_buttons(shown: list, catalog: Catalog) -> None:
     )
     papers = papers_of(shown, catalog)
     bib_column.download_button(
-        "BibTeX of these papers", data=to_bibtex(papers), file_name="papersearch-results.bib",
+        "BibTeX of these papers", data=to_bibtex(papers, catalog.citation_keys()), file_name="papersearch-results.bib",
         mime="text/x-bibtex", key="download_bib", disabled=not papers,
     )
     md_column.download_button(

@@ -31,7 +31,7 @@ from corpus import utf16_text
 from disk import ENV_CACHE, atomic_write_bytes, cache_dir
 from embed import ModelLoadError
 from export import (
-    health_to_dict, hits_to_csv, paper_to_dict, terminal_json, terminal_safe, to_bibtex, to_markdown_list,
+    health_to_dict, hits_to_csv, paper_to_dict, papers_to_csv, terminal_json, terminal_safe, to_bibtex, to_markdown_list,
 )
 from index import (
     ENV_MILVUS_TOKEN,
@@ -314,7 +314,7 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
         _echo(f"Wrote {len(response.hits)} passages to {csv_file}", err=True)
     papers = papers_of(response.hits, searcher.index.catalog)
     if bibtex_file:
-        _write_export(bibtex_file, to_bibtex(papers))
+        _write_export(bibtex_file, to_bibtex(papers, searcher.index.catalog.citation_keys()))
         _echo(f"Wrote {len(papers)} papers to {bibtex_file}", err=True)
     if markdown_file:
         _write_export(markdown_file, to_markdown_list(papers))
@@ -395,14 +395,46 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of paper records (or the health report).")
 @click.option("--health", is_flag=True, help="Report PDFs without text, broken note links, unmentioned PDFs, duplicates.")
-def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool) -> None:
-    """The papers your notes and PDFs describe, with the files and list entries that belong to each."""
+@click.option("--year-from", type=int, help="Only papers from this year on.")
+@click.option("--year-to", type=int, help="Only papers up to this year.")
+@click.option("--venue", callback=_not_blank, help="Only papers from this venue (e.g. CVPR).")
+@click.option("--topic", callback=_not_blank, help="Only papers listed under a heading containing this text.")
+@click.option("--read/--unread", "read", default=None, help="Only papers marked read ([x]) or unread ([ ]).")
+@click.option("--has-pdf", is_flag=True, default=None, help="Only papers with a PDF in the library.")
+@click.option("--bibtex", "bibtex_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write these papers as BibTeX (keys as in every other export of this library).")
+@click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write these papers as a Markdown paper list in your notes' style.")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write these papers as CSV, one row per paper.")
+@click.option("--force", is_flag=True, help="Let --csv, --bibtex and --markdown replace a file that exists (never one in the library).")
+def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool, year_from: int | None,
+           year_to: int | None, venue: str | None, topic: str | None, read: bool | None, has_pdf: bool | None,
+           bibtex_file: Path | None, markdown_file: Path | None, csv_file: Path | None, force: bool) -> None:
+    """The papers your notes and PDFs describe, with the files and list entries that belong to each;
+    --bibtex / --markdown / --csv export them (all, or those the filters keep)."""
     lib, _ = _indexed_library(library, index_dir)
+    exports = (("--csv", csv_file), ("--bibtex", bibtex_file), ("--markdown", markdown_file))
+    for option, target in exports:
+        _check_writable(option, target, lib, force)
     if health:
         _print_health(health_to_dict(lib.health()), as_json)
         return
     catalog = lib.catalog()
-    records = [paper_to_dict(record) for record in catalog.papers]
+    where = ResultFilter(None, year_from, year_to, venue, topic, read, has_pdf)
+    chosen = [record for record in catalog.papers if where.accepts("note", record)]
+    if csv_file:
+        _write_export(csv_file, papers_to_csv(chosen, catalog.citation_keys()))
+    if bibtex_file:
+        _write_export(bibtex_file, to_bibtex(chosen, catalog.citation_keys()))
+    if markdown_file:
+        _write_export(markdown_file, to_markdown_list(chosen))
+    for _, target in exports:
+        if target:
+            _echo(f"Wrote {len(chosen)} papers to {target}", err=True)
+    if any(target for _, target in exports) and not as_json:
+        return
+    records = [paper_to_dict(record) for record in chosen]
     if as_json:
         _echo(terminal_json(records, indent=1))
         return

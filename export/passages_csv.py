@@ -5,7 +5,11 @@ cell that starts with ``=``, ``+``, ``@``, a tab or a carriage return as a formu
 from someone else's PDF or note could carry ``=HYPERLINK(...)`` or worse. Such a text cell gets a
 leading ``'``, which spreadsheets read as "this is text". A ``-`` starts a formula only when
 something other than a space follows it, so a Markdown bullet ``- item`` is left as it is while
-``-2+3`` is quoted. Numbers (rank, score, page, year) are written as they are."""
+``-2+3`` is quoted. Numbers (rank, score, page, start_line, year) are written as they are.
+
+An arXiv id is written as ``arXiv:2201.00520`` (the form arXiv itself cites): written bare,
+pandas, Excel and LibreOffice read it as the number 2201.0052 and drop its last zero. ``url`` is
+the paper's arXiv page, else the first web link in the passage."""
 
 from __future__ import annotations
 
@@ -17,8 +21,8 @@ from export.terminal import terminal_safe
 from search import Hit
 
 CSV_COLUMNS = [
-    "rank", "score", "kind", "title", "path", "page", "heading", "text",
-    "paper_title", "venue", "year", "arxiv", "read",
+    "rank", "score", "kind", "title", "path", "page", "start_line", "heading", "text",
+    "paper_id", "paper_title", "venue", "year", "arxiv", "url", "read",
 ]
 
 
@@ -30,8 +34,9 @@ def hits_to_csv(hits: Iterable[Hit]) -> bytes:
     for hit in hits:
         writer.writerow(
             [hit.rank, f"{hit.score:.4f}", _text(hit.kind), _text(hit.title), _text(hit.path), _blank(hit.page),
-             _text(_blank(hit.heading)), _text(hit.text), _text(_blank(hit.paper_title)), _text(_blank(hit.venue)),
-             _blank(hit.year), _text(_blank(hit.arxiv)), _read_mark(hit.read)]
+             _blank(hit.start_line), _text(_blank(hit.heading)), _text(hit.text), _text(_blank(hit.paper_id)),
+             _text(_blank(hit.paper_title)), _text(_blank(hit.venue)), _blank(hit.year),
+             _text(f"arXiv:{hit.arxiv}" if hit.arxiv else ""), _text(_blank(_url(hit))), _read_mark(hit.read)]
         )
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -47,6 +52,12 @@ def _text(value: str) -> str:
     if value.startswith(_FORMULA_STARTS) or (value.startswith("-") and len(value) > 1 and value[1] != " "):
         return "'" + value
     return value
+
+
+def _url(hit: Hit) -> str | None:
+    if hit.arxiv:
+        return f"https://arxiv.org/abs/{hit.arxiv}"
+    return next((link for link in hit.links if link.startswith(("https://", "http://"))), None)
 
 
 def _blank(value) -> str:

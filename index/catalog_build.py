@@ -32,7 +32,8 @@ def pdf_infos(
             infos[relative] = pdf_paper_info(None, path, head=heads[relative])
         elif relative in previous and relative not in plan.to_read:
             stored = previous[relative]
-            infos[relative] = PdfPaperInfo(**{**stored, "alt_titles": tuple(stored.get("alt_titles", ()))})
+            infos[relative] = PdfPaperInfo(**{**stored, "alt_titles": tuple(stored.get("alt_titles", ())),
+                                              "authors": tuple(stored.get("authors", ()))})
         else:
             infos[relative] = pdf_paper_info(None, path)
     return infos
@@ -68,5 +69,6 @@ def catalog_for(plan: BuildPlan, infos: dict[str, PdfPaperInfo]) -> Catalog:
 
 
 def infos_as_json(infos: dict[str, PdfPaperInfo]) -> dict[str, dict]:
-    return {path: {**asdict(info), "alt_titles": list(info.alt_titles)} for path, info in infos.items()}
+    return {path: {**asdict(info), "alt_titles": list(info.alt_titles), "authors": list(info.authors)}
+            for path, info in infos.items()}
 

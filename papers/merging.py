@@ -150,6 +150,8 @@ def _record(
         files=tuple(files),
         entries=tuple(refs),
         titles=tuple(titles),
+        authors=next((info.authors for info in pdf_infos if info.authors), ()),
+        citation_key=next((n.citation_key for n in nodes if n.citation_key), None),
     )
 
 

@@ -31,6 +31,7 @@ class Node:
     note_info: NoteFileInfo | None = None
     pdf_info: PdfPaperInfo | None = None
     top_of: str | None = None  # for the top entry of a per-paper note: that note's path
+    citation_key: str | None = None  # a per-paper note's own "Citation Key: ..." (Zotero / Better BibTeX)
 
     @property
     def tentative(self) -> bool:
@@ -81,6 +82,8 @@ class LibraryNodes:
             if sections:
                 self.sections[path] = sections
             self._maybe_paper_note(path, entries)
+            if path in self.file_node:
+                self.nodes[self.file_node[path]].citation_key = note_citation_key(text)
         for path, info in self.pdfs.items():
             titles = [t for t in (info.title, *info.alt_titles, title_from_pdf_filename(path)) if t]
             self.file_node[path] = self._add(
@@ -110,6 +113,23 @@ class LibraryNodes:
             self.nodes[top_index].top_of = path
         elif top is not None:
             self.doubts.append(Doubt(index, "top entry does not match the file name", [], f"{path}:{top.line}"))
+
+
+# "Citation Key: Vaswani2017" as Zotero's note templates and Better BibTeX's "extra" write it (also
+# "citekey:" in front matter, "- **Citation Key**: ..." in a list).
+_CITATION_KEY = re.compile(
+    r"^[\s>*\-+#|]*(?:\*\*|__)?(?:citation[ _-]?key|cite[ _-]?key)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__|`)?\s*"
+    r"(?P<key>[A-Za-z0-9][A-Za-z0-9_:.+/\-]*)\s*(?:\*\*|__|`)?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_CITATION_KEY_LINES = 60
+
+
+def note_citation_key(text: str) -> str | None:
+    """The citation key a note gives itself in its first lines, else None."""
+    head = "\n".join(text.splitlines()[:_CITATION_KEY_LINES])
+    found = _CITATION_KEY.search(head)
+    return found.group("key").rstrip(".:/") if found else None
 
 
 def _entry_ends(lines: list[str], starts: list[int]) -> list[int]:

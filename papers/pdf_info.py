@@ -38,6 +38,7 @@ class PdfPaperInfo:
     title_source: str | None  # "metadata" | "first_page" | "filename" | None
     year_source: str | None = None  # "arxiv_id" | "arxiv_stamp" | "first_page" | "metadata_date"
     alt_titles: tuple[str, ...] = ()  # other readings (metadata, page 1, file name) for matching
+    authors: tuple[str, ...] = ()  # the metadata's /Author when it names people
 
 
 _VENUE_YEAR = re.compile(
@@ -118,7 +119,28 @@ def pdf_paper_info(
         title_source=source,
         year_source=year_source,
         alt_titles=tuple(alternatives),
+        authors=metadata_authors(metadata.get("/Author")),
     )
+
+
+_NOT_A_PERSON = re.compile(r"https?:|www\.|@|\.(?:com|org|net)\b|\d|\b(?:admin|user|owner|unknown|author|"
+                           r"microsoft|adobe|latex|tex|ieee|springer|elsevier|acm)\b", re.IGNORECASE)
+
+
+def metadata_authors(raw: str | None) -> tuple[str, ...]:
+    """People named by a PDF's /Author ("A B, C D and E F" or "A B; C D"); () for a tool's name,
+    a URL, a login ("XD") or anything else that is not a list of names."""
+    if not raw or not isinstance(raw, str) or _NOT_A_PERSON.search(raw):
+        return ()
+    text = SPACES.sub(" ", raw).strip()
+    separators = r"\s*;\s*|\s+and\s+|\s*&\s*" if ";" in text else r"\s*,\s*|\s*;\s*|\s+and\s+|\s*&\s*"
+    names = tuple(n.strip(" .") for n in re.split(separators, text) if n.strip(" ."))
+    def person(name: str) -> bool:
+        if HAN_RUN.search(name):
+            return 2 <= len(name.replace(" ", "")) <= 8
+        words = name.split()
+        return 2 <= len(words) <= 6 and all(w[:1].isupper() or w.islower() and len(w) <= 4 for w in words)
+    return names if names and all(person(n) for n in names) else ()
 
 
 def _metadata_title(raw: str | None) -> str | None:

@@ -37,6 +37,8 @@ class PaperRecord:
     files: tuple[str, ...]  # per-paper notes and PDFs that are this paper
     entries: tuple[EntryRef, ...]
     titles: tuple[str, ...]  # every spelling seen (entries, file names, PDF metadata/page 1)
+    authors: tuple[str, ...] = ()  # as the PDF's metadata names them, "Given Family" or "Family, Given"
+    citation_key: str | None = None  # the key the user's own note gives (Zotero / Better BibTeX "Citation Key:")
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -86,6 +88,7 @@ class Catalog:
     _blocks: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False)
     # the sections of headings that name a paper; they hold list entries, so they are kept apart
     _sections: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False)
+    _citation_keys: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         """A JSON-ready form that ``Catalog.from_dict`` turns back into a working catalog."""
@@ -120,6 +123,14 @@ class Catalog:
             _blocks=blocks,
             _sections=sections,
         )
+
+    def citation_keys(self) -> dict[str, str]:
+        """paper_id → BibTeX key, stable and unique over the whole catalog (papers/citation_keys.py)."""
+        if self._citation_keys is None:
+            from papers.citation_keys import citation_keys  # it imports this module
+
+            self._citation_keys = citation_keys(self.papers)
+        return self._citation_keys
 
     def paper(self, paper_id: str) -> PaperRecord | None:
         return self._by_id.get(paper_id)
@@ -194,4 +205,6 @@ def _record_from_dict(data: dict) -> PaperRecord:
         files=tuple(data.get("files", ())),
         entries=tuple(EntryRef(**e) for e in data.get("entries", ())),
         titles=tuple(data.get("titles", ())),
+        authors=tuple(data.get("authors", ())),
+        citation_key=data.get("citation_key"),
     )

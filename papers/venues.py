@@ -7,16 +7,23 @@ import re
 
 from corpus.syntax import SPACES
 
-_CANONICAL_VENUES = (
-    "CVPR", "ICCV", "ECCV", "NeurIPS", "ICML", "ICLR", "AAAI", "IJCAI", "WACV", "BMVC",
-    "ACCV", "3DV", "ICME", "ICIP", "ICASSP", "ACM MM", "SIGGRAPH", "SIGGRAPH Asia", "TOG",
-    "TPAMI", "TIP", "TCSVT", "TMM", "TVCG", "TNNLS", "TCI", "TMI", "TGRS", "IJCV", "CVIU",
-    "Neurocomputing", "The Visual Computer", "Pattern Recognition", "arXiv", "MICCAI",
-    "KDD", "ACL", "EMNLP", "NAACL", "COLING", "SIGIR", "WWW", "ICRA", "IROS", "CoRL",
-    "Interspeech", "UAI", "AISTATS", "TMLR", "JMLR", "Nature", "Science", "EG",
-    "Eurographics", "CHI", "UIST", "VR", "ISMAR", "DCC", "PCS", "VCIP",
-    "SPL", "TCYB", "TIFS", "TOMM", "TBC",
-)
+# Each canonical venue with its kind: what BibTeX entry a paper there is (@inproceedings for a
+# conference, @article for a journal, @misc for a preprint). The exports read the kind from here.
+VENUE_KINDS: dict[str, str] = {
+    **dict.fromkeys((
+        "CVPR", "ICCV", "ECCV", "NeurIPS", "ICML", "ICLR", "AAAI", "IJCAI", "WACV", "BMVC", "ACCV", "3DV",
+        "ICME", "ICIP", "ICASSP", "ACM MM", "SIGGRAPH", "SIGGRAPH Asia", "MICCAI", "KDD", "ACL", "EMNLP",
+        "NAACL", "COLING", "SIGIR", "WWW", "ICRA", "IROS", "CoRL", "Interspeech", "UAI", "AISTATS", "EG",
+        "Eurographics", "CHI", "UIST", "VR", "ISMAR", "DCC", "PCS", "VCIP",
+    ), "conference"),
+    **dict.fromkeys((
+        "TOG", "TPAMI", "TIP", "TCSVT", "TMM", "TVCG", "TNNLS", "TCI", "TMI", "TGRS", "IJCV", "CVIU",
+        "Neurocomputing", "The Visual Computer", "Pattern Recognition", "TMLR", "JMLR", "Nature", "Science",
+        "SPL", "TCYB", "TIFS", "TOMM", "TBC",
+    ), "journal"),
+    "arXiv": "preprint",
+}
+_CANONICAL_VENUES = tuple(VENUE_KINDS)
 _ALIASES: dict[str, str] = {v.casefold(): v for v in _CANONICAL_VENUES}
 _ALIASES.update(
     {
@@ -46,6 +53,26 @@ _GLUED_SUFFIX = re.compile(r"^(?P<base>[a-z][a-z0-9]*?)(?P<suffix>oral|workshop|
 def is_known_venue(venue: str | None) -> bool:
     """Is this (already normalised) venue one of the canonical ones?"""
     return venue in _KNOWN
+
+
+_CONFERENCE_WORDS = re.compile(r"(?i)\b(?:conference|proceedings|symposium|workshops?|congress|meeting)\b|会议")
+_JOURNAL_WORDS = re.compile(r"(?i)\b(?:journal|transactions|letters|magazine|review)\b|学报|期刊|杂志")
+
+
+def venue_kind(venue: str | None) -> str | None:
+    """"conference", "journal" or "preprint" for a venue as written (known venues by the table,
+    others by their words: "Proceedings of ...", "... Transactions on ...", "...学报"); None when
+    nothing says."""
+    if not venue:
+        return None
+    canonical = normalise_venue(venue)
+    if canonical in VENUE_KINDS:
+        return VENUE_KINDS[canonical]
+    if _CONFERENCE_WORDS.search(venue):
+        return "conference"
+    if _JOURNAL_WORDS.search(venue):
+        return "journal"
+    return None
 
 
 def is_venue_modifier(word: str) -> bool:

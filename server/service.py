@@ -396,7 +396,7 @@ class LibraryService:
         data = paper_to_dict(record)
         data["entries"] = [{**entry, "text": self._line(entry["path"], entry["line"])} for entry in data["entries"]]
         data["open"] = [str(self.library.root.absolute() / path) for path in data["files"]]
-        data["bibtex"] = to_bibtex([record])
+        data["bibtex"] = to_bibtex([record], catalog.citation_keys())
         return {"paper": data}
 
     def _line(self, path: str, line: int | None) -> str | None:

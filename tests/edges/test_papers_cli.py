@@ -84,7 +84,7 @@ def test_bibtex_and_markdown_exports_of_result_papers(demo, tmp_path):
     bib, md = tmp_path / "r.bib", tmp_path / "r.md"
     invoke("search", "EDVR pyramid cascading deformable", "--library", demo, "-k", "3", "--bibtex", bib, "--markdown", md)
     bibtex = bib.read_text(encoding="utf-8")
-    assert "@inproceedings{EDVR2019," in bibtex
+    assert "@inproceedings{2019edvr," in bibtex
     assert "title = {{EDVR: Video Restoration with Enhanced Deformable Convolutional Networks}}" in bibtex
     assert "eprint = {1905.02716}" in bibtex and "booktitle = {CVPR}" in bibtex
     markdown = md.read_text(encoding="utf-8")

@@ -17,8 +17,8 @@ from search import Hit
 
 
 def _record(title: str, *, venue: str | None = None, files: tuple[str, ...] = (), year: int | None = 2015,
-            arxiv: str | None = None) -> PaperRecord:
-    return PaperRecord(paper_id="p1", title=title, venue=venue, year=year, month=None, arxiv=arxiv, read=None,
+            arxiv: str | None = None, paper_id: str = "p1") -> PaperRecord:
+    return PaperRecord(paper_id=paper_id, title=title, venue=venue, year=year, month=None, arxiv=arxiv, read=None,
                        abbreviation=None, topics=(), annotation=None, links={}, files=files, entries=(), titles=(title,))
 
 
@@ -39,6 +39,15 @@ def _read_bibtex(text: str) -> list[dict[str, str]]:
             match = field.match(text, pos)
             assert match, f"no field at {text[pos:pos + 40]!r}"
             pos = match.end()
+            macro = re.compile(r"[a-z]+").match(text, pos)  # month = mar
+            if macro and match.group(1) == "month":
+                entry["month"], pos = macro.group(), macro.end()
+                if text.startswith(",\n", pos):
+                    pos += 2
+                    continue
+                assert text.startswith("\n}", pos), f"entry does not close at {text[pos:pos + 40]!r}"
+                pos += 2
+                break
             assert text[pos] == "{", f"value does not open with a brace at {text[pos:pos + 40]!r}"
             depth, start = 0, pos
             while True:
@@ -69,9 +78,10 @@ def _braces_balance(value: str) -> bool:
 
 def _as_typed(value: str) -> str:
     """The text a LaTeX reader sees for an escaped value (the inverse of the exporter's escaping)."""
-    return re.sub(r"\\textbackslash\{\}|\\textbraceleft\{\}|\\textbraceright\{\}|\\([&%$#_])",
+    return re.sub(r"\\textbackslash\{\}|\\textbraceleft\{\}|\\textbraceright\{\}|\\([&%$#_])|\\textasciicircum\{\}|\\textasciitilde\{\}",
                   lambda m: m.group(1) or {"\\textbackslash{}": "\\", "\\textbraceleft{}": "{",
-                                           "\\textbraceright{}": "}"}[m.group()], value)
+                                           "\\textbraceright{}": "}", "\\textasciicircum{}": "^",
+                                           "\\textasciitilde{}": "~"}[m.group()], value)
 
 
 WEIRD_TITLE = r"A {Weird} Title with \\ backslash & 100% and } brace"
@@ -80,7 +90,7 @@ WEIRD_TITLE = r"A {Weird} Title with \\ backslash & 100% and } brace"
 def test_a_title_with_an_unbalanced_brace_is_written_with_braces_that_balance():
     bibtex = to_bibtex([_record(WEIRD_TITLE)])
     assert bibtex == (
-        "@misc{A2015,\n"
+        "@misc{2015weird,\n"
         r"  title = {{A \textbraceleft{}Weird\textbraceright{} Title with \textbackslash{}\textbackslash{} "
         r"backslash \& 100\% and \textbraceright{} brace}},"
         "\n  year = {2015}\n}\n"
@@ -120,7 +130,8 @@ def test_every_nasty_title_gives_a_readable_entry(title):
 @given(st.lists(st.text(alphabet=st.sampled_from(list("ab Z9{}\\&%$#_~^@,=\"") + ["中"]), min_size=1, max_size=30),
                 min_size=1, max_size=4))
 def test_any_titles_give_entries_whose_values_balance(titles):
-    bibtex = to_bibtex([_record(title, venue=title or None, arxiv="1503.02531") for title in titles])
+    bibtex = to_bibtex([_record(title, venue=title or None, arxiv="1503.02531", paper_id=f"p{i}")
+                        for i, title in enumerate(titles)])
     entries = _read_bibtex(bibtex)
     assert [_as_typed(entry["title"][1:-1]) for entry in entries] == titles
     for entry in entries:

@@ -67,7 +67,7 @@ def test_csv_has_bom_fixed_columns_and_round_trips_chinese(searcher):
     data = hits_to_csv(hits)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert list(rows[0]) == ["rank", "score", "kind", "title", "path", "page", "heading", "text",
-                            "paper_title", "venue", "year", "arxiv", "read"]
+    assert list(rows[0]) == ["rank", "score", "kind", "title", "path", "page", "start_line", "heading", "text",
+                            "paper_id", "paper_title", "venue", "year", "arxiv", "url", "read"]
     assert [row["path"] for row in rows] == [h.path for h in hits]
     assert rows[0]["text"] == hits[0].text and "噪声" in data.decode("utf-8-sig")
