@@ -22,6 +22,7 @@ import numpy as np
 from embed.base import Embedder, normalise_rows
 from embed.sentencepiece import META as _META
 from embed.sentencepiece import clean_text, token_offsets, unigram_segment
+from embed import use_cache
 from embed.errors import ModelLoadError
 from embed.threads import configured_threads
 
@@ -54,8 +55,10 @@ class UseMultilingualEmbedder(Embedder):
         self.threads = threads or configured_threads(default=1)
         try:
             self._model = USE(threads=self.threads)
-            self._tok = self._model._tokenizer  # loads the SentencePiece model
-            _ = self._model._model  # loads the weights now, not on the first query
+            # the tokenizer and the weights now, not on the first query; from the model cache when
+            # they were prepared before (embed/use_cache.py), the package's way otherwise
+            use_cache.prepare(self._model)
+            self._tok = self._model._tokenizer
         except (OSError, ValueError, KeyError) as error:
             raise ModelLoadError(f"Could not load the Universal Sentence Encoder: {error}") from None
         self.name = MODEL_NAME
