@@ -9,6 +9,9 @@ normaliser step by step, remembering which original characters each normalised c
 from, and segments with the package's own vocabulary and scores. The counts are checked against
 the package's tokenizer in the tests.
 
+Start-up: the tokenizer's prepared state and the weights come from the model cache after the
+first load (embed/use_cache.py): ~0.2 s instead of ~1.2 s, the same ids and vectors.
+
 Length: the model (a deep averaging network over n-gram CNN features) has no position limit; it
 averages over however many tokens it is given. `max_tokens` (512) is therefore a soft cap, chosen
 so a chunk stays about sentence-to-paragraph sized, where averaged embeddings are meaningful.
