@@ -9,6 +9,9 @@ normaliser step by step, remembering which original characters each normalised c
 from, and segments with the package's own vocabulary and scores. The counts are checked against
 the package's tokenizer in the tests.
 
+Start-up: the tokenizer's prepared state and the weights come from the model cache after the
+first load (embed/use_cache.py): ~0.2 s instead of ~1.2 s, the same ids and vectors.
+
 Length: the model (a deep averaging network over n-gram CNN features) has no position limit; it
 averages over however many tokens it is given. `max_tokens` (512) is therefore a soft cap, chosen
 so a chunk stays about sentence-to-paragraph sized, where averaged embeddings are meaningful.
@@ -22,6 +25,7 @@ import numpy as np
 from embed.base import Embedder, normalise_rows
 from embed.sentencepiece import META as _META
 from embed.sentencepiece import clean_text, token_offsets, unigram_segment
+from embed import use_cache
 from embed.errors import ModelLoadError
 from embed.threads import configured_threads
 
@@ -54,8 +58,10 @@ class UseMultilingualEmbedder(Embedder):
         self.threads = threads or configured_threads(default=1)
         try:
             self._model = USE(threads=self.threads)
-            self._tok = self._model._tokenizer  # loads the SentencePiece model
-            _ = self._model._model  # loads the weights now, not on the first query
+            # the tokenizer and the weights now, not on the first query; from the model cache when
+            # they were prepared before (embed/use_cache.py), the package's way otherwise
+            use_cache.prepare(self._model)
+            self._tok = self._model._tokenizer
         except (OSError, ValueError, KeyError) as error:
             raise ModelLoadError(f"Could not load the Universal Sentence Encoder: {error}") from None
         self.name = MODEL_NAME
