@@ -53,8 +53,11 @@ def main() -> None:
     print("notes' passages with fewer than N body tokens:",
           {n: int(((body_tokens < n) & (np.asarray(kinds) == "note")).sum()) for n in (4, 8, 12, 16, 24)})
 
-    def evaluate(stub_tokens: int, stub_weight: float) -> dict[str, float]:
+    in_lists = np.asarray([path.startswith("notes/lists/") for path in paths])
+
+    def evaluate(stub_tokens: int, stub_weight: float, where: str = "all") -> dict[str, float]:
         stub = (body_tokens < stub_tokens) & (np.asarray(kinds) == "note")
+        stub &= {"all": True, "lists": in_lists, "not lists": ~in_lists}[where]
         run = {}
         for qid, ranked in fused.items():
             rows = [row for row, _ in ranked]
@@ -70,8 +73,11 @@ def main() -> None:
     base = evaluate(0, 1.0)
     print("today:", " ".join(f"{g}={v:.4f}" for g, v in base.items()))
     results = [((n, w), evaluate(n, w)) for n, w in itertools.product((4, 8, 12, 16, 24), (0.3, 0.5, 0.7, 0.85))]
-    for (n, w), table in sorted(results, key=lambda item: -item[1]["all"])[:8]:
+    for (n, w), table in sorted(results, key=lambda item: -item[1]["all"])[:3]:
         print(f"stub < {n} tokens x {w}:", " ".join(f"{g}={v:.4f}" for g, v in table.items()))
+    for where in ("lists", "not lists"):
+        table = evaluate(24, 0.85, where)
+        print(f"stub < 24 x 0.85, {where} only:", " ".join(f"{g}={v:.4f}" for g, v in table.items()))
 
 
 if __name__ == "__main__":
