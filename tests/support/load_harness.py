@@ -385,8 +385,11 @@ def cli_searches_during_rebuild(library: Path, index: Path, gate: Path, round_nu
             if process.poll() is None:
                 process.kill()
                 process.wait()
+    # the note's one unique word, ranked by words alone: the fake embedder's meaning is a hash, and
+    # a one-line note is a stub in hybrid ranking (corpus/chunking.py)
     found = subprocess.run([*fake_cli, "search", titles[0][1], "--library", str(library), "--index", str(index),
-                            "-k", "1", "--json"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+                            "-k", "1", "--mode", "lexical", "--json"], cwd=REPO, env=env, capture_output=True, text=True,
+                           timeout=120)
     check(found.returncode == 0 and json.loads(found.stdout)[0]["title"] == titles[0][0],
           f"the new note is not found after the rebuild: {found.stdout} {found.stderr}")
     return result
