@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import logging
 import os
 import shutil
@@ -36,6 +37,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from disk import atomic_write_text
 from index.build_folder import (
     MANIFEST, PAPERS, STAGING_PREFIX, BuildFolderReads, build_name, held_lock, read_manifest, read_or_corrupt, write_folder,
 )
@@ -153,8 +155,7 @@ class MilvusStore(BuildFolderReads):
     def __init__(self, location: StoreLocation, directory: Path):
         self.location = location
         self.directory = Path(directory)
-        digest = hashlib.sha256(str(self.directory.expanduser().resolve()).encode()).hexdigest()[:12]
-        self.alias = f"papersearch_{digest}"  # one index folder, one alias, on any shared server
+        self.alias = _alias_of(self.directory)  # one index folder, one alias, on any shared server
 
     @property
     def client(self):
@@ -256,6 +257,7 @@ class MilvusStore(BuildFolderReads):
         weights, vocabulary = lexical.document_weights()
         vocabulary = {token: column for token, column in vocabulary.items() if column < weights.shape[1]}
         try:
+            atomic_write_text(self._meta / ALIAS_FILE, self.alias + "\n")  # moves with the folder
             with self._calling(f"writing collection {name}"):
                 self._write_collection(name, manifest, chunks, vectors, weights, catalog)
             self._write_local(name, manifest, catalog, vocabulary, language_direction)
@@ -312,6 +314,30 @@ class MilvusStore(BuildFolderReads):
                 shutil.rmtree(self._meta / name, ignore_errors=True)
         for folder in self._meta.glob(STAGING_PREFIX + "*") if self._meta.is_dir() else ():
             shutil.rmtree(folder, ignore_errors=True)
+
+
+ALIAS_FILE = "ALIAS"
+_ALIAS = re.compile(r"^papersearch_[0-9a-f]{12}$")
+_COLLECTION = re.compile(r"^(papersearch_[0-9a-f]{12})_\d{8}T\d{6}_[0-9a-f]{8}$")
+
+
+def _alias_of(directory: Path) -> str:
+    """The index's alias: recorded in its local folder, so a library moved or renamed with its index
+    folder keeps finding its collection; an index built before the alias was recorded is adopted
+    from its collections' folder names (which begin with it); a new index names one from its path."""
+    meta = directory / MILVUS_FOLDER
+    try:
+        recorded = (meta / ALIAS_FILE).read_text(encoding="utf-8").strip()
+        if _ALIAS.match(recorded):
+            return recorded
+    except OSError:
+        pass
+    built = sorted((m.group(1) for folder in (meta.iterdir() if meta.is_dir() else ())
+                    if (m := _COLLECTION.match(folder.name))), reverse=True)
+    if built:
+        return built[0]
+    digest = hashlib.sha256(str(directory.expanduser().resolve()).encode()).hexdigest()[:12]
+    return f"papersearch_{digest}"
 
 
 def _passages_table(rows: dict[str, list]) -> pa.Table:
