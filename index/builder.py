@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from datetime import datetime, timezone
 
 import numpy as np
@@ -47,14 +48,17 @@ class BuildReport:
     skipped: tuple[SkippedFile, ...]
     seconds: float
     embed_seconds: float
+    set_aside: Path | None = None  # a damaged store file kept aside before this build replaced it
 
     def summary(self) -> str:
+        kept = (f" The damaged {self.set_aside.name.split('.damaged-')[0]} was kept as {self.set_aside}; "
+                "the index was rebuilt from your files.") if self.set_aside else ""
         if not self.wrote_index:
-            return f"Index is up to date: {self.files_total} files, {self.chunks_total} chunks."
+            return f"Index is up to date: {self.files_total} files, {self.chunks_total} chunks." + kept
         return (
             f"Indexed {self.files_total} files, {self.chunks_total} chunks "
             f"(+{self.chunks_added} embedded, -{self.chunks_removed} removed) in {self.seconds:.1f}s; "
-            f"{len(self.skipped)} skipped."
+            f"{len(self.skipped)} skipped." + kept
         )
 
 

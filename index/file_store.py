@@ -293,6 +293,9 @@ class FileStore(BuildFolderReads):
     def _point_at(self, build: Path) -> None:
         atomic_write_text(self._pointer, build.name + "\n")
 
+    def set_aside_damaged(self) -> Path | None:
+        return None  # a damaged build is replaced by the next build itself (load_previous)
+
     def tidy(self) -> None:
         """Clear what killed builds left behind, unless a build is running now (it owns them)."""
         try:

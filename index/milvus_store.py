@@ -238,6 +238,22 @@ class MilvusStore(BuildFolderReads):
             self._prune(keep={self.current_collection()}, keep_finished=True)
             yield
 
+    def set_aside_damaged(self) -> Path | None:
+        """A Milvus Lite file that cannot be opened is renamed `<name>.damaged-<time>`; a server's
+        data is Milvus's own and is never touched."""
+        path = Path(self.location.uri)
+        if not self.location.is_lite or not path.exists():
+            return None
+        client = _CLIENTS.pop((self.location.uri, self.location.token()), None)
+        if client is not None:
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001 — a client of a damaged file may fail to close in its own way
+                pass
+        aside = path.with_name(f"{path.name}.damaged-{build_name()}")
+        path.rename(aside)
+        return aside
+
     def tidy(self) -> None:
         try:
             with self.build_lock():

@@ -84,6 +84,10 @@ class Store(Protocol):
     def tidy(self) -> None:
         """Clear what killed builds left, unless a build is running."""
 
+    def set_aside_damaged(self) -> Path | None:
+        """Rename a damaged store file that cannot even be opened beside itself (kept, never
+        deleted), so a build can start a new one; None when there is no such file (a server, files)."""
+
 
 def open_store(location: StoreLocation, directory: Path) -> Store:
     """The store `location` names, for the index folder `directory`."""

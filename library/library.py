@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from corpus import ChunkSettings, discover_library
@@ -27,6 +28,7 @@ from index import (
     Manifest,
     Progress,
     StoreLocation,
+    StoreUnavailableError,
     companion_model,
     is_up_to_date,
     load_previous,
@@ -141,6 +143,18 @@ class Library:
         defaults to the model registry.
         """
         load_embedder = load_embedder or registry.load_embedder
+        try:
+            return self._update(model, chunk_tokens, overlap_tokens, progress, on_plan, load_embedder)
+        except StoreUnavailableError as error:
+            if not error.damaged:
+                raise
+            aside = self.store.set_aside_damaged()  # a damaged index is rebuilt from the files, as with files
+            if aside is None:
+                raise
+        report = self._update(model, chunk_tokens, overlap_tokens, progress, on_plan, load_embedder)
+        return replace(report, set_aside=aside)
+
+    def _update(self, model, chunk_tokens, overlap_tokens, progress, on_plan, load_embedder) -> BuildReport:
         manifest = self.manifest_for_update()
         chosen = model_for_build(model, manifest, recorded=None if manifest else self.store.recorded_model())
         plan = self.plan(chosen, chunk_settings_for(manifest, chunk_tokens, overlap_tokens))
