@@ -90,7 +90,8 @@ def test_search_in_the_browser_and_download_csv(chromium_page, streamlit_server,
     raw = csv_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), raw[:20]
     text = raw.decode("utf-8-sig")
-    assert text.splitlines()[0] == "rank,score,kind,title,path,page,heading,text,paper_title,venue,year,arxiv,read"
+    assert text.splitlines()[0] == ("rank,score,kind,title,path,page,start_line,heading,text,paper_id,paper_title,venue,"
+                                    "year,arxiv,url,read")
     assert "notes/survey_unaligned-feature-fusion.md" in text
 
     shoot(page, "search-results")
@@ -170,8 +171,11 @@ def test_a_paper_list_card_names_the_entry_that_matched(chromium_page, fake_mode
     expect(box).to_be_visible(timeout=INDEX_BUILD_TIMEOUT_MS)
     page.get_by_role("combobox", name="Ranking").click()  # the fake model's meaning is a hash: words decide
     page.get_by_role("option", name="lexical").click()
-    expect(box).to_have_count(1, timeout=QUERY_TIMEOUT_MS)  # the page has re-run with the new ranking
+    expect(page.get_by_role("combobox", name="Ranking")).to_have_value("lexical", timeout=QUERY_TIMEOUT_MS)
+    page.wait_for_timeout(1000)  # the re-run the new ranking started redraws the search box
+    expect(box).to_have_count(1, timeout=QUERY_TIMEOUT_MS)
     box.fill("second-order grid propagation")
+    expect(box).to_have_value("second-order grid propagation")
     box.press("Enter")
     first_title = page.locator("strong").filter(has_text=re.compile(r"^1\. ")).first
     expect(first_title).to_contain_text("BasicVSR++", timeout=QUERY_TIMEOUT_MS)
