@@ -10,15 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.page_server import page_server
-from tests.support.paths import REPO, in_ci
+from tests.support.paths import REPO
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 INDEX_BUILD_TIMEOUT_MS = 180_000  # first load: the model loads and embeds the whole demo library
 QUERY_TIMEOUT_MS = 60_000
 
@@ -44,24 +39,6 @@ def _serve(library: Path, tmp_path: Path, model: str | None):
         env["PAPERSEARCH_MODEL"] = model
     with page_server(env, tmp_path / "streamlit.log", fake_model=bool(model)) as url:
         yield url
-
-
-@pytest.fixture
-def chromium_page():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} not found (apt-get install -y chromium)"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
-            yield context.new_page()
-        finally:
-            browser.close()
 
 
 def test_search_in_the_browser_and_download_csv(chromium_page, streamlit_server, tmp_path):

@@ -13,15 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.paths import in_ci
 from tests.support.page_server import page_server
 from tests.support.pdf_factory import write_pdf
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 BUILD_TIMEOUT_MS = 180_000
 QUERY_TIMEOUT_MS = 60_000
 
@@ -64,23 +60,6 @@ def hostile_library(root: Path, url: str) -> Path:
         encoding="utf-8",
     )
     return library
-
-
-@pytest.fixture
-def chromium_page():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} not found (apt-get install -y chromium)"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-        finally:
-            browser.close()
 
 
 def test_no_text_from_files_loads_anything_in_the_browser(chromium_page, attacker, tmp_path):

@@ -26,6 +26,7 @@ import numpy as np
 
 from library import Library
 from search import ResultFilter, Searcher, by_paper, search_depth
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.fakes import FakeEmbedder
 from tests.support.page_server import ServerFailure
 from tests.support.page_server import page_server as serve_page
@@ -34,11 +35,6 @@ from tests.support.with_fake_model import ENV_DELAY, ENV_GATE
 
 
 MODEL = "fake-hash-64"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PAGE_TIMEOUT_MS = 60_000
 K = 10  # the page's default "Results"
 # What the results show, in page order: each card's numbered title, then its passages' headings.
