@@ -22,6 +22,9 @@ from index.errors import CorruptIndexError, PapersearchError
 from index.lexical import B, K1, LexicalIndex
 from index.manifest import FileRecord, Manifest, SkippedFile
 from index.companion import companion_model, companion_vectors
+from index.passage_vectors import PassageVectors, vectors_by_text
+from index.staged_build import StagedCommits
+from index.vector_journal import VectorJournal
 from index.catalog_build import catalog_for, entry_starts, infos_as_json, pdf_infos
 from index.planner import BuildPlan
 from index.file_store import chunks_to_frame
@@ -29,7 +32,6 @@ from index.store import LoadedIndex, Store
 from index.vector_index import choose_vector_index
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-EMBED_BATCH = 128
 _log = logging.getLogger(__name__)
 
 
@@ -49,6 +51,11 @@ class BuildReport:
     seconds: float
     embed_seconds: float
     set_aside: Path | None = None  # a damaged store file kept aside before this build replaced it
+    reused: int = 0  # new passages whose text an earlier (perhaps interrupted) build had embedded
+
+    @property
+    def _reused(self) -> str:
+        return f", {self.reused} already embedded by an earlier build" if self.reused else ""
 
     def summary(self) -> str:
         kept = (f" The damaged {self.set_aside.name.split('.damaged-')[0]} was kept as {self.set_aside}; "
@@ -57,7 +64,7 @@ class BuildReport:
             return f"Index is up to date: {self.files_total} files, {self.chunks_total} chunks." + kept
         return (
             f"Indexed {self.files_total} files, {self.chunks_total} chunks "
-            f"(+{self.chunks_added} embedded, -{self.chunks_removed} removed) in {self.seconds:.1f}s; "
+            f"(+{self.chunks_added} embedded{self._reused}, -{self.chunks_removed} removed) in {self.seconds:.1f}s; "
             f"{len(self.skipped)} skipped." + kept
         )
 
@@ -80,6 +87,7 @@ def is_up_to_date(
     return (
         previous is not None
         and previous.roles_known  # an index from before passage roles gets them
+        and previous.manifest.pending_rows == 0  # a staged build that was interrupted goes on
         and (companion is None or previous.manifest.companion_model == companion)  # ... or its companion
         and plan.is_noop
         and not plan.full_rebuild_reason
@@ -142,36 +150,59 @@ def run_build(
         retokenise = previous is not None and previous.manifest.lexical_settings != settings
 
         chunks, records, skipped, warnings, documents, heads = _read_and_chunk(plan, embedder, progress)
-        embed_started = time.perf_counter()
-        vectors = _embed(chunks, embedder, progress)
-        embed_seconds = time.perf_counter() - embed_started
-
         kept_paths = _kept_paths(plan, previous, skipped)
-        kept_rows, kept_vectors, removed, mask = _carry_over(previous, kept_paths)
+        kept_rows, kept, removed, mask = _carry_over(previous, kept_paths)
         if retokenise:
             kept_rows["lexical_tokens"] = tokenizer.tokenize_many(kept_rows["embed_text"].tolist())
         new_rows = chunks_to_frame(chunks, tokenizer.tokenize_many([c.embed_text for c in chunks]))
         frame = pd.concat([kept_rows, new_rows], ignore_index=True)
-        all_vectors = np.concatenate([kept_vectors, vectors]) if len(kept_vectors) else vectors
 
         manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
         progress("Linking papers", 0, 1)
         infos = pdf_infos(plan, documents, heads, previous.manifest.pdf_papers if previous else {})
         catalog = catalog_for(plan, infos)
         progress("Linking papers", 1, 1)
+        del documents, heads  # the largest thing a build holds; the rest streams to the journal
+        manifest = replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos))
+        journal = VectorJournal(store.directory)
+        vectors = PassageVectors.start(frame, kept, _dropped_by_text(previous, mask, embedder), embedder, journal)
+        staged = StagedCommits.for_build(store, previous, vectors.missing_count)
+        if staged is not None:  # first build of a large library: searchable by keyword now, by meaning as it goes
+            frame, vectors = vectors.filled_first(frame)
+        lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
+        direction = _direction(previous, embedder)
+
+        def commit(filled: int, second=None, final: bool = False) -> Path:
+            pending = len(frame) - filled
+            kind = choose_vector_index(len(frame)) if final else choose_vector_index(0)  # a stage is short-lived: exact
+            stage_manifest = replace(
+                manifest, vector_index=kind, pending_rows=pending,
+                companion_model=second.model if second else "", companion_dimension=second.dimension if second else 0,
+                build_seconds=round(time.perf_counter() - started, 3),
+            )
+            progress("Writing index", 0, 1)
+            written = store.write(stage_manifest, frame, vectors.vectors[:filled], lexical, catalog, direction, second,
+                                  reuse=staged.last if staged is not None else None)
+            progress("Writing index", 1, 1)
+            return written
+
+        embed_started = time.perf_counter()
+        if staged is not None:
+            staged.begin(commit, vectors.filled_count)
+        vectors.embed_missing(embedder, progress, staged.after_batch if staged is not None else None)
+        embed_seconds = time.perf_counter() - embed_started
         second = None
         if companion:
-            second = companion_vectors(companion, frame["embed_text"].tolist(), _carried_companion(previous, companion, mask),
-                                       load_embedder, progress)
-        manifest = replace(
-            manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos), vector_index=choose_vector_index(len(frame)),
-            companion_model=second.model if second else "", companion_dimension=second.dimension if second else 0,
-        )
-        progress("Writing index", 0, 1)
-        lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
-        store.write(manifest, frame, all_vectors, lexical, catalog, _direction(previous, embedder), second)
-        progress("Writing index", 1, 1)
-        return _report(plan, manifest, True, len(chunks), removed, started, embed_seconds)
+            if staged is not None:
+                staged.commit_now(len(frame))  # every passage searchable by meaning while the second encoder runs
+            second = companion_vectors(companion, frame["embed_text"].tolist(),
+                                       None if staged is not None else _carried_companion(previous, companion, mask),
+                                       load_embedder, progress, journal)
+        commit(len(frame), second, final=True)
+        journal.discard()  # its vectors are in the index now
+        manifest = replace(manifest, pending_rows=0)
+        return _report(plan, manifest, True, vectors.embedded, removed, started, embed_seconds,
+                       reused=vectors.reused)
 
 
 def _direction(previous: LoadedIndex | None, embedder: Embedder) -> np.ndarray | None:
@@ -231,19 +262,6 @@ def _unique(chunks: list[Chunk]) -> list[Chunk]:
     return list(unique.values())
 
 
-def _embed(chunks: list[Chunk], embedder: Embedder, progress: Progress) -> np.ndarray:
-    """Embed in slices for progress; longest texts first, so each batch pads to similar lengths."""
-    order = sorted(range(len(chunks)), key=lambda i: -len(chunks[i].embed_text))
-    vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
-    total = len(chunks)
-    for start in range(0, total, EMBED_BATCH):
-        progress("Embedding chunks", start, total)
-        rows = order[start : start + EMBED_BATCH]
-        vectors[rows] = embedder.embed_documents([chunks[i].embed_text for i in rows])
-    progress("Embedding chunks", total, total)
-    return vectors
-
-
 def _kept_paths(plan: BuildPlan, previous: LoadedIndex | None, skipped: list[SkippedFile]) -> set[str]:
     """Files whose previous chunks stay: unchanged ones, and older versions of now-unreadable ones."""
     if previous is None or plan.full_rebuild_reason:
@@ -253,13 +271,32 @@ def _kept_paths(plan: BuildPlan, previous: LoadedIndex | None, skipped: list[Ski
     return set(plan.unchanged) | (failed_now & indexed)
 
 
-def _carry_over(previous: LoadedIndex | None, kept: set[str]) -> tuple[pd.DataFrame, np.ndarray, int, np.ndarray]:
-    """The previous build's rows of the kept files, their vectors, how many rows go, and the mask."""
+def _carry_over(
+    previous: LoadedIndex | None, kept: set[str]
+) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], int, np.ndarray]:
+    """The previous build's rows of the kept files; their vectors and which of them exist (a
+    partly built index has none for its last rows); how many rows go; and the mask."""
     if previous is None:
-        return chunks_to_frame([], []), np.zeros((0, 0), dtype=np.float32), 0, np.zeros(0, dtype=bool)
+        empty = np.zeros((0, 0), dtype=np.float32)
+        return chunks_to_frame([], []), (empty, np.zeros(0, dtype=bool)), 0, np.zeros(0, dtype=bool)
     mask = previous.chunks["path"].isin(kept).to_numpy()
-    vectors = previous.all_vectors()[mask] if mask.any() else np.zeros((0, previous.manifest.dimension), np.float32)
-    return previous.chunks[mask].reset_index(drop=True), vectors, int((~mask).sum()), mask
+    stored = previous.all_vectors()
+    vectors = np.zeros((len(mask), previous.manifest.dimension), dtype=np.float32)
+    vectors[: len(stored)] = stored
+    exists = np.arange(len(mask)) < len(stored)
+    return previous.chunks[mask].reset_index(drop=True), (vectors[mask], exists[mask]), int((~mask).sum()), mask
+
+
+def _dropped_by_text(previous: LoadedIndex | None, mask: np.ndarray, embedder: Embedder) -> dict:
+    """Vectors of the previous build's dropped rows (changed files) by text, when the same model
+    made them: a PDF saved again with highlights (new bytes, the same text) is not embedded again."""
+    if previous is None or mask.all() or previous.manifest.model != embedder.name:
+        return {}
+    stored = previous.all_vectors()
+    dropped = np.flatnonzero(~mask)
+    dropped = dropped[dropped < len(stored)]
+    texts = previous.chunks["embed_text"].to_numpy()
+    return vectors_by_text([texts[i] for i in dropped], stored[dropped])
 
 
 def _carried_companion(previous: LoadedIndex | None, companion: str, mask: np.ndarray):
@@ -310,7 +347,8 @@ def report_unchanged(plan: BuildPlan, manifest: Manifest) -> BuildReport:
 
 
 def _report(
-    plan: BuildPlan, manifest: Manifest, wrote: bool, added: int, removed: int, started: float, embed_seconds: float
+    plan: BuildPlan, manifest: Manifest, wrote: bool, added: int, removed: int, started: float, embed_seconds: float,
+    reused: int = 0,
 ) -> BuildReport:
     return BuildReport(
         plan=plan,
@@ -322,4 +360,5 @@ def _report(
         skipped=manifest.skipped,
         seconds=time.perf_counter() - started,
         embed_seconds=embed_seconds,
+        reused=reused,
     )

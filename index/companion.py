@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from embed import Embedder, language_direction, registry
+from index.passage_vectors import fill_vectors
+from index.vector_journal import VectorJournal
 
-EMBED_BATCH = 128
+STAGE = "Embedding for the second encoder"
 
 
 @dataclass(frozen=True)
@@ -41,25 +43,14 @@ def companion_vectors(
     carried: tuple[np.ndarray, np.ndarray | None] | None,
     load_embedder: Callable[[str], Embedder],
     progress: Callable[[str, int, int], None],
+    journal: VectorJournal | None = None,
 ) -> CompanionVectors:
     """Vectors of `texts` (every passage, kept ones first). `carried`: the previous build's
     companion vectors of the first rows and its direction, when the companion is the same model;
-    only the rest is embedded."""
+    only the rest is embedded, or taken from the build journal (index/vector_journal.py)."""
     start = 0 if carried is None else len(carried[0])
     embedder = load_embedder(name)
-    fresh = _embed(embedder, texts[start:], progress)
+    fresh, _ = fill_vectors(embedder, texts[start:], journal, progress, STAGE)
     vectors = fresh if carried is None else np.concatenate([carried[0], fresh]) if len(carried[0]) else fresh
     direction = carried[1] if carried is not None and carried[1] is not None else language_direction(embedder)
     return CompanionVectors(embedder.name, vectors.astype(np.float32), direction)
-
-
-def _embed(embedder: Embedder, texts: list[str], progress) -> np.ndarray:
-    """Longest texts first, so each batch pads to similar lengths."""
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    for begin in range(0, len(texts), EMBED_BATCH):
-        progress("Embedding for the second encoder", begin, len(texts))
-        rows = order[begin : begin + EMBED_BATCH]
-        vectors[rows] = embedder.embed_documents([texts[i] for i in rows])
-    progress("Embedding for the second encoder", len(texts), len(texts))
-    return vectors

@@ -29,6 +29,7 @@ dies at any moment leaves the previous index loadable.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -58,8 +59,9 @@ from index.errors import (
     IndexNotFoundError,
     IndexWriteError,
 )
-from index.checksums import verify_checksums
+from index.checksums import CHECKSUMS, verify_checksums
 from index.lexical import LexicalIndex
+from index.vector_journal import VectorJournal
 from index.manifest import Manifest
 from index.migrations import checksums_required, passage_roles_of, passages_with_roles, with_script_and_roles
 from index.store_location import MILVUS_FOLDER
@@ -81,7 +83,9 @@ _PASSAGE_SCHEMA = pa.schema([
 ])
 PASSAGE_SCHEMA = _PASSAGE_SCHEMA  # the passages table every store hands to search
 _OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished builds and killed builds' staging
-_OURS_AT_TOP = re.compile(r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+|\.CURRENT\..+\.tmp)$")
+_OURS_AT_TOP = re.compile(
+    r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+|\.CURRENT\..+\.tmp|journal\.sqlite(?:-wal|-shm|-journal)?|progress\.json)$"
+)
 _CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _DIRECTION = (
     "chunks.parquet", "passages.arrow", "vectors.faiss", "lexical", "language_direction.npy",
 )
@@ -157,6 +161,7 @@ class FileStore(BuildFolderReads):
     """The index as files in its folder (see the module docstring)."""
 
     keeps_companion = True
+    stages = True  # a long first build commits as it goes (index/staged_build.py)
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
@@ -198,7 +203,7 @@ class FileStore(BuildFolderReads):
             )
         if passages.num_rows and lexical.is_empty:
             raise CorruptIndexError(build, f"has passages but no BM25 index ({_LEXICAL}/)")
-        if (not (vectors.ntotal == passages.num_rows == stored_rows == manifest.chunk_count)
+        if (not (vectors.ntotal + manifest.pending_rows == passages.num_rows == stored_rows == manifest.chunk_count)
                 or vectors.d != manifest.dimension or lexical.document_count not in (None, passages.num_rows)):
             raise CorruptIndexError(
                 build, f"is inconsistent ({vectors.ntotal} vectors of {vectors.d} dimensions, "
@@ -252,18 +257,25 @@ class FileStore(BuildFolderReads):
         catalog: Catalog,
         language_direction: np.ndarray | None = None,
         companion: CompanionVectors | None = None,
+        reuse: Path | None = None,
     ) -> Path:
-        """Write a complete new build and make it current. Call under build_lock()."""
-        if len(chunks) != len(vectors):
-            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        """Write a complete new build and make it current. Call under build_lock(). `vectors` may
+        lack the last `manifest.pending_rows` passages (a stage of a staged build); `reuse`: an
+        earlier stage of the same build, whose files other than the vectors and manifest are the
+        same and are linked, not written again."""
+        if len(chunks) != len(vectors) + manifest.pending_rows:
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors and {manifest.pending_rows} pending")
         previous = self.current_build()
+
+        def fill(staging: Path) -> None:
+            if reuse is not None and _link_unchanged(reuse, staging):
+                _fill_vectors(staging, manifest, vectors, companion)
+            else:
+                _fill_build(staging, manifest, chunks, vectors, lexical, catalog, language_direction, companion)
+
         try:
             self._builds.mkdir(parents=True, exist_ok=True)
-            final = write_folder(
-                self._builds, build_name(),
-                lambda staging: _fill_build(staging, manifest, chunks, vectors, lexical, catalog, language_direction,
-                                            companion),
-            )
+            final = write_folder(self._builds, build_name(), fill)
             self._point_at(final)
         except OSError as error:
             raise IndexWriteError(self._cannot_write(error)) from None
@@ -300,7 +312,7 @@ class FileStore(BuildFolderReads):
         """Clear what killed builds left behind, unless a build is running now (it owns them)."""
         try:
             with self.build_lock():
-                pass
+                VectorJournal(self.directory).discard()  # called when up to date: the index holds its vectors
         except (IndexLockedError, IndexWriteError):  # tidying is optional: an index one may only read is up to date too
             pass
 
@@ -321,8 +333,33 @@ class FileStore(BuildFolderReads):
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, language_direction, companion) -> None:
-    """Every file of a build, written into its staging folder."""
+_PER_STAGE = (_VECTORS, _COMPANION, _COMPANION_DIRECTION, MANIFEST, CHECKSUMS)  # what differs between stages
+
+
+def _link_unchanged(earlier: Path, staging: Path) -> bool:
+    """Hard-link an earlier stage's passages, chunks, BM25 and catalog into `staging` (builds are
+    never modified once written, so sharing their files is safe); False where links cannot be made
+    (another file system, a file system without them): the caller writes everything then."""
+    try:
+        for path in earlier.rglob("*"):
+            relative = path.relative_to(earlier)
+            if relative.parts[0] in _PER_STAGE:
+                continue
+            target = staging / relative
+            if path.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(path, target)
+    except OSError:
+        for entry in staging.iterdir():
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        return False
+    return True
+
+
+def _fill_vectors(staging: Path, manifest, vectors, companion) -> None:
+    """The files that differ between stages of one build: vectors, companion and manifest."""
     vector_index = build_vector_index(
         np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), manifest.dimension),
         manifest.vector_index,
@@ -333,6 +370,12 @@ def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, lang
         faiss.write_index(build_vector_index(second, manifest.vector_index), str(staging / _COMPANION))
         if companion.direction is not None:
             np.save(staging / _COMPANION_DIRECTION, np.asarray(companion.direction, dtype=np.float32))
+    (staging / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+
+
+def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, language_direction, companion) -> None:
+    """Every file of a build, written into its staging folder."""
+    _fill_vectors(staging, manifest, vectors, companion)
     lexical.save(staging / _LEXICAL)
     (staging / PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
     chunks = with_script_and_roles(chunks)
@@ -340,7 +383,6 @@ def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, lang
     chunks[BUILD_COLUMNS].to_parquet(staging / _CHUNKS, index=False)
     if language_direction is not None:
         np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
-    (staging / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
 
 
 def _write_passages(chunks: pd.DataFrame, path: Path) -> None:

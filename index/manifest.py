@@ -39,6 +39,7 @@ class Manifest:
     vector_index: dict = field(default_factory=dict)  # index/vector_index.py: kind and parameters
     companion_model: str = ""  # a second encoder's vectors kept beside the model's (index/companion.py)
     companion_dimension: int = 0
+    pending_rows: int = 0  # a staged first build's last passages, not embedded yet (index/staged_build.py)
     built_at: str = ""
     build_seconds: float = 0.0
     format_version: int = FORMAT_VERSION
@@ -47,6 +48,11 @@ class Manifest:
     @property
     def chunk_count(self) -> int:
         return sum(record.chunks for record in self.files.values())
+
+    @property
+    def embedded_count(self) -> int:
+        """Passages with a vector: all of them, except while a staged first build is under way."""
+        return self.chunk_count - self.pending_rows
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)
@@ -66,6 +72,7 @@ class Manifest:
             vector_index=dict(data.get("vector_index", {})),
             companion_model=data.get("companion_model", ""),
             companion_dimension=int(data.get("companion_dimension", 0)),
+            pending_rows=int(data.get("pending_rows", 0)),
             built_at=data.get("built_at", ""),
             build_seconds=float(data.get("build_seconds", 0.0)),
             format_version=int(data.get("format_version", FORMAT_VERSION)),

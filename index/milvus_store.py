@@ -45,6 +45,7 @@ from index.checksums import verify_checksums
 from index.migrations import checksums_required
 from index.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IndexWriteError, StoreUnavailableError
 from index.lexical import LexicalIndex
+from index.vector_journal import VectorJournal
 from index.manifest import FORMAT_VERSION, Manifest
 from index.milvus_index import (
     INSERT_BATCH, MilvusIndex, collection_schema, index_params, passage_rows, read_rows, vector_search_params,
@@ -151,6 +152,7 @@ class MilvusStore(BuildFolderReads):
     """The Store protocol (index/store.py) over a Milvus collection and a small local folder."""
 
     keeps_companion = False  # one vector field per collection for now: no second encoder (index/companion.py)
+    stages = False  # a build is one collection, written whole: no staged commits (index/staged_build.py)
 
     def __init__(self, location: StoreLocation, directory: Path):
         self.location = location
@@ -257,15 +259,16 @@ class MilvusStore(BuildFolderReads):
     def tidy(self) -> None:
         try:
             with self.build_lock():
-                pass
+                VectorJournal(self.directory).discard()  # called when up to date: the index holds its vectors
         except (IndexLockedError, IndexWriteError):  # tidying is optional: an index one may only read is up to date too
             pass
 
     def write(
         self, manifest: Manifest, chunks: pd.DataFrame, vectors: np.ndarray, lexical: LexicalIndex, catalog: Catalog,
-        language_direction: np.ndarray | None = None, companion=None,
+        language_direction: np.ndarray | None = None, companion=None, reuse: Path | None = None,
     ) -> Path:
-        """Write a new collection, then its local files, then move the alias. Call under build_lock()."""
+        """Write a new collection, then its local files, then move the alias. Call under build_lock().
+        `reuse` is for stores that stage builds; this one never does."""
         if len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
         previous = self.current_collection()

@@ -55,6 +55,7 @@ class LoadedIndex(Protocol):
 class Store(Protocol):
     directory: Path
     keeps_companion: bool  # whether it keeps a second encoder's vectors (index/companion.py)
+    stages: bool  # whether a long first build may commit as it goes (index/staged_build.py)
 
     def current_build(self) -> Path | None:
         """The current build's local folder (its name changes with every build), or None."""
@@ -78,11 +79,15 @@ class Store(Protocol):
     def write(
         self, manifest: Manifest, chunks: pd.DataFrame, vectors: np.ndarray, lexical: LexicalIndex, catalog: Catalog,
         language_direction: np.ndarray | None = None, companion: CompanionVectors | None = None,
+        reuse: Path | None = None,
     ) -> Path:
-        """Write a complete build and make it current, atomically. Call under build_lock()."""
+        """Write a complete build and make it current, atomically. Call under build_lock().
+        `vectors` may lack the last `manifest.pending_rows` rows, and `reuse` name an earlier stage of
+        the same build to share files with, only in a store that `stages`."""
 
     def tidy(self) -> None:
-        """Clear what killed builds left, unless a build is running."""
+        """Clear what killed builds left, unless a build is running; called when the index is up to
+        date, so the vector journal goes too (the index holds its vectors)."""
 
     def set_aside_damaged(self) -> Path | None:
         """Rename a damaged store file that cannot even be opened beside itself (kept, never

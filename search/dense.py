@@ -47,6 +47,8 @@ class DenseRanker:
         """(row, score) of the `depth` nearest passages to a query vector, made language-neutral;
         `scope` is a store's own filter (Milvus: an expression), applied inside its search."""
         vector = without_direction(np.asarray(vector, dtype=np.float32), self.direction)
+        if self.vectors.ntotal == 0:  # a first build's first commit: keyword search only so far
+            return []
         with _one_faiss_thread():
             scores, rows = self.vectors.search(vector[None, :], min(depth, self.vectors.ntotal), **scoped(scope))
         return [(int(row), float(score)) for score, row in zip(scores[0], rows[0]) if row >= 0]

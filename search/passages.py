@@ -41,7 +41,8 @@ class PassageRows:
     def passes(self, row: int, where: ResultFilter) -> bool:
         return where.accepts(self.table.column("kind")[row].as_py(), self.paper(row))
 
-    def hit(self, rank: int, score: float, row: int, dense_rank: int | None, lexical_rank: int | None) -> Hit:
+    def hit(self, rank: int, score: float, row: int, dense_rank: int | None, lexical_rank: int | None,
+            embedded: bool = True) -> Hit:
         chunk = self.row(row)
         paper = self.paper(row)
         return Hit(
@@ -65,6 +66,7 @@ class PassageRows:
             arxiv=paper.arxiv if paper else None,
             read=paper.read if paper else None,
             role=chunk.get("role") or "body",
+            embedded=embedded,
         )
 
 

@@ -30,6 +30,7 @@ class Hit:
     arxiv: str | None = None
     read: bool | None = None  # the user's [x] / [ ] mark
     role: str = "body"  # "references": from a PDF's reference list, counted at reduced weight
+    embedded: bool = True  # False: found by keyword only, its vector not made yet (a first build under way)
 
     @property
     def location(self) -> str:

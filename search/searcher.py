@@ -97,9 +97,14 @@ class Searcher:
         elif isinstance(target, str):
             skipped = {item.path: item.reason for item in self.index.manifest.skipped}
             target = parse_like(target, frozenset(pc.unique(self.passages.column("path")).to_pylist()), skipped)
-        if self.index.vectors.ntotal == 0:
+        if self.index.passages.num_rows == 0:
             raise UnknownItemError(f"The index is empty, so it holds no {target.label()}.")
         source, excluded = item_rows(target, self.passages)
+        source = [row for row in source if row < self.index.vectors.ntotal]
+        if not source:
+            raise UnknownItemError(
+                f"The {target.label()} is not embedded yet: the index is still being built. Search it by keyword "
+                "meanwhile, or try again when the build is done.")
         vector = mean_direction(self.index.vectors.reconstruct_batch(np.asarray(source, dtype=np.int64)))
         label = f"like {target.label()}"
 
@@ -119,9 +124,12 @@ class Searcher:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         notices: list[str] = []
-        if self.index.vectors.ntotal == 0:
+        if self.index.passages.num_rows == 0:
             notices.append("The index is empty: the library had no readable files when it was built.")
             return SearchResponse(label, (), tuple(notices))
+        embedded = self.index.vectors.ntotal  # rows past it have no vector yet (a staged build under way)
+        if embedded < self.index.passages.num_rows:
+            notices.append(still_embedding(embedded, self.index.passages.num_rows))
         filtering = filtered = where is not None and not where.is_empty()
         depth = max(k, self.fusion.candidates) * (5 if filtering else 1)
         scope = None
@@ -142,7 +150,7 @@ class Searcher:
         if filtering:
             ranked = [(row, score) for row, score in ranked if self.passages.passes(row, where)]
         hits = tuple(
-            self.passages.hit(rank, score, row, dense_ranks.get(row), lexical_ranks.get(row))
+            self.passages.hit(rank, score, row, dense_ranks.get(row), lexical_ranks.get(row), embedded=row < embedded)
             for rank, (row, score) in enumerate(ranked[:k], start=1)
         )
         if filtered and not hits:
@@ -198,3 +206,9 @@ class Searcher:
 
     def lexical_ranking(self, query: str, depth: int, scope=None) -> Ranked:
         return self.lexical.rank(query, depth, scope)
+
+
+def still_embedding(embedded: int, total: int) -> str:
+    """The notice of a search in an index whose first build is still embedding."""
+    return (f"The index is still being built: search by meaning covers {embedded:,} of {total:,} passages so far; "
+            "keyword search covers all of them. Results marked \"keyword match only\" are not embedded yet.")

@@ -1,0 +1,151 @@
+"""A long first build commits as it goes (index/staged_build.py) and resumes from its journal
+(index/vector_journal.py): searchable early, never embedding a text twice, ending as an
+uninterrupted build ends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import index.staged_build as staged_build
+from index.vector_journal import VectorJournal
+from library import Library
+from tests.support.fakes import FakeEmbedder
+
+MODEL = "fake-hash-64"
+QUERIES = ["deformable offsets", "optical flow warping", "扩散 去噪", "attention heads", "topic 7 grid"]
+
+
+class Interrupted(Exception):
+    """Stands in for Ctrl-C or a crash in the middle of embedding."""
+
+
+class StoppingEmbedder(FakeEmbedder):
+    """A fake model that dies after `batches` batches, and records what each commit looked like."""
+
+    def __init__(self, batches: int | None = None):
+        super().__init__(name=MODEL)
+        self.batches_left = batches
+
+    def embed_documents(self, texts):
+        if self.batches_left is not None:
+            if self.batches_left == 0:
+                raise Interrupted()
+            self.batches_left -= 1
+        return super().embed_documents(texts)
+
+
+@pytest.fixture
+def bigger_library(small_library: Path) -> Path:
+    """The small library plus notes enough for several embedding batches."""
+    for n in range(4):
+        (small_library / "notes" / f"topics-{n}.md").write_text(
+            "# Topics\n\n" + "\n\n".join(
+                f"## Topic {n}-{i}\n\nParagraph {i} of note {n} on topic {n * 10 + i}, grid {i}, recurrent "
+                f"propagation over frame {i * 7} and sliding windows of size {i + n}." for i in range(10)
+            ) + "\n", encoding="utf-8")
+    return small_library
+
+
+@pytest.fixture
+def staged(monkeypatch):
+    """Stage from a handful of passages, committing after every batch of two."""
+    monkeypatch.setattr(staged_build, "STAGED_FROM_PASSAGES", 5)
+    monkeypatch.setattr(staged_build.StagedCommits, "min_interval", 0.0)
+    monkeypatch.setattr(staged_build.StagedCommits, "cost_ratio", 0.0)
+    monkeypatch.setattr("index.passage_vectors.EMBED_BATCH", 2)
+
+
+def _update(lib: Library, embedder: FakeEmbedder):
+    return lib.update(MODEL, load_embedder=lambda name: embedder)
+
+
+def _top10(lib: Library) -> list[list[str]]:
+    searcher = lib.searcher(load=lambda name: FakeEmbedder(name=name))
+    return [[hit.chunk_id for hit in searcher.search(query, k=10).hits] for query in QUERIES]
+
+
+def _vectors(lib: Library) -> dict[str, np.ndarray]:
+    index = lib.load()
+    return dict(zip(index.chunks["chunk_id"], index.all_vectors(), strict=True))
+
+
+@pytest.mark.usefixtures("staged")
+def test_a_first_build_is_searchable_by_keyword_before_anything_is_embedded(bigger_library, monkeypatch):
+    lib = Library(bigger_library)
+    seen = []
+    real_write = type(lib.store).write
+
+    def watching(store, manifest, chunks, vectors, *args, **kwargs):
+        written = real_write(store, manifest, chunks, vectors, *args, **kwargs)
+        reader = Library(bigger_library)  # as another process sees the index at this moment
+        index = reader.load()
+        response = reader.searcher(load=lambda name: FakeEmbedder(name=name)).search("sliding windows", k=5)
+        seen.append((index.vectors.ntotal, index.passages.num_rows, index.manifest.pending_rows, response))
+        return written
+
+    monkeypatch.setattr(type(lib.store), "write", watching)
+    report = _update(lib, StoppingEmbedder())
+    first_embedded, rows, pending, response = seen[0]
+    assert first_embedded == 0 and pending == rows == report.chunks_total  # every passage read, none embedded
+    assert response.hits and not any(hit.embedded for hit in response.hits)
+    assert any("still being built" in notice for notice in response.notices)
+    assert [step[0] for step in seen] == sorted(step[0] for step in seen)  # meaning search only grows
+    assert len(seen) > 3
+    last_embedded, rows, pending, response = seen[-1]
+    assert last_embedded == rows and pending == 0 and all(hit.embedded for hit in response.hits)
+    assert not any("still being built" in notice for notice in response.notices)
+    assert not VectorJournal(lib.index_dir).path.exists()
+
+
+@pytest.mark.usefixtures("staged")
+@pytest.mark.parametrize("stop_after", [1, 5, 12])
+def test_an_interrupted_first_build_resumes_and_ends_as_an_uninterrupted_one(bigger_library, tmp_path, stop_after):
+    reference = Library(bigger_library, tmp_path / "reference-index")
+    whole = StoppingEmbedder()
+    _update(reference, whole)
+
+    lib = Library(bigger_library, tmp_path / "index")
+    with pytest.raises(Interrupted):
+        _update(lib, StoppingEmbedder(batches=stop_after))
+    left = lib.load()  # the last stage committed before the interruption answers searches
+    assert 0 < left.manifest.pending_rows < left.passages.num_rows or stop_after == 1
+    assert lib.searcher(load=lambda name: FakeEmbedder(name=name)).search("sliding windows").hits
+
+    again = StoppingEmbedder()
+    report = _update(lib, again)
+    assert len(again.embedded) == len(whole.embedded) - 2 * stop_after  # the two per batch before the stop are kept
+    assert report.reused + left.vectors.ntotal == 2 * stop_after  # from the journal, or in the last stage
+    assert lib.load().manifest.pending_rows == 0
+    reference_vectors, vectors = _vectors(reference), _vectors(lib)
+    assert set(vectors) == set(reference_vectors)
+    assert all(np.array_equal(vectors[c], reference_vectors[c]) for c in vectors)
+    assert _top10(lib) == _top10(reference)
+    assert _update(lib, StoppingEmbedder()).wrote_index is False  # finished: nothing left to do
+
+
+@pytest.mark.usefixtures("staged")
+def test_an_update_of_a_finished_index_is_not_staged(bigger_library):
+    lib = Library(bigger_library)
+    _update(lib, StoppingEmbedder())
+    finished = lib.build_id()
+    (bigger_library / "notes" / "topics-9.md").write_text(
+        "# More\n\n" + "\n\n".join(f"## Part {i}\n\nA new paragraph {i} about video matting." for i in range(8)),
+        encoding="utf-8")
+    with pytest.raises(Interrupted):
+        _update(lib, StoppingEmbedder(batches=2))
+    assert lib.build_id() == finished  # the finished index answers until the new one is whole
+    assert lib.load().manifest.pending_rows == 0
+
+
+def test_a_pdf_saved_again_with_the_same_text_is_not_embedded_again(small_library):
+    lib = Library(small_library)
+    _update(lib, StoppingEmbedder())
+    pdf = small_library / "pdfs" / "transformers.pdf"
+    pdf.write_bytes(pdf.read_bytes() + b"\n% a reader's highlight saved into the file\n")  # new bytes, same text
+    again = StoppingEmbedder()
+    report = _update(lib, again)
+    assert report.wrote_index and report.plan.changed == ["pdfs/transformers.pdf"]
+    assert again.embedded == [] and report.reused > 0
