@@ -18,7 +18,7 @@ from embed import Embedder, ModelLoadError, registry
 from export import hits_to_csv, to_bibtex, to_markdown_list
 from index import (
     ENV_MILVUS_TOKEN, CorruptIndexError, IndexLockedError, ModelMismatchError, PapersearchError,
-    StoreUnavailableError,
+    StoreUnavailableError, read_progress,
 )
 from library import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, MAX_UPLOAD_BYTES, Library
 from papers import Catalog
@@ -68,35 +68,56 @@ def load_searcher(library: str, index: str | None, build: str, model: str) -> Se
     return searcher
 
 
-def build_with_progress(lib: Library, model: str | None) -> None:
-    """Start a build of the library (or join the one running), follow it with a progress bar and
-    show what happened. The build runs in its own thread (ui/build_jobs.py): a click elsewhere
-    on the page, a new query or a reload while it runs no longer cancels it."""
+def start_page_build(lib: Library, model: str | None) -> BuildJob:
+    """Start a build of the library (or join the one running) in its own thread (ui/build_jobs.py):
+    a click, a new query or a reload meanwhile does not cancel it, and the page goes on answering
+    searches from the current index while it runs (follow_build, at the end of every run)."""
     def work(progress, on_plan):
         return lib.update(model, progress=progress, on_plan=on_plan, load_embedder=shared_embedder)
 
     job = start_build(str(lib.index_dir), work)
-    st.session_state["build_job"] = job  # a run cut short by a click shows the outcome on the next
-    follow_build(job)
+    st.session_state["build_job"] = job  # this session shows its outcome when it ends
+    return job
 
 
-def follow_build(job: BuildJob) -> None:
-    """The job's plan and progress until it ends, then its outcome (once per session)."""
-    plan_box, bar = st.empty(), st.empty()
+def follow_build(lib: Library, box, until_searchable: bool = False) -> None:
+    """Show the running build's plan, progress and time left in `box` until it ends, then run the
+    page again so it searches the new index (and says, once, what the build did). Called last in a
+    run, after the results are shown, so no search waits for a build. A staged first build
+    (index/staged_build.py) commits as it goes: each commit runs the page again too, so the search
+    box appears as soon as anything is searchable. `until_searchable`: return once any index exists."""
+    job = st.session_state.get("build_job") or running_build(str(lib.index_dir))
+    if job is None:
+        return
+    with box:
+        plan_box, bar = st.empty(), st.empty()
+    seen = lib.build_id()
 
     def show(job: BuildJob) -> None:
         if job.plan is not None:
             plan_box.info(f"Build plan: {md(job.plan.summary())}")
         if job.step.total:
-            bar.progress(job.step.done / job.step.total, text=f"{job.step.stage}: {job.step.done}/{job.step.total}")
+            bar.progress(min(job.step.done / job.step.total, 1.0), text=md(job.step.describe()))
+        if job.running and lib.build_id() != seen and (seen is None or not until_searchable):
+            st.rerun()  # a new commit: search it
 
     job.follow(show)
     if st.session_state.get("build_job") is job:
         del st.session_state["build_job"]
-    show_build_outcome(job, bar)
+        st.session_state["build_outcome"] = job
+    st.rerun()
 
 
-def show_build_outcome(job: BuildJob, bar) -> None:
+def show_build_outcome(box) -> None:
+    """What this session's last build did, said once in `box`, on the run after it ended."""
+    job = st.session_state.pop("build_outcome", None)
+    if job is None:
+        return
+    with box:
+        say_build_outcome(job)
+
+
+def say_build_outcome(job: BuildJob) -> None:
     if isinstance(job.error, IndexLockedError):
         st.warning(f"{md(job.error)} Meanwhile this page searches the current index; it uses the new one as soon as "
                    "the other build is done.")
@@ -104,10 +125,11 @@ def show_build_outcome(job: BuildJob, bar) -> None:
     if job.error is not None:
         raise job.error  # main() turns it into a message
     report = job.report
+    if report.plan is not None:
+        st.info(f"Build plan: {md(report.plan.summary())}")
     if not report.wrote_index:
         st.success("The index is already up to date.")
         return
-    bar.progress(1.0, text="Done")
     load_searcher.clear()
     st.success(md(report.summary()))
     for skipped in report.skipped:
@@ -124,17 +146,11 @@ def sidebar(lib: Library, model: str | None):
         # One container whatever the index's state, so the widgets below keep their place (and a
         # file being uploaded keeps its widget) when the first build completes.
         summary = st.container()
-        running = running_build(str(lib.index_dir))
-        unseen = st.session_state.get("build_job")
-        if running is not None:  # started by another run or another session: wait for it here
-            st.caption("A build of this index is running.")
-            follow_build(running)
-        elif unseen is not None:  # this session's build, whose run was cut short by a click
-            follow_build(unseen)
+        build_box = st.container()  # the running build's progress, filled last in the run (follow_build)
         if st.button("Rebuild index", key="rebuild", help="Index new and changed files; unchanged files are kept."):
-            build_with_progress(lib, model)
+            start_page_build(lib, model)
         add_papers(lib, model)
-    return summary
+    return summary, build_box
 
 
 def index_summary(lib: Library, manifest) -> None:
@@ -143,6 +159,12 @@ def index_summary(lib: Library, manifest) -> None:
             f"**{len(manifest.files)}** files · **{manifest.chunk_count}** passages  \n"
             f"Model: `{manifest.model}`  \nBuilt: {manifest.built_at}"
         )
+        elsewhere = read_progress(lib.index_dir) if running_build(str(lib.index_dir)) is None else None
+        if elsewhere is not None:
+            st.caption(f"A build started elsewhere is running: {md(elsewhere.describe())}.")
+        if manifest.pending_rows:
+            st.info(f"Still building: search by meaning covers {manifest.embedded_count:,} of {manifest.chunk_count:,} "
+                    "passages so far; keyword search covers all of them.")
         if manifest.skipped:
             with st.expander(f"{len(manifest.skipped)} skipped files"):
                 for item in manifest.skipped:
@@ -162,14 +184,17 @@ def add_papers(lib: Library, model: str | None) -> None:
         )
         folder = st.selectbox("Into the folder", lib.folders(), format_func=lambda f: f or "(library top)",
                               key="upload_folder")
+        for level, text in st.session_state.pop("upload_messages", ()):  # said before the build's re-run
+            getattr(st, level)(text)
         if not st.button("Add to the library", key="add", disabled=not uploads):
             return
         results = lib.add_files(folder, [(upload.name, upload.getvalue()) for upload in uploads])
-        for result in results:
-            level, text = upload_message(result)
+        messages = [upload_message(result) for result in results]
+        for level, text in messages:
             getattr(st, level)(text)
     if any(result.path for result in results):
-        build_with_progress(lib, model)
+        st.session_state["upload_messages"] = messages  # the page runs again when the build ends: say them then too
+        start_page_build(lib, model)
 
 
 def filter_controls(catalog: Catalog) -> ResultFilter:
@@ -197,25 +222,33 @@ def filter_controls(catalog: Catalog) -> ResultFilter:
                         None if topic == "any" else topic, read, has_pdf)
 
 
-def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher]:
-    """Library → (build if missing, rebuild if damaged) → cached searcher."""
+def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher, object]:
+    """Library → (build if missing, rebuild if damaged) → cached searcher, and the sidebar's box
+    for the progress of a build (filled at the end of the run)."""
     lib = Library(args.library, args.index)
-    summary = sidebar(lib, args.model)
+    summary, build_box = sidebar(lib, args.model)
+    show_build_outcome(build_box)
     if not lib.has_index():
-        st.write("No index yet for this library: building one now.")
-        build_with_progress(lib, args.model)
-        if not lib.has_index():
-            st.info("Another session is building this library's first index: reload the page in a moment.")
-            st.stop()
+        st.write("No index yet for this library: building one now. The search box appears as soon as the files are "
+                 "read (a large library is searchable by keyword first, and by meaning as its passages are embedded).")
+        elsewhere = read_progress(lib.index_dir) if running_build(str(lib.index_dir)) is None else None
+        if elsewhere is not None:  # another process (the command line, another page server) is building it
+            st.info(f"Another process is building this library's first index ({md(elsewhere.describe())}). This page "
+                    "opens it as soon as it is searchable.")
+            time.sleep(2)
+            st.rerun()
+        if running_build(str(lib.index_dir)) is None:
+            start_page_build(lib, args.model)
+        follow_build(lib, st.container(), until_searchable=True)
     try:
         searcher = load_searcher(str(lib.root), args.index, lib.build_id(), args.model)
     except CorruptIndexError as error:  # a damaged index is rebuilt, not trusted
         st.warning(f"{md(error)} Rebuilding it from your files now.")
-        build_with_progress(lib, args.model)
-        searcher = load_searcher(str(lib.root), args.index, lib.build_id(), args.model)
+        start_page_build(lib, args.model)
+        follow_build(lib, st.container())
     with summary:
         index_summary(lib, lib.manifest_for_update())
-    return lib, searcher
+    return lib, searcher, build_box
 
 
 def main() -> None:
@@ -251,7 +284,12 @@ def page_message(error: Exception) -> str:
 
 
 def search_page() -> None:
-    lib, searcher = open_searcher(page_arguments())
+    lib, searcher, build_box = open_searcher(page_arguments())
+    search_area(lib, searcher)
+    follow_build(lib, build_box)  # after the results: the page answers first, then follows a running build
+
+
+def search_area(lib: Library, searcher: Searcher) -> None:
 
     query_column, k_column, mode_column, view_column = st.columns([6, 1, 2, 2])
     query = query_column.text_input(

@@ -464,9 +464,13 @@ def _print_health(data: dict, as_json: bool) -> None:
 def status(library: Path, index_dir: Path | None, as_json: bool) -> None:
     """What the index holds: files, chunks, model, last build, skipped files and pending changes.
 
-    A damaged index (one a search cannot read) is reported, with exit status 1."""
-    lib, manifest = _indexed_library(library, index_dir)
-    current = lib.status()
+    A damaged index (one a search cannot read) is reported, with exit status 1; a build running
+    now, with how far it is and the time left."""
+    current = _library(library, index_dir).status()
+    if current.manifest is None and current.building is not None:  # a first build, before its first commit
+        _echo(terminal_json(current.to_dict(), indent=1) if as_json else f"{'Building:':<12} {current.building_text}")
+        return
+    _, manifest = _indexed_library(library, index_dir) if current.manifest is None else (None, current.manifest)
     info = current.to_dict()
     if as_json:
         _echo(terminal_json(info, indent=1))
@@ -481,6 +485,8 @@ def status(library: Path, index_dir: Path | None, as_json: bool) -> None:
 def _print_status(info: dict, manifest: Manifest) -> None:
     for key in ("library", "index", "store", "model", "files", "chunks", "last_build", "pending"):
         _echo(f"{key.replace('_', ' ').capitalize() + ':':<12} {info[key]}")
+    if "building" in info:
+        _echo(f"{'Building:':<12} {info['building']['text']}")
     _echo(f"{'Chunking:':<12} {manifest.chunk_settings}")
     if manifest.skipped:
         _echo(f"Skipped {len(manifest.skipped)} files:")

@@ -3,6 +3,7 @@
 Front door for everything above it (search, library, evaluation, the edges).
 """
 
+from index.build_progress import BuildProgress, about, read_progress
 from index.builder import (
     BuildReport,
     EmptyLibraryError,
@@ -37,6 +38,9 @@ from index.store import LoadedIndex, Store, open_store
 from index.store_location import ENV_MILVUS_TOKEN, ENV_STORE, StoreLocation, parse_store, redacted
 
 __all__ = [
+    "BuildProgress",
+    "about",
+    "read_progress",
     "BuildPlan", "BuildReport", "CompanionVectors", "companion_model", "CorruptIndexError", "ENV_MILVUS_TOKEN",
     "ENV_STORE", "EmptyLibraryError",
     "IndexLocationError", "IndexLockedError", "IndexNotFoundError", "IndexWriteError", "InvalidSettingsError",

@@ -23,6 +23,7 @@ from index.lexical import B, K1, LexicalIndex
 from index.manifest import FileRecord, Manifest, SkippedFile
 from index.companion import companion_model, companion_vectors
 from index.passage_vectors import PassageVectors, vectors_by_text
+from index.build_progress import ProgressFile
 from index.staged_build import StagedCommits
 from index.vector_journal import VectorJournal
 from index.catalog_build import catalog_for, entry_starts, infos_as_json, pdf_infos
@@ -131,78 +132,87 @@ def run_build(
     tokenizer = tokenizer or LexicalTokenizer()
     progress = progress or _no_progress
     with store.build_lock():
-        if checked is not None and checked.location == store.current_build():
-            previous, problem = checked, None  # not read and hashed a second time
-        else:
-            previous, problem = load_previous(store)
-        plan = trusted_plan(plan, previous, problem)
-        if not plan.files and previous is None:
-            raise EmptyLibraryError(
-                f"No PDF, Markdown or text files found in {plan.library}. Add papers or notes and build again."
-            )
-        companion = companion_model(plan.model, store.keeps_companion)
-        if is_up_to_date(plan, previous, tokenizer, companion):
-            return report_unchanged(plan, previous.manifest)
-        embedder = load_embedder(plan.model)
-        if embedder.name != plan.model:
-            raise ValueError(f"plan is for model {plan.model}, embedder is {embedder.name}")
-        settings = lexical_settings(tokenizer)
-        retokenise = previous is not None and previous.manifest.lexical_settings != settings
+        tracker = ProgressFile(store.directory, progress)
+        try:
+            return _build_locked(plan, store, load_embedder, tracker, tokenizer, checked, started)
+        finally:
+            tracker.close()
 
-        chunks, records, skipped, warnings, documents, heads = _read_and_chunk(plan, embedder, progress)
-        kept_paths = _kept_paths(plan, previous, skipped)
-        kept_rows, kept, removed, mask = _carry_over(previous, kept_paths)
-        if retokenise:
-            kept_rows["lexical_tokens"] = tokenizer.tokenize_many(kept_rows["embed_text"].tolist())
-        new_rows = chunks_to_frame(chunks, tokenizer.tokenize_many([c.embed_text for c in chunks]))
-        frame = pd.concat([kept_rows, new_rows], ignore_index=True)
 
-        manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
-        progress("Linking papers", 0, 1)
-        infos = pdf_infos(plan, documents, heads, previous.manifest.pdf_papers if previous else {})
-        catalog = catalog_for(plan, infos)
-        progress("Linking papers", 1, 1)
-        del documents, heads  # the largest thing a build holds; the rest streams to the journal
-        manifest = replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos))
-        journal = VectorJournal(store.directory)
-        vectors = PassageVectors.start(frame, kept, _dropped_by_text(previous, mask, embedder), embedder, journal)
-        staged = StagedCommits.for_build(store, previous, vectors.missing_count)
-        if staged is not None:  # first build of a large library: searchable by keyword now, by meaning as it goes
-            frame, vectors = vectors.filled_first(frame)
-        lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
-        direction = _direction(previous, embedder)
+def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, started) -> BuildReport:
+    """The build itself, under the store's lock; `progress` also keeps progress.json up to date."""
+    if checked is not None and checked.location == store.current_build():
+        previous, problem = checked, None  # not read and hashed a second time
+    else:
+        previous, problem = load_previous(store)
+    plan = trusted_plan(plan, previous, problem)
+    if not plan.files and previous is None:
+        raise EmptyLibraryError(
+            f"No PDF, Markdown or text files found in {plan.library}. Add papers or notes and build again."
+        )
+    companion = companion_model(plan.model, store.keeps_companion)
+    if is_up_to_date(plan, previous, tokenizer, companion):
+        return report_unchanged(plan, previous.manifest)
+    embedder = load_embedder(plan.model)
+    if embedder.name != plan.model:
+        raise ValueError(f"plan is for model {plan.model}, embedder is {embedder.name}")
+    settings = lexical_settings(tokenizer)
+    retokenise = previous is not None and previous.manifest.lexical_settings != settings
 
-        def commit(filled: int, second=None, final: bool = False) -> Path:
-            pending = len(frame) - filled
-            kind = choose_vector_index(len(frame)) if final else choose_vector_index(0)  # a stage is short-lived: exact
-            stage_manifest = replace(
-                manifest, vector_index=kind, pending_rows=pending,
-                companion_model=second.model if second else "", companion_dimension=second.dimension if second else 0,
-                build_seconds=round(time.perf_counter() - started, 3),
-            )
-            progress("Writing index", 0, 1)
-            written = store.write(stage_manifest, frame, vectors.vectors[:filled], lexical, catalog, direction, second,
-                                  reuse=staged.last if staged is not None else None)
-            progress("Writing index", 1, 1)
-            return written
+    chunks, records, skipped, warnings, documents, heads = _read_and_chunk(plan, embedder, progress)
+    kept_paths = _kept_paths(plan, previous, skipped)
+    kept_rows, kept, removed, mask = _carry_over(previous, kept_paths)
+    if retokenise:
+        kept_rows["lexical_tokens"] = tokenizer.tokenize_many(kept_rows["embed_text"].tolist())
+    new_rows = chunks_to_frame(chunks, tokenizer.tokenize_many([c.embed_text for c in chunks]))
+    frame = pd.concat([kept_rows, new_rows], ignore_index=True)
 
-        embed_started = time.perf_counter()
+    manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
+    progress("Linking papers", 0, 1)
+    infos = pdf_infos(plan, documents, heads, previous.manifest.pdf_papers if previous else {})
+    catalog = catalog_for(plan, infos)
+    progress("Linking papers", 1, 1)
+    del documents, heads  # the largest thing a build holds; the rest streams to the journal
+    manifest = replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos))
+    journal = VectorJournal(store.directory)
+    vectors = PassageVectors.start(frame, kept, _dropped_by_text(previous, mask, embedder), embedder, journal)
+    staged = StagedCommits.for_build(store, previous, vectors.missing_count)
+    if staged is not None:  # first build of a large library: searchable by keyword now, by meaning as it goes
+        frame, vectors = vectors.filled_first(frame)
+    lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
+    direction = _direction(previous, embedder)
+
+    def commit(filled: int, second=None, final: bool = False) -> Path:
+        pending = len(frame) - filled
+        kind = choose_vector_index(len(frame)) if final else choose_vector_index(0)  # a stage is short-lived: exact
+        stage_manifest = replace(
+            manifest, vector_index=kind, pending_rows=pending,
+            companion_model=second.model if second else "", companion_dimension=second.dimension if second else 0,
+            build_seconds=round(time.perf_counter() - started, 3),
+        )
+        progress("Writing index", 0, 1)
+        written = store.write(stage_manifest, frame, vectors.vectors[:filled], lexical, catalog, direction, second,
+                              reuse=staged.last if staged is not None else None)
+        progress("Writing index", 1, 1)
+        return written
+
+    embed_started = time.perf_counter()
+    if staged is not None:
+        staged.begin(commit, vectors.filled_count)
+    vectors.embed_missing(embedder, progress, staged.after_batch if staged is not None else None)
+    embed_seconds = time.perf_counter() - embed_started
+    second = None
+    if companion:
         if staged is not None:
-            staged.begin(commit, vectors.filled_count)
-        vectors.embed_missing(embedder, progress, staged.after_batch if staged is not None else None)
-        embed_seconds = time.perf_counter() - embed_started
-        second = None
-        if companion:
-            if staged is not None:
-                staged.commit_now(len(frame))  # every passage searchable by meaning while the second encoder runs
-            second = companion_vectors(companion, frame["embed_text"].tolist(),
-                                       None if staged is not None else _carried_companion(previous, companion, mask),
-                                       load_embedder, progress, journal)
-        commit(len(frame), second, final=True)
-        journal.discard()  # its vectors are in the index now
-        manifest = replace(manifest, pending_rows=0)
-        return _report(plan, manifest, True, vectors.embedded, removed, started, embed_seconds,
-                       reused=vectors.reused)
+            staged.commit_now(len(frame))  # every passage searchable by meaning while the second encoder runs
+        second = companion_vectors(companion, frame["embed_text"].tolist(),
+                                   None if staged is not None else _carried_companion(previous, companion, mask),
+                                   load_embedder, progress, journal)
+    commit(len(frame), second, final=True)
+    journal.discard()  # its vectors are in the index now
+    manifest = replace(manifest, pending_rows=0)
+    return _report(plan, manifest, True, vectors.embedded, removed, started, embed_seconds,
+                   reused=vectors.reused)
 
 
 def _direction(previous: LoadedIndex | None, embedder: Embedder) -> np.ndarray | None:

@@ -35,6 +35,7 @@ from index import (
     open_store,
     parse_store,
     plan_build,
+    read_progress,
     report_unchanged,
     run_build,
     trusted_plan,
@@ -202,16 +203,19 @@ class Library:
         """What the index holds, whether a search can read it (it is opened the way a search
         opens it, without a model) and what has changed in the folder since it was built."""
         manifest = self.store.load_manifest()
+        building = read_progress(self.index_dir)
         if manifest is None:
-            return LibraryStatus(self.root, self.index_dir, None, None, store=str(self.location))
+            return LibraryStatus(self.root, self.index_dir, None, None, store=str(self.location), building=building)
         plan = self.plan(manifest.model)
         try:
             self.store.load()
             self.store.verify()  # status is where one asks whether the index is sound: every byte
         except CorruptIndexError as error:
             pending = plan.as_full_rebuild("the index is damaged").summary()  # what a build would do
-            return LibraryStatus(self.root, self.index_dir, manifest, pending, damaged=str(error), store=str(self.location))
-        return LibraryStatus(self.root, self.index_dir, manifest, plan.summary(), store=str(self.location))
+            return LibraryStatus(self.root, self.index_dir, manifest, pending, damaged=str(error), store=str(self.location),
+                                 building=building)
+        return LibraryStatus(self.root, self.index_dir, manifest, plan.summary(), store=str(self.location),
+                             building=building)
 
     def pending_changes(self) -> PendingChanges:
         """Has the folder changed since the last build? The counts of the plan a rebuild would

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from index import Manifest
+from index import BuildProgress, Manifest
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,19 @@ class LibraryStatus:
     pending: str | None  # the plan a rebuild would run, e.g. "+3 new, ~1 changed, ..."
     damaged: str | None = None  # why the index cannot be searched (a damaged file), as search would refuse it
     store: str = "file"  # where the index lives, as it may be shown (a Milvus URI without user or password)
+    building: BuildProgress | None = None  # a build running now (in any process), and how far it is
+
+    @property
+    def building_text(self) -> str | None:
+        """The running build in one line, with what can be searched meanwhile."""
+        if self.building is None:
+            return None
+        text = self.building.describe()
+        manifest = self.manifest
+        if manifest is not None and manifest.pending_rows:
+            text += (f"; search by meaning covers {manifest.embedded_count:,} of {manifest.chunk_count:,} passages so "
+                     "far, keyword search covers all of them")
+        return text
 
     @property
     def built(self) -> bool:
@@ -29,6 +42,8 @@ class LibraryStatus:
     def to_dict(self) -> dict:
         """The status as JSON-ready data: `status --json` prints exactly this."""
         data: dict = {"library": str(self.library), "index": str(self.index), "store": self.store, "built": self.built}
+        if self.building is not None:
+            data["building"] = {**self.building.to_dict(), "text": self.building_text}
         manifest = self.manifest
         if manifest is None:
             return data
@@ -39,6 +54,7 @@ class LibraryStatus:
             "chunk_settings": manifest.chunk_settings,
             "files": len(manifest.files),
             "chunks": manifest.chunk_count,
+            "embedded": manifest.embedded_count,  # fewer than chunks while a first build is under way
             "last_build": manifest.built_at,
             "build_seconds": manifest.build_seconds,
             "pending": self.pending,

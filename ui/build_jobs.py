@@ -13,7 +13,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index import BuildPlan, BuildReport
+from index import BuildPlan, BuildReport, about
+from index.build_progress import Estimate
 
 Progress = Callable[[str, int, int], None]
 OnPlan = Callable[[BuildPlan], None]
@@ -25,6 +26,12 @@ class Step:
     stage: str = "Starting"
     done: int = 0
     total: int = 0
+    seconds_left: float | None = None  # None: too early to say
+
+    def describe(self) -> str:
+        """E.g. "Embedding chunks: 41,200/118,000, about 25 min left"."""
+        left = about(self.seconds_left)
+        return f"{self.stage}: {self.done:,}/{self.total:,}" + (f", {left} left" if left else "")
 
 
 class BuildJob:
@@ -35,6 +42,7 @@ class BuildJob:
         self.step = Step()
         self.report: BuildReport | None = None
         self.error: BaseException | None = None
+        self._estimate = Estimate()
         self._thread = threading.Thread(target=self._run, args=(work,), name="papersearch-build", daemon=True)
 
     def _run(self, work: BuildWork) -> None:
@@ -44,7 +52,8 @@ class BuildJob:
             self.error = error
 
     def _progress(self, stage: str, done: int, total: int) -> None:
-        self.step = Step(stage, done, total)
+        self._estimate(stage, done, total)
+        self.step = Step(stage, done, total, self._estimate.seconds_left())
 
     def _planned(self, plan: BuildPlan) -> None:
         self.plan = plan
@@ -53,7 +62,7 @@ class BuildJob:
     def running(self) -> bool:
         return self._thread.is_alive()
 
-    def follow(self, show: Callable[[BuildJob], None], every: float = 0.2) -> None:
+    def follow(self, show: Callable[[BuildJob], None], every: float = 0.5) -> None:
         """Call `show` while the build runs and once more when it has ended, then return."""
         while self._thread.is_alive():
             show(self)
