@@ -7,6 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from corpus.zotero.names import parse_name
 from papers import Catalog, PaperRecord, paper_of_passage
 from search.filters import ResultFilter
 from search.results import Hit
@@ -44,18 +45,21 @@ class PassageRows:
     def hit(self, rank: int, score: float, row: int, dense_rank: int | None, lexical_rank: int | None) -> Hit:
         chunk = self.row(row)
         paper = self.paper(row)
+        page = optional_int(chunk["page"])
+        zotero = parse_name(chunk["path"])
+        links = tuple(chunk["links"] if chunk["links"] is not None else ())
         return Hit(
             rank=rank,
             score=round(score, 6),
             kind=chunk["kind"],
             path=chunk["path"],
             title=chunk["title"],
-            page=optional_int(chunk["page"]),
+            page=page,
             heading=chunk["heading"],
             start_line=optional_int(chunk["start_line"]),
             text=chunk["text"],
             chunk_id=chunk["chunk_id"],
-            links=tuple(chunk["links"] if chunk["links"] is not None else ()),
+            links=links + zotero.links(page) if zotero else links,
             dense_rank=dense_rank,
             lexical_rank=lexical_rank,
             paper_id=paper.paper_id if paper else None,
@@ -65,6 +69,9 @@ class PassageRows:
             arxiv=paper.arxiv if paper else None,
             read=paper.read if paper else None,
             role=chunk.get("role") or "body",
+            library=f"zotero:{zotero.library}" if zotero else None,
+            collections=paper.collections if paper else (),
+            tags=paper.tags if paper else (),
         )
 
 

@@ -343,3 +343,23 @@ def phrase_with_rects(pdf: Path, page_index: int, min_chars: int = 40) -> tuple[
     left, bottom, right, top = (min(b[0] for b in boxes), min(b[1] for b in boxes),
                                 max(b[2] for b in boxes), max(b[3] for b in boxes))
     return phrase, [[round(left, 3), round(bottom, 3), round(right, 3), round(top, 3)]]
+
+
+FIXTURE_PDFS = ("Attention Is All You Need.pdf", "Deep Residual Learning for Image Recognition.pdf",
+                "BERT Pre-training of Deep Bidirectional Transformers for Language Understanding.pdf",
+                "Auto-Encoding Variational Bayes.pdf")
+
+
+def shared_pdfs() -> list[Path]:
+    """The four real PDFs from ../shared/data/pdfs the fixture files (skips without shared data)."""
+    from tests.support.paths import shared_path
+
+    return [shared_path("pdfs", name) for name in FIXTURE_PDFS]
+
+
+def folder_checksums(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under `folder`, to prove a read left it byte-identical."""
+    import hashlib
+
+    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
