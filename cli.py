@@ -28,6 +28,7 @@ import click
 from tqdm import tqdm
 
 from corpus import utf16_text
+from corpus.zotero import default_data_dir
 from disk import ENV_CACHE, atomic_write_bytes, cache_dir
 from embed import ModelLoadError
 from export import (
@@ -72,8 +73,8 @@ ${ENV_CACHE} (default ~/.cache/papersearch).
 
 
 library_option = click.option(
-    "--library", "library", envvar=ENV_LIBRARY, required=True,
-    type=click.Path(file_okay=False, path_type=Path), help="Folder of PDFs and Markdown notes.",
+    "--library", "library", envvar=ENV_LIBRARY, required=False,
+    type=click.Path(file_okay=False, path_type=Path), help="Folder of PDFs and Markdown notes (or --zotero, or both).",
 )
 _index_flag = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -106,13 +107,31 @@ _store_flag = click.option(
 )
 
 
+def _remember_zotero(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    ctx.meta["papersearch.zotero"] = None if value is None else (
+        default_data_dir() if value == _DEFAULT_ZOTERO else Path(value).expanduser())
+
+
+_DEFAULT_ZOTERO = "\0default"
+_zotero_flag = click.option(
+    "--zotero", is_flag=False, flag_value=_DEFAULT_ZOTERO, default=None, expose_value=False, callback=_remember_zotero,
+    metavar="[DATA_DIR]", help="Also index a Zotero library, read-only: its PDFs, child notes and annotations "
+    "(DATA_DIR: the folder with zotero.sqlite; default ~/Zotero or the one Zotero's prefs.js names). Alone, without "
+    "--library, it is the whole library.",
+)
+
+
 def index_option(command):
-    """--index and --store: every command that reads or writes an index takes both."""
-    return _index_flag(_store_flag(command))
+    """--index, --store and --zotero: every command that reads or writes an index takes them."""
+    return _index_flag(_store_flag(_zotero_flag(command)))
 
 
-def _library(library: Path, index_dir: Path | None) -> Library:
-    return Library(library, index_dir, click.get_current_context().meta.get("papersearch.store"))
+def _library(library: Path | None, index_dir: Path | None) -> Library:
+    meta = click.get_current_context().meta
+    zotero = meta.get("papersearch.zotero")
+    if library is None and zotero is None:
+        raise click.UsageError(f"Missing option '--library' (or ${ENV_LIBRARY}), or --zotero.")
+    return Library(library, index_dir, meta.get("papersearch.store"), zotero=zotero)
 
 
 class _Commands(click.Group):
@@ -247,7 +266,10 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
 @click.option("--model", default=None, help="Refuse to search unless the index was built with this model.")
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
               help="dense: by meaning; lexical: BM25 on words; hybrid: both, fused.")
-@click.option("--kind", type=click.Choice(["pdf", "note"]), help="Only PDFs or only notes.")
+@click.option("--kind", type=click.Choice(["pdf", "note", "annotation"]),
+              help="Only PDFs, only notes, or only your own highlights and comments (Zotero annotations).")
+@click.option("--collection", callback=_not_blank, help="Only papers in this Zotero collection or its sub-collections.")
+@click.option("--tag", callback=_not_blank, help="Only papers with this Zotero tag.")
 @click.option("--year-from", type=int, help="Only papers from this year on.")
 @click.option("--year-to", type=int, help="Only papers up to this year.")
 @click.option("--venue", callback=_not_blank, help="Only papers from this venue (e.g. CVPR).")
@@ -264,8 +286,9 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
 @click.option("--force", is_flag=True, help="Let --csv, --bibtex and --markdown replace a file that exists (never one in the library).")
 def search(query: str | None, library: Path, index_dir: Path | None, query_file: Path | None, like: str | None,
            like_paper: str | None, k: int, model: str | None, mode: str,
-           kind: str | None, year_from: int | None, year_to: int | None, venue: str | None, topic: str | None,
-           read: bool | None, has_pdf: bool | None, passages: bool, as_json: bool, csv_file: Path | None,
+           kind: str | None, collection: str | None, tag: str | None, year_from: int | None, year_to: int | None,
+           venue: str | None, topic: str | None, read: bool | None, has_pdf: bool | None, passages: bool,
+           as_json: bool, csv_file: Path | None,
            bibtex_file: Path | None, markdown_file: Path | None, force: bool) -> None:
     """Find the passages that best answer QUERY (`-` reads it from standard input).
 
@@ -295,7 +318,7 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
         normalise_query(query)  # fail fast, before loading a model
     searcher = lib.searcher(model, quick_start=True, notice=lambda message: _echo(f"Note: {message}", err=True))
     grouped = not (passages or as_json or csv_file or bibtex_file or markdown_file)
-    where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf)
+    where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf, collection=collection, tag=tag)
     depth = search_depth(k, grouped)
     if like:
         response = searcher.similar(like, k=depth, where=where)

@@ -16,6 +16,7 @@ from corpus.pdf_reader import pdf_open_problem
 from corpus.readers import read_document
 from corpus.render_size import MAX_PIXELS, RenderSize, page_render_size, render_size
 from corpus.script import script_of
+from corpus.sources import ExtraSources, read_source
 from corpus.lexical_tokens import LexicalTokenizer
 from corpus.text_decoding import decode_text_file, read_text_file, utf16_text
 
@@ -55,5 +56,7 @@ __all__ = [
     "read_text_file",
     "read_pdf_head",
     "script_of",
+    "ExtraSources",
+    "read_source",
     "strip_markup",
 ]

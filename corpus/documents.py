@@ -12,7 +12,7 @@ from typing import Literal
 
 from corpus.pdf_head import PdfHead
 
-Kind = Literal["pdf", "note"]
+Kind = Literal["pdf", "note", "annotation"]  # "annotation": a reader's own highlight or comment (Zotero)
 
 
 @dataclass(frozen=True)

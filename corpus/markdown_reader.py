@@ -18,8 +18,14 @@ from corpus.text_decoding import read_text_file
 
 
 def read_markdown(path: Path, relative: str) -> Document:
-    text = read_text_file(path, relative)
+    return markdown_document(read_text_file(path, relative), relative)
+
+
+def markdown_document(text: str, relative: str, title: str | None = None) -> Document:
+    """A note's text as a document, one section per heading; `title` when the text's own first
+    heading should not name it (a Zotero note is about its item)."""
     lines = split_lines(text)
+    own_title = title
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []  # (level, heading)
     body: list[str] = []
@@ -65,7 +71,7 @@ def read_markdown(path: Path, relative: str) -> Document:
     return Document(
         path=relative,
         kind="note",
-        title=title or title_from_filename(relative),
+        title=own_title or title or title_from_filename(relative),
         sections=tuple(sections),
     )
 

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from corpus import Chunk, Document, LexicalTokenizer, PdfHead, UnreadableFileError, chunk_document, read_document
+from corpus import Chunk, Document, LexicalTokenizer, PdfHead, UnreadableFileError, chunk_document, read_source
 from embed import Embedder, language_direction
 from index.errors import CorruptIndexError, PapersearchError
 from index.lexical import B, K1, LexicalIndex
@@ -239,7 +239,7 @@ def _read_and_chunk(
     for done, relative in enumerate(plan.to_read):
         progress("Reading files", done, total)
         try:
-            document = read_document(plan.files[relative], relative)
+            document = read_source(plan.files[relative], relative, plan.extra)
             breaks = entry_starts(document, plan.files[relative], relative)
             document_chunks = _unique(chunk_document(document, embedder, plan.chunk_settings, breaks))
         except UnreadableFileError as error:

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from corpus import Document, PdfHead, UnreadableFileError, read_text_file
-from papers import Catalog, PdfPaperInfo, build_catalog, pdf_paper_info, read_note_papers
+from papers import Catalog, PdfPaperInfo, build_catalog, join_zotero, pdf_paper_info, read_note_papers
 from index.planner import BuildPlan
 
 _NOTE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -55,8 +55,8 @@ def note_texts(files: dict[str, Path]) -> dict[str, str]:
 def entry_starts(document: Document, path: Path, relative: str) -> frozenset[int]:
     """The first line of every paper entry a note holds: where its passages must break, so that each
     passage is about one entry's paper (corpus/chunking.py)."""
-    if document.kind != "note":
-        return frozenset()
+    if document.kind != "note" or not relative.lower().endswith(_NOTE_SUFFIXES):
+        return frozenset()  # a note built from a database (Zotero) has no list entries to keep apart
     try:
         text = read_text_file(path, relative)
     except (OSError, UnreadableFileError):
@@ -65,7 +65,8 @@ def entry_starts(document: Document, path: Path, relative: str) -> frozenset[int
 
 
 def catalog_for(plan: BuildPlan, infos: dict[str, PdfPaperInfo]) -> Catalog:
-    return build_catalog(note_texts(plan.files), infos, other_files=plan.files.keys())
+    catalog = build_catalog(note_texts(plan.files), infos, other_files=plan.files.keys())
+    return join_zotero(catalog, plan.extra.papers) if plan.extra is not None else catalog
 
 
 def infos_as_json(infos: dict[str, PdfPaperInfo]) -> dict[str, dict]:

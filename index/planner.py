@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from disk import file_sha256
-from corpus import OCR_MISSING, ChunkSettings, Discovery, discover_library, ocr_available
+from corpus import OCR_MISSING, ChunkSettings, Discovery, ExtraSources, discover_library, ocr_available
 from index.errors import LibraryNotFoundError
 from index.manifest import Manifest
 
@@ -28,6 +28,7 @@ class BuildPlan:
     # UTF-8, a named pipe...): path -> reason. Those indexed before keep their passages.
     unreachable: dict[str, str] = field(default_factory=dict)
     problems_changed: bool = False  # an unreachable file or reason the last build did not record
+    extra: ExtraSources | None = None  # documents from outside the folder (Zotero), under names like files
 
     @property
     def to_read(self) -> list[str]:
@@ -64,12 +65,15 @@ def plan_build(
     model: str,
     chunk_settings: ChunkSettings,
     exclude: tuple[Path, ...] = (),
+    extra: ExtraSources | None = None,
 ) -> BuildPlan:
     library = Path(library)
     if not library.is_dir():
         raise LibraryNotFoundError(f"Library folder {library} does not exist or is not a folder.")
     found = discover_library(library, exclude=exclude)
     files, hashes, unreachable = _hash_files(found)
+    if extra is not None:  # hashed by their source (corpus/sources.py); planned like files from here on
+        files.update(extra.paths()), hashes.update(extra.hashes), unreachable.update(extra.problems)
     known = {} if previous is None else {path: record.sha256 for path, record in previous.files.items()}
     for folder, reason in found.unreadable_folders.items():
         inside = [path for path in known if folder == "." or path.startswith(folder + "/")]
@@ -78,7 +82,7 @@ def plan_build(
             unreachable[folder + "/"] = reason
     plan = BuildPlan(
         library=library, files=files, hashes=hashes, model=model, chunk_settings=chunk_settings,
-        unreachable=dict(sorted(unreachable.items())),
+        unreachable=dict(sorted(unreachable.items())), extra=extra,
     )
     reason = _full_rebuild_reason(previous, model, chunk_settings)
     failed = {} if previous is None else {item.path: item.sha256 for item in previous.skipped}

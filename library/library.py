@@ -44,6 +44,14 @@ from library.safe_paths import inside_library
 from library.settings import chunk_settings_for, model_for_build, model_for_search, resolve_index_dir
 from library.status import LibraryStatus, PendingChanges
 from library.uploads import AddedFile, add_files, relative_folders
+from library.zotero_source import (
+    checked_data_dir,
+    database_stat,
+    refuse_empty,
+    zotero_extra,
+    zotero_file,
+    zotero_home,
+)
 from papers import Catalog, HealthReport, health
 from search import Searcher
 
@@ -55,10 +63,17 @@ _RACY_SECONDS = 2.0  # a file written this recently may change again within its 
 
 
 class Library:
-    def __init__(self, root: str | Path, index: str | Path | None = None, store: str | StoreLocation | None = None):
+    def __init__(self, root: str | Path | None, index: str | Path | None = None, store: str | StoreLocation | None = None,
+                 zotero: str | Path | None = None):
         """`store`: where the index lives (default $PAPERSEARCH_STORE, else index files in the
-        index folder); see index/store_location.py."""
-        self.root = Path(root).expanduser()
+        index folder); see index/store_location.py. `zotero`: a Zotero data folder whose papers,
+        notes and annotations join the library (library/zotero_source.py); with no `root`, the
+        library is that Zotero library alone."""
+        self.zotero = checked_data_dir(Path(zotero)) if zotero is not None else None
+        if root is None and self.zotero is None:
+            raise LibraryNotFoundError("Give a library folder, a Zotero data folder, or both.")
+        self.zotero_only = root is None
+        self.root = Path(root).expanduser() if root is not None else zotero_home(self.zotero)
         if not self.root.is_dir():
             raise LibraryNotFoundError(f"Library folder {self.root} does not exist or is not a folder.")
         self.index_dir = resolve_index_dir(self.root, index)
@@ -123,7 +138,8 @@ class Library:
         manifest = self.manifest_for_update()
         if settings is None:
             settings = ChunkSettings(**manifest.chunk_settings) if manifest else ChunkSettings()
-        return plan_build(self.root, manifest, model, settings, exclude=(self.index_dir,))
+        extra = zotero_extra(self.zotero, manifest) if self.zotero is not None else None
+        return plan_build(self.root, manifest, model, settings, exclude=(self.index_dir,), extra=extra)
 
     def build(self, plan: BuildPlan, embedder: Embedder, progress: Progress | None = None) -> BuildReport:
         return run_build(plan, self.store, lambda model: embedder, progress)
@@ -161,6 +177,8 @@ class Library:
         plan = self.plan(chosen, chunk_settings_for(manifest, chunk_tokens, overlap_tokens))
         previous, problem = load_previous(self.store)
         plan = trusted_plan(plan, previous, problem)
+        if previous is None and self.zotero is not None and self.zotero_only:
+            refuse_empty(self.zotero, plan.extra)
         if on_plan is not None:
             on_plan(plan)
         if is_up_to_date(plan, previous, companion=companion_model(chosen, self.store.keeps_companion)):
@@ -169,8 +187,10 @@ class Library:
         return run_build(plan, self.store, load_embedder, progress, checked=previous)
 
     def path_of(self, relative: str) -> Path:
-        """The file at `relative` inside the library, refusing any path that leads out of it."""
-        return inside_library(self.root, relative)
+        """The file at `relative` inside the library, refusing any path that leads out of it; a
+        Zotero attachment's name gives its PDF in Zotero's storage."""
+        found = zotero_file(self.zotero, relative) if self.zotero is not None else None
+        return found if found is not None else inside_library(self.root, relative)
 
     def add_files(self, folder: str, uploads: list[tuple[str, bytes]]) -> list[AddedFile]:
         """Store uploaded (name, bytes) pairs under `folder`; see library/uploads.py. Run `update`
@@ -262,7 +282,8 @@ class Library:
                 return None
             files.append((relative, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
         problems = tuple(sorted(found.problems.items())) + tuple(sorted(found.unreadable_folders.items()))
-        return self.build_id(), tuple(files), problems
+        zotero = database_stat(self.zotero) if self.zotero is not None else ()
+        return self.build_id(), tuple(files), problems, zotero
 
     def health(self) -> HealthReport:
         """PDFs without text, note links to missing files, PDFs no note mentions, likely duplicates."""

@@ -22,6 +22,7 @@ from papers.titles import (
     title_match_score,
 )
 from papers.venues import normalise_venue
+from papers.zotero_join import join_zotero
 
 __all__ = [
     "AMBIGUITY_MARGIN",
@@ -39,6 +40,7 @@ __all__ = [
     "PdfPaperInfo",
     "UnresolvedLink",
     "build_catalog",
+    "join_zotero",
     "paper_of_passage",
     "extract_arxiv_id",
     "health",

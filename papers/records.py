@@ -39,6 +39,8 @@ class PaperRecord:
     titles: tuple[str, ...]  # every spelling seen (entries, file names, PDF metadata/page 1)
     authors: tuple[str, ...] = ()  # as the PDF's metadata names them, "Given Family" or "Family, Given"
     citation_key: str | None = None  # the key the user's own note gives (Zotero / Better BibTeX "Citation Key:")
+    tags: tuple[str, ...] = ()  # Zotero tags of the paper's item
+    collections: tuple[str, ...] = ()  # Zotero collections, as "Parent/Child" paths
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -207,4 +209,6 @@ def _record_from_dict(data: dict) -> PaperRecord:
         titles=tuple(data.get("titles", ())),
         authors=tuple(data.get("authors", ())),
         citation_key=data.get("citation_key"),
+        tags=tuple(data.get("tags", ())),
+        collections=tuple(data.get("collections", ())),
     )

@@ -10,13 +10,15 @@ from papers import Catalog, PaperRecord
 
 @dataclass(frozen=True)
 class ResultFilter:
-    kind: str | None = None  # "pdf" or "note"
+    kind: str | None = None  # "pdf", "note" or "annotation"
     year_from: int | None = None
     year_to: int | None = None
     venue: str | None = None  # case-insensitive, exact venue name (e.g. "CVPR")
     topic: str | None = None  # case-insensitive substring of a topic heading of the paper
     read: bool | None = None  # True: only papers marked [x]; False: only [ ] ones
     has_pdf: bool | None = None  # True: only papers with a PDF in the library
+    collection: str | None = None  # a Zotero collection; its sub-collections' papers count too
+    tag: str | None = None  # a Zotero tag, case-insensitive
 
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in fields(self))
@@ -42,10 +44,22 @@ class ResultFilter:
             return False
         if self.has_pdf is not None and bool(paper.pdfs) != self.has_pdf:
             return False
+        if self.collection is not None and not in_collection(paper.collections, self.collection):
+            return False
+        if self.tag is not None and self.tag.casefold() not in {tag.casefold() for tag in paper.tags}:
+            return False
         return True
 
     def _only_kind(self) -> bool:
         return all(getattr(self, f.name) is None for f in fields(self) if f.name != "kind")
+
+
+def in_collection(paths: tuple[str, ...], wanted: str) -> bool:
+    """Is a paper filed in `wanted` ("Deep learning" or a path "Deep learning/Sequence models"),
+    directly or in one of its sub-collections?"""
+    wanted = wanted.strip("/").casefold()
+    return any(path.casefold() == wanted or path.casefold().startswith(wanted + "/")
+               or path.casefold().split("/")[-1] == wanted for path in paths)
 
 
 def facet_values(catalog: Catalog) -> dict[str, list]:
@@ -56,4 +70,8 @@ def facet_values(catalog: Catalog) -> dict[str, list]:
         "topics": sorted({t[-1] for p in catalog.papers for t in p.topics if t}, key=str.casefold),
         "years": [years[0], years[-1]] if years else [],
         "read_marks": any(p.read is not None for p in catalog.papers),  # any "- [x]" / "- [ ]" in the lists
+        # Zotero collections with their parents (a filter on a parent keeps its sub-collections), and tags
+        "collections": sorted({"/".join(c.split("/")[: i + 1]) for p in catalog.papers for c in p.collections
+                               for i in range(c.count("/") + 1)}, key=str.casefold),
+        "tags": sorted({t for p in catalog.papers for t in p.tags}, key=str.casefold),
     }

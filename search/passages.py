@@ -7,6 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from corpus.zotero.names import parse_name
 from papers import Catalog, PaperRecord, paper_of_passage
 from search.filters import ResultFilter
 from search.results import Hit
@@ -45,18 +46,21 @@ class PassageRows:
             embedded: bool = True) -> Hit:
         chunk = self.row(row)
         paper = self.paper(row)
+        page = optional_int(chunk["page"])
+        zotero = parse_name(chunk["path"])
+        links = tuple(chunk["links"] if chunk["links"] is not None else ())
         return Hit(
             rank=rank,
             score=round(score, 6),
             kind=chunk["kind"],
             path=chunk["path"],
             title=chunk["title"],
-            page=optional_int(chunk["page"]),
+            page=page,
             heading=chunk["heading"],
             start_line=optional_int(chunk["start_line"]),
             text=chunk["text"],
             chunk_id=chunk["chunk_id"],
-            links=tuple(chunk["links"] if chunk["links"] is not None else ()),
+            links=links + zotero.links(page) if zotero else links,
             dense_rank=dense_rank,
             lexical_rank=lexical_rank,
             paper_id=paper.paper_id if paper else None,
@@ -67,6 +71,9 @@ class PassageRows:
             read=paper.read if paper else None,
             role=chunk.get("role") or "body",
             embedded=embedded,
+            library=f"zotero:{zotero.library}" if zotero else None,
+            collections=paper.collections if paper else (),
+            tags=paper.tags if paper else (),
         )
 
 

@@ -12,7 +12,7 @@ from papers import Catalog, PaperRecord
 class Hit:
     rank: int
     score: float
-    kind: str  # "pdf" or "note"
+    kind: str  # "pdf", "note" or "annotation"
     path: str  # relative to the library
     title: str
     page: int | None
@@ -31,6 +31,9 @@ class Hit:
     read: bool | None = None  # the user's [x] / [ ] mark
     role: str = "body"  # "references": from a PDF's reference list, counted at reduced weight
     embedded: bool = True  # False: found by keyword only, its vector not made yet (a first build under way)
+    library: str | None = None  # "zotero:user" / "zotero:group-<id>" for a Zotero passage, None for the folder's
+    collections: tuple[str, ...] = ()  # the paper's Zotero collections ("Parent/Child")
+    tags: tuple[str, ...] = ()  # the paper's Zotero tags
 
     @property
     def location(self) -> str:
@@ -48,6 +51,7 @@ class Hit:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["links"] = list(self.links)
+        data["collections"], data["tags"] = list(self.collections), list(self.tags)
         return data
 
 
