@@ -133,13 +133,22 @@ def parse_tail(tail: str) -> Tail:
 
 
 def _venue_like(text: str) -> bool:
-    """"CVPR oral", "NeurIPS Datasets and Benchmarks Track", "Master Thesis": not a sentence."""
+    """"CVPR oral", "NeurIPS Datasets and Benchmarks Track", "Master Thesis", "计算机学报",
+    "XX大学学报": not a sentence (a Chinese note after the year is one)."""
     if CJK_CHAR.search(text):
-        return False
+        return is_known_venue(normalise_venue(text)) or _chinese_venue_like(text)
     words = text.split()
     if is_known_venue(normalise_venue(text)):
         return len(words) <= 8
     return len(words) <= 3 and any(re.search(r"[A-Z]", w) for w in words)
+
+
+_CHINESE_VENUE = re.compile(r"^[\u4e00-\u9fff（）()·:：\s]{2,30}(?:学报|期刊|杂志|通报|汇刊|大会|会议|研讨会|年会|论文集)$")
+
+
+def _chinese_venue_like(text: str) -> bool:
+    """A journal or conference not in the venue table, by its ending: "北京航空航天大学学报"."""
+    return bool(_CHINESE_VENUE.match(text.strip()))
 
 
 def clean_title(text: str) -> str:

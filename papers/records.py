@@ -39,6 +39,8 @@ class PaperRecord:
     titles: tuple[str, ...]  # every spelling seen (entries, file names, PDF metadata/page 1)
     authors: tuple[str, ...] = ()  # as the PDF's metadata names them, "Given Family" or "Family, Given"
     citation_key: str | None = None  # the key the user's own note gives (Zotero / Better BibTeX "Citation Key:")
+    thesis: str | None = None  # "phd" | "masters" | "bachelor": its PDF is a thesis (papers/theses.py)
+    school: str | None = None  # the thesis's university, from its cover
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -207,4 +209,6 @@ def _record_from_dict(data: dict) -> PaperRecord:
         titles=tuple(data.get("titles", ())),
         authors=tuple(data.get("authors", ())),
         citation_key=data.get("citation_key"),
+        thesis=data.get("thesis"),
+        school=data.get("school"),
     )
