@@ -152,12 +152,26 @@ def _chinese_venue_like(text: str) -> bool:
 
 
 def clean_title(text: str) -> str:
-    """A title as written in an entry, without link syntax, markup, quotes or end punctuation."""
+    """A title as written in an entry, without link syntax, markup, quotes or end punctuation.
+    A backslash-escaped character (``\\*``, ``\\[``: how the Markdown export writes a title's own
+    Markdown characters) is that character, never markup."""
+    escaped: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        escaped.append(match.group(1))
+        return f"\ue000{len(escaped) - 1}\ue001"
+
+    text = _ESCAPED.sub(hold, text)
     text = LINK.sub(lambda m: m.group(1), text)
     text = strip_markup(text)
     text = SPACES.sub(" ", text).strip()
     text = text.strip("\"“”'‘’ ")
-    return text.rstrip(" .,;:").strip()
+    text = text.rstrip(" .,;:").strip()
+    return _HELD.sub(lambda m: escaped[int(m.group(1))], text)
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark's backslash escapes: ASCII punctuation
+_HELD = re.compile("\ue000(\\d+)\ue001")
 
 
 def has_letters(text: str) -> bool:
