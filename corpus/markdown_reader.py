@@ -9,16 +9,18 @@ Headings inside fenced code blocks are not headings. A note whose only words are
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from corpus.documents import Document, Section
 from corpus.markdown_clean import clean_heading, clean_markdown
 from corpus.syntax import FENCE, HEADING, split_lines
-from corpus.text_decoding import read_text_file
+from corpus.text_decoding import NoteText, read_note_text
 
 
 def read_markdown(path: Path, relative: str) -> Document:
-    return markdown_document(read_text_file(path, relative), relative)
+    note = read_note_text(path, relative)
+    return replace(markdown_document(note.text, relative), warnings=_notices(note))
 
 
 def markdown_document(text: str, relative: str, title: str | None = None) -> Document:
@@ -88,14 +90,20 @@ def _outline(lines: list[str], heading_lines: dict[int, str]) -> list[Section]:
 
 def read_plain_text(path: Path, relative: str) -> Document:
     """A .txt note: one section starting at line 1, titled by its file name."""
-    text = read_text_file(path, relative)
-    lines = split_lines(text)
+    note = read_note_text(path, relative)
+    lines = split_lines(note.text)
     return Document(
         path=relative,
         kind="note",
         title=title_from_filename(relative),
-        sections=(Section(text=text.strip("\n"), start_line=1 + _leading_blank_lines(lines)),),
+        sections=(Section(text=note.text.strip("\n"), start_line=1 + _leading_blank_lines(lines)),),
+        warnings=_notices(note),
     )
+
+
+def _notices(note: NoteText) -> tuple[str, ...]:
+    """A note read in a detected legacy encoding says so in `status`, as OCR'd pages do."""
+    return (note.notice,) if note.notice else ()
 
 
 def title_from_filename(relative: str) -> str:

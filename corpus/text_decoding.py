@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.errors import UnreadableFileError
+from corpus.legacy_chinese import ENCODING_NAMES, decode_legacy_chinese
 
 # A note larger than this is almost certainly not a note (a log, a dump, a whole book in one
 # file): at about 40 KB of text per second of embedding on two cores, 10 MB is already ~4 minutes.
@@ -15,16 +17,42 @@ MAX_NOTE_BYTES = 10 * 1024 * 1024
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
+@dataclass(frozen=True)
+class NoteText:
+    """A note's text and the encoding it was read in ("utf-8", "utf-16", "gb18030", "big5")."""
+
+    text: str
+    encoding: str
+
+    @property
+    def notice(self) -> str | None:
+        """What the build's warnings say about a note that was not Unicode: the encoding was
+        detected, so the reader should know which one was taken (and may re-save the note)."""
+        name = ENCODING_NAMES.get(self.encoding)
+        return f"not UTF-8: read as {name} (detected); re-save it as UTF-8 to be sure" if name else None
+
+
 def read_text_file(path: Path, relative: str) -> str:
     """A note's text; its size is checked before anything is read."""
+    return read_note_text(path, relative).text
+
+
+def read_note_text(path: Path, relative: str) -> NoteText:
+    """A note's text and encoding; its size is checked before anything is read."""
     size = path.stat().st_size
     if size > MAX_NOTE_BYTES:
         raise UnreadableFileError(relative, _too_big(size))
-    return decode_text_file(path.read_bytes(), relative)
+    return decode_note(path.read_bytes(), relative)
 
 
 def decode_text_file(data: bytes, path: str) -> str:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with a BOM (Windows Notepad's "Unicode").
+    """The text of a note's bytes (see decode_note)."""
+    return decode_note(data, path).text
+
+
+def decode_note(data: bytes, path: str) -> NoteText:
+    """Decode UTF-8 (with or without BOM), UTF-16 with a BOM (Windows Notepad's "Unicode"), or
+    Chinese in GB18030/GBK or Big5 when the bytes say unambiguously which (corpus.legacy_chinese).
     Binary, oversized or otherwise undecodable files raise UnreadableFileError."""
     if not data:
         raise UnreadableFileError(path, "empty file (0 bytes)")
@@ -34,18 +62,19 @@ def decode_text_file(data: bytes, path: str) -> str:
         text = utf16_text(data)
         if text is None:
             raise UnreadableFileError(path, "starts like UTF-16 but is not valid UTF-16; re-save it as UTF-8")
-        return _checked(text, path)
+        return NoteText(_checked(text, path), "utf-16")
     if b"\x00" in data[:8192]:
         raise UnreadableFileError(path, "looks like a binary file, not text (contains NUL bytes)")
     try:
-        text = data.decode("utf-8-sig")
+        return NoteText(_checked(data.decode("utf-8-sig"), path), "utf-8")
     except UnicodeDecodeError as error:
+        bad_byte = f"byte 0x{data[error.start]:02x} at offset {error.start}"
+    legacy = decode_legacy_chinese(data)
+    if legacy.text is None:
         raise UnreadableFileError(
-            path,
-            f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
-            "re-save the file as UTF-8 to index it",
-        ) from None
-    return _checked(text, path)
+            path, f"not valid UTF-8 ({bad_byte}); {legacy.problem}; re-save the file as UTF-8 to index it"
+        )
+    return NoteText(_checked(legacy.text, path), legacy.encoding)
 
 
 def _too_big(size: int) -> str:

@@ -4,7 +4,8 @@ bibliography, written as BibTeX, biber, Zotero, JabRef and Better BibTeX expect 
 * keys from ``Catalog.citation_keys()`` (papers/citation_keys.py): the same paper has the same key
   in every export of the same library;
 * the entry type from the venue's kind in papers/venues.py (``@inproceedings`` for a conference,
-  ``@article`` for a journal, ``@misc`` for a preprint or nothing);
+  ``@article`` for a journal, ``@misc`` for a preprint or nothing); a thesis whose cover names its
+  school is a ``@phdthesis`` or ``@mastersthesis`` (a bachelor's with ``type``) with ``school``;
 * ``month = mar``: the month macro, never the string ``{mar}``;
 * an arXiv paper has ``eprint``, ``archivePrefix = {arXiv}`` (BibTeX styles) and
   ``eprinttype = {arxiv}`` (biblatex and Zotero's import); ``year`` comes from its arXiv id when
@@ -31,6 +32,10 @@ from papers.citation_keys import citation_keys, paper_year
 from papers.venues import venue_kind
 
 _ENTRY_TYPES = {"conference": "inproceedings", "journal": "article", "preprint": "misc"}
+# A thesis whose cover names its school (papers/theses.py). BibTeX has no bachelor's type: the usual
+# form is @mastersthesis with ``type``, which styles print instead of "Master's thesis".
+_THESIS_TYPES = {"phd": "phdthesis", "masters": "mastersthesis", "bachelor": "mastersthesis"}
+_THESIS_TYPE_FIELD = {"bachelor": "Bachelor's thesis"}
 _DOI = re.compile(r"(?:^|[/:=]|doi:\s*)(?P<doi>10\.\d{4,9}/[^\s?#\"<>]+)", re.IGNORECASE)
 
 
@@ -48,10 +53,17 @@ def to_bibtex(records: Iterable[PaperRecord], keys: Mapping[str, str] | None = N
         key = keys.get(record.paper_id) or citation_keys([record])[record.paper_id]
         venue = record.venue or ""
         kind = _ENTRY_TYPES.get(venue_kind(venue) or ("journal" if venue else ""), "misc")
+        thesis = record.thesis if record.thesis and record.school else None  # school is a required field
+        if thesis:
+            kind = _THESIS_TYPES[thesis]
         fields = [("title", "{" + _escape(record.title) + "}")]
         if record.authors:
             fields.append(("author", " and ".join(_escape(name) for name in record.authors)))
-        if venue and venue_kind(venue) != "preprint":
+        if thesis:
+            fields.append(("school", _escape(record.school)))
+            if thesis in _THESIS_TYPE_FIELD:
+                fields.append(("type", _THESIS_TYPE_FIELD[thesis]))
+        elif venue and venue_kind(venue) != "preprint":
             fields.append(("booktitle" if kind == "inproceedings" else "journal", _escape(venue)))
         year = paper_year(record)
         if year:

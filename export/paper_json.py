@@ -12,6 +12,7 @@ def paper_to_dict(record: PaperRecord) -> dict:
         "topics": [" > ".join(topic) for topic in record.topics], "annotation": record.annotation,
         "links": {label: list(urls) for label, urls in record.links.items()}, "files": list(record.files),
         "entries": [{"path": entry.path, "line": entry.line} for entry in record.entries],
+        "authors": list(record.authors), "thesis": record.thesis, "school": record.school,
     }
 
 

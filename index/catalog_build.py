@@ -41,7 +41,8 @@ def pdf_infos(
 
 def note_texts(files: dict[str, Path]) -> dict[str, str]:
     """Every readable note's text, decoded as the note reader decodes it (UTF-8 with or without a
-    BOM, UTF-16 with one); a note it cannot read is left to the build's skip list."""
+    BOM, UTF-16 with one, GB18030/GBK or Big5 when detected); a note it cannot read is left to the
+    build's skip list."""
     texts = {}
     for relative, path in files.items():
         if relative.lower().endswith(_NOTE_SUFFIXES):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def plan_build(
     )
     reason = _full_rebuild_reason(previous, model, chunk_settings)
     failed = {} if previous is None else {item.path: item.sha256 for item in previous.skipped}
-    retry = _waiting_for_ocr(previous)
+    retry = _waiting_for_ocr(previous) | _refused_before_gbk_and_big5(previous)
     for relative, sha in hashes.items():
         if reason and previous is not None and relative in known:
             plan.changed.append(relative)
@@ -118,6 +119,19 @@ def _waiting_for_ocr(previous: Manifest | None) -> set[str]:
     paths = {item.path for item in previous.skipped if OCR_MISSING in item.reason or _BEFORE_OCR in item.reason}
     paths |= {path for path, messages in previous.warnings.items() if any(OCR_MISSING in m for m in messages)}
     return paths if paths and ocr_available() else set()
+
+
+# The reason builds gave a note that is not UTF-8 before they read GB18030/GBK and Big5; today's
+# reasons also say what the bytes are not ("...; could be GBK or Big5 (...); re-save ...").
+_BEFORE_GBK = re.compile(r"not valid UTF-8 \(byte 0x[0-9a-f]{2} at offset \d+\); re-save the file as UTF-8 to index it")
+
+
+def _refused_before_gbk_and_big5(previous: Manifest | None) -> set[str]:
+    """Notes skipped as "not valid UTF-8" by a build that did not yet try GBK and Big5: read again
+    although their bytes did not change, or a GBK note would stay skipped until it is edited."""
+    if previous is None:
+        return set()
+    return {item.path for item in previous.skipped if _BEFORE_GBK.fullmatch(item.reason)}
 
 
 def _hash_files(found: Discovery) -> tuple[dict[str, Path], dict[str, str], dict[str, str]]:

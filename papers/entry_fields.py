@@ -133,22 +133,45 @@ def parse_tail(tail: str) -> Tail:
 
 
 def _venue_like(text: str) -> bool:
-    """"CVPR oral", "NeurIPS Datasets and Benchmarks Track", "Master Thesis": not a sentence."""
+    """"CVPR oral", "NeurIPS Datasets and Benchmarks Track", "Master Thesis", "计算机学报",
+    "XX大学学报": not a sentence (a Chinese note after the year is one)."""
     if CJK_CHAR.search(text):
-        return False
+        return is_known_venue(normalise_venue(text)) or _chinese_venue_like(text)
     words = text.split()
     if is_known_venue(normalise_venue(text)):
         return len(words) <= 8
     return len(words) <= 3 and any(re.search(r"[A-Z]", w) for w in words)
 
 
+_CHINESE_VENUE = re.compile(r"^[\u4e00-\u9fff（）()·:：\s]{2,30}(?:学报|期刊|杂志|通报|汇刊|大会|会议|研讨会|年会|论文集)$")
+
+
+def _chinese_venue_like(text: str) -> bool:
+    """A journal or conference not in the venue table, by its ending: "北京航空航天大学学报"."""
+    return bool(_CHINESE_VENUE.match(text.strip()))
+
+
 def clean_title(text: str) -> str:
-    """A title as written in an entry, without link syntax, markup, quotes or end punctuation."""
+    """A title as written in an entry, without link syntax, markup, quotes or end punctuation.
+    A backslash-escaped character (``\\*``, ``\\[``: how the Markdown export writes a title's own
+    Markdown characters) is that character, never markup."""
+    escaped: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        escaped.append(match.group(1))
+        return f"\ue000{len(escaped) - 1}\ue001"
+
+    text = _ESCAPED.sub(hold, text)
     text = LINK.sub(lambda m: m.group(1), text)
     text = strip_markup(text)
     text = SPACES.sub(" ", text).strip()
     text = text.strip("\"“”'‘’ ")
-    return text.rstrip(" .,;:").strip()
+    text = text.rstrip(" .,;:").strip()
+    return _HELD.sub(lambda m: escaped[int(m.group(1))], text)
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark's backslash escapes: ASCII punctuation
+_HELD = re.compile("\ue000(\\d+)\ue001")
 
 
 def has_letters(text: str) -> bool:

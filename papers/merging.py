@@ -152,6 +152,8 @@ def _record(
         titles=tuple(titles),
         authors=next((info.authors for info in pdf_infos if info.authors), ()),
         citation_key=next((n.citation_key for n in nodes if n.citation_key), None),
+        thesis=next((info.thesis for info in pdf_infos if info.thesis), None),
+        school=next((info.school for info in pdf_infos if info.thesis and info.school), None),
     )
 
 

@@ -27,6 +27,7 @@ from corpus.syntax import HAN_RUN, SPACES
 from papers.arxiv import arxiv_from_filename, arxiv_year, find_arxiv_stamp, is_arxiv_file_name
 from papers.file_names import stem_title, title_from_pdf_filename
 from papers.pdf_title import title_from_head_lines, title_from_page_text
+from papers.theses import thesis_from_cover
 from papers.titles import title_key, title_similarity
 
 
@@ -38,7 +39,9 @@ class PdfPaperInfo:
     title_source: str | None  # "metadata" | "first_page" | "filename" | None
     year_source: str | None = None  # "arxiv_id" | "arxiv_stamp" | "first_page" | "metadata_date"
     alt_titles: tuple[str, ...] = ()  # other readings (metadata, page 1, file name) for matching
-    authors: tuple[str, ...] = ()  # the metadata's /Author when it names people
+    authors: tuple[str, ...] = ()  # the metadata's /Author when it names people, or a thesis cover's student
+    thesis: str | None = None  # "phd" | "masters" | "bachelor" when page 1 is a thesis cover (papers/theses.py)
+    school: str | None = None  # the thesis cover's university
 
 
 _VENUE_YEAR = re.compile(
@@ -112,6 +115,12 @@ def pdf_paper_info(
     if arxiv_id is None:
         arxiv_id = arxiv_from_filename(relative)
     year, year_source = _year(arxiv_id, stamp_year, document, head, metadata)
+    authors = metadata_authors(metadata.get("/Author"))
+    thesis = thesis_from_cover(head.lines) if head is not None and head.lines else None
+    if thesis is not None:
+        authors = (thesis.author,) if thesis.author else authors  # Word's /Author is often "Given Family"
+        if thesis.year and year_source in (None, "metadata_date"):
+            year, year_source = thesis.year, "first_page"
     return PdfPaperInfo(
         title=title,
         arxiv_id=arxiv_id,
@@ -119,7 +128,9 @@ def pdf_paper_info(
         title_source=source,
         year_source=year_source,
         alt_titles=tuple(alternatives),
-        authors=metadata_authors(metadata.get("/Author")),
+        authors=authors,
+        thesis=thesis.degree if thesis else None,
+        school=thesis.school if thesis else None,
     )
 
 

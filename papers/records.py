@@ -41,6 +41,8 @@ class PaperRecord:
     citation_key: str | None = None  # the key the user's own note gives (Zotero / Better BibTeX "Citation Key:")
     tags: tuple[str, ...] = ()  # Zotero tags of the paper's item
     collections: tuple[str, ...] = ()  # Zotero collections, as "Parent/Child" paths
+    thesis: str | None = None  # "phd" | "masters" | "bachelor": its PDF is a thesis (papers/theses.py)
+    school: str | None = None  # the thesis's university, from its cover
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -211,4 +213,6 @@ def _record_from_dict(data: dict) -> PaperRecord:
         citation_key=data.get("citation_key"),
         tags=tuple(data.get("tags", ())),
         collections=tuple(data.get("collections", ())),
+        thesis=data.get("thesis"),
+        school=data.get("school"),
     )

@@ -22,6 +22,17 @@ VENUE_KINDS: dict[str, str] = {
         "SPL", "TCYB", "TIFS", "TOMM", "TBC",
     ), "journal"),
     "arXiv": "preprint",
+    # Chinese journals, named as their own covers name them (CCF's list of Chinese journals, the
+    # core ones of vision, graphics, language and automation).
+    **dict.fromkeys((
+        "计算机学报", "软件学报", "自动化学报", "中国科学: 信息科学", "中国科学: 技术科学", "电子学报",
+        "中文信息学报", "中国图象图形学报", "计算机研究与发展", "计算机辅助设计与图形学学报", "模式识别与人工智能",
+        "电子与信息学报", "通信学报", "智能系统学报", "图学学报", "信号处理", "光学学报", "中国激光",
+        "控制与决策", "科学通报", "计算机科学", "计算机工程", "计算机应用", "计算机工程与应用", "计算机应用研究",
+    ), "journal"),
+    # Conferences held in Chinese, by the acronym they are cited by (their Chinese names are aliases).
+    **dict.fromkeys(("CNCC", "ChinaMM", "PRCV", "CCL", "CCKS", "CCIR", "NCIG", "CCML", "NDBC", "ChinaVR",
+                     "Chinagraph", "CCAI"), "conference"),
 }
 _CANONICAL_VENUES = tuple(VENUE_KINDS)
 _ALIASES: dict[str, str] = {v.casefold(): v for v in _CANONICAL_VENUES}
@@ -38,6 +49,26 @@ _ALIASES.update(
         "nnls": "TNNLS", "tnnls": "TNNLS", "arxiv": "arXiv",
     }
 )
+# Venues written as several words (or with a colon): matched on the whole text, without spaces,
+# punctuation or case, before the word-by-word reading below.
+_PHRASES: dict[str, str] = {
+    "中国科学信息科学": "中国科学: 信息科学", "scientiasinicainformationis": "中国科学: 信息科学",
+    "中国科学技术科学": "中国科学: 技术科学", "scientiasinicatechnologica": "中国科学: 技术科学",
+    "chinesejournalofcomputers": "计算机学报", "journalofsoftware": "软件学报",
+    "actaautomaticasinica": "自动化学报", "actaelectronicasinica": "电子学报",
+    "journalofchineseinformationprocessing": "中文信息学报", "journalofimageandgraphics": "中国图象图形学报",
+    "中国图像图形学报": "中国图象图形学报",  # 图像 is the spelling most people type
+    "journalofcomputerresearchanddevelopment": "计算机研究与发展",
+    "journalofcomputeraideddesigncomputergraphics": "计算机辅助设计与图形学学报",
+    "patternrecognitionandartificialintelligence": "模式识别与人工智能",
+    "journalofelectronicsinformationtechnology": "电子与信息学报", "journaloncommunications": "通信学报",
+    "chinesesciencebulletin": "科学通报",
+    "中国计算机大会": "CNCC", "中国多媒体大会": "ChinaMM", "中国模式识别与计算机视觉大会": "PRCV",
+    "中国计算语言学大会": "CCL", "全国知识图谱与语义计算大会": "CCKS", "全国信息检索学术会议": "CCIR",
+    "全国图象图形学学术会议": "NCIG", "中国机器学习会议": "CCML", "全国机器学习会议": "CCML",
+    "中国数据库学术会议": "NDBC", "中国虚拟现实大会": "ChinaVR", "中国计算机图形学大会": "Chinagraph",
+    "中国人工智能大会": "CCAI",
+}
 _KNOWN = frozenset(_ALIASES.values())
 # Words that qualify a venue without changing it ("CVPR oral", "ICCV_best_paper", ...).
 _MODIFIERS = {
@@ -55,8 +86,9 @@ def is_known_venue(venue: str | None) -> bool:
     return venue in _KNOWN
 
 
-_CONFERENCE_WORDS = re.compile(r"(?i)\b(?:conference|proceedings|symposium|workshops?|congress|meeting)\b|会议")
-_JOURNAL_WORDS = re.compile(r"(?i)\b(?:journal|transactions|letters|magazine|review)\b|学报|期刊|杂志")
+_CONFERENCE_WORDS = re.compile(
+    r"(?i)\b(?:conference|proceedings|symposium|workshops?|congress|meeting)\b|会议|大会|研讨会|年会|论文集")
+_JOURNAL_WORDS = re.compile(r"(?i)\b(?:journal|transactions|letters|magazine|review)\b|学报|期刊|杂志|通报|汇刊")
 
 
 def venue_kind(venue: str | None) -> str | None:
@@ -90,6 +122,9 @@ def normalise_venue(raw: str | None) -> str | None:
     text = SPACES.sub(" ", raw.replace("_", " ")).strip(" ,.;:-")
     if not text:
         return None
+    phrase = _PHRASES.get(_phrase_key(text))
+    if phrase:
+        return phrase
     tokens = [t for t in re.split(r"[\s_\-/,.()（）|]+", text) if t]
     lowered = [t.casefold() for t in tokens]
     for index, token in enumerate(lowered):
@@ -106,6 +141,16 @@ def normalise_venue(raw: str | None) -> str | None:
         if token not in _MODIFIERS:
             break
     return text
+
+
+def _phrase_key(text: str) -> str:
+    """"中国科学：信息科学" and "Journal of Computer-Aided Design & Computer Graphics" as one key;
+    "第二十届中国计算语言学大会论文集" is the conference itself."""
+    key = re.sub(r"[\W_]+", "", text.casefold())
+    return _EDITION.sub("", key)
+
+
+_EDITION = re.compile(r"^(?:(?:19|20)\d\d年?)?第[一二三四五六七八九十百零〇\d]+届|论文集$")
 
 
 def venue_token(token: str) -> str | None:

@@ -21,6 +21,8 @@ from typing import Any
 
 import pyarrow.compute as pc
 
+from corpus import UnreadableFileError, read_text_file
+from corpus.syntax import split_lines
 from embed import Embedder, ModelLoadError, registry
 from export import paper_to_dict, to_bibtex
 from index import (
@@ -403,14 +405,11 @@ class LibraryService:
         """The list entry's own line of the note (the paper's annotation lines are in `annotation`)."""
         if line is None:
             return None
-        try:
-            with open(self.library.root / path, encoding="utf-8", errors="replace") as handle:
-                for number, text in enumerate(handle, start=1):
-                    if number == line:
-                        return text.rstrip("\n")[:2_000]
-        except OSError:
+        try:  # decoded as the build read it: a GBK or Big5 note's line is Chinese, not mojibake
+            lines = split_lines(read_text_file(self.library.root / path, path))
+        except (OSError, UnreadableFileError):
             return None
-        return None
+        return lines[line - 1][:2_000] if 0 < line <= len(lines) else None
 
 
 def _checked_text(value: Any, name: str, limit: int = MAX_QUERY_CHARS) -> str:

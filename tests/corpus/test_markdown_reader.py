@@ -53,11 +53,11 @@ def test_title_falls_back_to_file_name_and_txt_is_one_section(tmp_path):
     ("content", "reason"),
     [
         (b"", "empty file"),
-        ("中文笔记".encode("gb18030"), "not valid UTF-8"),
+        ("方法".encode("gb18030"), "not valid UTF-8.*could be GBK or Big5"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (b"   \n\t\n", "blank"),
     ],
-    ids=["zero-byte", "gbk-encoded", "binary-named-md", "whitespace-only"],
+    ids=["zero-byte", "ambiguous-gbk", "binary-named-md", "whitespace-only"],
 )
 def test_unreadable_notes_raise_with_reason(tmp_path, content, reason):
     path = write(tmp_path, "bad.md", content)

@@ -17,7 +17,7 @@ from pybtex.database import parse_string as pybtex_parse
 
 from export import to_bibtex
 from papers import PaperRecord
-from papers.venues import VENUE_KINDS, venue_kind
+from papers.venues import VENUE_KINDS, normalise_venue, venue_kind
 from tests.support.paths import in_ci
 
 NASTY = r"x^2 ~ y & 50% of $5 #1 my_var {EDVR} back\slash"
@@ -162,3 +162,48 @@ def test_authors_are_written_and_read_as_people():
     record = _record("p", "A Paper", authors=("Ivana Balažević", "Olivier J. Hénaff", "Vaswani, Ashish"))
     entry = _pybtex(to_bibtex([record])).entries["balazevic2020paper"]
     assert [" ".join(p.last_names) for p in entry.persons["author"]] == ["Balažević", "Hénaff", "Vaswani"]
+
+
+@pytest.mark.parametrize(
+    ("venue", "entry_type", "field", "value"),
+    [
+        ("计算机学报", "article", "journal", "计算机学报"),
+        ("中国科学: 信息科学", "article", "journal", "中国科学: 信息科学"),
+        ("北京航空航天大学学报", "article", "journal", "北京航空航天大学学报"),
+        ("PRCV", "inproceedings", "booktitle", "PRCV"),
+        ("中国控制会议", "inproceedings", "booktitle", "中国控制会议"),
+        ("全国图象图形学学术会议", "inproceedings", "booktitle", "NCIG"),
+    ],
+)
+def test_chinese_venues_choose_the_entry_type(venue, entry_type, field, value):
+    text = to_bibtex([_record("p", "基于深度学习的视频修复", venue=normalise_venue(venue))])
+    (entry,) = _bibtexparser(text).entries
+    assert entry.entry_type == entry_type and entry.fields_dict[field].value == value
+    assert _pybtex(text).entries[entry.key].type == entry_type
+
+
+@pytest.mark.parametrize(
+    ("degree", "entry_type", "type_field"),
+    [("phd", "phdthesis", None), ("masters", "mastersthesis", None), ("bachelor", "mastersthesis", "Bachelor's thesis")],
+)
+def test_a_thesis_with_its_school_is_a_thesis_entry(degree, entry_type, type_field):
+    record = _record("t", "基于卷积神经网络的图像分割方法研究", authors=("张小明",), thesis=degree, school="北京某某大学")
+    text = to_bibtex([record])
+    (entry,) = _bibtexparser(text).entries
+    assert entry.entry_type == entry_type and entry.fields_dict["school"].value == "北京某某大学"
+    assert (entry.fields_dict["type"].value if "type" in entry.fields_dict else None) == type_field
+    assert entry.fields_dict["author"].value == "张小明" and "journal" not in entry.fields_dict
+    assert _pybtex(text).entries[entry.key].type == entry_type
+
+
+def test_a_thesis_without_a_school_stays_misc():
+    (entry,) = _bibtexparser(to_bibtex([_record("t", "一种实时操作系统的设计", thesis="bachelor")])).entries
+    assert entry.entry_type == "misc" and "school" not in entry.fields_dict
+
+
+def test_the_shared_thesis_is_exported_as_one(shared_catalog, catalog_bibtex):
+    (thesis,) = [paper for paper in shared_catalog.papers if paper.thesis]
+    entries = {entry.key: entry for entry in _bibtexparser(catalog_bibtex).entries}
+    entry = entries[shared_catalog.citation_keys()[thesis.paper_id]]
+    assert entry.entry_type == "mastersthesis" and entry.fields_dict["school"].value == thesis.school
+    assert entry.fields_dict["type"].value == "Bachelor's thesis"

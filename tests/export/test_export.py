@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from export import hits_to_csv, to_bibtex, to_markdown_list
 from papers import PaperRecord
+from papers.note_papers import read_note_papers
 from search import Hit
 
 
@@ -199,3 +201,35 @@ def test_a_local_pdf_without_spaces_keeps_its_plain_link():
     markdown = to_markdown_list([_record("KD", files=("pdfs/kd.pdf",))])
     assert "  [pdf](./pdfs/kd.pdf)\n" in markdown
     assert _hrefs(markdown) == {"pdf": "./pdfs/kd.pdf"}
+
+
+MARKUP_TITLES = [
+    "[Re] Attention Is All You Need",
+    "![img](https://evil.example/x.png) Pixels",
+    "Click [here](https://evil.example) Now",
+    "<img src=x onerror=alert(1)> Vision",
+    "<b>Bold</b> & <script>x</script> Claims",
+    "*Emphasis* and __Strong__ and `code` Titles",
+    "# Heading-like Title",
+    "Table | Cells | In Titles",
+    "~~Struck~~ $E=mc^2$ &amp; Entities",
+    "Back\\slash \\[escaped\\] Title",
+    "注意力 [机制] 的 *研究*",
+]
+
+
+@pytest.mark.parametrize("title", MARKUP_TITLES)
+def test_a_title_with_markdown_renders_as_its_text_and_reads_back(title):
+    from markdown_it import MarkdownIt
+
+    record = replace(_record(title, arxiv="1706.03762", venue="CVPR <i>oral</i>"), abbreviation="A*B")
+    markdown = to_markdown_list([record])
+    html = MarkdownIt("commonmark").enable("table").enable("strikethrough").render(markdown)
+    tags = set(re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)", html))
+    assert tags <= {"ul", "li", "p", "a", "strong"}, html  # no img, em, code, h1, del, raw HTML
+    assert _hrefs(markdown) == {"paper": "https://arxiv.org/abs/1706.03762"}  # the only link: ours
+    item = html.split("<a ")[0]
+    shown = re.sub(r"<[^>]+>", "", item).replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
+    assert f'"{title}"' in shown.replace("&amp;", "&"), html
+    (entry,) = read_note_papers(markdown, "list.md").entries
+    assert entry.title == title

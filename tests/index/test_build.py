@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from corpus import UnreadableFileError
 from index import CorruptIndexError, EmptyLibraryError, IndexLockedError, IndexWriteError, LibraryNotFoundError
 from library import Library
 from embed import language_direction
@@ -92,17 +93,17 @@ def test_bad_files_are_skipped_reported_and_the_build_goes_on(small_library, fak
     write_blank_pdf(bad / "scanned.pdf")
     encrypt_pdf(write_pdf(bad / "plain.pdf", ["secret text"]), bad / "locked.pdf", "pw")
     (bad / "plain.pdf").unlink()
-    (bad / "gbk.md").write_bytes("# 笔记\n中文".encode("gbk"))
+    (bad / "damaged.md").write_bytes("# 笔记\n中文".encode() + b"\xff")
     (bad / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
     (bad / "zero.md").write_bytes(b"")
 
     lib, _, report = build(small_library, fake_embedder)
     reasons = {item.path: item.reason for item in report.skipped}
     assert set(reasons) == {
-        "bad/corrupt.pdf", "bad/empty.pdf", "bad/scanned.pdf", "bad/locked.pdf", "bad/gbk.md", "bad/image.md",
+        "bad/corrupt.pdf", "bad/empty.pdf", "bad/scanned.pdf", "bad/locked.pdf", "bad/damaged.md", "bad/image.md",
         "bad/zero.md",
     }
-    assert "encrypted" in reasons["bad/locked.pdf"] and "UTF-8" in reasons["bad/gbk.md"]
+    assert "encrypted" in reasons["bad/locked.pdf"] and "UTF-8" in reasons["bad/damaged.md"]
     assert "no text layer" in reasons["bad/scanned.pdf"]
     assert report.files_total == 3  # the good files are all indexed
     assert lib.manifest().skipped == report.skipped
@@ -110,6 +111,39 @@ def test_bad_files_are_skipped_reported_and_the_build_goes_on(small_library, fak
     # The same broken bytes are not retried on every build.
     _, plan, _ = build(small_library, FakeEmbedder())
     assert len(plan.still_unreadable) == 7 and plan.is_noop
+
+
+def test_gbk_and_big5_notes_are_indexed_and_status_names_their_encoding(small_library, fake_embedder):
+    (small_library / "notes" / "gbk.md").write_bytes("# 光流笔记\n\n本文用金字塔结构估计大位移光流。\n".encode("gbk"))
+    (small_library / "notes" / "big5.md").write_bytes("# 光流筆記\n\n本文用金字塔結構估計大位移光流。\n".encode("big5"))
+    lib, _, report = build(small_library, fake_embedder)
+    assert not report.skipped
+    chunks = lib.load().chunks.set_index("path")
+    assert "金字塔结构" in chunks.loc["notes/gbk.md", "text"] and "金字塔結構" in chunks.loc["notes/big5.md", "text"]
+    warnings = lib.manifest().warnings
+    assert "GB18030" in warnings["notes/gbk.md"][0] and "Big5" in warnings["notes/big5.md"][0]
+
+
+def test_a_gbk_note_skipped_by_an_older_build_is_read_again(small_library, fake_embedder, monkeypatch):
+    import corpus.text_decoding
+
+    decode_note = corpus.text_decoding.decode_note
+
+    def refused_as_before(data: bytes, path: str):
+        if path.endswith("gbk.md"):
+            raise UnreadableFileError(path, "not valid UTF-8 (byte 0xb9 at offset 2); re-save the file as UTF-8 to index it")
+        return decode_note(data, path)
+
+    (small_library / "notes" / "gbk.md").write_bytes("# 光流笔记\n\n本文用金字塔结构估计大位移光流。\n".encode("gbk"))
+    with monkeypatch.context() as patch:
+        patch.setattr(corpus.text_decoding, "decode_note", refused_as_before)
+        _, _, report = build(small_library, fake_embedder)
+    assert [item.path for item in report.skipped] == ["notes/gbk.md"]
+    lib, plan, report = build(small_library, FakeEmbedder())
+    assert plan.still_unreadable == [] and "notes/gbk.md" in plan.to_read and not report.skipped
+    assert "notes/gbk.md" in set(lib.load().chunks["path"])
+    _, plan, _ = build(small_library, FakeEmbedder())
+    assert plan.is_noop
 
 
 @pytest.mark.usefixtures("each_store")

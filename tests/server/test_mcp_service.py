@@ -35,3 +35,13 @@ def test_the_host_rule_reads_ipv6_and_ports():
     assert guard._origin_allowed("http://localhost:3000", "127.0.0.1:8765")
     assert not guard._origin_allowed("null", "127.0.0.1:8765")
     assert not guard._origin_allowed("http://localhost.evil.example", "127.0.0.1:8765")
+
+
+def test_a_paper_entry_of_a_gbk_note_is_given_as_chinese(small_library):
+    entry = '- [x] "Deformable ConvNets v2: More Deformable, Better Results" CVPR, 2019 可变形卷积的对齐'
+    (small_library / "notes" / "清单.md").write_bytes(f"# 阅读清单\n\n## 对齐\n\n{entry}\n".encode("gbk"))
+    build(small_library)
+    paper = next(p for p in Library(small_library).catalog().papers if p.title.startswith("Deformable ConvNets v2"))
+    service = LibraryService(small_library, load=lambda name: FakeEmbedder(name))
+    entries = service.get(paper_id=paper.paper_id)["paper"]["entries"]
+    assert [item["text"] for item in entries if item["path"] == "notes/清单.md"] == [entry]
