@@ -13,6 +13,7 @@ def paper_to_dict(record: PaperRecord) -> dict:
         "links": {label: list(urls) for label, urls in record.links.items()}, "files": list(record.files),
         "entries": [{"path": entry.path, "line": entry.line} for entry in record.entries],
         "authors": list(record.authors), "thesis": record.thesis, "school": record.school,
+        "tags": list(record.tags), "collections": list(record.collections),
     }
 
 

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 import cli
 from export import paper_to_dict
+from index.build_progress import PROGRESS_FILE, Estimate
 from library import Library
 from search import Hit
 from tests.support.fakes import use_fake_models
@@ -60,7 +61,19 @@ def test_status_before_and_after_the_first_build(demo):
     run("build", "--library", demo)
     after = valid(invoke("status", "--library", demo, "--json"), "status")
     assert after["skipped"] and after["warnings"]["notes/gbk.md"]  # the optional parts were checked too
-    assert set(after) == set(schema("status")["properties"])
+    assert set(after) == set(schema("status")["properties"]) - {"building"}  # no build runs now
+
+
+def test_status_while_a_build_runs(demo, tmp_path):
+    """A running build (here: this process, as progress.json names it) is described in `building`."""
+    run("build", "--library", demo)
+    lib = Library(demo)
+    progress = Estimate()
+    progress("Embedding chunks", 40, 100)
+    (lib.index_dir / PROGRESS_FILE).write_text(json.dumps(progress.snapshot().to_dict()), encoding="utf-8")
+    during = valid(Library(demo).status().to_dict(), "status")
+    assert during["building"]["text"].startswith("Embedding chunks: 40 of 100")
+    assert set(during) == set(schema("status")["properties"])
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
