@@ -5,13 +5,16 @@ holds, and collections Papersearch did not name are kept, and search still works
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pymilvus import DataType
 
+import cli
 from disk import exclusive_lock
 from index import list_collections, parse_store, remove_stale
 from index.milvus_collections import BUILDING, ELSEWHERE, LIVE, OLDER, STALE, UNRECORDED
@@ -170,3 +173,43 @@ def test_a_moved_index_counts_as_live_once_it_is_opened_or_named(scenario, tmp_p
     assert scenario.judged([moved.index_dir])[scenario.names["live"]] == LIVE
     moved.searcher(load=lambda name: FakeEmbedder(name=name))
     assert scenario.judged()[scenario.names["live"]] == LIVE
+
+
+def _run(*arguments: str, input: str | None = None):
+    result = CliRunner().invoke(cli.main, ["milvus", *arguments], input=input)
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_the_cli_lists_asks_before_removing_and_says_what_it_removed(scenario):
+    names = scenario.names
+    listed = json.loads(_run("list", "--store", scenario.store, "--json").stdout)
+    assert listed["store"] == parse_store(scenario.store).uri
+    assert {item["name"]: item["status"] for item in listed["collections"]} == scenario.judged()
+    text = _run("list", "--store", scenario.store).stdout
+    assert f"stale      {names['gone']}" in text and "remove-stale" in text
+
+    declined = _run("remove-stale", "--store", scenario.store, input="n\n")
+    assert declined.exit_code == 1 and "Remove these 3 collections?" in declined.stderr
+    assert names["gone"] in declined.stderr and names["gone"] in scenario.client.list_collections()
+
+    removed = _run("remove-stale", "--store", scenario.store, "--yes")
+    assert removed.exit_code == 0, removed.output
+    for name in (names["killed"], names["gone"], names["moved-old"]):
+        assert f"Removed {name} (" in removed.stdout
+    assert "Removed 3 stale collections" in removed.stdout and "1 collections record no index folder" in removed.stdout
+    again = json.loads(_run("remove-stale", "--store", scenario.store, "--yes", "--json").stdout)
+    assert again["removed"] == [] and again["kept"] == []
+    assert {names["live"], names["moved-new"], *FOREIGN} <= set(scenario.client.list_collections())
+
+
+def test_the_cli_refuses_a_file_store_and_never_shows_a_password(tmp_path):
+    refused = _run("list", "--store", "file")
+    assert refused.exit_code == 1 and refused.stderr.startswith("Error: These commands look into a Milvus store")
+    missing = tmp_path / "typo" / "papers.db"
+    result = _run("remove-stale", "--store", f"milvus:{missing}", "--yes")
+    assert result.stderr == f"Error: There is no Milvus Lite file at {missing}.\n" and not missing.parent.exists()
+    for command in (["list"], ["remove-stale", "--yes"]):
+        result = _run(*command, "--store", "milvus:http://root:S3cret@127.0.0.1:9")
+        assert result.exit_code == 1 and "S3cret" not in result.output
+        assert "Error: Cannot reach Milvus at http://***@127.0.0.1:9" in result.stderr
