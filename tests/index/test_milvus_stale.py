@@ -105,7 +105,7 @@ def scenario(tmp_path, monkeypatch) -> Scenario:
     for name in (*FOREIGN, ELSEWHERE_NAME, UNRECORDED_NAME):
         client.create_collection(name, schema=schema)  # no index, never loaded: made at once
     client.alter_collection_properties(ELSEWHERE_NAME, properties={ORIGIN_HOST: "another-machine",
-                                                                   ORIGIN_INDEX: "/home/else/.papersearch"})
+                                                                   ORIGIN_INDEX: "/srv/papers/.papersearch"})
     names["elsewhere"], names["unrecorded"] = ELSEWHERE_NAME, UNRECORDED_NAME
     return Scenario(store, live, moved, gone.index_dir, names)
 
@@ -213,3 +213,14 @@ def test_the_cli_refuses_a_file_store_and_never_shows_a_password(tmp_path):
         result = _run(*command, "--store", "milvus:http://root:S3cret@127.0.0.1:9")
         assert result.exit_code == 1 and "S3cret" not in result.output
         assert "Error: Cannot reach Milvus at http://***@127.0.0.1:9" in result.stderr
+
+
+def test_a_hostile_index_folder_name_reaches_the_terminal_defused(tmp_path):
+    store = "milvus:" + str(tmp_path / "own.db")
+    hostile = Library(_library(tmp_path / "evil\x1b]52;c;b3duZWQ=\x07\x1b[2J", "Gone soon."), None, store)
+    _build(hostile)
+    shutil.rmtree(hostile.root)
+    for command in (["list"], ["list", "--json"], ["remove-stale"], ["remove-stale", "--yes", "--json"]):
+        result = _run(*command, "--store", store, input="n\n")
+        assert "evil" in result.output and not {"\x1b", "\x07"} & set(result.output), (command, result.output)
+    assert list_collections(parse_store(store)) == []
