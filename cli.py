@@ -35,6 +35,7 @@ from export import (
     health_to_dict, hits_to_csv, paper_to_dict, papers_to_csv, terminal_json, terminal_safe, to_bibtex, to_markdown_list,
 )
 from index import (
+    COLLECTION_STATUSES,
     ENV_MILVUS_TOKEN,
     ENV_STORE,
     BuildPlan,
@@ -44,10 +45,16 @@ from index import (
     Manifest,
     ModelMismatchError,
     PapersearchError,
+    StoreLocation,
     StoreUnavailableError,
+    StoredCollection,
+    list_collections,
     parse_store,
+    remove_stale,
 )
-from library import ENV_DEBUG, ENV_INDEX, ENV_LIBRARY, ENV_MODEL, Library, debugging, model_for_build, watch_library
+from library import (
+    ENV_DEBUG, ENV_INDEX, ENV_LIBRARY, ENV_MODEL, Library, debugging, model_for_build, resolve_index_dir, watch_library,
+)
 from search import MODES, ResultFilter, SearchResponse, SkippedItemError, normalise_query, papers_of, parse_like, search_depth
 EXAMPLES = f"""
 \b
@@ -64,6 +71,7 @@ Examples:
   python cli.py watch --library ~/papers
   python cli.py mcp --library ~/papers
   python cli.py serve --library ~/papers --port 8765
+  python cli.py milvus list --store milvus:~/papers.db
 
 \b
 Environment: {ENV_LIBRARY}, {ENV_INDEX} and {ENV_MODEL} stand in for
@@ -629,6 +637,111 @@ def serve(library: Path, index_dir: Path | None, model: str | None, page_url: st
     click.echo(f"Serving {library} at http://{shown}:{port}/mcp (MCP) and http://{shown}:{port}/api/ (JSON); "
                "Ctrl-C stops.", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.group()
+def milvus() -> None:
+    """The Papersearch collections in a Milvus store: list them, and remove those no index uses any more.
+
+    Collections Papersearch did not name are never listed or touched."""
+
+
+_milvus_store = click.option(
+    "--store", envvar=ENV_STORE, required=True, expose_value=False, callback=_remember_store, metavar="milvus:URI",
+    help=f"The store: milvus:<path.db> (Milvus Lite) or milvus:http://host:19530 (token from ${ENV_MILVUS_TOKEN}); "
+         f"or ${ENV_STORE}.",
+)
+_known_indexes = click.option(
+    "--index", "index_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    help="An index folder kept in this store (repeat for several): its collections count as used even if they "
+         "record no folder (built by an older Papersearch).",
+)
+_known_libraries = click.option(
+    "--library", "libraries", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    help="A library whose index (<library>/.papersearch) is kept in this store; repeatable, like --index.",
+)
+
+
+def _milvus_location() -> StoreLocation:
+    location = click.get_current_context().meta["papersearch.store"]
+    if not location.is_milvus:
+        raise click.ClickException("These commands look into a Milvus store: give --store milvus:<path.db> or "
+                                   "--store milvus:http://host:19530 (or set PAPERSEARCH_STORE).")
+    return location
+
+
+def _named_indexes(index_dirs: tuple[Path, ...], libraries: tuple[Path, ...]) -> list[Path]:
+    return [*index_dirs, *(resolve_index_dir(library) for library in libraries)]
+
+
+@milvus.command(name="list")
+@_milvus_store
+@_known_indexes
+@_known_libraries
+@click.option("--json", "as_json", is_flag=True, help="Print the collections as one JSON object.")
+def milvus_list(index_dirs: tuple[Path, ...], libraries: tuple[Path, ...], as_json: bool) -> None:
+    """Every Papersearch collection in the store, its rows, and whether an index on this machine uses it:
+    live (an index's current build), older (an earlier build it keeps for open readers), building, stale
+    (nothing uses it: remove-stale drops it), elsewhere (another machine's) or unrecorded."""
+    location = _milvus_location()
+    found = list_collections(location, _named_indexes(index_dirs, libraries))
+    if as_json:
+        _echo(terminal_json({"store": location.shown, "collections": [item.to_dict() for item in found]}, indent=1))
+        return
+    if not found:
+        _echo(f"No Papersearch collections in Milvus at {location.shown}.")
+        return
+    _echo(f"Papersearch collections in Milvus at {location.shown}:")
+    for item in found:
+        _print_collection(item)
+    counts = {status: sum(item.status == status for item in found) for status in COLLECTION_STATUSES}
+    _echo(f"{len(found)} collections: " + ", ".join(f"{count} {status}" for status, count in counts.items() if count) + ".")
+    if counts.get("stale"):
+        _echo("`python cli.py milvus remove-stale` with the same --store removes the stale ones.")
+
+
+def _print_collection(item: StoredCollection, err: bool = False) -> None:
+    rows = "rows unknown" if item.rows is None else f"{item.rows:,} row" + ("" if item.rows == 1 else "s")
+    _echo(f"  {item.status:<10} {item.name}  {rows}, built {item.built} UTC", err=err)
+    _echo(f"  {'':<10} {item.reason}", err=err)
+
+
+@milvus.command(name="remove-stale")
+@_milvus_store
+@_known_indexes
+@_known_libraries
+@click.option("--unrecorded", "include_unrecorded", is_flag=True,
+              help="Also remove collections that record no index folder and whose alias no --index or --library uses.")
+@click.option("--yes", is_flag=True, help="Remove without asking.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was removed and kept as one JSON object.")
+def milvus_remove_stale(index_dirs: tuple[Path, ...], libraries: tuple[Path, ...], include_unrecorded: bool, yes: bool,
+                        as_json: bool) -> None:
+    """Remove the collections no index on this machine uses (killed builds, deleted or moved index
+    folders). Live collections, older builds, and collections a running build holds are kept."""
+    location = _milvus_location()
+    named = _named_indexes(index_dirs, libraries)
+    found = list_collections(location, named)
+    chosen = [item for item in found if item.removable(include_unrecorded)]
+    unrecorded = sum(item.status == "unrecorded" for item in found) if not include_unrecorded else 0
+    if chosen and not yes:
+        _echo(f"Stale collections in Milvus at {location.shown}:", err=True)
+        for item in chosen:
+            _print_collection(item, err=True)
+        click.confirm(f"Remove these {len(chosen)} collections?", abort=True, err=True)
+    removal = remove_stale(location, [item.name for item in chosen], named, include_unrecorded)
+    if as_json:
+        _echo(terminal_json({"store": location.shown, "removed": [item.to_dict() for item in removal.removed],
+                             "kept": [{"name": name, "reason": why} for name, why in removal.kept]}, indent=1))
+        return
+    for item in removal.removed:
+        _echo(f"Removed {item.name} ({item.reason}).")
+    for name, why in removal.kept:
+        _echo(f"Kept {name}: {why}.")
+    _echo(f"Removed {len(removal.removed)} stale collections from Milvus at {location.shown}." if chosen
+          else f"No stale collections in Milvus at {location.shown}.")
+    if unrecorded:
+        _echo(f"{unrecorded} collections record no index folder (`milvus list` shows them): --unrecorded removes them "
+              "too, except those of the indexes you name with --index or --library.")
 
 
 def _decoded(data: bytes) -> str:

@@ -27,6 +27,7 @@ import re
 import logging
 import os
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -129,7 +130,7 @@ def _lite_problem(location: StoreLocation, detail: str, *, connecting: bool) -> 
                                  locked=cause == "locked", damaged=cause == "damaged")
 
 
-def _client_for(location: StoreLocation):
+def client_for(location: StoreLocation):
     from pymilvus import MilvusClient
     from pymilvus.exceptions import MilvusException
 
@@ -148,6 +149,31 @@ def _client_for(location: StoreLocation):
     return _CLIENTS[key]
 
 
+@contextmanager
+def calling(location: StoreLocation, doing: str) -> Iterator[None]:
+    """Every Milvus failure becomes one sentence naming the URI."""
+    from pymilvus.exceptions import MilvusException
+
+    try:
+        yield
+    except MilvusException as error:
+        raise _lite_problem(location, f"while {doing} ({getattr(error, 'message', error)})", connecting=False) from None
+
+
+# What a collection records of the index folder that uses it, so that a collection whose index is
+# gone can be told from a live one (index/milvus_collections.py): the folder and this machine's name.
+ORIGIN_INDEX, ORIGIN_HOST = "papersearch.index", "papersearch.host"
+LOCK_FILE = ".milvus.lock"  # in the index folder: one build at a time, and no removal during one
+
+
+def this_host() -> str:
+    return socket.gethostname()
+
+
+def origin_of(directory: Path) -> dict[str, str]:
+    return {ORIGIN_INDEX: str(Path(directory).expanduser().resolve()), ORIGIN_HOST: this_host()}
+
+
 class MilvusStore(BuildFolderReads):
     """The Store protocol (index/store.py) over a Milvus collection and a small local folder."""
 
@@ -157,26 +183,18 @@ class MilvusStore(BuildFolderReads):
     def __init__(self, location: StoreLocation, directory: Path):
         self.location = location
         self.directory = Path(directory)
-        self.alias = _alias_of(self.directory)  # one index folder, one alias, on any shared server
+        self.alias = alias_of(self.directory)  # one index folder, one alias, on any shared server
 
     @property
     def client(self):
-        return _client_for(self.location)
+        return client_for(self.location)
 
     @property
     def _meta(self) -> Path:
         return self.directory / MILVUS_FOLDER
 
-    @contextmanager
-    def _calling(self, doing: str) -> Iterator[None]:
-        """Every Milvus failure becomes one sentence naming the URI."""
-        from pymilvus.exceptions import MilvusException
-
-        try:
-            yield
-        except MilvusException as error:
-            raise _lite_problem(self.location, f"while {doing} ({getattr(error, 'message', error)})",
-                                connecting=False) from None
+    def _calling(self, doing: str):
+        return calling(self.location, doing)
 
     def current_collection(self) -> str | None:
         with self._calling("reading which collection is current"):
@@ -213,6 +231,7 @@ class MilvusStore(BuildFolderReads):
             self.client.load_collection(name)
             properties = self.client.describe_collection(name).get("properties", {})
             passages = _passages_table(read_rows(self.client, name, ["row", *PASSAGE_COLUMNS], manifest.chunk_count))
+        self._record_origin(name, properties)
         recorded = (properties.get("papersearch.model"), properties.get("papersearch.dimension"))
         if recorded != (manifest.model, str(manifest.dimension)) or passages.num_rows != manifest.chunk_count:
             raise CorruptIndexError(
@@ -226,6 +245,20 @@ class MilvusStore(BuildFolderReads):
             search_params=vector_search_params(manifest.vector_index),
         )
 
+    def _record_origin(self, name: str, properties: dict) -> None:
+        """A moved index (or one built before collections recorded their folder) says where it is
+        now, so listing collections does not call it stale. Best effort: a reader whose token may
+        not alter collections still searches."""
+        from pymilvus.exceptions import MilvusException
+
+        origin = origin_of(self.directory)
+        if all(properties.get(key) == value for key, value in origin.items()):
+            return
+        try:
+            self.client.alter_collection_properties(name, properties=origin)
+        except MilvusException:
+            pass
+
     @contextmanager
     def build_lock(self) -> Iterator[None]:
         """One build at a time per index folder (on this machine); leftovers of killed builds are cleared."""
@@ -236,7 +269,7 @@ class MilvusStore(BuildFolderReads):
             self._meta.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise cannot_write(error) from None
-        with held_lock(self.directory / ".milvus.lock", self.directory, cannot_write):
+        with held_lock(self.directory / LOCK_FILE, self.directory, cannot_write):
             self._prune(keep={self.current_collection()}, keep_finished=True)
             yield
 
@@ -298,7 +331,7 @@ class MilvusStore(BuildFolderReads):
         )
         client.alter_collection_properties(name, properties={
             "papersearch.model": manifest.model, "papersearch.dimension": str(manifest.dimension),
-            "papersearch.format": str(FORMAT_VERSION),
+            "papersearch.format": str(FORMAT_VERSION), **origin_of(self.directory),
         })
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), manifest.dimension)
         for start in range(0, len(chunks), INSERT_BATCH):
@@ -336,23 +369,24 @@ class MilvusStore(BuildFolderReads):
 
 
 ALIAS_FILE = "ALIAS"
-_ALIAS = re.compile(r"^papersearch_[0-9a-f]{12}$")
-_COLLECTION = re.compile(r"^(papersearch_[0-9a-f]{12})_\d{8}T\d{6}_[0-9a-f]{8}$")
+ALIAS_NAME = re.compile(r"^papersearch_[0-9a-f]{12}$")
+# Papersearch's own collection names (alias, build time, random suffix): nothing else is ever touched.
+COLLECTION_NAME = re.compile(r"^(papersearch_[0-9a-f]{12})_\d{8}T\d{6}_[0-9a-f]{8}$")
 
 
-def _alias_of(directory: Path) -> str:
+def alias_of(directory: Path) -> str:
     """The index's alias: recorded in its local folder, so a library moved or renamed with its index
     folder keeps finding its collection; an index built before the alias was recorded is adopted
     from its collections' folder names (which begin with it); a new index names one from its path."""
     meta = directory / MILVUS_FOLDER
     try:
         recorded = (meta / ALIAS_FILE).read_text(encoding="utf-8").strip()
-        if _ALIAS.match(recorded):
+        if ALIAS_NAME.match(recorded):
             return recorded
     except OSError:
         pass
     built = sorted((m.group(1) for folder in (meta.iterdir() if meta.is_dir() else ())
-                    if (m := _COLLECTION.match(folder.name))), reverse=True)
+                    if (m := COLLECTION_NAME.match(folder.name))), reverse=True)
     if built:
         return built[0]
     digest = hashlib.sha256(str(directory.expanduser().resolve()).encode()).hexdigest()[:12]
