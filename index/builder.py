@@ -257,7 +257,9 @@ def _read_and_chunk(
             skipped.append(SkippedFile(relative, "no searchable text after cleaning", plan.hashes[relative]))
             continue
         chunks.extend(document_chunks)
-        records[relative] = FileRecord(plan.hashes[relative], document.kind, document.title, len(document_chunks))
+        size, mtime_ns = plan.stats.get(relative, (-1, -1))
+        records[relative] = FileRecord(plan.hashes[relative], document.kind, document.title, len(document_chunks),
+                                       size, mtime_ns)
         if document.warnings:
             warnings[relative] = list(document.warnings)
     progress("Reading files", total, total)
@@ -327,7 +329,7 @@ def _manifest(
     started: float,
 ) -> Manifest:
     old = previous.manifest if previous is not None else None
-    files = {path: old.files[path] for path in kept} if old else {}
+    files = {path: _restat(old.files[path], plan, path) for path in kept} if old else {}
     files.update(records)
     old_skips = {item.path: item for item in old.skipped} if old else {}
     all_skipped = [old_skips[path] for path in plan.still_unreadable if path in old_skips]
@@ -349,6 +351,15 @@ def _manifest(
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         build_seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def _restat(record: FileRecord, plan: BuildPlan, path: str) -> FileRecord:
+    """A kept file's record with its size and time as this plan found them (touched, same bytes);
+    an older version kept for a file unreadable now keeps its own."""
+    stat = plan.stats.get(path)
+    if stat is None or plan.hashes.get(path) != record.sha256 or (record.size, record.mtime_ns) == stat:
+        return record
+    return replace(record, size=stat[0], mtime_ns=stat[1])
 
 
 def report_unchanged(plan: BuildPlan, manifest: Manifest) -> BuildReport:

@@ -16,6 +16,10 @@ class FileRecord:
     kind: str
     title: str
     chunks: int
+    # The file's size and modification time when it was hashed: while both are the same, the next
+    # plan takes the hash as it is instead of reading the file (-1: not recorded, hash it).
+    size: int = -1
+    mtime_ns: int = -1
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import os
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,6 +31,8 @@ class BuildPlan:
     # UTF-8, a named pipe...): path -> reason. Those indexed before keep their passages.
     unreachable: dict[str, str] = field(default_factory=dict)
     problems_changed: bool = False  # an unreachable file or reason the last build did not record
+    # (size, mtime_ns) of each file as hashed; (-1, -1) when too recent to trust (see _stat_of)
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     extra: ExtraSources | None = None  # documents from outside the folder (Zotero), under names like files
 
     @property
@@ -72,7 +76,7 @@ def plan_build(
     if not library.is_dir():
         raise LibraryNotFoundError(f"Library folder {library} does not exist or is not a folder.")
     found = discover_library(library, exclude=exclude)
-    files, hashes, unreachable = _hash_files(found)
+    files, hashes, unreachable, stats = _hash_files(found, previous)
     if extra is not None:  # hashed by their source (corpus/sources.py); planned like files from here on
         files.update(extra.paths()), hashes.update(extra.hashes), unreachable.update(extra.problems)
     known = {} if previous is None else {path: record.sha256 for path, record in previous.files.items()}
@@ -83,7 +87,7 @@ def plan_build(
             unreachable[folder + "/"] = reason
     plan = BuildPlan(
         library=library, files=files, hashes=hashes, model=model, chunk_settings=chunk_settings,
-        unreachable=dict(sorted(unreachable.items())), extra=extra,
+        unreachable=dict(sorted(unreachable.items())), extra=extra, stats=stats,
     )
     reason = _full_rebuild_reason(previous, model, chunk_settings)
     failed = {} if previous is None else {item.path: item.sha256 for item in previous.skipped}
@@ -134,22 +138,47 @@ def _refused_before_gbk_and_big5(previous: Manifest | None) -> set[str]:
     return {item.path for item in previous.skipped if _BEFORE_GBK.fullmatch(item.reason)}
 
 
-def _hash_files(found: Discovery) -> tuple[dict[str, Path], dict[str, str], dict[str, str]]:
-    """Hash every listed file; one that cannot be opened now (permissions, deleted since it was
-    listed) joins the discovery's problems instead of stopping the plan."""
+def _hash_files(
+    found: Discovery, previous: Manifest | None
+) -> tuple[dict[str, Path], dict[str, str], dict[str, str], dict[str, tuple[int, int]]]:
+    """Hash every listed file whose size or modification time changed since the last build (the
+    others keep their recorded hash: a no-op plan of 10,000 files reads none of them); one that
+    cannot be opened now (permissions, deleted since it was listed) joins the discovery's problems
+    instead of stopping the plan."""
     files: dict[str, Path] = {}
     hashes: dict[str, str] = {}
+    stats: dict[str, tuple[int, int]] = {}
     problems = dict(found.problems)
+    recorded = previous.files if previous is not None else {}
+    now = time.time_ns()
     for relative, path in found.files.items():
         try:
-            hashes[relative] = file_sha256(path)
+            stat = _stat_of(path, now)
+            record = recorded.get(relative)
+            if record is not None and record.mtime_ns >= 0 and (record.size, record.mtime_ns) == stat:
+                hashes[relative] = record.sha256
+            else:
+                hashes[relative] = file_sha256(path)
+            stats[relative] = stat
         except FileNotFoundError:
             problems[relative] = "file vanished while the library was being read"
         except OSError as error:
             problems[relative] = f"cannot be read ({error.strerror or error})"
         else:
             files[relative] = path
-    return files, hashes, problems
+    return files, hashes, problems, stats
+
+
+_RACY_NS = 2_000_000_000  # a file written this recently may change again within its mtime's granularity
+
+
+def _stat_of(path: Path, now: int) -> tuple[int, int]:
+    """(size, mtime_ns), or (-1, -1) for a file modified in the last two seconds: a write in the
+    same clock tick would keep both, so such a file is hashed again next time."""
+    info = os.stat(path)
+    if now - max(info.st_mtime_ns, info.st_ctime_ns) < _RACY_NS:
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
 
 
 def _full_rebuild_reason(previous: Manifest | None, model: str, settings: ChunkSettings) -> str | None:

@@ -212,7 +212,7 @@ def test_the_program_exits_with_clicks_status_and_output(tmp_path):
         return subprocess.run([sys.executable, "cli.py", *args], cwd=REPO, capture_output=True, text=True, timeout=120)
 
     assert program("--help").returncode == 0
-    usage = program("search")
+    usage = program("search", "x")  # a query but no library (nor --zotero)
     assert usage.returncode == 2 and "Missing option '--library'" in usage.stderr
     missing = program("search", "x", "--library", str(tmp_path / "nowhere"))
     assert missing.returncode == 1 and missing.stderr.startswith("Error: ") and "Traceback" not in missing.stderr

@@ -4,6 +4,7 @@ uninterrupted build ends."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -149,3 +150,23 @@ def test_a_pdf_saved_again_with_the_same_text_is_not_embedded_again(small_librar
     report = _update(lib, again)
     assert report.wrote_index and report.plan.changed == ["pdfs/transformers.pdf"]
     assert again.embedded == [] and report.reused > 0
+
+
+def test_a_plan_reads_only_files_whose_size_or_time_changed(small_library, monkeypatch):
+    import index.planner as planner
+
+    lib = Library(small_library)
+    monkeypatch.setattr(planner, "_RACY_NS", 0)  # trust times at once (files are written in this very second here)
+    for path in small_library.rglob("*.*"):
+        os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    _update(lib, StoppingEmbedder())
+    hashed = []
+    real = planner.file_sha256
+    monkeypatch.setattr(planner, "file_sha256", lambda path: hashed.append(path.name) or real(path))
+    assert lib.plan(MODEL).is_noop and hashed == []  # nothing read
+    note = small_library / "notes" / "alignment.md"
+    os.utime(note, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))  # touched, same bytes
+    plan = lib.plan(MODEL)
+    assert hashed == ["alignment.md"] and plan.is_noop  # the hash stays the truth
+    note.write_text(note.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    assert lib.plan(MODEL).changed == ["notes/alignment.md"]
