@@ -169,9 +169,11 @@ def index_summary(lib: Library, manifest) -> None:
             with st.expander(f"{len(manifest.skipped)} skipped files"):
                 for item in manifest.skipped:
                     st.markdown(f"- {md(item.path)}: {md(item.reason)}")
-    pending = lib.pending_changes() if manifest is not None else None
+    building = running_build(str(lib.index_dir)) is not None  # its plan and progress are shown below
+    pending = lib.pending_changes() if manifest is not None and not building else None
     if pending is not None and pending.needs_update:
-        st.warning(f"{pending.total or pending.unreadable} new or changed files are not indexed yet "
+        count = pending.total or pending.unreadable
+        st.warning(f"{count} new or changed {'file is' if count == 1 else 'files are'} not indexed yet "
                    f"({pending.summary}): press Rebuild index.")
 
 

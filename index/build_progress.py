@@ -66,16 +66,18 @@ class Estimate:
         self._clock = clock
         self.started = time.time()
         self.stage, self.done, self.total = "Starting", 0, 0
-        self._stage_began, self._stage_first_done = clock(), 0
+        self._began: dict[str, tuple[float, int]] = {}  # stage -> (when it first reported, done then)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage != self.stage:
-            self._stage_began, self._stage_first_done = self._clock(), done
+        # A stage may be interleaved with others (a staged build writes between batches): its rate
+        # counts from its first report, so the estimate includes what runs between its steps.
+        self._began.setdefault(stage, (self._clock(), done))
         self.stage, self.done, self.total = stage, done, total
 
     def seconds_left(self) -> float | None:
-        elapsed = self._clock() - self._stage_began
-        worked = self.done - self._stage_first_done
+        began, first_done = self._began.get(self.stage, (self._clock(), self.done))
+        elapsed = self._clock() - began
+        worked = self.done - first_done
         if elapsed < _MIN_SECONDS_FOR_RATE or worked <= 0 or not self.total:
             return None
         return (self.total - self.done) * elapsed / worked

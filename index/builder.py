@@ -190,10 +190,12 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
             companion_model=second.model if second else "", companion_dimension=second.dimension if second else 0,
             build_seconds=round(time.perf_counter() - started, 3),
         )
-        progress("Writing index", 0, 1)
+        if final:  # a stage's commit is a moment between batches: the progress stays the embedding's
+            progress("Writing index", 0, 1)
         written = store.write(stage_manifest, frame, vectors.vectors[:filled], lexical, catalog, direction, second,
                               reuse=staged.last if staged is not None else None)
-        progress("Writing index", 1, 1)
+        if final:
+            progress("Writing index", 1, 1)
         return written
 
     embed_started = time.perf_counter()

@@ -74,8 +74,9 @@ def show_passage_cards(hits: tuple[Hit, ...], ctx: CardContext) -> None:
 
 def show_passage(hit: Hit, heading: str, ctx: CardContext) -> None:
     reason = f"<br><small><i>{html.escape(why(hit.dense_rank, hit.lexical_rank, hit.role))}</i></small>" if ctx.explain else ""
+    pending = "" if hit.embedded else " · keyword match only (not embedded yet)"
     st.markdown(
-        f"<div class='passage'><small><b>{html.escape(heading)}</b> · score {hit.score:.3f}</small>"
+        f"<div class='passage'><small><b>{html.escape(heading)}</b> · score {hit.score:.3f}{pending}</small>"
         f"<div class='passage-text'>{passage_html(hit.text, hit.kind, ctx.query)}</div>{reason}</div>",
         unsafe_allow_html=True,
     )
@@ -89,7 +90,7 @@ def show_passage(hit: Hit, heading: str, ctx: CardContext) -> None:
     elif hit.kind == "note" and hit.start_line is not None:
         if tools[1].toggle("Open note", key=f"note-{hit.chunk_id}"):
             _show_note_section(hit, ctx)
-    if ctx.on_more_like_this is not None and tools[2].button("More like this", key=f"like-{hit.chunk_id}"):
+    if ctx.on_more_like_this is not None and hit.embedded and tools[2].button("More like this", key=f"like-{hit.chunk_id}"):
         ctx.on_more_like_this(hit)
 
 

@@ -173,9 +173,10 @@ def shoot(page, name: str) -> None:
     assert path.stat().st_size > 10_000
 
 
-def test_a_query_typed_during_a_rebuild_does_not_cancel_it(chromium_page, demo_library_copy, tmp_path):
-    """Streamlit re-runs the page on every touch; the rebuild runs in its own thread, so a search
-    made while it embeds is answered and the rebuild still finishes (it used to vanish silently)."""
+def test_a_search_in_a_second_tab_answers_during_a_rebuild(chromium_page, demo_library_copy, tmp_path):
+    """The rebuild runs in its own thread and the page follows it only after showing results: a
+    search in another tab (and in the tab that started it) is answered from the current index while
+    the rebuild waits in its embedding stage, and the rebuild still finishes."""
     from playwright.sync_api import expect
 
     from tests.support.with_fake_model import ENV_GATE
@@ -196,11 +197,61 @@ def test_a_query_typed_during_a_rebuild_does_not_cancel_it(chromium_page, demo_l
             "# Late note\n\nQuokka burrows and optical flow.\n", encoding="utf-8")
         page.get_by_role("button", name="Rebuild index").click()
         expect(page.get_by_text(re.compile(r"Build plan: \+1 new"))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+
+        second = page.context.new_page()  # another tab, while the build waits
+        second.goto(url)
+        other_box = second.get_by_label("Search your papers and notes")
+        expect(other_box).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+        expect(second.get_by_test_id("stSidebar").get_by_text(re.compile(r"^10 files"))).to_be_visible(
+            timeout=QUERY_TIMEOUT_MS)
+        second.get_by_role("combobox", name="Ranking").click()
+        second.get_by_role("option", name="lexical").click()
+        expect(second.get_by_role("combobox", name="Ranking")).to_have_value("lexical", timeout=QUERY_TIMEOUT_MS)
+        second.wait_for_timeout(500)
+        other_box.fill("deformable convolution")
+        other_box.press("Enter")
+        expect(second.locator("strong").filter(has_text=re.compile(r"^1\. "))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+        assert not gate.exists()  # answered while the rebuild still waited
+        shoot(second, "search-during-rebuild")
+
         box.fill("quokka burrows")
-        box.press("Enter")  # a new run of the page while the build waits
-        expect(sidebar.get_by_text("A build of this index is running.")).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+        box.press("Enter")  # a new run of the first tab while the build waits
+        expect(page.get_by_text(re.compile(r"Embedding chunks: [\d,]+/[\d,]+"))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
         gate.touch()
         expect(sidebar.get_by_text(re.compile(r"^11 files"))).to_be_visible(timeout=INDEX_BUILD_TIMEOUT_MS)
         expect(page.locator("strong").filter(has_text=re.compile(r"^1\. Late note"))).to_be_visible(
             timeout=QUERY_TIMEOUT_MS)
         expect(sidebar.get_by_text(re.compile("not indexed yet"))).to_have_count(0)
+
+
+def test_a_first_build_shows_its_progress_and_a_search_box_as_soon_as_it_can(chromium_page, demo_library_copy,
+                                                                            tmp_path):
+    """A staged first build (index/staged_build.py; staged here from a few passages, as a large
+    library's is): the search box appears once the files are read, with the build's progress and
+    time left beside it, and keyword results say they are not embedded yet."""
+    from playwright.sync_api import expect
+
+    from tests.support.with_fake_model import ENV_BATCH, ENV_DELAY, ENV_STAGE_FROM
+
+    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(demo_library_copy), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
+           "PAPERSEARCH_MODEL": "fake-hash-64", ENV_STAGE_FROM: "5", ENV_BATCH: "2", ENV_DELAY: "1.0"}
+    with page_server(env, tmp_path / "streamlit.log", fake_model=True) as url:
+        page = chromium_page
+        page.goto(url)
+        box = page.get_by_label("Search your papers and notes")
+        expect(box).to_be_visible(timeout=INDEX_BUILD_TIMEOUT_MS)
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text(re.compile(r"Still building: search by meaning covers"))).to_be_visible(
+            timeout=QUERY_TIMEOUT_MS)
+        expect(sidebar.get_by_text(re.compile(r"Embedding chunks: [\d,]+/[\d,]+, .* left"))).to_be_visible(
+            timeout=QUERY_TIMEOUT_MS)
+        page.get_by_role("combobox", name="Ranking").click()
+        page.get_by_role("option", name="lexical").click()
+        expect(page.get_by_role("combobox", name="Ranking")).to_have_value("lexical", timeout=QUERY_TIMEOUT_MS)
+        page.wait_for_timeout(500)
+        box.fill("deformable convolution")
+        box.press("Enter")
+        expect(page.locator("strong").filter(has_text=re.compile(r"^1\. "))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+        expect(page.get_by_text("keyword match only (not embedded yet)").first).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+        shoot(page, "first-build-searchable")
+        assert (tmp_path / "index" / "CURRENT").exists()

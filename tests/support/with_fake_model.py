@@ -12,6 +12,11 @@ searches or with a second build however busy the machine is:
                                 (at most GATE_TIMEOUT seconds; the test creates it to let the build go on)
   PAPERSEARCH_FAKE_EMBED_DELAY  seconds every `embed_documents` call sleeps (default 0)
 
+Two more make a small library's first build staged (index/staged_build.py), as a large one's is:
+
+  PAPERSEARCH_FAKE_STAGE_FROM   stage a first build from this many passages, committing after every batch
+  PAPERSEARCH_FAKE_EMBED_BATCH  passages per embedded batch
+
 Queries are never held. Used by tests/edges/test_load.py and bench/speed/bench_load.py.
 """
 
@@ -25,6 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 ENV_DELAY = "PAPERSEARCH_FAKE_EMBED_DELAY"
 ENV_GATE = "PAPERSEARCH_FAKE_EMBED_GATE"
+ENV_STAGE_FROM = "PAPERSEARCH_FAKE_STAGE_FROM"
+ENV_BATCH = "PAPERSEARCH_FAKE_EMBED_BATCH"
 GATE_TIMEOUT = 120.0
 
 
@@ -45,6 +52,15 @@ def install() -> None:
             return super().embed_documents(texts)
 
     registry.register(FAKE_PREFIX, lambda name: DelayedFakeEmbedder(name=name), prefix=True)
+    if os.environ.get(ENV_STAGE_FROM):
+        import index.staged_build as staged_build
+
+        staged_build.STAGED_FROM_PASSAGES = int(os.environ[ENV_STAGE_FROM])
+        staged_build.StagedCommits.min_interval = staged_build.StagedCommits.cost_ratio = 0.0
+    if os.environ.get(ENV_BATCH):
+        import index.passage_vectors as passage_vectors
+
+        passage_vectors.EMBED_BATCH = int(os.environ[ENV_BATCH])
 
 
 def main(argv: list[str]) -> int:
