@@ -236,7 +236,7 @@ def main() -> int:
     import numpy as np
 
     from embed import SentenceTransformerEmbedder
-    from index import builder as builder_module
+    from index import passage_vectors as builder_module  # the builder embeds in its batches
     import search as search_module
     from library import Library
 
