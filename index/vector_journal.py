@@ -77,8 +77,9 @@ class VectorJournal:
                 db.executemany("INSERT OR REPLACE INTO vectors (model, key, vector) VALUES (?, ?, ?)", rows)
         except sqlite3.OperationalError as error:  # full disk, read-only folder
             raise IndexWriteError(
-                f"Papersearch cannot save embedded vectors in {self.path.parent} ({error}). The previous index is "
-                "kept; free some space and build again: what was embedded so far is not embedded twice."
+                f"Papersearch cannot save embedded vectors in {self.path.parent} ({error}). The index as it was "
+                "still answers searches; free some space and build again: what was embedded so far is not embedded "
+                "twice."
             ) from None
 
     def count(self, model: str) -> int:

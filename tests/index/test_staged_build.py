@@ -170,3 +170,48 @@ def test_a_plan_reads_only_files_whose_size_or_time_changed(small_library, monke
     assert hashed == ["alignment.md"] and plan.is_noop  # the hash stays the truth
     note.write_text(note.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
     assert lib.plan(MODEL).changed == ["notes/alignment.md"]
+
+
+def test_a_build_stopped_by_a_full_disk_says_so_and_resumes_where_it_stopped(bigger_library, monkeypatch):
+    import sqlite3
+
+    from index import IndexWriteError
+    from index.vector_journal import VectorJournal as Journal
+
+    lib = Library(bigger_library)
+    real_db = Journal._db
+    batches = []
+
+    class FillingDisk:
+        """The journal's SQLite connection, on a disk that fills up after three batches."""
+
+        def __init__(self, db):
+            self.db = db
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return self.db.__exit__(*exc)
+
+        def executemany(self, sql, rows):
+            rows = list(rows)
+            if len(batches) == 3:
+                raise sqlite3.OperationalError("database or disk is full")
+            batches.append(len(rows))
+            self.db.__enter__()
+            return self.db.executemany(sql, rows)
+
+        def __getattr__(self, name):
+            return getattr(self.db, name)
+
+    monkeypatch.setattr("index.passage_vectors.EMBED_BATCH", 4)
+    monkeypatch.setattr(Journal, "_db", lambda journal: FillingDisk(real_db(journal)))
+    first = StoppingEmbedder()
+    with pytest.raises(IndexWriteError, match="free some space and build again"):
+        _update(lib, first)
+    monkeypatch.setattr(Journal, "_db", real_db)
+    again = StoppingEmbedder()
+    report = _update(lib, again)
+    assert report.reused == sum(batches) == 12  # the three batches saved before the disk filled
+    assert len(again.embedded) == report.chunks_total - 12
