@@ -71,13 +71,19 @@ def phrase_lines(pdf: Path, page: int, phrase: str) -> list[tuple[float, float, 
 
 def first_long_line(pdf: Path, page: int, min_chars: int = 50) -> str:
     """The first line of the page with at least `min_chars` characters (real text to mark)."""
+    return long_line(pdf, page, 0, min_chars)
+
+
+def long_line(pdf: Path, page: int, index: int, min_chars: int = 50) -> str:
+    """The `index`-th (0-based) line of the page with at least `min_chars` characters: a mark
+    named by its place, so no text of the shared papers is written into the repository."""
     document = pdfium.PdfDocument(str(pdf))
     try:
         textpage = document[page - 1].get_textpage()
         text = textpage.get_text_range(0, textpage.count_chars())
     finally:
         document.close()
-    return next(line.strip() for line in text.splitlines() if len(line.strip()) >= min_chars)
+    return [line.strip() for line in text.splitlines() if len(line.strip()) >= min_chars][index]
 
 
 def _annotation(pdf: Path, mark: MarkSpec):
