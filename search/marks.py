@@ -8,11 +8,15 @@ attachment's PDF (``zotero/<lib>/<ITEM>/<ATT>/<file>.pdf``) share the attachment
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow.compute as pc
 
+from corpus.annotation_passages import mark_of_heading
 from corpus.zotero.names import parse_name
+from search.passages import PassageRows
 
 MARK_KIND = "annotation"
 
@@ -60,3 +64,34 @@ def document_key(path: str) -> str:
     if name is None or name.attachment is None:
         return path
     return path.rsplit("/", 1)[0]
+
+
+def marks_on_page(rows: PassageRows, pdf_path: str, page: int) -> list[tuple[str | None, str]]:
+    """(colour name, text) of the marks kept outside the PDF `pdf_path` (Zotero's) on `page`, for
+    the page preview to paint; marks stored in the PDF itself are read from the page there."""
+    key = document_key(pdf_path)
+    if key == pdf_path:  # a folder PDF: its marks are all inside it
+        return []
+    mask = pc.and_(pc.equal(rows.column("kind"), MARK_KIND), pc.equal(rows.column("page"), page))
+    found = []
+    for row in rows.where(mask):
+        chunk = rows.row(row)
+        if chunk["path"] != pdf_path and document_key(chunk["path"]) == key:
+            mark = mark_of_heading(chunk["heading"])
+            if mark is not None and mark.what != "comment":  # a comment alone marks no words
+                found.append((mark.colour, marked_text(chunk["text"])))
+    return found
+
+
+def mark_pdf(path: str, files: Iterable[str]) -> str | None:
+    """The PDF a mark was made on: the file itself for a mark inside a PDF, the attachment's PDF
+    for a Zotero annotation (its name shares the attachment's folder); None when it is not indexed."""
+    key = document_key(path)
+    if key == path:
+        return path if path.lower().endswith(".pdf") else None
+    return next((name for name in files if name.startswith(key + "/") and name.lower().endswith(".pdf")), None)
+
+
+def marked_text(text: str) -> str:
+    """A mark passage's marked words, without its comment (corpus/annotation_passages.py's shape)."""
+    return text.split("\nComment: ", 1)[0]

@@ -175,7 +175,7 @@ def test_a_pdf_passage_shows_its_page_with_the_passage_marked_and_opens_over_htt
     toggle.set_value(True).run()
     assert not page.exception
     (image,) = page.image
-    assert "the passage is marked" in image.captions[0]
+    assert "the passage is outlined in blue" in image.captions[0]
     links = [m.value for m in page.markdown if m.value.startswith("[Open PDF at p. ")]
     assert links and "(app/static/pdf/" in links[0] and "#page=" in links[0]
 
