@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 import pytest
 
-from search import EvidenceSettings, weigh
+from search import EvidenceSettings, ResultFilter, weigh
 from search.marks import MarkRows, document_key, mark_rows
 from tests.support.paths import shared_path
 from tests.support.pdf_marks import MarkSpec, annotate_pdf, first_long_line
@@ -97,6 +97,8 @@ def test_the_highlighted_copy_of_a_real_paper_ranks_first(tmp_path, fake_embedde
         hits = Searcher(lib.load(), fake_embedder, evidence=settings).search(phrase, k=50).hits
         return {hit.path: hit.score for hit in hits if hit.kind == "pdf" and hit.page == 3 and phrase[:30] in " ".join(hit.text.split())}
 
+    marks = Searcher(lib.load(), fake_embedder).search(phrase, k=5, where=ResultFilter(kind="annotation")).hits
+    assert [(h.path, h.page, h.heading) for h in marks] == [("marked/resnet.pdf", 3, "your highlight (yellow)")]
     off = page_scores(EvidenceSettings(mark_page_gain=0.0, mark_file_gain=0.0))
     on = page_scores(EvidenceSettings())
     assert off["plain/resnet.pdf"] == off["marked/resnet.pdf"]
