@@ -1,7 +1,8 @@
 """Papersearch in the browser: search a paper library, rebuild its index, export results.
 
-Run:  streamlit run app.py -- --library DIR [--index DIR] [--model NAME]
-      (or set PAPERSEARCH_LIBRARY / PAPERSEARCH_INDEX / PAPERSEARCH_MODEL; default: the demo library)
+Run:  streamlit run app.py -- --library DIR [--index DIR] [--model NAME] [--zotero DATA_DIR]
+      (or set PAPERSEARCH_LIBRARY / PAPERSEARCH_INDEX / PAPERSEARCH_MODEL / PAPERSEARCH_ZOTERO; default: the
+      demo library; a Zotero data folder can also be added in the sidebar)
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 import os
 from pathlib import Path
 
+import pyarrow.compute as pc
 import streamlit as st
 
 from embed import Embedder, ModelLoadError, registry
@@ -20,12 +22,15 @@ from index import (
     ENV_MILVUS_TOKEN, CorruptIndexError, IndexLockedError, ModelMismatchError, PapersearchError,
     StoreUnavailableError, read_progress,
 )
-from library import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, MAX_UPLOAD_BYTES, Library
+from corpus.annotation_passages import COLOURS
+from library import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, ENV_ZOTERO, MAX_UPLOAD_BYTES, Library, ZoteroLibraryError
 from papers import Catalog
 from search import MODES, ResultFilter, Searcher, by_paper, facet_values, papers_of, search_depth
+from search.marks import MARK_KIND, marks_on_page
 from ui.build_jobs import BuildJob, running_build, start_build
 from ui.cards import CardContext, show_document_cards, show_paper_cards, show_passage_cards
 from ui.inert_text import markdown_text as md
+from ui.mark_labels import SWATCH_STYLE
 from ui.served_files import prune_served_pdfs
 from ui.upload_messages import upload_message
 
@@ -35,6 +40,7 @@ STATIC_DIR = APP_DIR / "static"  # served by Streamlit (server.enableStaticServi
 STYLE = (
     "mark{background:#ffe08a;padding:0 2px}.passage{margin:.4rem 0}"
     ".passage-text{white-space:pre-wrap;font-size:.95rem}"
+    ".own-mark{border-left:3px solid #0002;padding-left:.5rem}.mark-label{font-weight:600}" + SWATCH_STYLE
 )
 VIEWS = ["By paper", "By file", "By passage"]
 _log = logging.getLogger("papersearch.app")
@@ -46,6 +52,7 @@ def page_arguments() -> argparse.Namespace:
     parser.add_argument("--library", default=os.environ.get(ENV_LIBRARY) or str(DEMO_LIBRARY))
     parser.add_argument("--index", default=os.environ.get(ENV_INDEX))
     parser.add_argument("--model", default=os.environ.get(ENV_MODEL))
+    parser.add_argument("--zotero", default=os.environ.get(ENV_ZOTERO))
     return parser.parse_known_args()[0]
 
 
@@ -57,10 +64,10 @@ def shared_embedder(model: str) -> Embedder:
 
 
 @st.cache_resource(show_spinner="Loading the index…")
-def load_searcher(library: str, index: str | None, build: str, model: str) -> Searcher:
+def load_searcher(library: str, index: str | None, build: str, model: str, zotero: str | None = None) -> Searcher:
     """Keyed by the build folder's name, so a finished rebuild is picked up by the next run; served
     copies of PDFs that build no longer holds are deleted then (from this index's subfolder only)."""
-    lib = Library(library, index)
+    lib = Library(library, index, zotero=zotero)
     searcher = lib.searcher(model, load=shared_embedder)
     files = searcher.index.manifest.files
     prune_served_pdfs(STATIC_DIR, {record.sha256 for record in files.values() if record.kind == "pdf"},
@@ -199,13 +206,15 @@ def add_papers(lib: Library, model: str | None) -> None:
         start_page_build(lib, model)
 
 
-def filter_controls(catalog: Catalog) -> ResultFilter:
-    """Sidebar filters; each one left at its default does not filter."""
+def filter_controls(catalog: Catalog, has_marks: bool = False) -> ResultFilter:
+    """Sidebar filters; each one left at its default does not filter. `has_marks`: the index holds
+    highlights or comments of the reader's, so their colour is offered."""
     facets = facet_values(catalog)
     with st.sidebar:
         st.header("Filters")
-        kind = {"PDFs and notes": None, "PDFs": "pdf", "Notes": "note"}[
-            st.radio("Files", ["PDFs and notes", "PDFs", "Notes"], key="f_kind")]
+        kinds = {"PDFs and notes": None, "PDFs": "pdf", "Notes": "note", "Highlights": "annotation"}
+        kind = kinds[st.radio("Files", list(kinds), key="f_kind",
+                              help="Highlights: your own highlights and comments, from Zotero and inside PDFs.")]
         year_from = year_to = None
         if facets["years"] and facets["years"][0] < facets["years"][1]:
             low, high = facets["years"]
@@ -220,14 +229,40 @@ def filter_controls(catalog: Catalog) -> ResultFilter:
         )
         read = {"any": None, "read": True, "unread": False}[read_choice]
         has_pdf = st.checkbox("Has a local PDF", key="f_pdf") or None
+        colour = "any"
+        if has_marks:
+            colour = st.selectbox("Highlight colour", ["any", *COLOURS], key="f_colour",
+                                  help="Only your highlights and comments of this colour.")
     return ResultFilter(kind, year_from, year_to, None if venue == "any" else venue,
-                        None if topic == "any" else topic, read, has_pdf)
+                        None if topic == "any" else topic, read, has_pdf, colour=None if colour == "any" else colour)
+
+
+def zotero_folder(default: str | None) -> str | None:
+    """The Zotero data folder to add, from the sidebar (prefilled from --zotero / $PAPERSEARCH_ZOTERO)."""
+    with st.sidebar:
+        typed = st.text_input("Zotero data folder", value=default or "", key="zotero_dir", placeholder="~/Zotero",
+                              help="Add a Zotero library, read-only: its PDFs, notes and your highlights and comments. "
+                                   "The folder that holds zotero.sqlite; leave empty for none.")
+    return typed.strip() or None
+
+
+def open_library(args: argparse.Namespace) -> tuple[Library, str | None]:
+    """The library with the Zotero folder of the sidebar; a folder that is not one is said there,
+    and the library goes on without it."""
+    zotero = zotero_folder(args.zotero)
+    if zotero is None:
+        return Library(args.library, args.index), None
+    try:
+        return Library(args.library, args.index, zotero=zotero), zotero
+    except ZoteroLibraryError as error:
+        st.sidebar.error(md(error))
+        return Library(args.library, args.index), None
 
 
 def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher, object]:
     """Library → (build if missing, rebuild if damaged) → cached searcher, and the sidebar's box
     for the progress of a build (filled at the end of the run)."""
-    lib = Library(args.library, args.index)
+    lib, zotero = open_library(args)
     summary, build_box = sidebar(lib, args.model)
     show_build_outcome(build_box)
     if not lib.has_index():
@@ -243,7 +278,7 @@ def open_searcher(args: argparse.Namespace) -> tuple[Library, Searcher, object]:
             start_page_build(lib, args.model)
         follow_build(lib, st.container(), until_searchable=True)
     try:
-        searcher = load_searcher(str(lib.root), args.index, lib.build_id(), args.model)
+        searcher = load_searcher(str(lib.root), args.index, lib.build_id(), args.model, zotero)
     except CorruptIndexError as error:  # a damaged index is rebuilt, not trusted
         st.warning(f"{md(error)} Rebuilding it from your files now.")
         start_page_build(lib, args.model)
@@ -305,7 +340,7 @@ def search_area(lib: Library, searcher: Searcher) -> None:
         pasted = st.text_area("Text of any length: it is read whole, in parts the model can take", key="pasted")
         st.button("Find related papers", key="find_related", disabled=not pasted.strip(),
                   on_click=lambda: st.session_state.update(related=st.session_state["pasted"]))
-    where = filter_controls(searcher.index.catalog)
+    where = filter_controls(searcher.index.catalog, has_marks(searcher))
     explain = st.toggle("Why this result", key="why")
     grouped = view != "By passage"
     depth = search_depth(k, grouped)
@@ -329,6 +364,11 @@ def search_area(lib: Library, searcher: Searcher) -> None:
         st.caption("Type a question or a few keywords, in English or Chinese, and press Enter.")
         return
     show_response(response, lib, searcher, view, k, explain, (time.perf_counter() - started) * 1000)
+
+
+def has_marks(searcher: Searcher) -> bool:
+    """Does the index hold any of the reader's own highlights or comments?"""
+    return bool(pc.any(pc.equal(searcher.passages.column("kind"), MARK_KIND)).as_py())
 
 
 def leave_related_views() -> None:
@@ -356,6 +396,7 @@ def show_response(response, lib: Library, searcher: Searcher, view: str, k: int,
         library=lib, catalog=searcher.index.catalog,
         file_hashes={path: record.sha256 for path, record in searcher.index.manifest.files.items()},
         static_dir=STATIC_DIR, query=response.query, explain=explain, on_more_like_this=more_like_this,
+        page_marks=lambda pdf, page: marks_on_page(searcher.passages, pdf, page),
     )
     if not response.hits:
         st.info("No results.")

@@ -28,6 +28,7 @@ import click
 from tqdm import tqdm
 
 from corpus import utf16_text
+from corpus.annotation_passages import COLOURS
 from corpus.zotero import default_data_dir
 from disk import ENV_CACHE, atomic_write_bytes, cache_dir
 from embed import ModelLoadError
@@ -275,7 +276,8 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
               help="dense: by meaning; lexical: BM25 on words; hybrid: both, fused.")
 @click.option("--kind", type=click.Choice(["pdf", "note", "annotation"]),
-              help="Only PDFs, only notes, or only your own highlights and comments (Zotero annotations).")
+              help="Only PDFs, only notes, or only your own highlights and comments (Zotero's and those stored in PDFs).")
+@click.option("--colour", "colour", type=click.Choice(COLOURS), help="Only your highlights and comments of this colour.")
 @click.option("--collection", callback=_not_blank, help="Only papers in this Zotero collection or its sub-collections.")
 @click.option("--tag", callback=_not_blank, help="Only papers with this Zotero tag.")
 @click.option("--year-from", type=int, help="Only papers from this year on.")
@@ -294,7 +296,7 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
 @click.option("--force", is_flag=True, help="Let --csv, --bibtex and --markdown replace a file that exists (never one in the library).")
 def search(query: str | None, library: Path, index_dir: Path | None, query_file: Path | None, like: str | None,
            like_paper: str | None, k: int, model: str | None, mode: str,
-           kind: str | None, collection: str | None, tag: str | None, year_from: int | None, year_to: int | None,
+           kind: str | None, colour: str | None, collection: str | None, tag: str | None, year_from: int | None, year_to: int | None,
            venue: str | None, topic: str | None, read: bool | None, has_pdf: bool | None, passages: bool,
            as_json: bool, csv_file: Path | None,
            bibtex_file: Path | None, markdown_file: Path | None, force: bool) -> None:
@@ -326,7 +328,8 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
         normalise_query(query)  # fail fast, before loading a model
     searcher = lib.searcher(model, quick_start=True, notice=lambda message: _echo(f"Note: {message}", err=True))
     grouped = not (passages or as_json or csv_file or bibtex_file or markdown_file)
-    where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf, collection=collection, tag=tag)
+    where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf, collection=collection, tag=tag,
+                         colour=colour)
     depth = search_depth(k, grouped)
     if like:
         response = searcher.similar(like, k=depth, where=where)

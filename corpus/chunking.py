@@ -80,6 +80,9 @@ def chunk_document(
         chunks.extend(_chunk_section(document, section, tokenizer, settings, breaks))
     if document.kind == "pdf":
         chunks = [replace(c, role=role) for c, role in zip(chunks, passage_roles([c.text for c in chunks]))]
+    if document.marks:  # the reader's own marks in the file: passages of their own kind, on their page
+        marks = replace(document, kind="annotation", sections=document.marks, marks=())
+        chunks.extend(chunk_document(marks, tokenizer, settings))
     return chunks
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 from corpus.pdf_head import PdfHead
 
-Kind = Literal["pdf", "note", "annotation"]  # "annotation": a reader's own highlight or comment (Zotero)
+Kind = Literal["pdf", "note", "annotation"]  # "annotation": a reader's own highlight or comment
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class Document:
     title: str
     sections: tuple[Section, ...]
     warnings: tuple[str, ...] = ()
+    # The reader's own marks stored in a PDF (corpus/annotation_passages.py), one section each: passages
+    # of kind "annotation" under the PDF's own path, so they lead back to its page.
+    marks: tuple[Section, ...] = ()
     # A PDF's metadata and laid-out page 1, kept so the paper catalog need not reopen the file.
     pdf_head: PdfHead | None = field(default=None, compare=False, repr=False)
 

@@ -7,18 +7,26 @@ out and named in ``Document.warnings``; the rest of the file still counts. Scann
 by OCR when Tesseract is installed (``corpus.ocr``), and named in the warnings either way: OCR
 text may hold recognition errors, and pages left unread say how to read them (``OCR_MISSING``,
 which is also how a later build knows to read the file again once Tesseract is there).
+Highlights, underlines and notes that any reader stored in the PDF come with the pages
+(``corpus.pdf_annotations``) and become the document's ``marks``: passages of kind annotation.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 
+from corpus.annotation_passages import annotation_section
 from corpus.documents import Document, Section
 from corpus.errors import UnreadableFileError
 from corpus.markdown_reader import title_from_filename
 from corpus.ocr import OCR_MISSING
 from corpus.pdf_clean import clean_pages
 from corpus.pdf_worker import extract_pdf
+
+if TYPE_CHECKING:  # pypdfium2 is loaded by the reading itself, not by importing corpus
+    from corpus.pdf_annotations import PdfMark
 
 
 def read_pdf(path: Path, relative: str) -> Document:
@@ -50,7 +58,14 @@ def read_pdf(path: Path, relative: str) -> Document:
         warnings.append(f"{_pages(extraction.ocr_pages)}: scanned, text read by OCR (may hold recognition errors)")
     if extraction.unread_scans:
         warnings.append(f"{_pages(extraction.unread_scans)}: scanned, left out; {OCR_MISSING}")
-    return Document(path=relative, kind="pdf", title=title, sections=sections, warnings=tuple(warnings), pdf_head=head)
+    return Document(path=relative, kind="pdf", title=title, sections=sections, warnings=tuple(warnings), pdf_head=head,
+                    marks=mark_sections(extraction.marks))
+
+
+def mark_sections(marks: list[PdfMark]) -> tuple[Section, ...]:
+    """The PDF's own highlights and notes as passages in the shape of Zotero's annotations."""
+    sections = (annotation_section(mark.kind, mark.text, mark.comment, mark.colour, mark.page) for mark in marks)
+    return tuple(section for section in sections if section is not None)
 
 
 def pdf_open_problem(data: bytes) -> str | None:

@@ -17,6 +17,8 @@ event and skips a page that takes too long. Events are plain picklable tuples:
                                                   left unread (Tesseract is missing)
     ("note", number, warning)                     page `number` was read, but with a caveat (a
                                                   huge page recognised below ``corpus.ocr.DPI``)
+    ("marks", number, (PdfMark, ...))             the reader's highlights and notes stored on page
+                                                  `number` (``corpus.pdf_annotations``), before it
     ("page", number, raw text, warning or None)   one page ("" and a warning when it failed)
     ("unreadable", reason)                        the file cannot be read; nothing follows
 """
@@ -35,6 +37,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedErr
 
 from corpus.ocr import PAGE_TIME_LIMIT as OCR_TIME_LIMIT
 from corpus.ocr import OcrError, Tesseract, capped_note, is_scanned, ocr_page, ocr_render_size
+from corpus.pdf_annotations import MAX_MARKS_PER_FILE, PdfMark, page_marks
 from corpus.pdf_head import PdfHead, head_and_first_page_text
 
 _JUNK_TITLE = re.compile(r"^(untitled|microsoft word|document\d*|.*\.(docx?|tex|dvi|pdf))", re.I)
@@ -72,12 +75,13 @@ def pdf_events(
         if not count:
             raise _Unreadable("PDF has no pages")
         yield ("pages", count)
+        room = MAX_MARKS_PER_FILE
         for number in range(start_page, count + 1):
-            text, warning = "", None
+            text, warning, marks = "", None, []
             try:
                 if document is None:
                     raise _NoPdfium
-                text = pdfium_page_text(document, number - 1)
+                text = pdfium_page_text(document, number - 1, marks, room)
             except Exception:  # noqa: BLE001 — pdfium failed on this page: pypdf's turn
                 try:
                     reader = reader or _open_pypdf(path)
@@ -86,6 +90,9 @@ def pdf_events(
                     warning = f"page {number}: text could not be extracted ({type(error).__name__}: {error})"
             if document is not None and warning is None:
                 text, warning = yield from _scanned_page(document, number, text, ocr, ocr_timeout)
+            if marks:
+                room -= len(marks)
+                yield ("marks", number, tuple(marks))
             yield ("page", number, text, warning)
     except _Unreadable as error:
         yield ("unreadable", error.reason)
@@ -122,13 +129,17 @@ def _scanned_page(
         page.close()
 
 
-def pdfium_page_text(document: pdfium.PdfDocument, index: int) -> str:
+def pdfium_page_text(document: pdfium.PdfDocument, index: int, marks: list[PdfMark] | None = None,
+                     room: int = MAX_MARKS_PER_FILE) -> str:
     """One page's text as pdfium lays it out (lines end in CRLF; a word hyphenated across a
-    line end comes joined, marked with U+0002, which ``corpus.pdf_clean`` handles)."""
+    line end comes joined, marked with U+0002, which ``corpus.pdf_clean`` handles). With `marks`,
+    the page's own highlights and notes (at most `room`) are added to it, read in the same load."""
     page = document[index]
     try:
         textpage = page.get_textpage()
         try:
+            if marks is not None:
+                marks.extend(page_marks(page, textpage, index + 1, room))
             return textpage.get_text_bounded()  # full Unicode; get_text_range is UCS-2 only
         finally:
             textpage.close()

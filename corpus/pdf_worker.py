@@ -19,6 +19,8 @@ without a time limit.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import logging
 import os
 import subprocess
@@ -32,6 +34,9 @@ from pathlib import Path
 from corpus import ocr
 from corpus.errors import UnreadableFileError
 from corpus.pdf_head import PdfHead
+
+if TYPE_CHECKING:  # pypdfium2 is loaded by the reading itself, not by importing corpus
+    from corpus.pdf_annotations import PdfMark
 
 PAGE_TIME_LIMIT: float | None = 10.0  # seconds a page (or the file's opening, or page 1's
 # layout) may take; None reads in this process, with no limit (for debugging: no child process)
@@ -56,6 +61,7 @@ class Extraction:
     failed_pages: int = 0  # pages that failed or were skipped
     ocr_pages: list[int] = field(default_factory=list)  # scanned pages whose text Tesseract read
     unread_scans: list[int] = field(default_factory=list)  # scanned pages left unread: no Tesseract
+    marks: list[PdfMark] = field(default_factory=list)  # the reader's highlights and notes in the file
 
 
 def extract_pdf(path: Path, relative: str) -> Extraction:
@@ -234,6 +240,8 @@ class _Run:
                 self.recognising = number
             else:
                 self.result.unread_scans.append(number)
+        elif kind == "marks":
+            self.result.marks.extend(event[2])
         elif kind == "note":  # the page is read, with a caveat: a warning, not a failure
             self.result.warnings.append(event[2])
         elif kind == "page":

@@ -13,6 +13,7 @@ from library.settings import (
     ENV_INDEX,
     ENV_LIBRARY,
     ENV_MODEL,
+    ENV_ZOTERO,
     debugging,
     model_for_build,
     model_for_search,
@@ -21,9 +22,11 @@ from library.settings import (
 from library.status import LibraryStatus, PendingChanges
 from library.uploads import MAX_UPLOAD_BYTES, AddedFile, safe_file_name
 from library.watch import LibraryWatcher, watch_library
+from library.zotero_source import ZoteroLibraryError
 
 __all__ = [
-    "ENV_ADDRESS", "ENV_DEBUG", "ENV_INDEX", "ENV_LIBRARY", "ENV_MODEL", "MAX_UPLOAD_BYTES", "AddedFile",
+    "ENV_ADDRESS", "ENV_DEBUG", "ENV_INDEX", "ENV_LIBRARY", "ENV_MODEL", "ENV_ZOTERO", "MAX_UPLOAD_BYTES", "AddedFile",
     "EmbedderLoader", "Library", "LibraryStatus", "LibraryWatcher", "PendingChanges", "debugging", "inside_library",
     "model_for_build", "model_for_search", "resolve_index_dir", "safe_file_name", "watch_library",
+    "ZoteroLibraryError",
 ]

@@ -1,10 +1,11 @@
 """Narrow results by what a researcher knows about their papers: file kind, year, venue,
-topic heading, read mark, and whether a local PDF is at hand."""
+topic heading, read mark, whether a local PDF is at hand, and the colour of their own marks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from corpus.annotation_passages import mark_of_heading
 from papers import Catalog, PaperRecord
 
 
@@ -19,13 +20,19 @@ class ResultFilter:
     has_pdf: bool | None = None  # True: only papers with a PDF in the library
     collection: str | None = None  # a Zotero collection; its sub-collections' papers count too
     tag: str | None = None  # a Zotero tag, case-insensitive
+    colour: str | None = None  # only your marks of this colour ("yellow"; corpus/annotation_passages.py COLOURS)
 
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in fields(self))
 
-    def accepts(self, kind: str, paper: PaperRecord | None) -> bool:
+    def accepts(self, kind: str, paper: PaperRecord | None, heading: str | None = None) -> bool:
+        """`heading` is the passage's, read for the colour of a mark."""
         if self.kind is not None and kind != self.kind:
             return False
+        if self.colour is not None:
+            mark = mark_of_heading(heading) if kind == "annotation" else None
+            if mark is None or mark.colour != self.colour:
+                return False
         if self.is_empty() or self._only_kind():
             return True
         if paper is None:
@@ -51,7 +58,8 @@ class ResultFilter:
         return True
 
     def _only_kind(self) -> bool:
-        return all(getattr(self, f.name) is None for f in fields(self) if f.name != "kind")
+        """Only conditions on the passage itself, none on its paper."""
+        return all(getattr(self, f.name) is None for f in fields(self) if f.name not in ("kind", "colour"))
 
 
 def in_collection(paths: tuple[str, ...], wanted: str) -> bool:

@@ -40,7 +40,8 @@ class PassageRows:
         return self._papers[row]
 
     def passes(self, row: int, where: ResultFilter) -> bool:
-        return where.accepts(self.table.column("kind")[row].as_py(), self.paper(row))
+        heading = self.table.column("heading")[row].as_py() if where.colour is not None else None
+        return where.accepts(self.table.column("kind")[row].as_py(), self.paper(row), heading)
 
     def hit(self, rank: int, score: float, row: int, dense_rank: int | None, lexical_rank: int | None,
             embedded: bool = True) -> Hit:

@@ -24,6 +24,7 @@ from search.filters import ResultFilter
 from search.fusion import FusionSettings, fuse
 from search.lexical import LexicalRanker
 from search.long_text import mean_direction
+from search.marks import MARK_KIND, mark_rows
 from search.passages import PassageRows
 from search.query_text import normalise_query
 from search.results import SearchResponse
@@ -186,8 +187,9 @@ class Searcher:
         return self._companion
 
     def weigh(self, ranked: Ranked, settings: EvidenceSettings | None = None) -> Ranked:
-        """A fused ranking with reference lists down-weighted and each file's other strong
-        passages counted (search/evidence.py); reads two columns for the candidate rows only."""
+        """A fused ranking with reference lists down-weighted, each file's other strong passages
+        counted and the pages the reader marked lifted (search/evidence.py); reads the columns it
+        needs for the candidate rows only (the pages only when a mark is among them)."""
         if not ranked:
             return ranked
         rows = pa.array([row for row, _ in ranked], pa.int64())
@@ -195,7 +197,12 @@ class Searcher:
         roles = self.passages.column("role").take(rows)
         references, stubs = (pc.fill_null(pc.equal(roles, role), False).to_numpy(zero_copy_only=False)
                              for role in (REFERENCES, STUB))
-        return weigh(ranked, paths, references, settings or self.evidence, stubs)
+        kinds = self.passages.column("kind").take(rows)
+        marks = None
+        if pc.any(pc.equal(kinds, MARK_KIND)).as_py():
+            pages = self.passages.column("page").take(rows).to_pylist()
+            marks = mark_rows(kinds.to_pylist(), paths, pages)
+        return weigh(ranked, paths, references, settings or self.evidence, stubs, marks)
 
     # The rankings alone, for benchmarks and tests that study one side.
     def dense_ranking(self, query: str, depth: int, notices: list[str] | None = None) -> Ranked:

@@ -15,10 +15,13 @@ from corpus import read_text_file
 from library import Library
 from index import UnsafePathError
 from papers import Catalog, PaperRecord
+from corpus.annotation_passages import colour_hex
 from search import DocumentResult, Hit, PaperResult
+from search.marks import mark_pdf, marked_text
 from ui.explain import why
 from ui.inert_text import markdown_text as md
-from ui.links import paper_links
+from ui.links import paper_links, zotero_links
+from ui.mark_labels import mark_html
 from ui.note_section import note_section
 from ui.page_preview import page_preview
 from ui.passage_text import passage_html
@@ -34,6 +37,8 @@ class CardContext:
     query: str
     explain: bool
     on_more_like_this: Callable[[Hit], None] | None = None
+    # (PDF name, page) -> (colour name, text) of the reader's marks kept outside that PDF (search/marks.py)
+    page_marks: Callable[[str, int], list[tuple[str | None, str]]] | None = None
 
 
 def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
@@ -48,7 +53,7 @@ def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
                 st.markdown(f"> {md(record.annotation)}")
             for hit in paper.hits:
                 where = f"PDF p. {hit.page}" if hit.page is not None else hit.location or "note"
-                show_passage(hit, f"{hit.path} · {where}", ctx)
+                show_passage(hit, f"{hit.path} · {where}" if hit.kind != "annotation" else f"p. {hit.page}", ctx)
             if record:
                 links = paper_links(record)
                 shown = [f"[{md(label)}]({_link_target(url)})" if url else md(label) for label, url in links]
@@ -75,48 +80,70 @@ def show_passage_cards(hits: tuple[Hit, ...], ctx: CardContext) -> None:
 def show_passage(hit: Hit, heading: str, ctx: CardContext) -> None:
     reason = f"<br><small><i>{html.escape(why(hit.dense_rank, hit.lexical_rank, hit.role))}</i></small>" if ctx.explain else ""
     pending = "" if hit.embedded else " · keyword match only (not embedded yet)"
+    mark = mark_html(hit)
+    label = f"{mark} · {html.escape(heading)}" if mark else f"<b>{html.escape(heading)}</b>"
     st.markdown(
-        f"<div class='passage'><small><b>{html.escape(heading)}</b> · score {hit.score:.3f}{pending}</small>"
+        f"<div class='passage{' own-mark' if mark else ''}'><small>{label} · score {hit.score:.3f}{pending}</small>"
         f"<div class='passage-text'>{passage_html(hit.text, hit.kind, ctx.query)}</div>{reason}</div>",
         unsafe_allow_html=True,
     )
     tools = st.columns([2, 2, 3, 5])
-    if hit.kind == "pdf" and hit.page is not None:
-        url = _served_url(hit, ctx)
+    pdf = _pdf_of(hit, ctx)
+    if pdf is not None and hit.page is not None:
+        url = _served_url(pdf, hit.page, ctx)
         if url:
             tools[0].markdown(f"[Open PDF at p. {hit.page}]({url})")
         if tools[1].toggle("Show page", key=f"page-{hit.chunk_id}"):
-            _show_page(hit, ctx)
+            _show_page(hit, pdf, ctx)
     elif hit.kind == "note" and hit.start_line is not None:
         if tools[1].toggle("Open note", key=f"note-{hit.chunk_id}"):
             _show_note_section(hit, ctx)
     if ctx.on_more_like_this is not None and hit.embedded and tools[2].button("More like this", key=f"like-{hit.chunk_id}"):
         ctx.on_more_like_this(hit)
+    zotero = zotero_links(hit.links)
+    if zotero:  # the links are checked against their one form (ui/links.py): safe in an href
+        tools[3].markdown(" · ".join(f"<a href='{url}'>{html.escape(label)}</a>" for label, url in zotero),
+                          unsafe_allow_html=True)
 
 
-def _served_url(hit: Hit, ctx: CardContext) -> str | None:
-    sha = ctx.file_hashes.get(hit.path)
+def _pdf_of(hit: Hit, ctx: CardContext) -> str | None:
+    """The indexed PDF a passage shows a page of: its own file, or the PDF a mark was made on."""
+    if hit.kind == "pdf":
+        return hit.path
+    if hit.kind == "annotation":
+        return mark_pdf(hit.path, ctx.file_hashes)
+    return None
+
+
+def _served_url(pdf: str, page: int, ctx: CardContext) -> str | None:
+    sha = ctx.file_hashes.get(pdf)
     try:
-        source = ctx.library.path_of(hit.path)
+        source = ctx.library.path_of(pdf)
     except UnsafePathError:
         return None
-    if sha is None or not source.is_file():
+    if sha is None or source is None or not source.is_file():
         return None
-    return served_pdf_url(source, sha, ctx.static_dir, hit.page, index_dir=ctx.library.index_dir)
+    return served_pdf_url(source, sha, ctx.static_dir, page, index_dir=ctx.library.index_dir)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _preview(path: str, modified: float, page: int, passage: str) -> tuple[bytes, int]:
+def _preview(path: str, modified: float, page: int, passage: str,
+             other_marks: tuple[tuple[str, str], ...] = ()) -> tuple[bytes, int, int]:
     """Cached by the file's modification time, so an edited PDF is rendered again."""
-    preview = page_preview(Path(path), page, passage)
-    return preview.png, preview.marked_chars
+    preview = page_preview(Path(path), page, passage, other_marks=other_marks)
+    return preview.png, preview.marked_chars, preview.own_marks
 
 
-def _show_page(hit: Hit, ctx: CardContext) -> None:
-    source = ctx.library.path_of(hit.path)
-    png, marked = _preview(str(source), source.stat().st_mtime, hit.page, hit.text)
-    note = "the passage is marked" if marked else "the passage could not be located on the page"
-    st.image(png, caption=f"{md(hit.path)}, page {hit.page}: {note}", width="stretch")
+def _show_page(hit: Hit, pdf: str, ctx: CardContext) -> None:
+    source = ctx.library.path_of(pdf)
+    others = ctx.page_marks(pdf, hit.page) if ctx.page_marks is not None else []
+    other_marks = tuple((colour_hex(colour) or "#ffd400", text) for colour, text in others)
+    passage = marked_text(hit.text) if hit.kind == "annotation" else hit.text
+    png, marked, own = _preview(str(source), source.stat().st_mtime, hit.page, passage, other_marks)
+    note = "the passage is outlined in blue" if marked else "the passage could not be located on the page"
+    if own:
+        note += f"; your {'highlight is' if own == 1 else f'{own} highlights are'} painted in {'its' if own == 1 else 'their'} colour"
+    st.image(png, caption=f"{md(pdf)}, page {hit.page}: {note}", width="stretch")
 
 
 def _show_note_section(hit: Hit, ctx: CardContext) -> None:

@@ -6,6 +6,11 @@ the passage is located by its longest stretch that also occurs on the page, and 
 page characters in that stretch are painted (pypdfium2 renders the page and reports each
 character's box). The page is rendered at `scale`, or smaller for a page that would exceed
 ``PREVIEW_PIXELS`` (a poster-sized page at 1.5x is gigabytes and half a minute per click).
+
+The reader's own marks are painted too, each in its colour, and the match is outlined instead,
+so the two never look alike: marks stored in the PDF from their own quads (read from the page,
+``corpus.pdf_annotations``; pdfium's drawing of annotations is turned off so none is painted
+twice), marks kept elsewhere (Zotero's) by locating their text as the passage is located.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _ANCHOR = 24  # characters of reduced text that must match to count as "found here"
-_MARK = (255, 214, 0, 90)  # translucent yellow
+_OUTLINE = (31, 111, 235, 255)  # the match: a blue frame, never a colour a reader highlights in
+_OUTLINE_WIDTH = 3
+_FILL = (31, 111, 235, 28)
+_OWN_ALPHA = 110  # the reader's marks: translucent, in their own colour
 PREVIEW_PIXELS = 12_000_000  # a browser shows no more; a letter page at 1.5x is 1.1 megapixels
 
 
@@ -23,14 +31,22 @@ PREVIEW_PIXELS = 12_000_000  # a browser shows no more; a letter page at 1.5x is
 class PagePreview:
     png: bytes
     marked_chars: int  # characters of the page painted; 0 when the passage was not located
+    own_marks: int = 0  # the reader's marks painted on the page
 
 
-def page_preview(pdf: Path, page: int, passage: str, scale: float = 1.5) -> PagePreview:
-    """PNG of page `page` (1-based) of `pdf`, with `passage` marked where it is found."""
+Box = tuple[float, float, float, float]  # left, bottom, right, top in PDF points
+
+
+def page_preview(pdf: Path, page: int, passage: str, scale: float = 1.5,
+                 other_marks: tuple[tuple[str, str], ...] = ()) -> PagePreview:
+    """PNG of page `page` (1-based) of `pdf`, with `passage` outlined where it is found and the
+    reader's marks painted in their colours: the PDF's own, and `other_marks` ("#rrggbb", text)
+    kept outside it (Zotero's), found by their text."""
     import pypdfium2 as pdfium
     from PIL import Image, ImageDraw
 
     from corpus import page_render_size
+    from corpus.pdf_annotations import page_marks
 
     document = pdfium.PdfDocument(str(pdf))
     try:
@@ -39,21 +55,47 @@ def page_preview(pdf: Path, page: int, passage: str, scale: float = 1.5) -> Page
         pdf_page = document[page - 1]
         text_page = pdf_page.get_textpage()
         scale = page_render_size(pdf_page, scale, PREVIEW_PIXELS).scale
-        image = pdf_page.render(scale=scale).to_pil().convert("RGBA")
+        image = pdf_page.render(scale=scale, draw_annots=False).to_pil().convert("RGBA")
         height = pdf_page.get_height()
-        start, end = _locate(text_page.get_text_range(), passage)
+        page_text = text_page.get_text_range()
+        start, end = _locate(page_text, passage)
         boxes = [text_page.get_charbox(i) for i in range(start, end)]
+        own = [(mark.colour or "#ffd400", list(mark.rects)) for mark in page_marks(pdf_page, text_page, page, 200)
+               if mark.rects]
+        for colour, text in other_marks:
+            found = _locate(page_text, text)
+            if found[1] > found[0]:
+                own.append((colour, _line_boxes([text_page.get_charbox(i) for i in range(*found)])))
         text_page.close()
         pdf_page.close()
     finally:
         document.close()
-    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(overlay)
-    for left, bottom, right, top in _line_boxes(boxes):
-        draw.rectangle([left * scale, (height - top) * scale, right * scale, (height - bottom) * scale], fill=_MARK)
+
+    def pixels(box: Box) -> list[float]:
+        left, bottom, right, top = box
+        return [left * scale, (height - top) * scale, right * scale, (height - bottom) * scale]
+
+    # Two layers, composited in turn: drawing on one layer replaces its pixels, it does not blend them.
+    marks_layer, match_layer = (Image.new("RGBA", image.size, (0, 0, 0, 0)) for _ in range(2))
+    draw = ImageDraw.Draw(marks_layer)
+    for colour, rects in own:
+        for box in rects:
+            draw.rectangle(pixels(box), fill=(*_rgb(colour), _OWN_ALPHA))
+    draw = ImageDraw.Draw(match_layer)
+    for box in _line_boxes(boxes):
+        draw.rectangle(pixels(box), fill=_FILL, outline=_OUTLINE, width=_OUTLINE_WIDTH)
+    overlay = Image.alpha_composite(marks_layer, match_layer)
     buffer = io.BytesIO()
     Image.alpha_composite(image, overlay).convert("RGB").save(buffer, format="PNG", optimize=True)
-    return PagePreview(buffer.getvalue(), end - start)
+    return PagePreview(buffer.getvalue(), end - start, len(own))
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    """A "#rrggbb" mark colour; anything else is painted yellow."""
+    try:
+        return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+    except (ValueError, IndexError):
+        return 255, 212, 0
 
 
 def _reduced(text: str) -> tuple[str, list[int]]:

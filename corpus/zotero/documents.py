@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from corpus.documents import Document, Section
+from corpus.annotation_passages import annotation_section
+from corpus.documents import Document
 from corpus.markdown_reader import markdown_document
 from corpus.sources import ExtraSources
 from corpus.zotero.data_dir import DATABASE
@@ -22,9 +23,9 @@ from corpus.zotero.reader import ZoteroLibraryData
 from corpus.zotero.records import ZoteroAnnotation, ZoteroItem
 from disk import file_sha256
 
-DOCUMENT_FORMAT = "zotero-documents-1"  # part of every built document's hash: a change here re-reads them
-COLOUR_NAMES = {"#ffd400": "yellow", "#ff6666": "red", "#5fb236": "green", "#2ea8e5": "blue",
-                "#a28ae5": "purple", "#e56eee": "magenta", "#f19837": "orange", "#aaaaaa": "grey"}
+# part of every built document's hash: a change here re-reads them (2: a colour off Zotero's palette
+# takes the nearest palette name, as marks inside PDFs do)
+DOCUMENT_FORMAT = "zotero-documents-2"
 
 
 def zotero_sources(data: ZoteroLibraryData) -> ExtraSources:
@@ -53,16 +54,11 @@ def zotero_sources(data: ZoteroLibraryData) -> ExtraSources:
 
 
 def annotation_document(name: str, item: ZoteroItem, annotation: ZoteroAnnotation) -> Document:
-    """One passage: the highlighted text, then the comment. Its heading says whose and which
-    colour ("your highlight (yellow)"), so the card can say so and the model sees it is a mark."""
-    parts = [annotation.text] if annotation.text else []
-    if annotation.comment:
-        parts.append(f"Comment: {annotation.comment}" if annotation.text else annotation.comment)
-    colour = COLOUR_NAMES.get(annotation.color.lower(), annotation.color)
-    what = "comment" if annotation.kind in ("note", "text") or not annotation.text else annotation.kind
-    heading = f"your {what} ({colour})" if colour else f"your {what}"
-    return Document(path=name, kind="annotation", title=item.title,
-                    sections=(Section(text="\n".join(parts), page=annotation.page, heading_path=(heading,)),))
+    """One passage in the shape every reader's mark takes (corpus/annotation_passages.py): the
+    highlighted text, then the comment, under "your highlight (yellow)"."""
+    section = annotation_section(annotation.kind, annotation.text, annotation.comment, annotation.color,
+                                 annotation.page)
+    return Document(path=name, kind="annotation", title=item.title, sections=(section,) if section else ())
 
 
 def _add(documents: dict[str, Document], hashes: dict[str, str], name: str, document: Document) -> None:

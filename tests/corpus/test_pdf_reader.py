@@ -156,7 +156,7 @@ def test_pdfium_failures_fall_back_to_pypdf(tmp_path, monkeypatch):
     path = write_pdf(tmp_path / "paper.pdf", BODY)
     expected = clean_pages([e[2] for e in pdf_text.pdf_events(path) if e[0] == "page"])
 
-    def broken_page(document, index):
+    def broken_page(document, index, *marks):
         raise pdfium.PdfiumError("bad page")
 
     monkeypatch.setattr(pdf_text, "pdfium_page_text", broken_page)  # every page: pypdf reads it

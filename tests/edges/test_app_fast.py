@@ -175,7 +175,7 @@ def test_a_pdf_passage_shows_its_page_with_the_passage_marked_and_opens_over_htt
     toggle.set_value(True).run()
     assert not page.exception
     (image,) = page.image
-    assert "the passage is marked" in image.captions[0]
+    assert "the passage is outlined in blue" in image.captions[0]
     links = [m.value for m in page.markdown if m.value.startswith("[Open PDF at p. ")]
     assert links and "(app/static/pdf/" in links[0] and "#page=" in links[0]
 
@@ -279,3 +279,12 @@ def test_the_read_filter_is_off_when_no_paper_is_marked(page, small_library, tmp
     assert not page.radio(key="f_read").disabled  # the demo lists mark papers read and unread
     unmarked = open_page(small_library, tmp_path / "unmarked-index", monkeypatch)
     assert unmarked.radio(key="f_read").disabled and "mark no paper" in unmarked.radio(key="f_read").help
+
+
+def test_a_folder_without_zotero_in_the_sidebar_is_said_and_the_page_goes_on(page, tmp_path):
+    (tmp_path / "not-zotero").mkdir()
+    page.text_input(key="zotero_dir").input(str(tmp_path / "not-zotero")).run()
+    assert not page.exception
+    assert any("zotero.sqlite" in error.value for error in page.sidebar.error)
+    page.text_input(key="query").input("deformable convolution offsets").run()
+    assert not page.exception and card_titles(page)

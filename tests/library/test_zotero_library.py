@@ -91,6 +91,17 @@ def test_one_new_annotation_is_the_only_thing_read_again(zotero):
     assert hits[0]["path"].endswith("annotation-ANNONEW2") and hits[0]["page"] == added.page == 3
 
 
+def test_the_colour_filter_keeps_your_marks_of_that_colour(zotero):
+    fixture, env = zotero
+    assert _cli(env, "build", "--zotero", str(fixture.data_dir)).returncode == 0
+    red = json.loads(_cli(env, "search", "--zotero", str(fixture.data_dir), "residual learning", "--json",
+                          "--colour", "red", "-k", "50").stdout)
+    assert [h["path"] for h in red] == ["zotero/user/ITEMBBBB/ATTBBBBB/annotation-ANNOBBBB"]
+    assert red[0]["heading"] == "your highlight (red)"
+    refused = _cli(env, "search", "--zotero", str(fixture.data_dir), "x", "--colour", "teal")
+    assert refused.returncode == 2 and "teal" in refused.stderr
+
+
 def test_bibtex_export_cites_the_items_key(zotero, tmp_path):
     fixture, env = zotero
     assert _cli(env, "build", "--zotero", str(fixture.data_dir)).returncode == 0

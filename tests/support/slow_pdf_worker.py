@@ -22,12 +22,12 @@ def main(argv: list[str]) -> None:
     hang, crash = _pages("PAPERSEARCH_TEST_HANG_PAGES"), _pages("PAPERSEARCH_TEST_CRASH_PAGES")
     real_page_text, real_head = pdf_text.pdfium_page_text, pdf_text.head_and_first_page_text
 
-    def page_text(document, index):
+    def page_text(document, index, *marks):
         if index + 1 in hang:
             time.sleep(3600)
         if index + 1 in crash:
             os._exit(3)
-        return real_page_text(document, index)
+        return real_page_text(document, index, *marks)
 
     def head(reader):
         if os.environ.get("PAPERSEARCH_TEST_HANG_HEAD"):
