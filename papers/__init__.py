@@ -6,6 +6,8 @@ The front door: index, app, cli, tests and benches import from here only. Built 
 
 from papers.arxiv import extract_arxiv_id
 from papers.catalog import build_catalog, paper_of_passage
+from papers.citation_links import citation_line, cite_links, with_citations
+from papers.citations import CitationMatch, CitationMatcher
 from papers.entries import parse_paper_entries
 from papers.entry_fields import PaperEntry
 from papers.file_names import NoteFileInfo, paper_from_note_filename, title_from_pdf_filename
@@ -22,6 +24,7 @@ from papers.titles import (
     title_match_score,
 )
 from papers.venues import normalise_venue
+from papers.references import ReferenceEntry, join_passages, split_entries
 from papers.zotero_join import join_zotero
 
 __all__ = [
@@ -39,7 +42,15 @@ __all__ = [
     "PaperRecord",
     "PdfPaperInfo",
     "UnresolvedLink",
+    "CitationMatch",
+    "CitationMatcher",
+    "ReferenceEntry",
     "build_catalog",
+    "cite_links",
+    "citation_line",
+    "join_passages",
+    "split_entries",
+    "with_citations",
     "join_zotero",
     "paper_of_passage",
     "extract_arxiv_id",
