@@ -16,6 +16,7 @@ from library import Library
 from index import UnsafePathError
 from papers import Catalog, PaperRecord
 from search import DocumentResult, Hit, PaperResult
+from ui.citations import show_citations
 from ui.explain import why
 from ui.inert_text import markdown_text as md
 from ui.links import paper_links
@@ -34,6 +35,7 @@ class CardContext:
     query: str
     explain: bool
     on_more_like_this: Callable[[Hit], None] | None = None
+    on_open_paper: Callable[[str], None] | None = None  # a paper_id: show that paper (a citation followed)
 
 
 def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
@@ -44,6 +46,8 @@ def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
             st.markdown(f"**{number}. {md(paper.title)}**")
             st.caption(" · ".join(filter(None, [md(_venue_year(record)), mark, md(_topic(record)),
                                                 f"best score {paper.score:.3f}"])))
+            if record:
+                show_citations(record, ctx.catalog, f"cite-{number}", ctx.on_open_paper)
             if record and record.annotation:
                 st.markdown(f"> {md(record.annotation)}")
             for hit in paper.hits:
