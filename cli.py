@@ -56,6 +56,7 @@ from library import (
     ENV_DEBUG, ENV_INDEX, ENV_LIBRARY, ENV_MODEL, Library, debugging, model_for_build, resolve_index_dir, watch_library,
 )
 from papers import citation_line
+from ui.passage_text import plain_passage
 from search import MODES, ResultFilter, SearchResponse, SkippedItemError, normalise_query, papers_of, parse_like, search_depth
 EXAMPLES = f"""
 \b
@@ -862,7 +863,7 @@ def _print_documents(response: SearchResponse, k: int, catalog) -> None:
         if paper is not None and (paper.cites or paper.cited_by):
             _echo(f"   {citation_line(len(paper.cites), len(paper.cited_by))} (papers --cites / --cited-by {paper.paper_id})")
         for hit in document.hits:
-            _echo(f"   - [{hit.location}] {_snippet(hit.text)}")
+            _echo(f"   - [{hit.location}] {_snippet(plain_passage(hit.text, hit.kind))}")
         _echo()
 
 
@@ -871,7 +872,7 @@ def _print_passages(response: SearchResponse) -> None:
         _echo("No results.")
     for hit in response.hits:
         _echo(f"{hit.rank:>3}. {hit.score:.3f}  {hit.path}  [{hit.location}]")
-        _echo(f"      {_snippet(hit.text)}")
+        _echo(f"      {_snippet(plain_passage(hit.text, hit.kind))}")
 
 
 def _snippet(text: str, width: int = 160) -> str:
