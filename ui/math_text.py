@@ -13,6 +13,7 @@ at most ``MAX_MATH`` characters; braces are resolved a fixed number of times): l
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MAX_MATH = 400
 _NESTING = 4  # brace levels resolved; deeper ones keep their braces
@@ -82,7 +83,7 @@ def _atom(part: str) -> str:
 
 def _accent(base: str, mark: str) -> str:
     base = base.strip()
-    return base + mark if len(base) == 1 else base
+    return unicodedata.normalize("NFC", base + mark) if len(base) == 1 else base  # ŷ as one character
 
 
 def _script(match: re.Match) -> str:
