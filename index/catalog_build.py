@@ -14,10 +14,11 @@ import pandas as pd
 
 from corpus import REFERENCES, Document, PdfHead, UnreadableFileError, read_text_file
 from papers import (Catalog, PdfPaperInfo, build_catalog, join_zotero, pdf_paper_info, read_note_papers,
-                    with_citations)
+                    reading_order, with_citations)
 from index.planner import BuildPlan
 
 _NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+LIST_HEADING = r"(?:References|REFERENCES|Bibliography|BIBLIOGRAPHY|参\s?考\s?文\s?献)"
 
 
 def pdf_infos(
@@ -77,10 +78,17 @@ def catalog_for(plan: BuildPlan, infos: dict[str, PdfPaperInfo], frame: pd.DataF
 
 
 def reference_texts(frame: pd.DataFrame) -> dict[str, list[str]]:
-    """PDF path -> the texts of its reference-list passages, in reading order (the frame keeps
-    each file's passages in order, whether carried over or read now)."""
-    rows = frame[frame["role"] == REFERENCES]
-    return {path: group["text"].tolist() for path, group in rows.groupby("path", sort=False)}
+    """PDF path -> the texts of its reference-list passages, in reading order (papers.reading_order:
+    a stored index does not keep its passages in order)."""
+    references = frame["role"] == REFERENCES
+    pages = set(zip(frame["path"][references], frame["page"][references]))
+    # the passage holding the heading may be body (mostly the paper's last words), with the first entries
+    heading = frame["text"].str.contains(LIST_HEADING, regex=True) & ~references
+    on_pages = pd.Series([(path, page) in pages for path, page in zip(frame["path"], frame["page"])], index=frame.index)
+    rows = frame[references | (heading & on_pages)]
+    return {path: reading_order([(None if pd.isna(page) else int(page), text)
+                                 for page, text in zip(group["page"].tolist(), group["text"].tolist())])
+            for path, group in rows.groupby("path", sort=False)}
 
 
 def infos_as_json(infos: dict[str, PdfPaperInfo]) -> dict[str, dict]:

@@ -24,7 +24,7 @@ from papers.titles import (
     title_match_score,
 )
 from papers.venues import normalise_venue
-from papers.references import ReferenceEntry, join_passages, split_entries
+from papers.references import ReferenceEntry, join_passages, reading_order, split_entries
 from papers.zotero_join import join_zotero
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "cite_links",
     "citation_line",
     "join_passages",
+    "reading_order",
     "split_entries",
     "with_citations",
     "join_zotero",

@@ -28,16 +28,28 @@ MAX_ENTRIES = 2_000
 MAX_ENTRY_CHARS = 1_500  # real entries are under ~600 characters
 MIN_CHAIN = 3  # markers that must run on before a numbered style is believed
 _OVERLAP_WINDOW = 4_000  # passages share at most a few sentences (chunk overlap)
+MAX_PAGE_PASSAGES = 200  # ordering compares every pair of a page's passages
 _MIN_OVERLAP = 20  # fewer shared characters are chance, not overlap
 
 _BRACKET_LINE = re.compile(r"(?m)^[ \t]*\[(\d{1,4})\]")  # markers that open a line are believed first
 _BRACKET = re.compile(r"\[(\d{1,4})\]")
 _DOTTED = re.compile(r"(?m)^[ \t]*(\d{1,4})\.[ \t]+(?=\S)")
+_DOTTED_INLINE = re.compile(r"(?<![\w.,:/–-])(\d{1,3})\. (?=[A-Z\u00c0-\u024f])")  # not a year  # the PDF text lost its lines
+# Where an author-year entry ends and the next begins, when the text has no line breaks: a year,
+# pages or a URL and a dot, then an author list ("Ba, J. L., Kiros," / "Jimmy Lei Ba, Jamie" /
+# "Kaiming He and" / "D. Arpit, S.").
+_NAME = r"[A-Z\u00c0-\u024f][\w'’\u00c0-\u024f-]{1,30}"
+_AUTHOR_START = re.compile(
+    r"(?:(?<=\b(?:19|20)\d\d\.)|(?<=\b(?:19|20)\d\d[a-z]\.)|(?<=\d\.)|(?<=\)\.))\s+(?:\d{1,3}(?:, ?\d{1,3}){0,12}\s+)?"
+    r"(?=" + _NAME + r", (?:[A-Z]\.|[A-Z]{1,3}[,.])|(?:" + _NAME + r" ){1,3}" + _NAME + r"(?:,| and )|"
+    r"(?:[A-Z]\.[ -]?){1,3}" + _NAME + r"(?:,| and |\. ))"
+)
 _LINE = re.compile(r"[^\n]*(?:\n|$)")
 # A line that can end an author-year entry: a year, pages, a volume or an id, then a dot; or a URL.
 _ENTRY_END = re.compile(r"(?:\b(?:19|20)\d{2}[a-z]?\)?|\d{1,6}|https?://\S{1,300})\.?[ \t]*$")
 _ENTRY_START = re.compile(r"^[ \t]*[A-Z\u00c0-\u024f\u4e00-\u9fff]")
-_HEADING = re.compile(r"^\s*(?:References|REFERENCES|Bibliography|BIBLIOGRAPHY|参\s?考\s?文\s?献)\s*\n?")
+_HEADING = re.compile(r"(?:References|REFERENCES|Bibliography|BIBLIOGRAPHY|参\s?考\s?文\s?献)\s*")
+_HEADING_REACH = 3_000  # the heading sits in the passage that starts the list, when it was given
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,51 @@ class ReferenceEntry:
         """A short stable name of the entry's text (its first 12 hex of SHA-1 over single-spaced
         text), so a label can name an entry without copying it."""
         return hashlib.sha1(" ".join(self.text.split()).encode("utf-8")).hexdigest()[:12]
+
+
+def reading_order(passages: list[tuple[int | None, str]]) -> list[str]:
+    """The texts of (page, text) passages in reading order: by page, and within a page each
+    passage after the one whose end it repeats (the chunker's overlap), since an index does not
+    keep its passages in order (a staged build stores them longest first). Passages no overlap
+    places keep their given order. A page of more than ``MAX_PAGE_PASSAGES`` keeps it too."""
+    pages: dict[int, list[str]] = {}
+    for page, text in passages:
+        pages.setdefault(-1 if page is None else int(page), []).append(text)
+    ordered: list[str] = []
+    for page in sorted(pages):
+        ordered.extend(_chained(pages[page]))
+    return ordered
+
+
+def _chained(texts: list[str]) -> list[str]:
+    if len(texts) > MAX_PAGE_PASSAGES:
+        return texts
+    successor: dict[int, int] = {}
+    has_predecessor: set[int] = set()
+    for a, first in enumerate(texts):
+        best = max(((_overlap(first, second), b) for b, second in enumerate(texts) if b != a and b not in has_predecessor),
+                   default=(0, -1))
+        if best[0]:
+            successor[a] = best[1]
+            has_predecessor.add(best[1])
+    starts = sorted((i for i in range(len(texts)) if i not in has_predecessor), key=lambda i: _first_number(texts[i]))
+    ordered, seen = [], set()
+    for start in starts + list(range(len(texts))):
+        current = start
+        while current not in seen and current >= 0:
+            seen.add(current)
+            ordered.append(texts[current])
+            current = successor.get(current, -1)
+    return ordered
+
+
+def _first_number(text: str) -> tuple[int, int]:
+    """Where a passage that no overlap places goes: the list's heading first, then by its first
+    bracketed entry number (numbered lists), else where it was."""
+    if _HEADING.search(text[:_HEADING_REACH]):
+        return (0, 0)
+    marker = _BRACKET.search(text)
+    return (1, int(marker.group(1))) if marker else (2, 0)
 
 
 def join_passages(texts: list[str]) -> str:
@@ -87,11 +144,13 @@ def split_entries(text: str) -> list[ReferenceEntry]:
     """The entries of one paper's reference text, in order."""
     text = _clean(text[:MAX_TEXT_CHARS])
     line_starts, anywhere = _numbered_starts(text, _BRACKET_LINE), _numbered_starts(text, _BRACKET)
-    starts = (line_starts if len(line_starts) >= len(anywhere) else anywhere) or _numbered_starts(text, _DOTTED)
-    if starts:
-        numbered = True
-    else:
-        numbered, starts = False, [(None, s) for s in _paragraph_starts(text)]
+    starts = line_starts if len(line_starts) >= len(anywhere) else anywhere
+    numbered = bool(starts)
+    if not numbered:  # "1. Name, A.:" numbers are weaker evidence than brackets: they must beat author-year
+        dotted = _numbered_starts(text, _DOTTED) or _numbered_starts(text, _DOTTED_INLINE)
+        paragraphs = _paragraph_starts(text)
+        numbered = 2 * len(dotted) >= len(paragraphs) and bool(dotted)
+        starts = dotted if numbered else [(None, s) for s in paragraphs]
     entries = []
     for index, (number, start) in enumerate(starts[:MAX_ENTRIES]):
         end = starts[index + 1][1] if index + 1 < len(starts) else len(text)
@@ -105,10 +164,12 @@ def split_entries(text: str) -> list[ReferenceEntry]:
 
 
 def _clean(text: str) -> str:
-    """Line ends as ``\\n``, a word broken at a line end joined again, the heading dropped."""
+    """Line ends as ``\\n``, a word broken at a line end joined again, the heading and what
+    precedes it dropped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"[\ufffe\u00ad]\n?", "", text)  # pdfium's soft hyphen at a line break
-    return _HEADING.sub("", text, count=1)
+    headings = list(_HEADING.finditer(text[:_HEADING_REACH]))
+    return text[headings[-1].end():] if headings else text  # what precedes it is the paper's own text
 
 
 def _numbered_starts(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
@@ -139,7 +200,8 @@ def _numbered_starts(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
 
 def _paragraph_starts(text: str) -> list[int]:
     """Offsets of author-year entries: the text's start, and every line that begins with a
-    capital after a line that ends an entry."""
+    capital after a line that ends an entry, and every author list after an entry's end within a
+    line (the PDF's text joins the lines of a passage)."""
     starts = [0]
     previous_ends = False
     for match in _LINE.finditer(text):
@@ -150,4 +212,5 @@ def _paragraph_starts(text: str) -> list[int]:
         if previous_ends and _ENTRY_START.match(stripped) and match.start() > starts[-1]:
             starts.append(match.start())
         previous_ends = bool(_ENTRY_END.search(stripped[-320:]))
-    return starts
+    inline = (match.end() for match in _AUTHOR_START.finditer(text))  # lines the PDF's text joined
+    return sorted(set(starts).union(inline))

@@ -3,7 +3,7 @@ passages' overlap read once, in linear time and within its caps, whatever the in
 
 from __future__ import annotations
 
-from papers import join_passages, split_entries
+from papers import join_passages, reading_order, split_entries
 from papers.references import MAX_ENTRIES, MAX_ENTRY_CHARS
 from tests.corpus.test_parser_properties import _assert_linear
 
@@ -79,3 +79,25 @@ def test_pathological_input_is_linear():
     _assert_linear(split_entries, lambda n: "http://" + "a" * n + ".\nA", 20_000, 1.0)
     _assert_linear(split_entries, lambda n: "2020.\nA " * n, 5_000, 1.0)
     _assert_linear(lambda ts: join_passages(ts), lambda n: ["a" * 3000 + "b"] * n, 200, 1.0)
+
+
+def test_author_year_entries_split_when_the_pdf_text_joined_the_lines():
+    flat = ("References Ada Lovelace and Charles Babbage. Notes on the engine. Scientific Memoirs, 3:666-731, 1843. "
+            "Turing, A. M. On computable numbers. Proc. London Math. Soc., 2(42):230-265, 1936. "
+            "C. E. Shannon. A mathematical theory of communication. Bell System Technical Journal, 1948. "
+            "Claude Shannon and Warren Weaver. The mathematical theory. University of Illinois Press, 1949.")
+    assert [e.text.split(".")[0] for e in split_entries(flat)] == [
+        "Ada Lovelace and Charles Babbage", "Turing, A", "C", "Claude Shannon and Warren Weaver"]
+    # a year inside a title or a venue ("In 2008. Sixth ...") never numbers a list
+    assert all(e.number is None for e in split_entries(flat))
+
+
+def test_passages_are_put_back_in_reading_order():
+    first = "Our method is best. References [1] A. Author. A study of frame alignment. In CVPR, 2020."
+    second = "[1] A. Author. A study of frame alignment. In CVPR, 2020. [2] B. Person. Fusion. In ICCV, 2021."
+    third = "[3] C. Other. Restoration. In ECCV, 2022. [4] D. Fourth. Super-resolution. In NeurIPS, 2023."
+    page_two = "[5] E. Fifth. Denoising. In ICLR, 2024."
+    shuffled = [(2, page_two), (1, third), (1, second), (1, first)]
+    assert reading_order(shuffled) == [first, second, third, page_two]
+    assert [e.number for e in split_entries(join_passages(reading_order(shuffled)))] == [1, 2, 3, 4, 5]
+    assert split_entries(join_passages(reading_order(shuffled)))[0].text.startswith("A. Author.")
