@@ -80,3 +80,19 @@ def test_the_catalog_carries_cites_and_cited_by_and_no_self_citation():
     assert linked.paper("gan").cites == () and linked.citations_known
     again = Catalog.from_dict(linked.to_dict())
     assert again.paper("gan").cited_by == ("resnet",) and again.citations_known
+
+
+def test_a_reused_title_years_later_or_as_a_subtitle_is_another_work():
+    dated = CitationMatcher([PaperRecord(**{**PAPERS[0].__dict__, "year": 2014})])
+    assert dated.match("I. Goodfellow et al. Generative adversarial nets. Communications of the ACM, 63(11), 2020.") is None
+    assert dated.match("I. Goodfellow et al. Generative adversarial nets. In NIPS, 2014.").paper_id == "gan"
+    assert dated.match("I. Goodfellow. NIPS 2016 tutorial: Generative adversarial nets. arXiv, 2016.") is None
+    assert dated.match("Goodfellow, I., Bengio, Y.: Generative adversarial nets. In: NIPS (2014)").paper_id == "gan"
+
+
+def test_spacing_hyphens_and_stray_accents_do_not_matter():
+    matcher = CitationMatcher([_paper("clip", "StyleCLIP Text Driven Manipulation of StyleGAN Imagery"),
+                               _paper("ldm", "High-Resolution Image Synthesis with Latent Diffusion Models")])
+    assert matcher.match("O. Patashnik. Styleclip: Text-driven manipulation of stylegan imagery. In ICCV, 2021.").paper_id == "clip"
+    assert matcher.match("R. Rombach. High- \u0308 resolution image synthesis with latent diffusion models. CVPR 2022.").paper_id == "ldm"
+    assert matcher.match("A. B. Learned high-resolution image synthesis with latent diffusion models. 2022.") is None
