@@ -26,6 +26,7 @@ from index.passage_vectors import PassageVectors, vectors_by_text
 from index.build_progress import ProgressFile
 from index.staged_build import StagedCommits
 from index.vector_journal import VectorJournal
+from papers import CITATIONS_VERSION
 from index.catalog_build import catalog_for, entry_starts, infos_as_json, pdf_infos
 from index.planner import BuildPlan
 from index.file_store import chunks_to_frame
@@ -88,7 +89,7 @@ def is_up_to_date(
     return (
         previous is not None
         and previous.roles_known  # an index from before passage roles gets them
-        and previous.catalog.citations_known  # ... and one from before citations inside the library
+        and previous.catalog.citations_version == CITATIONS_VERSION  # ... and one whose citations are older
         and previous.manifest.pending_rows == 0  # a staged build that was interrupted goes on
         and (companion is None or previous.manifest.companion_model == companion)  # ... or its companion
         and plan.is_noop

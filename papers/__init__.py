@@ -6,7 +6,7 @@ The front door: index, app, cli, tests and benches import from here only. Built 
 
 from papers.arxiv import extract_arxiv_id
 from papers.catalog import build_catalog, paper_of_passage
-from papers.citation_links import citation_line, cite_links, with_citations
+from papers.citation_links import CITATIONS_VERSION, citation_line, cite_links, with_citations
 from papers.citations import CitationMatch, CitationMatcher
 from papers.entries import parse_paper_entries
 from papers.entry_fields import PaperEntry
@@ -29,6 +29,7 @@ from papers.zotero_join import join_zotero
 
 __all__ = [
     "AMBIGUITY_MARGIN",
+    "CITATIONS_VERSION",
     "FUZZY_THRESHOLD",
     "Ambiguity",
     "Catalog",

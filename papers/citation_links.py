@@ -17,6 +17,9 @@ from papers.records import Catalog
 from papers.references import join_passages, split_entries
 
 
+CITATIONS_VERSION = 1  # raise when splitting or matching changes what a build would link
+
+
 def cite_links(catalog: Catalog, references: Mapping[str, list[str]]) -> dict[str, set[str]]:
     """paper id -> ids of the library papers it cites. ``references``: PDF path -> the texts of
     its reference passages in reading order."""
@@ -45,7 +48,7 @@ def with_citations(catalog: Catalog, references: Mapping[str, list[str]]) -> Cat
         for p in catalog.papers
     ]
     return replace(catalog, papers=papers, _by_id={p.paper_id: p for p in papers}, _citation_keys=None,
-                   citations_known=True)
+                   citations_version=CITATIONS_VERSION)
 
 
 def citation_line(cites: int, cited_by: int) -> str:

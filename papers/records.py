@@ -95,9 +95,9 @@ class Catalog:
     # the sections of headings that name a paper; they hold list entries, so they are kept apart
     _sections: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False)
     _citation_keys: dict[str, str] | None = field(default=None, repr=False, compare=False)
-    # whether reference lists were matched (papers/citation_links.py); a catalog from before that
-    # gets its citations at the next build, even one with no file changes
-    citations_known: bool = False
+    # which version of reference matching made cites/cited_by (papers/citation_links.py, 0: none); a
+    # catalog of another version gets its citations again at the next build, even with no file changes
+    citations_version: int = 0
 
     def to_dict(self) -> dict:
         """A JSON-ready form that ``Catalog.from_dict`` turns back into a working catalog."""
@@ -109,7 +109,7 @@ class Catalog:
             "files": dict(self._by_file),
             "blocks": {path: [list(span) for span in spans] for path, (_, spans) in self._blocks.items()},
             "sections": {path: [list(span) for span in spans] for path, (_, spans) in self._sections.items()},
-            "citations_known": self.citations_known,
+            "citations_version": self.citations_version,
         }
 
     @classmethod
@@ -132,7 +132,7 @@ class Catalog:
             _by_file=dict(data.get("files", {})),
             _blocks=blocks,
             _sections=sections,
-            citations_known=bool(data.get("citations_known", False)),
+            citations_version=int(data.get("citations_version", 0)),
         )
 
     def citation_keys(self) -> dict[str, str]:

@@ -66,3 +66,11 @@ def test_papers_cites_and_cited_by_filter(library):
 def test_search_cards_say_how_the_paper_is_cited(library):
     out = invoke("search", "old film restoration temporal fusion", "--library", library, "-k", "3")
     assert "cites 2 · cited by 0 in your library" in out
+
+
+def test_an_index_with_older_citations_gets_them_again_without_file_changes(library, monkeypatch):
+    assert "Index is up to date" in invoke("build", "--library", library)
+    import index.builder
+
+    monkeypatch.setattr(index.builder, "CITATIONS_VERSION", index.builder.CITATIONS_VERSION + 1)
+    assert "(+0 embedded" in invoke("build", "--library", library)  # the catalog is written again, no passage embedded
