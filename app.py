@@ -377,6 +377,15 @@ def leave_related_views() -> None:
         st.session_state.pop(key, None)
 
 
+def open_paper(catalog: Catalog, paper_id: str) -> None:
+    """A citation followed from a card: search for that paper by its title (a button's callback,
+    so the query box can still be set before it is drawn)."""
+    record = catalog.paper(paper_id)
+    if record is not None:
+        leave_related_views()
+        st.session_state["query"] = record.title
+
+
 def more_like_this(hit) -> None:
     """Remember the passage and search again with its vector (Searcher.similar)."""
     st.session_state["like"] = {"chunk_id": hit.chunk_id, "label": f"{hit.title} ({hit.location or hit.path})"}
@@ -397,6 +406,7 @@ def show_response(response, lib: Library, searcher: Searcher, view: str, k: int,
         file_hashes={path: record.sha256 for path, record in searcher.index.manifest.files.items()},
         static_dir=STATIC_DIR, query=response.query, explain=explain, on_more_like_this=more_like_this,
         page_marks=lambda pdf, page: marks_on_page(searcher.passages, pdf, page),
+        on_open_paper=lambda paper_id: open_paper(searcher.index.catalog, paper_id),
     )
     if not response.hits:
         st.info("No results.")

@@ -56,6 +56,8 @@ from index import (
 from library import (
     ENV_DEBUG, ENV_INDEX, ENV_LIBRARY, ENV_MODEL, Library, debugging, model_for_build, resolve_index_dir, watch_library,
 )
+from papers import citation_line
+from ui.passage_text import plain_passage
 from search import MODES, ResultFilter, SearchResponse, SkippedItemError, normalise_query, papers_of, parse_like, search_depth
 EXAMPLES = f"""
 \b
@@ -356,7 +358,7 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
     if as_json:
         _echo(terminal_json([hit.to_dict() for hit in response.hits], indent=1))
     elif grouped:
-        _print_documents(response, k)
+        _print_documents(response, k, searcher.index.catalog)
     elif passages or not (csv_file or bibtex_file or markdown_file):
         _print_passages(response)
 
@@ -435,6 +437,9 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
 @click.option("--topic", callback=_not_blank, help="Only papers listed under a heading containing this text.")
 @click.option("--read/--unread", "read", default=None, help="Only papers marked read ([x]) or unread ([ ]).")
 @click.option("--has-pdf", is_flag=True, default=None, help="Only papers with a PDF in the library.")
+@click.option("--cites", "cites_id", metavar="PAPER_ID", help="Only the library papers that PAPER_ID's reference list names.")
+@click.option("--cited-by", "cited_by_id", metavar="PAPER_ID",
+              help="Only the library papers whose reference lists name PAPER_ID.")
 @click.option("--bibtex", "bibtex_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write these papers as BibTeX (keys as in every other export of this library).")
 @click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -444,9 +449,11 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
 @click.option("--force", is_flag=True, help="Let --csv, --bibtex and --markdown replace a file that exists (never one in the library).")
 def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool, year_from: int | None,
            year_to: int | None, venue: str | None, topic: str | None, read: bool | None, has_pdf: bool | None,
-           bibtex_file: Path | None, markdown_file: Path | None, csv_file: Path | None, force: bool) -> None:
+           cites_id: str | None, cited_by_id: str | None, bibtex_file: Path | None, markdown_file: Path | None,
+           csv_file: Path | None, force: bool) -> None:
     """The papers your notes and PDFs describe, with the files and list entries that belong to each;
-    --bibtex / --markdown / --csv export them (all, or those the filters keep)."""
+    --bibtex / --markdown / --csv export them (all, or those the filters keep). --cites ID and
+    --cited-by ID follow citations inside the library (from the PDFs' reference lists)."""
     lib, _ = _indexed_library(library, index_dir)
     exports = (("--csv", csv_file), ("--bibtex", bibtex_file), ("--markdown", markdown_file))
     for option, target in exports:
@@ -457,6 +464,7 @@ def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool, y
     catalog = lib.catalog()
     where = ResultFilter(None, year_from, year_to, venue, topic, read, has_pdf)
     chosen = [record for record in catalog.papers if where.accepts("note", record)]
+    chosen = _citation_scope(catalog, chosen, cites_id, cited_by_id)
     if csv_file:
         _write_export(csv_file, papers_to_csv(chosen, catalog.citation_keys()))
     if bibtex_file:
@@ -478,7 +486,22 @@ def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool, y
         _echo(f"{mark} {record['title']} ({where})" + (f" arXiv:{record['arxiv']}" if record["arxiv"] else ""))
         for file in record["files"]:
             _echo(f"      {file}")
+        if record["cites"] or record["cited_by"]:
+            _echo(f"      {citation_line(len(record['cites']), len(record['cited_by']))}")
     _echo(f"{len(records)} papers; links by method: {catalog.link_counts}")
+
+
+def _citation_scope(catalog, chosen: list, cites_id: str | None, cited_by_id: str | None) -> list:
+    """The chosen papers that ``cites_id`` cites and that cite ``cited_by_id``; an unknown id is
+    an error naming how to find ids."""
+    for paper_id in (cites_id, cited_by_id):
+        if paper_id is not None and catalog.paper(paper_id) is None:
+            raise click.ClickException(f"no paper {paper_id!r} in the catalog (ids: papers --json, or a result's paper_id)")
+    if cites_id is not None:
+        chosen = [p for p in chosen if p.paper_id in catalog.paper(cites_id).cites]
+    if cited_by_id is not None:
+        chosen = [p for p in chosen if p.paper_id in catalog.paper(cited_by_id).cited_by]
+    return chosen
 
 
 def _print_health(data: dict, as_json: bool) -> None:
@@ -832,15 +855,18 @@ def _umask() -> int:
     return current
 
 
-def _print_documents(response: SearchResponse, k: int) -> None:
+def _print_documents(response: SearchResponse, k: int, catalog) -> None:
     documents = response.by_document(limit=k)
     if not documents:
         _echo("No results.")
     for number, document in enumerate(documents, start=1):
         _secho(f"{number}. {document.title}", bold=True)
         _echo(f"   {document.kind} · {document.path} · best score {document.score:.3f}")
+        paper = catalog.paper_for_file(document.path)
+        if paper is not None and (paper.cites or paper.cited_by):
+            _echo(f"   {citation_line(len(paper.cites), len(paper.cited_by))} (papers --cites / --cited-by {paper.paper_id})")
         for hit in document.hits:
-            _echo(f"   - [{hit.location}] {_snippet(hit.text)}")
+            _echo(f"   - [{hit.location}] {_snippet(plain_passage(hit.text, hit.kind))}")
         _echo()
 
 
@@ -849,7 +875,7 @@ def _print_passages(response: SearchResponse) -> None:
         _echo("No results.")
     for hit in response.hits:
         _echo(f"{hit.rank:>3}. {hit.score:.3f}  {hit.path}  [{hit.location}]")
-        _echo(f"      {_snippet(hit.text)}")
+        _echo(f"      {_snippet(plain_passage(hit.text, hit.kind))}")
 
 
 def _snippet(text: str, width: int = 160) -> str:

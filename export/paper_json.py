@@ -14,6 +14,7 @@ def paper_to_dict(record: PaperRecord) -> dict:
         "entries": [{"path": entry.path, "line": entry.line} for entry in record.entries],
         "authors": list(record.authors), "thesis": record.thesis, "school": record.school,
         "tags": list(record.tags), "collections": list(record.collections),
+        "cites": list(record.cites), "cited_by": list(record.cited_by),
     }
 
 

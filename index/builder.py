@@ -26,6 +26,7 @@ from index.passage_vectors import PassageVectors, vectors_by_text
 from index.build_progress import ProgressFile
 from index.staged_build import StagedCommits
 from index.vector_journal import VectorJournal
+from papers import CITATIONS_VERSION
 from index.catalog_build import catalog_for, entry_starts, infos_as_json, pdf_infos
 from index.planner import BuildPlan
 from index.file_store import chunks_to_frame
@@ -88,6 +89,7 @@ def is_up_to_date(
     return (
         previous is not None
         and previous.roles_known  # an index from before passage roles gets them
+        and previous.catalog.citations_version == CITATIONS_VERSION  # ... and one whose citations are older
         and previous.manifest.pending_rows == 0  # a staged build that was interrupted goes on
         and (companion is None or previous.manifest.companion_model == companion)  # ... or its companion
         and plan.is_noop
@@ -170,7 +172,7 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
     progress("Linking papers", 0, 1)
     infos = pdf_infos(plan, documents, heads, previous.manifest.pdf_papers if previous else {})
-    catalog = catalog_for(plan, infos)
+    catalog = catalog_for(plan, infos, frame)
     progress("Linking papers", 1, 1)
     del documents, heads  # the largest thing a build holds; the rest streams to the journal
     manifest = replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos))

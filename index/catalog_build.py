@@ -10,11 +10,15 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from corpus import Document, PdfHead, UnreadableFileError, read_text_file
-from papers import Catalog, PdfPaperInfo, build_catalog, join_zotero, pdf_paper_info, read_note_papers
+import pandas as pd
+
+from corpus import REFERENCES, Document, PdfHead, UnreadableFileError, read_text_file
+from papers import (Catalog, PdfPaperInfo, build_catalog, join_zotero, pdf_paper_info, read_note_papers,
+                    reading_order, with_citations)
 from index.planner import BuildPlan
 
 _NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+LIST_HEADING = r"(?:References|REFERENCES|Bibliography|BIBLIOGRAPHY|参\s?考\s?文\s?献)"
 
 
 def pdf_infos(
@@ -65,9 +69,26 @@ def entry_starts(document: Document, path: Path, relative: str) -> frozenset[int
     return frozenset(entry.line for entry in read_note_papers(text, relative).entries)
 
 
-def catalog_for(plan: BuildPlan, infos: dict[str, PdfPaperInfo]) -> Catalog:
+def catalog_for(plan: BuildPlan, infos: dict[str, PdfPaperInfo], frame: pd.DataFrame | None = None) -> Catalog:
+    """The catalog, with citations inside the library when the build's passages (``frame``:
+    every passage of the new index, kept and new) are given."""
     catalog = build_catalog(note_texts(plan.files), infos, other_files=plan.files.keys())
-    return join_zotero(catalog, plan.extra.papers) if plan.extra is not None else catalog
+    catalog = join_zotero(catalog, plan.extra.papers) if plan.extra is not None else catalog
+    return with_citations(catalog, reference_texts(frame)) if frame is not None else catalog
+
+
+def reference_texts(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """PDF path -> the texts of its reference-list passages, in reading order (papers.reading_order:
+    a stored index does not keep its passages in order)."""
+    references = frame["role"] == REFERENCES
+    pages = set(zip(frame["path"][references], frame["page"][references]))
+    # the passage holding the heading may be body (mostly the paper's last words), with the first entries
+    heading = frame["text"].str.contains(LIST_HEADING, regex=True) & ~references
+    on_pages = pd.Series([(path, page) in pages for path, page in zip(frame["path"], frame["page"])], index=frame.index)
+    rows = frame[references | (heading & on_pages)]
+    return {path: reading_order([(None if pd.isna(page) else int(page), text)
+                                 for page, text in zip(group["page"].tolist(), group["text"].tolist())])
+            for path, group in rows.groupby("path", sort=False)}
 
 
 def infos_as_json(infos: dict[str, PdfPaperInfo]) -> dict[str, dict]:

@@ -6,6 +6,8 @@ The front door: index, app, cli, tests and benches import from here only. Built 
 
 from papers.arxiv import extract_arxiv_id
 from papers.catalog import build_catalog, paper_of_passage
+from papers.citation_links import CITATIONS_VERSION, citation_line, cite_links, with_citations
+from papers.citations import CitationMatch, CitationMatcher
 from papers.entries import parse_paper_entries
 from papers.entry_fields import PaperEntry
 from papers.file_names import NoteFileInfo, paper_from_note_filename, title_from_pdf_filename
@@ -22,10 +24,12 @@ from papers.titles import (
     title_match_score,
 )
 from papers.venues import normalise_venue
+from papers.references import ReferenceEntry, join_passages, reading_order, split_entries
 from papers.zotero_join import join_zotero
 
 __all__ = [
     "AMBIGUITY_MARGIN",
+    "CITATIONS_VERSION",
     "FUZZY_THRESHOLD",
     "Ambiguity",
     "Catalog",
@@ -39,7 +43,16 @@ __all__ = [
     "PaperRecord",
     "PdfPaperInfo",
     "UnresolvedLink",
+    "CitationMatch",
+    "CitationMatcher",
+    "ReferenceEntry",
     "build_catalog",
+    "cite_links",
+    "citation_line",
+    "join_passages",
+    "reading_order",
+    "split_entries",
+    "with_citations",
     "join_zotero",
     "paper_of_passage",
     "extract_arxiv_id",

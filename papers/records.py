@@ -43,6 +43,8 @@ class PaperRecord:
     collections: tuple[str, ...] = ()  # Zotero collections, as "Parent/Child" paths
     thesis: str | None = None  # "phd" | "masters" | "bachelor": its PDF is a thesis (papers/theses.py)
     school: str | None = None  # the thesis's university, from its cover
+    cites: tuple[str, ...] = ()  # paper ids of library papers its PDF's reference list names (papers/citation_links.py)
+    cited_by: tuple[str, ...] = ()  # paper ids of library papers whose reference lists name it
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -93,6 +95,9 @@ class Catalog:
     # the sections of headings that name a paper; they hold list entries, so they are kept apart
     _sections: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = field(default_factory=dict, repr=False)
     _citation_keys: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    # which version of reference matching made cites/cited_by (papers/citation_links.py, 0: none); a
+    # catalog of another version gets its citations again at the next build, even with no file changes
+    citations_version: int = 0
 
     def to_dict(self) -> dict:
         """A JSON-ready form that ``Catalog.from_dict`` turns back into a working catalog."""
@@ -104,6 +109,7 @@ class Catalog:
             "files": dict(self._by_file),
             "blocks": {path: [list(span) for span in spans] for path, (_, spans) in self._blocks.items()},
             "sections": {path: [list(span) for span in spans] for path, (_, spans) in self._sections.items()},
+            "citations_version": self.citations_version,
         }
 
     @classmethod
@@ -126,6 +132,7 @@ class Catalog:
             _by_file=dict(data.get("files", {})),
             _blocks=blocks,
             _sections=sections,
+            citations_version=int(data.get("citations_version", 0)),
         )
 
     def citation_keys(self) -> dict[str, str]:
@@ -215,4 +222,6 @@ def _record_from_dict(data: dict) -> PaperRecord:
         collections=tuple(data.get("collections", ())),
         thesis=data.get("thesis"),
         school=data.get("school"),
+        cites=tuple(data.get("cites", ())),
+        cited_by=tuple(data.get("cited_by", ())),
     )

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from corpus import REFERENCES, STUB
 from embed import Embedder
 from index import LoadedIndex, ModelMismatchError, stored_direction
+from search.closeness import nothing_close_notice
 from search.dense import DenseRanker, Ranked
 from search.errors import UnknownItemError
 from search.evidence import EvidenceSettings, weigh
@@ -81,7 +82,7 @@ class Searcher:
             ranker = self.companion_ranker() if self._weighs_companion(text) else None
             return ranker.rank_text(text, depth, []) if ranker is not None else None
 
-        return self._answer(text, text, k, mode, where, dense, companion)
+        return self._answer(text, text, k, mode, where, dense, companion, judge_closeness=True)
 
     def similar(
         self, target: LikeTarget | str | None = None, k: int = 10, where: ResultFilter | None = None, **item
@@ -116,10 +117,11 @@ class Searcher:
         return self._answer(label, label, k, "dense", where, dense)
 
     def _answer(self, label: str, query: str, k: int, mode: Mode, where: ResultFilter | None, dense_fn,
-                companion_fn=None) -> SearchResponse:
+                companion_fn=None, judge_closeness: bool = False) -> SearchResponse:
         """Rank, fuse, filter and cut to k. `dense_fn(depth, notices, scope)` gives the dense
         ranking, `companion_fn(depth, notices)` the second encoder's (hybrid only; None when it is
-        not weighed); `query` is the text BM25 and script detection read."""
+        not weighed); `query` is the text BM25 and script detection read. `judge_closeness`: say
+        when the nearest passage is far from the query in meaning (search/closeness.py)."""
         if k < 1:
             raise ValueError("k must be at least 1")
         if mode not in MODES:
@@ -139,6 +141,9 @@ class Searcher:
             where = replace(where, **{name: None for name in covered})
             filtering = not where.is_empty()
         dense = dense_fn(depth, notices, scope) if mode != "lexical" else []
+        if judge_closeness and dense:
+            far = nothing_close_notice(self.index.manifest.model, dense[0][1])
+            notices.extend([far] if far else [])
         lexical = self.lexical.rank(query, depth, scope) if mode != "dense" else []
         # Under a scope (a store that filters inside its searches) an empty ranking may only mean that
         # nothing passes the filters: that is said below, never "no shared word".

@@ -18,6 +18,7 @@ from papers import Catalog, PaperRecord
 from corpus.annotation_passages import colour_hex
 from search import DocumentResult, Hit, PaperResult
 from search.marks import mark_pdf, marked_text
+from ui.citations import show_citations
 from ui.explain import why
 from ui.inert_text import markdown_text as md
 from ui.links import paper_links, zotero_links
@@ -39,6 +40,7 @@ class CardContext:
     on_more_like_this: Callable[[Hit], None] | None = None
     # (PDF name, page) -> (colour name, text) of the reader's marks kept outside that PDF (search/marks.py)
     page_marks: Callable[[str, int], list[tuple[str | None, str]]] | None = None
+    on_open_paper: Callable[[str], None] | None = None  # a paper_id: show that paper (a citation followed)
 
 
 def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
@@ -49,6 +51,8 @@ def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
             st.markdown(f"**{number}. {md(paper.title)}**")
             st.caption(" · ".join(filter(None, [md(_venue_year(record)), mark, md(_topic(record)),
                                                 f"best score {paper.score:.3f}"])))
+            if record:
+                show_citations(record, ctx.catalog, f"cite-{number}", ctx.on_open_paper)
             if record and record.annotation:
                 st.markdown(f"> {md(record.annotation)}")
             for hit in paper.hits:

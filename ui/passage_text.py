@@ -3,15 +3,19 @@
 Note passages are raw Markdown. Shown as-is they read like source code (`[paper](https://...)`,
 `![](fig.png)`, `| a | b |`), so links become their label (linked when they point to the web),
 images and HTML tags go, table rows become cells separated by a bar, and emphasis and heading
-markers are dropped. Query words are then marked as everywhere else (ui.highlight).
+markers are dropped, HTML entities (``&nbsp;``, ``&lt;``) become their characters, and LaTeX
+formulas become readable Unicode (ui.math_text). Query words are then marked as everywhere else
+(ui.highlight). The terminal's snippets (``plain_passage``) are cleaned the same way.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from corpus.syntax import HTML_TAG, IMAGE, PLAIN_LINK
 from ui.highlight import highlight
+from ui.math_text import readable_math
 
 _OPEN_BASE = 0xE100  # a private-use character per link: survives escaping and never matches a query
 _CLOSE = "\ue002"
@@ -23,10 +27,18 @@ _MAX_LINKS = 0x1800  # private-use characters available after _OPEN_BASE
 
 def passage_html(text: str, kind: str, query: str, width: int = 420) -> str:
     """HTML of a passage, trimmed around the first query match, with query words in <mark>."""
-    if kind != "note":
+    if kind == "pdf":
         return highlight(text, query, width)
     plain, urls = _readable(text)
     return _restore_links(highlight(plain, query, width), urls)
+
+
+def plain_passage(text: str, kind: str) -> str:
+    """A passage as plain text for a terminal: what the page shows, without links' targets."""
+    if kind == "pdf":
+        return text
+    plain, _ = _readable(text)
+    return "".join(char for char in plain if not (_OPEN_BASE <= ord(char) < _OPEN_BASE + _MAX_LINKS or char == _CLOSE))
 
 
 def _readable(text: str) -> tuple[str, list[str]]:
@@ -42,7 +54,8 @@ def _readable(text: str) -> tuple[str, list[str]]:
 
     text = IMAGE.sub(" ", text)
     text = PLAIN_LINK.sub(link, text)
-    text = HTML_TAG.sub(" ", text)
+    text = html.unescape(HTML_TAG.sub(" ", text))
+    text = readable_math(text)
     text = _EMPHASIS.sub("", _HEADING_MARK.sub("", text))
     lines = []
     for line in text.split("\n"):
