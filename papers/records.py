@@ -43,6 +43,11 @@ class PaperRecord:
     collections: tuple[str, ...] = ()  # Zotero collections, as "Parent/Child" paths
     thesis: str | None = None  # "phd" | "masters" | "bachelor": its PDF is a thesis (papers/theses.py)
     school: str | None = None  # the thesis's university, from its cover
+    # Set by papers/marks.apply_marks (never stored with a build): "read" | "unread" | "to-read", what
+    # decided it ("marked" | "note" | "list"), and the tags the researcher set (also in `tags`)
+    reading: str | None = None
+    read_source: str | None = None
+    marked_tags: tuple[str, ...] = ()
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -215,4 +220,7 @@ def _record_from_dict(data: dict) -> PaperRecord:
         collections=tuple(data.get("collections", ())),
         thesis=data.get("thesis"),
         school=data.get("school"),
+        reading=data.get("reading"),
+        read_source=data.get("read_source"),
+        marked_tags=tuple(data.get("marked_tags", ())),
     )
