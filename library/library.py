@@ -9,6 +9,8 @@ story in one place — plan, decide whether anything needs doing
 from __future__ import annotations
 
 import os
+import posixpath
+from collections import Counter
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -204,6 +206,14 @@ class Library:
     def folders(self) -> list[str]:
         """The library's visible folders, relative ('' is the library itself)."""
         return relative_folders(self.root, self.index_dir.resolve())
+
+    def default_upload_folder(self, folders: list[str]) -> str:
+        """Where new papers most likely belong: the folder (of `folders`) holding the most indexed
+        PDFs and notes, not the library's top, which often holds only lists; ties go to the first."""
+        manifest = self.manifest_for_update()
+        counts = Counter(posixpath.dirname(path) for path in (manifest.files if manifest else ()))
+        known = [folder for folder in folders if counts.get(folder)]
+        return max(known, key=lambda folder: counts[folder]) if known else (folders[0] if folders else "")
 
     def has_index(self) -> bool:
         return self.store.exists()

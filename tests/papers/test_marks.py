@@ -79,3 +79,4 @@ def test_the_file_round_trips_as_readable_json_and_a_broken_edit_says_where():
         Marks.from_json('{"papers": {"title:x": {"reading": "finished"}}}')
     with pytest.raises(MarksFormatError, match="reading status"):
         Marks().changed(dav, reading="done")
+
