@@ -23,7 +23,9 @@ from index import (
     StoreUnavailableError, read_progress,
 )
 from corpus.annotation_passages import COLOURS
-from library import ENV_INDEX, ENV_LIBRARY, ENV_MODEL, ENV_ZOTERO, MAX_UPLOAD_BYTES, Library, ZoteroLibraryError
+from library import (
+    ENV_INDEX, ENV_LIBRARY, ENV_MODEL, ENV_ZOTERO, MAX_UPLOAD_BYTES, Library, MarksFileError, ZoteroLibraryError,
+)
 from papers import Catalog
 from search import MODES, ResultFilter, Searcher, by_paper, facet_values, papers_of, search_depth
 from search.marks import MARK_KIND, marks_on_page
@@ -31,6 +33,7 @@ from ui.build_jobs import BuildJob, running_build, start_build
 from ui.cards import CardContext, show_document_cards, show_paper_cards, show_passage_cards
 from ui.inert_text import markdown_text as md
 from ui.mark_labels import SWATCH_STYLE
+from ui.library_view import library_view
 from ui.served_files import prune_served_pdfs
 from ui.upload_messages import upload_message
 
@@ -43,7 +46,13 @@ STYLE = (
     ".own-mark{border-left:3px solid #0002;padding-left:.5rem}.mark-label{font-weight:600}" + SWATCH_STYLE
 )
 VIEWS = ["By paper", "By file", "By passage"]
+DESKS = ["Search", "Library"]
 _log = logging.getLogger("papersearch.app")
+READ_HELP = ("Read: marked read by you (Library view, `papersearch mark`), else a paper with its own note (counted "
+             "as read until you mark it otherwise), else `[x]` in your paper lists. Unread includes to read.")
+RESULTS_HELP = ("How many cards: papers By paper, files By file, passages By passage — fewer when fewer answer. "
+                "The command line's -k counts the same way: files (one card per file), passages with --passages or "
+                "--json.")
 MODE_HELP = "hybrid: meaning and shared words, fused · dense: meaning only · lexical: BM25 on words only"
 
 
@@ -191,8 +200,11 @@ def add_papers(lib: Library, model: str | None) -> None:
             f"PDFs and notes (.pdf, .md, .txt), up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB each",
             type=["pdf", "md", "markdown", "txt"], accept_multiple_files=True, key="uploads",
         )
-        folder = st.selectbox("Into the folder", lib.folders(), format_func=lambda f: f or "(library top)",
-                              key="upload_folder")
+        folders = lib.folders()
+        default = lib.default_upload_folder(folders)
+        folder = st.selectbox("Into the folder", folders, format_func=lambda f: f or "(library top)",
+                              index=folders.index(default) if default in folders else 0, key="upload_folder",
+                              help="Preset to the folder that holds most of your papers and notes.")
         for level, text in st.session_state.pop("upload_messages", ()):  # said before the build's re-run
             getattr(st, level)(text)
         if not st.button("Add to the library", key="add", disabled=not uploads):
@@ -224,17 +236,22 @@ def filter_controls(catalog: Catalog, has_marks: bool = False) -> ResultFilter:
         venue = st.selectbox("Venue", ["any", *facets["venues"]], key="f_venue")
         topic = st.selectbox("Topic", ["any", *facets["topics"]], key="f_topic")
         read_choice = st.radio(
-            "Read", ["any", "read", "unread"], key="f_read", horizontal=True, disabled=not facets["read_marks"],
-            help=None if facets["read_marks"] else "Your paper lists mark no paper read or unread (`- [x]` / `- [ ]`).",
+            "Read", ["any", "read", "unread", "to read"], key="f_read", horizontal=True, disabled=not facets["read_marks"],
+            help=READ_HELP if facets["read_marks"] else "No paper is marked, has a note of its own or a `- [x]` / `- [ ]`.",
         )
-        read = {"any": None, "read": True, "unread": False}[read_choice]
+        read = {"any": None, "read": True, "unread": False, "to read": None}[read_choice]
+        author = st.selectbox("Author", ["any", *facets["authors"]], key="f_author",
+                              disabled=not facets["authors"], help="Authors from the PDFs' metadata.")
+        tag = st.selectbox("Tag", ["any", *facets["tags"]], key="f_tag") if facets["tags"] else "any"
         has_pdf = st.checkbox("Has a local PDF", key="f_pdf") or None
         colour = "any"
         if has_marks:
             colour = st.selectbox("Highlight colour", ["any", *COLOURS], key="f_colour",
                                   help="Only your highlights and comments of this colour.")
     return ResultFilter(kind, year_from, year_to, None if venue == "any" else venue,
-                        None if topic == "any" else topic, read, has_pdf, colour=None if colour == "any" else colour)
+                        None if topic == "any" else topic, read, has_pdf, tag=None if tag == "any" else tag,
+                        to_read=True if read_choice == "to read" else None, author=None if author == "any" else author,
+                        colour=None if colour == "any" else colour)
 
 
 def zotero_folder(default: str | None) -> str | None:
@@ -321,9 +338,28 @@ def page_message(error: Exception) -> str:
 
 
 def search_page() -> None:
-    lib, searcher, build_box = open_searcher(page_arguments())
-    search_area(lib, searcher)
+    args = page_arguments()
+    lib, searcher, build_box = open_searcher(args)
+    marks_key = (str(lib.root), str(lib.index_dir), lib.build_id(), lib.marks_file.version())
+    searcher = marked_searcher((*marks_key, args.model), lib, searcher)
+    desk = st.radio("Show", DESKS, horizontal=True, key="desk", label_visibility="collapsed")
+    if desk == DESKS[1]:
+        library_view(lib, searcher.index.catalog, marks_key)
+    else:
+        search_area(lib, searcher)
     follow_build(lib, build_box)  # after the results: the page answers first, then follows a running build
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def marked_searcher(key: tuple, _lib: Library, _searcher: Searcher) -> Searcher:
+    """The cached searcher with the marks file laid over its papers (`key` names the build and the
+    marks file's version, so a mark set here or on the command line shows on the next run). A marks
+    file a hand edit broke is said, and the page goes on without marks rather than failing."""
+    try:
+        return _lib.with_marks(_searcher)
+    except MarksFileError as error:
+        st.warning(md(error))
+        return _searcher
 
 
 def search_area(lib: Library, searcher: Searcher) -> None:
@@ -333,7 +369,7 @@ def search_area(lib: Library, searcher: Searcher) -> None:
         "Search your papers and notes", key="query", on_change=leave_related_views,
         placeholder="e.g. unaligned feature fusion for video · 非对齐特征融合",
     )
-    k = int(k_column.number_input("Results", min_value=1, max_value=100, value=10, key="k"))
+    k = int(k_column.number_input("Results", min_value=1, max_value=100, value=10, key="k", help=RESULTS_HELP))
     mode = mode_column.selectbox("Ranking", MODES, key="mode", help=MODE_HELP)
     view = view_column.radio("View", VIEWS, horizontal=True, key="view")
     with st.expander("Paste a paragraph or an abstract to find related papers"):
@@ -399,7 +435,9 @@ def show_response(response, lib: Library, searcher: Searcher, view: str, k: int,
     groups = (by_paper(response.hits, limit=k) if view == "By paper"
               else response.by_document(limit=k) if view == "By file" else [])
     shown = [hit for group in groups for hit in group.hits] if grouped else list(response.hits[:k])
-    st.caption(f"{len(groups) if grouped else len(shown)} results in {ms:.0f} ms")
+    count = len(groups) if grouped else len(shown)
+    unit = {"By paper": ("paper", "papers"), "By file": ("file", "files")}.get(view, ("passage", "passages"))
+    st.caption(f"{count} {unit[count != 1]} in {ms:.0f} ms (Results counts {unit[1]} in this view)")
     download_buttons(shown, searcher.index.catalog)
     ctx = CardContext(
         library=lib, catalog=searcher.index.catalog,

@@ -54,7 +54,8 @@ from index import (
     remove_stale,
 )
 from library import (
-    ENV_DEBUG, ENV_INDEX, ENV_LIBRARY, ENV_MODEL, Library, debugging, model_for_build, resolve_index_dir, watch_library,
+    ENV_DEBUG, ENV_INDEX, ENV_LIBRARY, ENV_MODEL, Library, debugging, health_in_words, model_for_build, resolve_index_dir,
+    watch_library,
 )
 from papers import citation_line
 from ui.passage_text import plain_passage
@@ -71,6 +72,8 @@ Examples:
   python cli.py search --like "pdfs/rvrt.pdf#page=3" --library ~/papers
   python cli.py search --like "notes/alignment.md#Deformable convolution" --library ~/papers
   python cli.py status --library ~/papers
+  python cli.py mark arxiv-2201.00520 --read --tag alignment --library ~/papers
+  python cli.py papers --to-read --author "Kaiming He" --library ~/papers
   python cli.py watch --library ~/papers
   python cli.py mcp --library ~/papers
   python cli.py serve --library ~/papers --port 8765
@@ -99,6 +102,17 @@ def _not_blank(ctx: click.Context, param: click.Parameter, value: str | None) ->
     if value is not None and not value.strip():
         raise click.BadParameter("give a name, or leave the option out", param=param)
     return value
+
+
+def _no_blank_tags(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    if any(not tag.strip() for tag in value):
+        raise click.BadParameter("give a tag, not an empty one", param=param)
+    return value
+
+
+_READING_BOX = {"read": "[x]", "unread": "[ ]", "to-read": "[>]", None: "   "}
+READ_HELP = ("Only papers read (or unread: to-read included). Read means marked read (papersearch mark), else a "
+             "paper with its own note, else [x] in a list.")
 
 
 def _remember_store(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -286,7 +300,9 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
 @click.option("--year-to", type=int, help="Only papers up to this year.")
 @click.option("--venue", callback=_not_blank, help="Only papers from this venue (e.g. CVPR).")
 @click.option("--topic", callback=_not_blank, help="Only papers listed under a heading containing this text.")
-@click.option("--read/--unread", "read", default=None, help="Only papers marked read ([x]) or unread ([ ]).")
+@click.option("--read/--unread", "read", default=None, help=READ_HELP)
+@click.option("--to-read", is_flag=True, default=None, help="Only papers marked to-read (papersearch mark).")
+@click.option("--author", callback=_not_blank, help="Only papers with this author (whole words of the name, any case).")
 @click.option("--has-pdf", is_flag=True, default=None, help="Only papers with a PDF in the library.")
 @click.option("--passages", is_flag=True, help="One line per passage instead of one card per file.")
 @click.option("--json", "as_json", is_flag=True, help="Print passages as a JSON list, in rank order.")
@@ -298,8 +314,9 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
 @click.option("--force", is_flag=True, help="Let --csv, --bibtex and --markdown replace a file that exists (never one in the library).")
 def search(query: str | None, library: Path, index_dir: Path | None, query_file: Path | None, like: str | None,
            like_paper: str | None, k: int, model: str | None, mode: str,
-           kind: str | None, colour: str | None, collection: str | None, tag: str | None, year_from: int | None, year_to: int | None,
-           venue: str | None, topic: str | None, read: bool | None, has_pdf: bool | None, passages: bool,
+           kind: str | None, colour: str | None, collection: str | None, tag: str | None, year_from: int | None,
+           year_to: int | None, venue: str | None, topic: str | None, read: bool | None, to_read: bool | None,
+           author: str | None, has_pdf: bool | None, passages: bool,
            as_json: bool, csv_file: Path | None,
            bibtex_file: Path | None, markdown_file: Path | None, force: bool) -> None:
     """Find the passages that best answer QUERY (`-` reads it from standard input).
@@ -331,7 +348,7 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
     searcher = lib.searcher(model, quick_start=True, notice=lambda message: _echo(f"Note: {message}", err=True))
     grouped = not (passages or as_json or csv_file or bibtex_file or markdown_file)
     where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf, collection=collection, tag=tag,
-                         colour=colour)
+                         to_read=to_read, author=author, colour=colour)
     depth = search_depth(k, grouped)
     if like:
         response = searcher.similar(like, k=depth, where=where)
@@ -435,7 +452,10 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
 @click.option("--year-to", type=int, help="Only papers up to this year.")
 @click.option("--venue", callback=_not_blank, help="Only papers from this venue (e.g. CVPR).")
 @click.option("--topic", callback=_not_blank, help="Only papers listed under a heading containing this text.")
-@click.option("--read/--unread", "read", default=None, help="Only papers marked read ([x]) or unread ([ ]).")
+@click.option("--read/--unread", "read", default=None, help=READ_HELP)
+@click.option("--to-read", is_flag=True, default=None, help="Only papers marked to-read (papersearch mark).")
+@click.option("--tag", callback=_not_blank, help="Only papers with this tag (yours or Zotero's).")
+@click.option("--author", callback=_not_blank, help="Only papers with this author (whole words of the name, any case).")
 @click.option("--has-pdf", is_flag=True, default=None, help="Only papers with a PDF in the library.")
 @click.option("--cites", "cites_id", metavar="PAPER_ID", help="Only the library papers that PAPER_ID's reference list names.")
 @click.option("--cited-by", "cited_by_id", metavar="PAPER_ID",
@@ -448,9 +468,9 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
               help="Write these papers as CSV, one row per paper.")
 @click.option("--force", is_flag=True, help="Let --csv, --bibtex and --markdown replace a file that exists (never one in the library).")
 def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool, year_from: int | None,
-           year_to: int | None, venue: str | None, topic: str | None, read: bool | None, has_pdf: bool | None,
-           cites_id: str | None, cited_by_id: str | None, bibtex_file: Path | None, markdown_file: Path | None,
-           csv_file: Path | None, force: bool) -> None:
+           year_to: int | None, venue: str | None, topic: str | None, read: bool | None, to_read: bool | None,
+           tag: str | None, author: str | None, has_pdf: bool | None, cites_id: str | None, cited_by_id: str | None,
+           bibtex_file: Path | None, markdown_file: Path | None, csv_file: Path | None, force: bool) -> None:
     """The papers your notes and PDFs describe, with the files and list entries that belong to each;
     --bibtex / --markdown / --csv export them (all, or those the filters keep). --cites ID and
     --cited-by ID follow citations inside the library (from the PDFs' reference lists)."""
@@ -459,10 +479,10 @@ def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool, y
     for option, target in exports:
         _check_writable(option, target, lib, force)
     if health:
-        _print_health(health_to_dict(lib.health()), as_json)
+        _print_health(lib.health(), as_json)
         return
     catalog = lib.catalog()
-    where = ResultFilter(None, year_from, year_to, venue, topic, read, has_pdf)
+    where = ResultFilter(None, year_from, year_to, venue, topic, read, has_pdf, tag=tag, to_read=to_read, author=author)
     chosen = [record for record in catalog.papers if where.accepts("note", record)]
     chosen = _citation_scope(catalog, chosen, cites_id, cited_by_id)
     if csv_file:
@@ -481,14 +501,21 @@ def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool, y
         _echo(terminal_json(records, indent=1))
         return
     for record in records:
-        mark = {True: "[x]", False: "[ ]", None: "   "}[record["read"]]
+        mark = _READING_BOX[record["reading"]]
         where = f"{record['venue'] or '?'} {record['year'] or ''}".strip()
         _echo(f"{mark} {record['title']} ({where})" + (f" arXiv:{record['arxiv']}" if record["arxiv"] else ""))
+        details = [", ".join(record["authors"][:4]) + (" et al." if len(record["authors"]) > 4 else "")]
+        details.append(f"tags: {', '.join(record['tags'])}" if record["tags"] else "")
+        if record["read_source"] == "note":
+            details.append("read: has your note")
+        if any(details):
+            _echo(f"      {' · '.join(d for d in details if d)}")
         for file in record["files"]:
             _echo(f"      {file}")
         if record["cites"] or record["cited_by"]:
             _echo(f"      {citation_line(len(record['cites']), len(record['cited_by']))}")
-    _echo(f"{len(records)} papers; links by method: {catalog.link_counts}")
+    _echo(f"{len(records)} papers ([x] read, [ ] unread, [>] to read; a paper with its own note counts as read "
+          f"unless marked); links by method: {catalog.link_counts}")
 
 
 def _citation_scope(catalog, chosen: list, cites_id: str | None, cited_by_id: str | None) -> list:
@@ -504,14 +531,47 @@ def _citation_scope(catalog, chosen: list, cites_id: str | None, cited_by_id: st
     return chosen
 
 
-def _print_health(data: dict, as_json: bool) -> None:
+def _print_health(report, as_json: bool) -> None:
     if as_json:
-        _echo(terminal_json(data, indent=1, default=str))
+        _echo(terminal_json(health_to_dict(report), indent=1, default=str))
         return
-    for key, items in data.items():
-        _echo(f"{key.replace('_', ' ').capitalize()}: {len(items)}")
-        for item in items:
-            _echo(f"  {item}")
+    topics = health_in_words(report)
+    if not topics:
+        _echo("Nothing needs your attention: every PDF has text, every link in your notes leads to a file, every PDF "
+              "is mentioned by a note, and no paper seems recorded twice.")
+    for topic in topics:
+        _echo(f"{topic.title}.")
+        _echo(f"  What to do: {topic.fix}")
+        for item in topic.items:
+            _echo(f"  - {item}")
+        _echo()
+
+
+@main.command()
+@click.argument("paper_id")
+@library_option
+@index_option
+@click.option("--read", "reading", flag_value="read", default=None, help="Mark it read.")
+@click.option("--unread", "reading", flag_value="unread", help="Mark it unread.")
+@click.option("--to-read", "reading", flag_value="to-read", help="Mark it to read.")
+@click.option("--tag", "tags", multiple=True, callback=_no_blank_tags, help="Add this tag (repeat for more).")
+@click.option("--untag", "untags", multiple=True, callback=_no_blank_tags, help="Remove this tag (repeat for more).")
+def mark(paper_id: str, library: Path, index_dir: Path | None, reading: str | None, tags: tuple[str, ...],
+         untags: tuple[str, ...]) -> None:
+    """Mark a paper read, unread or to read, and tag it (ids: `papers --json`).
+
+    Marks are kept in <library>/.papersearch-marks.json, a plain JSON file keyed by the paper's
+    arXiv id, DOI or title, so they survive every rebuild and a moved library; your notes are
+    never rewritten. A paper with its own note counts as read unless marked otherwise.
+    """
+    if reading is None and not tags and not untags:
+        raise click.UsageError("Say what to mark: --read, --unread, --to-read, --tag or --untag.")
+    lib, _ = _indexed_library(library, index_dir)
+    record = lib.mark(paper_id, reading=reading, add_tags=tags, remove_tags=untags)
+    state = {"read": "read", "unread": "unread", "to-read": "to read", None: "not marked"}[record.reading]
+    tags_text = f"; tags: {', '.join(record.tags)}" if record.tags else ""
+    _echo(f"{record.title}: {state}{tags_text} (in {lib.marks_file.path})")
+
 
 
 @main.command()

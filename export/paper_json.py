@@ -8,12 +8,13 @@ from papers import HealthReport, PaperRecord
 def paper_to_dict(record: PaperRecord) -> dict:
     return {
         "paper_id": record.paper_id, "title": record.title, "venue": record.venue, "year": record.year,
-        "month": record.month, "arxiv": record.arxiv, "read": record.read, "abbreviation": record.abbreviation,
+        "month": record.month, "arxiv": record.arxiv, "read": record.read, "reading": record.reading,
+        "read_source": record.read_source, "abbreviation": record.abbreviation,
         "topics": [" > ".join(topic) for topic in record.topics], "annotation": record.annotation,
         "links": {label: list(urls) for label, urls in record.links.items()}, "files": list(record.files),
         "entries": [{"path": entry.path, "line": entry.line} for entry in record.entries],
         "authors": list(record.authors), "thesis": record.thesis, "school": record.school,
-        "tags": list(record.tags), "collections": list(record.collections),
+        "tags": list(record.tags), "marked_tags": list(record.marked_tags), "collections": list(record.collections),
         "cites": list(record.cites), "cited_by": list(record.cited_by),
     }
 

@@ -121,8 +121,9 @@ class MilvusScope:
 
 def filter_scope(where) -> tuple[MilvusScope | None, frozenset[str]]:
     """The Milvus expression for a ResultFilter's fields, and which fields it covers: kind, years,
-    venue, read and has_pdf. `topic` (a substring of any of a paper's topic headings) is left to
-    search to check on the returned rows."""
+    venue and has_pdf. `topic` (a substring of any of a paper's topic headings) and `read` are left to
+    search to check on the returned rows: a paper's reading status comes from the researcher's marks
+    (library/marks.py), which change between builds, so the `read` stored at build time may be stale."""
     parts = {name: expression(getattr(where, name)) for name, expression in _FILTER_EXPRESSIONS.items()
              if getattr(where, name) is not None}
     return (MilvusScope(" and ".join(parts.values())) if parts else None), frozenset(parts)
@@ -133,7 +134,6 @@ _FILTER_EXPRESSIONS = {  # ResultFilter field -> its Milvus expression
     "year_from": lambda year: f"year >= {_int64(year)}",
     "year_to": lambda year: f"year <= {_int64(year)}",
     "venue": lambda venue: f"venue_key == {_quoted(venue.casefold())}",
-    "read": lambda read: f"read == {'true' if read else 'false'}",
     "has_pdf": lambda has_pdf: f"has_pdf == {'true' if has_pdf else 'false'}",
 }
 

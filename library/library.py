@@ -9,9 +9,11 @@ story in one place — plan, decide whether anything needs doing
 from __future__ import annotations
 
 import os
+import posixpath
+from collections import Counter
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -40,6 +42,7 @@ from index import (
     run_build,
     trusted_plan,
 )
+from library.marks import MarksFile, MarksFileError
 from library.safe_paths import inside_library
 from library.settings import chunk_settings_for, model_for_build, model_for_search, resolve_index_dir
 from library.status import LibraryStatus, PendingChanges
@@ -52,8 +55,8 @@ from library.zotero_source import (
     zotero_file,
     zotero_home,
 )
-from papers import Catalog, HealthReport, health
-from search import Searcher
+from papers import Catalog, HealthReport, PaperRecord, apply_marks, health
+from search import Searcher, UnknownItemError
 
 EmbedderLoader = Callable[[str], Embedder]
 # pending_changes() answers from here while neither the folder (by stat) nor the build changed.
@@ -124,7 +127,8 @@ class Library:
             embedder = registry.load_embedder(name)
         second = manifest.companion_model
         companion = (lambda: (load or registry.load_embedder)(second)) if second else None
-        return Searcher(self.load(), embedder, companion=companion, **settings)
+        searcher = Searcher(self.load(), embedder, companion=companion, **settings)
+        return self.with_marks(searcher)
 
     def manifest_for_update(self) -> Manifest | None:
         """A rebuild replaces an index it cannot read (old format, damage) instead of failing."""
@@ -203,6 +207,14 @@ class Library:
         """The library's visible folders, relative ('' is the library itself)."""
         return relative_folders(self.root, self.index_dir.resolve())
 
+    def default_upload_folder(self, folders: list[str]) -> str:
+        """Where new papers most likely belong: the folder (of `folders`) holding the most indexed
+        PDFs and notes, not the library's top, which often holds only lists; ties go to the first."""
+        manifest = self.manifest_for_update()
+        counts = Counter(posixpath.dirname(path) for path in (manifest.files if manifest else ()))
+        known = [folder for folder in folders if counts.get(folder)]
+        return max(known, key=lambda folder: counts[folder]) if known else (folders[0] if folders else "")
+
     def has_index(self) -> bool:
         return self.store.exists()
 
@@ -216,8 +228,37 @@ class Library:
         return self.store.load()
 
     def catalog(self) -> Catalog:
-        """The paper catalog alone: listing papers needs no vectors, passages or model."""
-        return self.store.load_catalog()
+        """The paper catalog alone (listing papers needs no vectors, passages or model), with the
+        researcher's marks laid over it."""
+        return self.marked(self.store.load_catalog())
+
+    @property
+    def marks_file(self) -> MarksFile:
+        """`<library>/.papersearch-marks.json`: read / unread / to-read and tags (library/marks.py)."""
+        return MarksFile(self.root, self.index_dir)
+
+    def marked(self, catalog: Catalog) -> Catalog:
+        """A catalog as the build wrote it, with today's marks (and own notes counted as read)."""
+        return apply_marks(catalog, self.marks_file.load())
+
+    def with_marks(self, searcher: Searcher) -> Searcher:
+        """`searcher` over the same index, its papers carrying the marks as the file has them now."""
+        return searcher.with_catalog(self.marked(searcher.base_catalog))
+
+    def mark(self, paper_id: str, *, reading: str | None = None, add_tags: Iterable[str] = (),
+             remove_tags: Iterable[str] = ()) -> PaperRecord:
+        """Mark one paper of the current catalog; returns it as marked. A tag that comes from Zotero
+        cannot be removed here (Zotero owns it), and saying so beats silently keeping it."""
+        catalog = self.store.load_catalog()
+        record = catalog.paper(paper_id)
+        if record is None:
+            raise UnknownItemError(f"No paper {paper_id!r} in this library's catalog (the ids are in `papers --json`).")
+        from_zotero = {tag.casefold() for tag in record.tags}  # the build's catalog carries Zotero's tags only
+        foreign = [tag for tag in remove_tags if tag.casefold() in from_zotero]
+        if foreign:
+            raise MarksFileError(f"The tag {foreign[0]!r} of {record.title!r} comes from Zotero; remove it in Zotero.")
+        self.marks_file.change(record, reading=reading, add_tags=add_tags, remove_tags=remove_tags)
+        return self.marked(catalog).paper(paper_id)
 
     def status(self) -> LibraryStatus:
         """What the index holds, whether a search can read it (it is opened the way a search
@@ -289,4 +330,4 @@ class Library:
         """PDFs without text, note links to missing files, PDFs no note mentions, likely duplicates."""
         manifest = self.require_index()
         unreadable = [s.path for s in manifest.skipped if s.path.lower().endswith(".pdf")]
-        return health(self.catalog(), set(manifest.files) | {s.path for s in manifest.skipped}, unreadable)
+        return health(self.store.load_catalog(), set(manifest.files) | {s.path for s in manifest.skipped}, unreadable)

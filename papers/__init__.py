@@ -12,6 +12,7 @@ from papers.entries import parse_paper_entries
 from papers.entry_fields import PaperEntry
 from papers.file_names import NoteFileInfo, paper_from_note_filename, title_from_pdf_filename
 from papers.health import HealthReport, health
+from papers.marks import READINGS, Mark, Marks, MarksFormatError, apply_marks, identities, reading_of
 from papers.links import PaperLink, normalise_link_label
 from papers.note_papers import NotePapers, read_note_papers
 from papers.pdf_info import PdfPaperInfo, pdf_paper_info
@@ -33,6 +34,13 @@ __all__ = [
     "FUZZY_THRESHOLD",
     "Ambiguity",
     "Catalog",
+    "Mark",
+    "Marks",
+    "MarksFormatError",
+    "READINGS",
+    "apply_marks",
+    "identities",
+    "reading_of",
     "EntryRef",
     "HealthReport",
     "LinkEvent",

@@ -13,7 +13,9 @@ Sources, best first:
   else a file name that is an arXiv id (``1706.03762v7.pdf``).
 * year: the arXiv id (year of the first version), else the stamp's date, else a venue line on
   page 1 ("Published as a conference paper at ICLR 2018", "Proceedings of ... 2020"), else the
-  metadata creation date (often the day it was downloaded or re-saved: flagged as such).
+  metadata creation date (often the day it was downloaded or re-saved: flagged as such), except for
+  a PDF whose page 1 has no text layer: a scan's dates are the day it was scanned (a 2026 "year"
+  for a 1998 paper would stretch the page's Year slider), so it has no year rather than that one.
 """
 
 from __future__ import annotations
@@ -196,6 +198,8 @@ def _year(arxiv_id, stamp_year, document, head, metadata) -> tuple[int | None, s
         match = _VENUE_YEAR.search(text)
         if match:
             return int(match.group("year")), "first_page"
+    if head is not None and not head.lines:
+        return None, None  # no text on page 1: a scan, whose dates are the day it was scanned, not published
     for key in ("/CreationDate", "/ModDate"):
         match = _PDF_DATE.match(metadata.get(key, ""))
         if match:

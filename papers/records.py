@@ -45,6 +45,11 @@ class PaperRecord:
     school: str | None = None  # the thesis's university, from its cover
     cites: tuple[str, ...] = ()  # paper ids of library papers its PDF's reference list names (papers/citation_links.py)
     cited_by: tuple[str, ...] = ()  # paper ids of library papers whose reference lists name it
+    # Set by papers/marks.apply_marks (never stored with a build): "read" | "unread" | "to-read", what
+    # decided it ("marked" | "note" | "list"), and the tags the researcher set (also in `tags`)
+    reading: str | None = None
+    read_source: str | None = None
+    marked_tags: tuple[str, ...] = ()
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -224,4 +229,7 @@ def _record_from_dict(data: dict) -> PaperRecord:
         school=data.get("school"),
         cites=tuple(data.get("cites", ())),
         cited_by=tuple(data.get("cited_by", ())),
+        reading=data.get("reading"),
+        read_source=data.get("read_source"),
+        marked_tags=tuple(data.get("marked_tags", ())),
     )

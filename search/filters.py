@@ -1,8 +1,10 @@
 """Narrow results by what a researcher knows about their papers: file kind, year, venue,
-topic heading, read mark, whether a local PDF is at hand, and the colour of their own marks."""
+topic heading, reading status, tags, authors, whether a local PDF is at hand, and the colour of their own
+marks."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 
 from corpus.annotation_passages import mark_of_heading
@@ -16,10 +18,12 @@ class ResultFilter:
     year_to: int | None = None
     venue: str | None = None  # case-insensitive, exact venue name (e.g. "CVPR")
     topic: str | None = None  # case-insensitive substring of a topic heading of the paper
-    read: bool | None = None  # True: only papers marked [x]; False: only [ ] ones
+    read: bool | None = None  # True: only papers read; False: only unread or to-read ones (papers/marks.py)
     has_pdf: bool | None = None  # True: only papers with a PDF in the library
     collection: str | None = None  # a Zotero collection; its sub-collections' papers count too
-    tag: str | None = None  # a Zotero tag, case-insensitive
+    tag: str | None = None  # a Zotero tag or one the researcher set, case-insensitive
+    to_read: bool | None = None  # True: only papers marked to-read
+    author: str | None = None  # whole words of one author's name, any case ("vaswani", "Kaiming He")
     colour: str | None = None  # only your marks of this colour ("yellow"; corpus/annotation_passages.py COLOURS)
 
     def is_empty(self) -> bool:
@@ -55,6 +59,10 @@ class ResultFilter:
             return False
         if self.tag is not None and self.tag.casefold() not in {tag.casefold() for tag in paper.tags}:
             return False
+        if self.to_read is not None and (paper.reading == "to-read") != self.to_read:
+            return False
+        if self.author is not None and not has_author(paper.authors, self.author):
+            return False
         return True
 
     def _only_kind(self) -> bool:
@@ -70,6 +78,15 @@ def in_collection(paths: tuple[str, ...], wanted: str) -> bool:
                or path.casefold().split("/")[-1] == wanted for path in paths)
 
 
+def has_author(authors: tuple[str, ...], wanted: str) -> bool:
+    """Does one of `authors` carry the words of `wanted`, in order ("He" is Kaiming He, not Zheng)?"""
+    words = wanted.casefold().split()
+    if not words:
+        return True
+    pattern = re.compile(r"(?<!\w)" + r"\W+".join(re.escape(word) for word in words) + r"(?!\w)")
+    return any(pattern.search(name.casefold()) for name in authors)
+
+
 def facet_values(catalog: Catalog) -> dict[str, list]:
     """Choices for the page's filter widgets."""
     years = sorted({p.year for p in catalog.papers if p.year})
@@ -77,7 +94,9 @@ def facet_values(catalog: Catalog) -> dict[str, list]:
         "venues": sorted({p.venue for p in catalog.papers if p.venue}, key=str.casefold),
         "topics": sorted({t[-1] for p in catalog.papers for t in p.topics if t}, key=str.casefold),
         "years": [years[0], years[-1]] if years else [],
-        "read_marks": any(p.read is not None for p in catalog.papers),  # any "- [x]" / "- [ ]" in the lists
+        "read_marks": any(p.read is not None for p in catalog.papers),  # a mark, an own note, or a list's box
+        "to_read": any(p.reading == "to-read" for p in catalog.papers),
+        "authors": sorted({a for p in catalog.papers for a in p.authors}, key=str.casefold),
         # Zotero collections with their parents (a filter on a parent keeps its sub-collections), and tags
         "collections": sorted({"/".join(c.split("/")[: i + 1]) for p in catalog.papers for c in p.collections
                                for i in range(c.count("/") + 1)}, key=str.casefold),

@@ -3,6 +3,8 @@ when it is shown, filtered or compared (the table is memory-mapped; no per-row w
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -18,6 +20,12 @@ class PassageRows:
         self.table, self.catalog = table, catalog
         self._papers: dict[int, PaperRecord | None] = {}  # row -> its paper, looked up once
         self.cjk = pc.equal(table.column("script"), "cjk").to_numpy(zero_copy_only=False)
+
+    def with_catalog(self, catalog: Catalog) -> "PassageRows":
+        """The same rows whose papers come from `catalog` (looked up afresh; the script mask is kept)."""
+        rows = copy.copy(self)
+        rows.catalog, rows._papers = catalog, {}
+        return rows
 
     def column(self, name: str):
         return self.table.column(name)

@@ -6,6 +6,7 @@ passages (search/passages.py) and "more like this" items (search/similar.py) liv
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Literal
@@ -17,6 +18,7 @@ import pyarrow.compute as pc
 from corpus import REFERENCES, STUB
 from embed import Embedder
 from index import LoadedIndex, ModelMismatchError, stored_direction
+from papers import Catalog
 from search.closeness import nothing_close_notice
 from search.dense import DenseRanker, Ranked
 from search.errors import UnknownItemError
@@ -64,8 +66,19 @@ class Searcher:
         self.lexical = LexicalRanker(index.lexical, manifest.lexical_settings.get("chinese", "bigram"))
         self.tokenizer = self.lexical.tokenizer
         self.passages = PassageRows(index.passages, index.catalog)
+        self.base_catalog = index.catalog  # as the build wrote it; with_catalog lays marks over this one
         self._load_companion = companion if index.companion is not None else None
         self._companion: DenseRanker | None = None
+
+    def with_catalog(self, catalog: Catalog) -> "Searcher":
+        """This searcher over the same vectors and passages with another view of the same papers
+        (the researcher's marks laid over them, library/marks.py): marks change between builds,
+        and loading the index again for each would cost seconds. Models and rankers are shared."""
+        clone = copy.copy(self)
+        clone.index = copy.copy(self.index)
+        clone.index.catalog = catalog
+        clone.passages = self.passages.with_catalog(catalog)
+        return clone
 
     def search(
         self, text: str, k: int = 10, mode: Mode = "hybrid", where: ResultFilter | None = None

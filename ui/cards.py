@@ -47,9 +47,9 @@ def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
     for number, paper in enumerate(papers, start=1):
         record = ctx.catalog.paper(paper.paper_id) if paper.paper_id else None
         with st.container(border=True):
-            mark = {True: "✅ read", False: "⬜ unread"}.get(record.read, "") if record else ""
+            mark = _READING_MARKS.get(record.reading, "") if record else ""
             st.markdown(f"**{number}. {md(paper.title)}**")
-            st.caption(" · ".join(filter(None, [md(_venue_year(record)), mark, md(_topic(record)),
+            st.caption(" · ".join(filter(None, [md(_authors(record)), md(_venue_year(record)), mark, md(_topic(record)),
                                                 f"best score {paper.score:.3f}"])))
             if record:
                 show_citations(record, ctx.catalog, f"cite-{number}", ctx.on_open_paper)
@@ -63,6 +63,16 @@ def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
                 shown = [f"[{md(label)}]({_link_target(url)})" if url else md(label) for label, url in links]
                 if shown:
                     st.markdown(" · ".join(shown))
+
+
+_READING_MARKS = {"read": "✅ read", "unread": "⬜ unread", "to-read": "🔖 to read"}
+
+
+def _authors(record: PaperRecord | None) -> str:
+    """The first three authors, "et al." after them."""
+    if record is None or not record.authors:
+        return ""
+    return ", ".join(record.authors[:3]) + (" et al." if len(record.authors) > 3 else "")
 
 
 def show_document_cards(documents: list[DocumentResult], ctx: CardContext) -> None:

@@ -43,3 +43,8 @@ def _headings(lines: list[str]) -> list[tuple[int, int]]:
         if heading:
             found.append((number, len(heading.group(1))))
     return found
+
+
+def whole_note(text: str) -> str:
+    """A whole note as Markdown to show, images left out as note_section leaves them."""
+    return _BANG_BRACKET.sub(_escaped_bang, IMAGE.sub("", text)).strip("\n")

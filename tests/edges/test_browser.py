@@ -76,7 +76,7 @@ def test_search_in_the_browser_and_download_csv(chromium_page, streamlit_server,
     # The passage on its PDF page, and the PDF served over http at that page.
     box.fill("offset attention without optical flow")
     box.press("Enter")
-    # The previous query's "results in N ms" is still on the page: wait for this query's own first
+    # The previous query's "N papers in N ms" is still on the page: wait for this query's own first
     # card, or "Show page" may be clicked on cards the rerun is about to replace.
     expect(first_title).to_contain_text("Offset Attention", timeout=QUERY_TIMEOUT_MS)
     page.get_by_text("Show page").first.click()

@@ -81,7 +81,7 @@ def test_no_text_from_files_loads_anything_in_the_browser(chromium_page, attacke
         box.fill("zebra stripes aperture problem")
         expect(box).to_have_value("zebra stripes aperture problem")
         box.press("Enter")
-        results = page.get_by_text(re.compile(r"^\d+ results in \d+ ms")).first
+        results = page.get_by_text(re.compile(r"^\d+ (papers?|files?|passages?) in \d+ ms")).first
         for view in ("By paper", "By file", "By passage"):
             choice = page.get_by_text(view, exact=True)
             expect(choice).to_have_count(1, timeout=QUERY_TIMEOUT_MS)  # the previous run's widgets are gone
