@@ -22,13 +22,12 @@ from index import (
     ENV_MILVUS_TOKEN, CorruptIndexError, IndexLockedError, ModelMismatchError, PapersearchError,
     StoreUnavailableError, read_progress,
 )
-from corpus.annotation_passages import COLOURS
+from corpus import COLOURS
 from library import (
     ENV_INDEX, ENV_LIBRARY, ENV_MODEL, ENV_ZOTERO, MAX_UPLOAD_BYTES, Library, MarksFileError, ZoteroLibraryError,
 )
 from papers import Catalog
-from search import MODES, ResultFilter, Searcher, by_paper, facet_values, papers_of, search_depth
-from search.marks import MARK_KIND, marks_on_page
+from search import MARK_KIND, MODES, ResultFilter, Searcher, by_paper, facet_values, papers_of, marks_on_page, search_depth
 from ui.build_jobs import BuildJob, running_build, start_build
 from ui.cards import CardContext, show_document_cards, show_paper_cards, show_passage_cards
 from ui.inert_text import markdown_text as md

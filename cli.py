@@ -28,8 +28,7 @@ import click
 from tqdm import tqdm
 
 from corpus import utf16_text
-from corpus.annotation_passages import COLOURS
-from corpus.zotero import default_data_dir
+from corpus import COLOURS, default_data_dir
 from disk import ENV_CACHE, atomic_write_bytes, cache_dir
 from embed import ModelLoadError
 from export import (

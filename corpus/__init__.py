@@ -19,8 +19,11 @@ from corpus.script import script_of
 from corpus.sources import ExtraSources, read_source
 from corpus.lexical_tokens import LexicalTokenizer
 from corpus.text_decoding import decode_text_file, read_text_file, utf16_text
+from corpus.annotation_passages import COLOURS, colour_hex
+from corpus.zotero import default_data_dir
 
 __all__ = [
+    "COLOURS", "colour_hex", "default_data_dir",
     "utf16_text",
     "BODY",
     "LexicalTokenizer",

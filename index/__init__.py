@@ -37,8 +37,10 @@ from index.milvus_collections import COLLECTION_STATUSES, Removal, StoredCollect
 from index.planner import BuildPlan, plan_build
 from index.store import LoadedIndex, Store, open_store
 from index.store_location import ENV_MILVUS_TOKEN, ENV_STORE, StoreLocation, parse_store, redacted
+from index.build_progress import Estimate
 
 __all__ = [
+    "Estimate",
     "BuildProgress", "about", "read_progress",
     "COLLECTION_STATUSES", "BuildPlan", "BuildReport", "CompanionVectors", "companion_model", "CorruptIndexError",
     "ENV_MILVUS_TOKEN",

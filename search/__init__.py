@@ -19,8 +19,10 @@ from search.long_text import query_windows
 from search.query_text import MAX_QUERY_CHARS, check_query_length, normalise_query
 from search.searcher import MODES, Mode, Searcher
 from search.similar import LikeTarget, parse_like
+from search.marks import MARK_KIND, mark_pdf, marked_text, marks_on_page
 
 __all__ = [
+    "MARK_KIND", "mark_pdf", "marked_text", "marks_on_page",
     "DocumentResult", "EmptyQueryError", "EvidenceSettings", "FusionSettings", "Hit", "InvalidQueryError", "LikeTarget",
     "MAX_QUERY_CHARS", "MODES", "Mode", "PaperResult", "QueryTooLongError", "Ranked", "check_query_length",
     "ResultFilter", "SkippedItemError", "SearchResponse", "Searcher", "by_paper", "facet_values", "fuse", "normalise_query",

@@ -13,8 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index import BuildPlan, BuildReport, about
-from index.build_progress import Estimate
+from index import BuildPlan, BuildReport, Estimate, about
 
 Progress = Callable[[str, int, int], None]
 OnPlan = Callable[[BuildPlan], None]

@@ -11,13 +11,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from corpus import read_text_file
+from corpus import colour_hex, read_text_file
 from library import Library
 from index import UnsafePathError
 from papers import Catalog, PaperRecord
-from corpus.annotation_passages import colour_hex
-from search import DocumentResult, Hit, PaperResult
-from search.marks import mark_pdf, marked_text
+from search import DocumentResult, Hit, PaperResult, mark_pdf, marked_text
 from ui.citations import show_citations
 from ui.explain import why
 from ui.inert_text import markdown_text as md
