@@ -48,6 +48,7 @@ class Page:
 class Laid:
     pages: list[Page]
     placed: list[tuple[int, Paragraph, str]]  # page number (1-based), paragraph, the part of it printed
+    one_page: frozenset[int]  # positions in `placed` of paragraphs printed whole on one page
 
 
 def target_words(pages: int, rng: random.Random) -> int:
@@ -63,6 +64,7 @@ def lay_out(front: list[Paragraph], body: Iterator[Paragraph], tail: list[Paragr
     source = _Lines(face, itertools.chain(front, body))
     printed: dict[int, list[str]] = {}
     first_page: dict[int, int] = {}
+    last_page: dict[int, int] = {}
     laid: list[Page] = []
     figures = 0
     for number in range(1, pages + 1):
@@ -81,14 +83,16 @@ def lay_out(front: list[Paragraph], body: Iterator[Paragraph], tail: list[Paragr
             page.lines.append((y, line.size, line.text))
             printed.setdefault(line.paragraph, []).append(line.text + line.joiner)
             first_page.setdefault(line.paragraph, number)
+            last_page[line.paragraph] = number
             words += _words(line.text)
         left = PAGE_HEIGHT - BOTTOM - y
         if number < pages and left > 180 and rng.random() < 0.6:
             figures += 1
             y = _figure(page, y, left, face.clean(caption(figures, pool, rng).text), face)
         laid.append(page)
-    placed = [(first_page[k], source.paragraphs[k], "".join(parts).strip()) for k, parts in sorted(printed.items())]
-    return Laid(laid, placed)
+    order = sorted(printed)
+    placed = [(first_page[k], source.paragraphs[k], "".join(printed[k]).strip()) for k in order]
+    return Laid(laid, placed, frozenset(n for n, k in enumerate(order) if first_page[k] == last_page[k]))
 
 
 def _figure(page: Page, y: float, left: float, text: str, face: Typeface) -> float:

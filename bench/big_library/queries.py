@@ -51,7 +51,7 @@ def _query(kind: str, target: Identity, pool: Pool, face: Typeface, seed: int, r
         start = rng.randint(0, len(words) - length)
         span = " ".join(words[start : start + length])
         return span, span, 1 if laid else None
-    parts = ([(page, part) for page, _, part in laid.placed] if laid
+    parts = ([(page, part) for n, (page, _, part) in enumerate(laid.placed) if n in laid.one_page] if laid
              else [(None, line) for line in text.splitlines() if not line.startswith((">", "!", "|"))])  # not a note's header
     if kind == "chinese":
         spans = [(page, span.strip()) for page, part in parts for span in _CHINESE_SPAN.findall(part)]

@@ -95,7 +95,7 @@ def cut_font(characters: set[str], folder: Path, source: tuple[Path, int] = NOTO
     path, number = source
     if not path.is_file():
         raise FontMissingError(f"{path} is not installed (Debian: apt-get install fonts-noto-cjk)")
-    font = TTFont(path, fontNumber=number)
+    font = TTFont(path, fontNumber=number, recalcTimestamp=False)  # the same bytes on every run
     cmap = font.getBestCmap()
     wanted = sorted({ord(char) for char in characters if ord(char) in cmap} | set(range(0x20, 0x7F)) & set(cmap))
     options = subset.Options()
@@ -105,9 +105,45 @@ def cut_font(characters: set[str], folder: Path, source: tuple[Path, int] = NOTO
     cutter = subset.Subsetter(options)
     cutter.populate(unicodes=wanted)
     cutter.subset(font)
-    target = folder / "NotoSansCJKsc-pool.otf"
+    _to_truetype(font)
+    target = folder / "NotoSansCJKsc-pool.ttf"
     font.save(target)
     return read_typeface(target)
+
+
+def _to_truetype(font) -> None:
+    """CFF outlines to TrueType ones (fontTools' otf2ttf recipe). fpdf2 embeds a CFF font with its
+    encoding as an embedded CMap, which pypdf (and so the builder's page-1 title reader,
+    corpus/pdf_head.py) decodes one byte at a time; a TrueType font is written as Identity-H,
+    which every reader knows."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    glyf.compile(font)
+    font["maxp"] = maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for field in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, field, 1 if field == "maxZones" else 0)
+    maxp.compile(font)
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping, post.glyphOrder = 2.0, [], {}, order
+    font.sfntVersion = "\000\001\000\000"
 
 
 def read_typeface(path: Path) -> Typeface:

@@ -29,7 +29,7 @@ class Written:
     index: int
     path: str
     kind: str
-    pages: int
+    pages: int  # planned pages of a PDF (0 for a note): the test checks the PDF has them
     chinese: bool
     bytes: int
     words: int
@@ -61,7 +61,7 @@ def write(identity: Identity, pool: Pool, face: Typeface, seed: int, out: Path, 
         pages, chinese = 0, bool(CJK.search(text))
     else:
         target.write_bytes(pdf_bytes(identity, laid, face))
-        pages, chinese = len(laid.pages), any(paragraph.chinese for _, paragraph, _ in laid.placed)
+        pages, chinese = identity.pages, any(paragraph.chinese for _, paragraph, _ in laid.placed)
     flat = " ".join(text.split())
     return Written(identity.index, identity.path, identity.kind, pages, chinese, target.stat().st_size, len(flat.split()),
                    hashlib.blake2b(flat.encode("utf-8"), digest_size=8).hexdigest(),
