@@ -1,0 +1,220 @@
+"""The command line in subprocesses, watched from outside: a build's progress (the tqdm lines it
+prints on stderr), its peak memory (/proc), its final report; a search's answer and time.
+
+Measuring through `cli.py` in a separate process is what a user meets (imports, model loading and
+all), and it lets the harness kill a build with SIGKILL at a chosen point of its embedding.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.common import REPO
+
+CLI = [sys.executable, str(REPO / "cli.py")]
+# tqdm's line: "Embedding chunks:  25%|██▌       | 1234/5000 [00:10<00:30, 120.00item/s]"
+_TQDM = re.compile(r"^(?P<stage>[^:|]+?):\s+\d+%\|[^|]*\|\s*(?P<done>\d+)/(?P<total>\d+)")
+_EMBEDDED = re.compile(r"\(\+(?P<added>\d+) embedded")
+_INDEXED = re.compile(r"Indexed (?P<files>\d+) files, (?P<chunks>\d+) chunks")
+_UP_TO_DATE = re.compile(r"up to date: (?P<files>\d+) files, (?P<chunks>\d+) chunks")
+EMBED_STAGES = ("Embedding chunks", "Embedding passages")  # today's name, and the likely next one
+
+
+def load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def _rss_kib(pid: int, field_name: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field_name + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process started by `pid`, and theirs (a PDF-reading worker, say)."""
+    found, queue = [], [pid]
+    while queue:
+        parent = queue.pop()
+        if parent != pid:
+            found.append(parent)
+        try:
+            for task in os.listdir(f"/proc/{parent}/task"):
+                with open(f"/proc/{parent}/task/{task}/children", encoding="ascii") as children:
+                    queue.extend(int(child) for child in children.read().split())
+        except OSError:
+            continue
+    return found
+
+
+@dataclass
+class Progress:
+    """The latest (done, total) of each stage, and when each stage was first seen."""
+
+    stages: dict[str, tuple[int, int]] = field(default_factory=dict)
+    first_seen: dict[str, float] = field(default_factory=dict)
+
+    def embedding(self) -> tuple[int, int] | None:
+        for stage in EMBED_STAGES:
+            if stage in self.stages:
+                return self.stages[stage]
+        return None
+
+
+class Build:
+    """`cli.py build` running in its own process; read its progress while it runs."""
+
+    def __init__(self, library: Path, index: Path, extra: list[str] | None = None):
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [*CLI, "build", "--library", str(library), "--index", str(index), *(extra or [])],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.progress = Progress()
+        self.tail: deque[str] = deque(maxlen=60)
+        self.stdout: list[str] = []
+        self.peak_rss_kib = 0  # the build process's own VmHWM
+        self.peak_tree_kib = 0  # the most its process tree held at once (a reading worker process too)
+        self.seconds: float | None = None
+        self._threads = [threading.Thread(target=target, daemon=True)
+                         for target in (self._read_stderr, self._read_stdout, self._watch_memory)]
+        for thread in self._threads:
+            thread.start()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def _read_stderr(self) -> None:
+        buffer = b""
+        while chunk := self.process.stderr.read1(65536):
+            buffer += chunk
+            *lines, buffer = re.split(rb"[\r\n]", buffer)
+            for raw in lines:
+                self._line(raw.decode("utf-8", "replace").strip())
+        self._line(buffer.decode("utf-8", "replace").strip())
+
+    def _line(self, line: str) -> None:
+        if not line:
+            return
+        match = _TQDM.match(line)
+        if match:
+            stage = match.group("stage").strip()
+            self.progress.first_seen.setdefault(stage, self.elapsed())
+            self.progress.stages[stage] = (int(match.group("done")), int(match.group("total")))
+        else:
+            self.tail.append(line)
+
+    def _read_stdout(self) -> None:
+        for raw in self.process.stdout:
+            self.stdout.append(raw.decode("utf-8", "replace").rstrip())
+
+    def _watch_memory(self) -> None:
+        pid = self.process.pid
+        while self.process.poll() is None:
+            own = _rss_kib(pid, "VmHWM")
+            self.peak_rss_kib = max(self.peak_rss_kib, own)
+            tree = _rss_kib(pid, "VmRSS") + sum(_rss_kib(child, "VmRSS") for child in _descendants(pid))
+            self.peak_tree_kib = max(self.peak_tree_kib, tree)
+            time.sleep(0.25)
+
+    def kill9(self) -> None:
+        """SIGKILL, as a crash or a closed lid would stop it: no handler runs."""
+        if self.running():
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.wait()
+
+    def wait(self, timeout: float | None = None) -> BuildResult:
+        self.process.wait(timeout)
+        if self.seconds is None:
+            self.seconds = self.elapsed()
+        for thread in self._threads:
+            thread.join(5)
+        return BuildResult.of(self)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    seconds: float
+    returncode: int
+    summary: str  # the build's last line of standard output
+    files: int | None
+    chunks: int | None
+    embedded: int | None  # "+N embedded"; 0 when the index was up to date
+    up_to_date: bool
+    peak_rss_mib: float
+    peak_tree_rss_mib: float
+    stage_starts: dict[str, float]  # seconds from the start at which each stage was first reported
+    error_tail: list[str]
+
+    @classmethod
+    def of(cls, build: Build) -> BuildResult:
+        summary = build.stdout[-1] if build.stdout else ""
+        indexed, fresh = _INDEXED.search(summary), _UP_TO_DATE.search(summary)
+        counts = indexed or fresh
+        embedded = _EMBEDDED.search(summary)
+        return cls(
+            seconds=round(build.seconds, 2), returncode=build.process.returncode, summary=summary,
+            files=int(counts.group("files")) if counts else None, chunks=int(counts.group("chunks")) if counts else None,
+            embedded=int(embedded.group("added")) if embedded else (0 if fresh else None), up_to_date=bool(fresh),
+            peak_rss_mib=round(build.peak_rss_kib / 1024, 1), peak_tree_rss_mib=round(build.peak_tree_kib / 1024, 1),
+            stage_starts={stage: round(seconds, 2) for stage, seconds in build.progress.first_seen.items()},
+            error_tail=list(build.tail)[-8:] if build.process.returncode else [],
+        )
+
+    def to_dict(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if value not in (None, [], "")}
+
+
+def build(library: Path, index: Path, extra: list[str] | None = None) -> BuildResult:
+    return Build(library, index, extra).wait()
+
+
+@dataclass(frozen=True)
+class Answer:
+    seconds: float
+    returncode: int
+    hits: list[dict]
+    error: str
+
+
+def search(query: str, library: Path, index: Path, k: int = 10, timeout: float = 300) -> Answer:
+    """`cli.py search QUERY --json` in a fresh process: its wall time, and its hits (none if it failed)."""
+    started = time.perf_counter()
+    done = subprocess.run([*CLI, "search", query, "--library", str(library), "--index", str(index), "--json", "-k", str(k)],
+                          cwd=REPO, capture_output=True, timeout=timeout)
+    seconds = time.perf_counter() - started
+    hits: list[dict] = []
+    if done.returncode == 0:
+        try:
+            hits = json.loads(done.stdout.decode("utf-8"))
+        except ValueError:
+            hits = []
+    error = "" if done.returncode == 0 else done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+    return Answer(round(seconds, 3), done.returncode, hits, error if isinstance(error, str) else error[0])
+
+
+def status(library: Path, index: Path) -> dict | None:
+    """`cli.py status --json`, or None when there is no index yet (or it cannot be read)."""
+    done = subprocess.run([*CLI, "status", "--library", str(library), "--index", str(index), "--json"],
+                          cwd=REPO, capture_output=True, timeout=300)
+    try:
+        return json.loads(done.stdout.decode("utf-8")) if done.returncode == 0 else None
+    except ValueError:
+        return None

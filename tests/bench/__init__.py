@@ -1,0 +1,1 @@
+"""Tests of the bench tools themselves (bench/big_library): what they write, not what they time."""
