@@ -180,7 +180,7 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     vectors = PassageVectors.start(frame, kept, _dropped_by_text(previous, mask, embedder), embedder, journal)
     staged = StagedCommits.for_build(store, previous, vectors.missing_count)
     if staged is not None:  # first build of a large library: searchable by keyword now, by meaning as it goes
-        frame, vectors = vectors.filled_first(frame)
+        frame, vectors = vectors.filled_first(frame, embedder)
     lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
     direction = _direction(previous, embedder)
 

@@ -1,9 +1,11 @@
 """Vectors for the passages a build has none for: from the journal if an earlier build embedded
 the same text, else from the model, in batches of similar length, each batch journalled.
 
-Batches are cut from the texts in order of decreasing length, so each pads to texts of nearly its
-own length (padding is embedded too, and wasted); the order is stable, so a caller that sorted its
-rows the same way sees them filled as a prefix (index/staged_build.py relies on that).
+Batches are cut from the texts in order of decreasing length in the model's own tokens, so each
+pads to texts of nearly its own length (padding is embedded too, and wasted; characters are no
+measure in a bilingual library: a Chinese character is about one token, an English word of six
+letters about one too); the order is stable, so a caller that sorted its rows the same way sees
+them filled as a prefix (index/staged_build.py relies on that).
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ Progress = Callable[[str, int, int], None]
 OnFilled = Callable[[int], None]  # rows with vectors so far
 
 
-def by_length(texts: Sequence[str]) -> list[int]:
-    """Positions of `texts`, longest first; ties keep their order."""
-    return sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+def by_length(texts: Sequence[str], embedder: Embedder) -> list[int]:
+    """Positions of `texts`, longest in the embedder's tokens first; ties keep their order."""
+    sizes = embedder.count_tokens(list(texts)) if len(texts) else []
+    return sorted(range(len(texts)), key=lambda i: -sizes[i])
 
 
 def from_journal(journal: VectorJournal | None, model: str, texts: Sequence[str], dimension: int) -> dict[int, np.ndarray]:
@@ -46,7 +49,7 @@ def embed_in_batches(
     """Embed `texts`, longest first; each batch is journalled, then handed to `keep(positions,
     vectors)` before the next starts. `already`: passages of this stage filled before (progress
     counts them as done)."""
-    order = by_length(texts)
+    order = by_length(texts, embedder)
     total = already + len(texts)
     progress(stage, already, total)
     for start in range(0, len(order), EMBED_BATCH):
@@ -121,13 +124,13 @@ class PassageVectors:
     def missing_count(self) -> int:
         return len(self.texts) - self.filled_count
 
-    def filled_first(self, frame):
+    def filled_first(self, frame, embedder: Embedder):
         """The frame and these vectors reordered so that filled rows come first and the missing ones
         follow longest first, the order the model fills them in: a staged build then always holds
         vectors for a prefix of its rows."""
         filled = [i for i in range(len(self.texts)) if self.filled[i]]
         missing = [i for i in range(len(self.texts)) if not self.filled[i]]
-        order = filled + [missing[i] for i in by_length([self.texts[i] for i in missing])]
+        order = filled + [missing[i] for i in by_length([self.texts[i] for i in missing], embedder)]
         reordered = PassageVectors(self.vectors[order], self.filled[order], [self.texts[i] for i in order], self.journal)
         reordered.reused = self.reused
         return frame.iloc[order].reset_index(drop=True), reordered
