@@ -47,7 +47,7 @@ def fresh_index(path: Path) -> Path:
 
 
 def _require_index(ctx: Context) -> None:
-    if not (ctx.index / "manifest.json").exists():
+    if not (ctx.index / "CURRENT").exists():  # the file store names its live build there
         raise NotSupported(f"no built index at {ctx.index}: run --only cold first")
 
 
