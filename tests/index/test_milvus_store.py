@@ -202,3 +202,38 @@ def test_the_cli_builds_and_searches_a_milvus_store(small_library, tmp_path, mil
     monkeypatch.delenv("PAPERSEARCH_STORE")
     forgot = runner.invoke(cli.main, ["search", "噪声", "--library", str(small_library), "--index", str(tmp_path / "index")])
     assert forgot.exit_code == 1 and "is kept in Milvus" in forgot.output and "--store" in forgot.output
+
+
+def _readme_snippet() -> str:
+    """The Python block of README's "Using the Milvus collection from your own code", as written."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("#### Using the Milvus collection from your own code", 1)[1].split("\n#", 1)[0]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def _with(snippet: str, name: str, value: str) -> str:
+    """The snippet with its `NAME = ...` line set to `value`: the only lines a reader edits."""
+    lines = snippet.splitlines()
+    found = [i for i, line in enumerate(lines) if line.startswith(f"{name} = ")]
+    assert len(found) == 1, f"README's snippet has no single `{name} = ...` line"
+    lines[found[0]] = f"{name} = {value}"
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("query", ["deformable convolution alignment", "扩散模型 去噪", "video   super-resolution"])
+def test_the_readme_snippet_finds_what_dense_search_finds(demo_library_copy, tmp_path, milvus_lite_store, monkeypatch, query):
+    use_fake_models(monkeypatch)  # the snippet's load_embedder(manifest["model"]) gets the fake the index was built with
+    lib = _built(demo_library_copy, tmp_path / "index", milvus_lite_store)
+    assert lib.store.load().language_direction is not None  # so the snippet must remove it to agree
+    snippet = _readme_snippet()
+    for name, value in (("INDEX", f"Path({str(lib.index_dir)!r})"), ("STORE", repr(milvus_lite_store.removeprefix("milvus:"))),
+                        ("QUERY", repr(query))):
+        snippet = _with(snippet, name, value)
+    scope: dict = {"print": lambda *args: None}
+    exec(compile(snippet, "README.md", "exec"), scope)  # noqa: S102 — README's own code, run as a reader would
+
+    expected = lib.searcher().search(query, k=10, mode="dense").hits
+    got = scope["hits"][0]
+    assert expected and got[0]["entity"]["path"] == expected[0].path and got[0]["entity"]["text"] == expected[0].text
+    assert [(hit["entity"]["path"], hit["entity"]["text"]) for hit in got[:5]] == [(hit.path, hit.text) for hit in expected[:5]]
+    np.testing.assert_allclose([hit["distance"] for hit in got[:5]], [hit.score for hit in expected[:5]], rtol=1e-4)
