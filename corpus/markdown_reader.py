@@ -2,8 +2,10 @@
 
 Each section keeps its heading path (e.g. ``Video restoration > RVRT``) and the 1-based
 line where its text starts, so a result can send the reader to the exact spot.
-Headings inside fenced code blocks are not headings. A note whose only words are its headings
-(an outline, a reading plan) is one section of those headings: they are what it has to find.
+Headings are where CommonMark puts them (corpus/note_blocks.py): ATX and setext headings, not a
+`#` line inside fenced code or an HTML comment; YAML front matter is neither text nor title. A
+note whose only words are its headings (an outline, a reading plan) is one section of those
+headings: they are what it has to find.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 
 from corpus.documents import Document, Section
 from corpus.markdown_clean import clean_heading, clean_markdown
-from corpus.syntax import FENCE, HEADING, split_lines
+from corpus.note_blocks import note_blocks
+from corpus.syntax import split_lines
 from corpus.text_decoding import NoteText, read_note_text
 
 
@@ -30,11 +33,11 @@ def markdown_document(text: str, relative: str, title: str | None = None) -> Doc
     own_title = title
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []  # (level, heading)
+    blocks = note_blocks(lines)
     body: list[str] = []
-    body_start = 1
+    body_start = blocks.front_matter + 1
     title: str | None = None
-    fence: str | None = None
-    heading_lines: dict[int, str] = {}  # 0-based line -> its heading's text
+    heading_lines: dict[int, tuple[int, str]] = {}  # 0-based first line -> (its last line + 1, its text)
 
     def flush() -> None:
         if any(line.strip() for line in body):
@@ -46,27 +49,19 @@ def markdown_document(text: str, relative: str, title: str | None = None) -> Doc
                 )
             )
 
-    for number, line in enumerate(lines, start=1):
-        fence_match = FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)[0]
-            if fence is None:
-                fence = marker
-            elif marker == fence:
-                fence = None
-        heading = None if (fence or fence_match) else HEADING.match(line)
-        if heading is None:
-            body.append(line)
-            continue
+    cursor = blocks.front_matter  # 0-based: the next line not yet in a section
+    for heading in blocks.headings:
+        body.extend(lines[cursor : heading.start])
         flush()
-        level, heading_text = len(heading.group(1)), clean_heading(heading.group(2))
-        heading_lines[number - 1] = heading_text
-        if title is None and level == 1 and heading_text:
+        heading_text = clean_heading(heading.source)
+        heading_lines[heading.start] = (heading.end, heading_text)
+        if title is None and heading.level == 1 and heading_text:
             title = heading_text
-        stack = [(lvl, h) for lvl, h in stack if lvl < level]
+        stack = [(lvl, h) for lvl, h in stack if lvl < heading.level]
         if heading_text:
-            stack.append((level, heading_text))
-        body, body_start = [], number + 1
+            stack.append((heading.level, heading_text))
+        body, body_start, cursor = [], heading.end + 1, heading.end
+    body.extend(lines[cursor:])
     flush()
     if not any(clean_markdown(section.text) for section in sections):
         sections = _outline(lines, heading_lines) or sections
@@ -78,14 +73,14 @@ def markdown_document(text: str, relative: str, title: str | None = None) -> Doc
     )
 
 
-def _outline(lines: list[str], heading_lines: dict[int, str]) -> list[Section]:
+def _outline(lines: list[str], heading_lines: dict[int, tuple[int, str]]) -> list[Section]:
     """The note from its first to its last heading as one section: the source lines as written
     (a section is a slice of its note), whose words are the headings'."""
-    named = [index for index, heading in heading_lines.items() if heading]
+    named = [(start, end) for start, (end, heading) in heading_lines.items() if heading]
     if not named:
         return []
-    first, last = min(named), max(named)
-    return [Section(text="\n".join(lines[first : last + 1]), start_line=first + 1)]
+    first, last = min(start for start, _ in named), max(end for _, end in named)
+    return [Section(text="\n".join(lines[first:last]), start_line=first + 1)]
 
 
 def read_plain_text(path: Path, relative: str) -> Document:
