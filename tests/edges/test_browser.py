@@ -81,7 +81,7 @@ def test_search_in_the_browser_and_download_csv(chromium_page, streamlit_server,
     expect(first_title).to_contain_text("Offset Attention", timeout=QUERY_TIMEOUT_MS)
     page.get_by_text("Show page").first.click()
     preview = page.locator("img[src*='/media/']").first
-    expect(page.get_by_text(re.compile(r"page \d+: the passage is marked"))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
+    expect(page.get_by_text(re.compile(r"page \d+: the passage is outlined in blue"))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
     expect(preview).to_be_visible()
     shoot(page, "page-preview")
     link = page.get_by_role("link", name=re.compile(r"^Open PDF at p\. \d+$")).first
@@ -130,7 +130,9 @@ def test_add_papers_from_the_page(chromium_page, fake_model_server, tmp_path, de
         box.press("Enter")
         expect(first_title).to_contain_text(expected, timeout=QUERY_TIMEOUT_MS)
 
-    # More like this: the passage's own vector finds related passages, the source left out.
+    # More like this: the passage's own vector finds related passages, the source left out. A click
+    # while the page still re-runs for the last query can land on a widget being replaced: wait.
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=QUERY_TIMEOUT_MS)
     page.get_by_role("button", name="More like this").first.click()
     expect(page.get_by_text(re.compile(r"^More like: "))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
     expect(page.locator("strong").filter(has_text=re.compile(r"^1\. ")).first).to_be_visible()
