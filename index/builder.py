@@ -177,10 +177,11 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     del documents, heads  # the largest thing a build holds; the rest streams to the journal
     manifest = replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos))
     journal = VectorJournal(store.directory)
-    vectors = PassageVectors.start(frame, kept, _dropped_by_text(previous, mask, embedder), embedder, journal)
+    vectors = PassageVectors.start(frame, kept, _dropped_by_text(previous, mask, embedder), embedder, journal,
+                                   kept_settled=previous is None or previous.manifest.pending_rows == 0)
     staged = StagedCommits.for_build(store, previous, vectors.missing_count)
     if staged is not None:  # first build of a large library: searchable by keyword now, by meaning as it goes
-        frame, vectors = vectors.filled_first(frame, embedder)
+        frame, vectors = vectors.filled_first(frame)
     lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
     direction = _direction(previous, embedder)
 
@@ -202,7 +203,7 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
 
     embed_started = time.perf_counter()
     if staged is not None:
-        staged.begin(commit, vectors.filled_count)
+        staged.begin(commit, vectors.filled_prefix)
     vectors.embed_missing(embedder, progress, staged.after_batch if staged is not None else None)
     embed_seconds = time.perf_counter() - embed_started
     second = None

@@ -1,11 +1,13 @@
 """Vectors for the passages a build has none for: from the journal if an earlier build embedded
-the same text, else from the model, in batches of similar length, each batch journalled.
+the same text, else from the model, in batches, each batch journalled.
 
-Batches are cut from the texts in order of decreasing length in the model's own tokens, so each
-pads to texts of nearly its own length (padding is embedded too, and wasted; characters are no
-measure in a bilingual library: a Chinese character is about one token, an English word of six
-letters about one too); the order is stable, so a caller that sorted its rows the same way sees
-them filled as a prefix (index/staged_build.py relies on that).
+The batches are a function of the set of texts alone (`batch_plan`): longest in the model's own
+tokens first (each batch pads to texts of nearly its own length; characters are no measure in a
+bilingual library), ties by text, EMBED_BATCH each. Never of what an interrupted build had done:
+the int8 engine's vectors depend on their batch mates' padding (up to 0.017 per component on the
+shared library), so a resumed build embeds exactly the batches an uninterrupted one would, skips
+those the journal holds whole, and ends with the same vectors. In that order a staged build's
+rows are filled as a prefix (index/staged_build.py relies on that).
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from index.vector_journal import VectorJournal, text_key
 
 EMBED_BATCH = 128
 Progress = Callable[[str, int, int], None]
-OnFilled = Callable[[int], None]  # rows with vectors so far
+OnFilled = Callable[[int], None]  # rows with vectors so far, as a prefix
 
 
-def by_length(texts: Sequence[str], embedder: Embedder) -> list[int]:
-    """Positions of `texts`, longest in the embedder's tokens first; ties keep their order."""
+def batch_plan(texts: Sequence[str], embedder: Embedder) -> list[list[int]]:
+    """Positions of `texts` in the batches the model embeds them in (see the module docstring)."""
     sizes = embedder.count_tokens(list(texts)) if len(texts) else []
-    return sorted(range(len(texts)), key=lambda i: -sizes[i])
+    order = sorted(range(len(texts)), key=lambda i: (-sizes[i], texts[i]))
+    return [order[start : start + EMBED_BATCH] for start in range(0, len(order), EMBED_BATCH)]
 
 
 def from_journal(journal: VectorJournal | None, model: str, texts: Sequence[str], dimension: int) -> dict[int, np.ndarray]:
@@ -37,83 +40,106 @@ def from_journal(journal: VectorJournal | None, model: str, texts: Sequence[str]
     return {i: known[key] for i, key in enumerate(keys) if key in known}
 
 
-def embed_in_batches(
+def embed_batches(
     embedder: Embedder,
     texts: Sequence[str],
+    batches: list[list[int]],
+    done: Callable[[list[int]], bool],
     journal: VectorJournal | None,
     progress: Progress,
     stage: str,
     keep: Callable[[list[int], np.ndarray], None],
-    already: int = 0,
 ) -> None:
-    """Embed `texts`, longest first; each batch is journalled, then handed to `keep(positions,
-    vectors)` before the next starts. `already`: passages of this stage filled before (progress
-    counts them as done)."""
-    order = by_length(texts, embedder)
-    total = already + len(texts)
-    progress(stage, already, total)
-    for start in range(0, len(order), EMBED_BATCH):
-        rows = order[start : start + EMBED_BATCH]
+    """Embed every batch that is not `done` (already whole from an earlier build), in order; each
+    is journalled, then handed to `keep(positions, vectors)` before the next starts."""
+    total = len(texts)
+    filled = sum(len(rows) for rows in batches if done(rows))
+    progress(stage, filled, total)
+    for rows in batches:
+        if done(rows):
+            continue
         batch = embedder.embed_documents([texts[i] for i in rows])
         if journal is not None:
             journal.put_many(embedder.name, [text_key(texts[i]) for i in rows], batch)
         keep(rows, batch)
-        progress(stage, already + start + len(rows), total)
+        filled += len(rows)
+        progress(stage, filled, total)
 
 
 def fill_vectors(
     embedder: Embedder, texts: Sequence[str], journal: VectorJournal | None, progress: Progress, stage: str
 ) -> tuple[np.ndarray, int]:
-    """Vectors of `texts`, journalled ones taken as they are; and how many the model embedded."""
+    """Vectors of `texts`: batches the journal holds whole are taken from it, the rest embedded;
+    and how many passages the model embedded."""
     vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
     known = from_journal(journal, embedder.name, texts, embedder.dimension)
-    for i, vector in known.items():
-        vectors[i] = vector
-    todo = np.array([i for i in range(len(texts)) if i not in known], dtype=np.int64)
+    batches = batch_plan(texts, embedder)
+    embedded = 0
 
-    def keep(positions: list[int], batch: np.ndarray) -> None:
-        vectors[todo[positions]] = batch
+    def done(rows: list[int]) -> bool:
+        return all(i in known for i in rows)
 
-    embed_in_batches(embedder, [texts[i] for i in todo], journal, progress, stage, keep, already=len(known))
-    return vectors, len(todo)
+    for rows in batches:
+        if done(rows):
+            vectors[rows] = np.stack([known[i] for i in rows])
+
+    def keep(rows: list[int], batch: np.ndarray) -> None:
+        nonlocal embedded
+        vectors[rows] = batch
+        embedded += len(rows)
+
+    embed_batches(embedder, texts, batches, done, journal, progress, stage, keep)
+    return vectors, embedded
 
 
 class PassageVectors:
     """The vectors of a build's passages, row i for row i of its frame, as they are filled: first
     from the previous index (kept files, and the same text in a changed file), then from the
-    journal, then from the model."""
+    journal, then from the model. Rows a finished index gave are settled; the others form the
+    build's batch plan, whatever an interrupted build had already filled of it."""
 
-    def __init__(self, vectors: np.ndarray, filled: np.ndarray, texts: list[str], journal: VectorJournal | None):
+    def __init__(self, vectors: np.ndarray, filled: np.ndarray, texts: list[str], journal: VectorJournal | None,
+                 settled: np.ndarray, batches: list[list[int]], journalled: np.ndarray):
         self.vectors, self.filled, self.texts, self.journal = vectors, filled, texts, journal
+        self.settled = settled  # rows whose vectors a finished index gave: in no batch
+        self.batches = batches  # the other rows, in the batches the model embeds them in
+        self.journalled = journalled  # rows filled from the journal (an earlier, interrupted build)
         self.embedded = 0  # passages the model embedded in this build
         self.reused = 0  # passages whose text an earlier build (interrupted or not) had embedded
 
     @classmethod
     def start(cls, frame, kept: tuple[np.ndarray, np.ndarray], previous_texts: dict[bytes, np.ndarray],
-              embedder: Embedder, journal: VectorJournal | None) -> PassageVectors:
+              embedder: Embedder, journal: VectorJournal | None, kept_settled: bool = True) -> PassageVectors:
         """`kept`: the vectors of the frame's first rows and which of them exist (a partly built
-        index has none for its last passages); `previous_texts`: vectors of the previous index's
-        dropped rows by text key."""
+        index has none for its last passages); `kept_settled`: False when they come from an
+        unfinished staged build, whose batches this build finishes; `previous_texts`: vectors of
+        the previous index's dropped rows by text key."""
         texts = frame["embed_text"].tolist()
         vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
         filled = np.zeros(len(texts), dtype=bool)
+        settled = np.zeros(len(texts), dtype=bool)
         kept_vectors, kept_filled = kept
         if kept_filled.any():
             vectors[: len(kept_filled)][kept_filled] = kept_vectors[kept_filled]
             filled[: len(kept_filled)] = kept_filled
-        result = cls(vectors, filled, texts, journal)
-        missing = np.flatnonzero(~filled)
+            settled[: len(kept_filled)] = kept_filled if kept_settled else False
+        reused = 0
         if previous_texts:
-            for row in missing:
+            for row in np.flatnonzero(~filled):
                 vector = previous_texts.get(text_key(texts[row]))
                 if vector is not None:
-                    vectors[row], filled[row] = vector, True
-                    result.reused += 1
-            missing = np.flatnonzero(~filled)
-        journalled = from_journal(journal, embedder.name, [texts[i] for i in missing], embedder.dimension)
-        for position, vector in journalled.items():
-            vectors[missing[position]], filled[missing[position]] = vector, True
-        result.reused += len(journalled)
+                    vectors[row], filled[row], settled[row] = vector, True, True
+                    reused += 1
+        missing = np.flatnonzero(~filled)
+        journalled = np.zeros(len(texts), dtype=bool)
+        for position, vector in from_journal(journal, embedder.name, [texts[i] for i in missing],
+                                             embedder.dimension).items():
+            row = missing[position]
+            vectors[row], filled[row], journalled[row] = vector, True, True
+        planned = np.flatnonzero(~settled)
+        batches = [[int(planned[p]) for p in rows] for rows in batch_plan([texts[i] for i in planned], embedder)]
+        result = cls(vectors, filled, texts, journal, settled, batches, journalled)
+        result.reused = reused + int(journalled.sum())
         return result
 
     @property
@@ -121,34 +147,44 @@ class PassageVectors:
         return int(self.filled.sum())
 
     @property
+    def filled_prefix(self) -> int:
+        """How many leading rows have vectors (a staged commit holds exactly those)."""
+        unfilled = np.flatnonzero(~self.filled)
+        return int(unfilled[0]) if len(unfilled) else len(self.filled)
+
+    @property
     def missing_count(self) -> int:
         return len(self.texts) - self.filled_count
 
-    def filled_first(self, frame, embedder: Embedder):
-        """The frame and these vectors reordered so that filled rows come first and the missing ones
-        follow longest first, the order the model fills them in: a staged build then always holds
-        vectors for a prefix of its rows."""
-        filled = [i for i in range(len(self.texts)) if self.filled[i]]
-        missing = [i for i in range(len(self.texts)) if not self.filled[i]]
-        order = filled + [missing[i] for i in by_length([self.texts[i] for i in missing], embedder)]
-        reordered = PassageVectors(self.vectors[order], self.filled[order], [self.texts[i] for i in order], self.journal)
+    def filled_first(self, frame):
+        """The frame and these vectors reordered: settled rows, then the batches in the order the
+        model fills them, so a staged build holds vectors for a prefix of its rows (an interrupted
+        build of the same plan filled its first batches)."""
+        order = [int(i) for i in np.flatnonzero(self.settled)] + [row for rows in self.batches for row in rows]
+        position = np.empty(len(order), dtype=np.int64)
+        position[order] = np.arange(len(order))
+        reordered = PassageVectors(
+            self.vectors[order], self.filled[order], [self.texts[i] for i in order], self.journal, self.settled[order],
+            [[int(position[row]) for row in rows] for rows in self.batches], self.journalled[order],
+        )
         reordered.reused = self.reused
         return frame.iloc[order].reset_index(drop=True), reordered
 
     def embed_missing(self, embedder: Embedder, progress: Progress, on_filled: OnFilled | None = None) -> None:
-        """Embed what no earlier build had, journalling each batch; `on_filled(rows)` hears how many
-        rows are filled after each batch (a prefix, when the frame came from `filled_first`)."""
-        missing = np.flatnonzero(~self.filled)
+        """Embed every batch the journal (or an unfinished staged build) does not hold whole,
+        journalling each; `on_filled(rows)` hears how many leading rows have vectors after each."""
+        def done(rows: list[int]) -> bool:
+            return bool(self.filled[rows].all())
 
-        def keep(positions: list[int], batch: np.ndarray) -> None:
-            rows = missing[positions]
+        def keep(rows: list[int], batch: np.ndarray) -> None:
+            self.reused -= int(self.journalled[rows].sum())  # embedded again with its whole batch
+            self.journalled[rows] = False
             self.vectors[rows], self.filled[rows] = batch, True
             self.embedded += len(rows)
             if on_filled is not None:
-                on_filled(self.filled_count)
+                on_filled(self.filled_prefix)
 
-        embed_in_batches(embedder, [self.texts[i] for i in missing], self.journal, progress, "Embedding chunks", keep,
-                         already=len(self.texts) - len(missing))
+        embed_batches(embedder, self.texts, self.batches, done, self.journal, progress, "Embedding chunks", keep)
 
 
 def vectors_by_text(texts: Sequence[str], vectors: np.ndarray) -> dict[bytes, np.ndarray]:

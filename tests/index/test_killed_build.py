@@ -276,6 +276,9 @@ def test_sigkill_at_20_seeded_points_of_a_rebuild(small_library, tmp_path, monke
 
     assert len(removals) > KILL_POINTS_PER_STAGE
     points = _kill_points(len(recorder.embedded), len(removals), KILL_SEED)
+    # The next builds cut the same batches as the killed ones (a batch is journalled whole; a
+    # different batch size is a different plan, embedded again: index/passage_vectors.py).
+    monkeypatch.setattr("index.passage_vectors.EMBED_BATCH", CHILD_EMBED_BATCH)
     assert len(points) == 20 and {p["group"] for p in points} == {"embedding", "faiss", "parquet", "switch", "cleanup"}
     outcomes = []
     for number, point in enumerate(points):
