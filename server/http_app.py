@@ -146,7 +146,7 @@ def build_http_app(service: LibraryService, host: str = "127.0.0.1", port: int =
         _int(r, "max_bytes", DEFAULT_MAX_BYTES)))
     endpoint("/api/status", lambda r: service.status())
     endpoint("/api", lambda r: {"endpoints": {
-        "/api/search": "q, k, mode, group, kind, year_from, year_to, venue, topic, read, has_pdf, max_bytes, cursor",
+        "/api/search": "q, k, mode, group, kind, year_from, year_to, venue, topic, read, has_pdf, colour, max_bytes, cursor",
         "/api/similar": "like | chunk_id | paper_id, k, group, filters, max_bytes, cursor",
         "/api/find_source": "text, k, filters, max_bytes, cursor",
         "/api/get": "chunk_id [neighbours] | paper_id, max_bytes",
@@ -191,7 +191,8 @@ def _bool(request: Request, name: str) -> bool | None:
 def _filters(request: Request) -> Filters:
     params = request.query_params
     return Filters(params.get("kind"), _optional_int(request, "year_from"), _optional_int(request, "year_to"),
-                   params.get("venue"), params.get("topic"), _bool(request, "read"), _bool(request, "has_pdf"))
+                   params.get("venue"), params.get("topic"), _bool(request, "read"), _bool(request, "has_pdf"),
+                   params.get("colour"))
 
 
 def _optional_int(request: Request, name: str) -> int | None:

@@ -14,6 +14,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
+from corpus import COLOURS
+
 from server.service import (
     DEFAULT_MAX_BYTES,
     MAX_K,
@@ -57,7 +59,10 @@ Mode = Annotated[Literal["hybrid", "dense", "lexical"], Field(
 Group = Annotated[Literal["passage", "paper"], Field(
     description="passage (default): one result per passage; paper: one result per paper "
                 "({paper_id, title, score, passages: up to 3 results}).")]
-Kind = Annotated[Literal["pdf", "note"] | None, Field(description="Only PDFs or only notes.")]
+Kind = Annotated[Literal["pdf", "note", "annotation"] | None, Field(
+    description="Only PDFs, only notes, or only the user's own highlights and comments (annotation).")]
+Colour = Annotated[Literal[COLOURS] | None, Field(  # type: ignore[valid-type]
+    description="Only the user's highlights and comments of this colour.")]
 YearFrom = Annotated[int | None, Field(description="Only papers published in this year or later.")]
 YearTo = Annotated[int | None, Field(description="Only papers published up to this year.")]
 Venue = Annotated[str | None, Field(description="Only papers of this venue, exact and case-insensitive (e.g. CVPR).")]
@@ -96,12 +101,13 @@ def build_mcp_server(service: LibraryService) -> MCPServer:
     @server.tool(annotations=_READ_ONLY, description=(
         "Search the user's library of papers (PDFs) and reading notes for the passages that best answer a "
         "query, in English or Chinese (a query in one language finds passages in the other). Filters narrow "
-        "by kind, year, venue, topic heading, read mark or local PDF." + _RESULT + _DATA))
+        "by kind (PDFs, notes, or the user's own highlights and comments), year, venue, topic heading, read "
+        "mark, local PDF or highlight colour." + _RESULT + _DATA))
     def search(query: Query, k: K = 10, mode: Mode = "hybrid", group: Group = "passage", kind: Kind = None,
                year_from: YearFrom = None, year_to: YearTo = None, venue: Venue = None, topic: Topic = None,
-               read: Read = None, has_pdf: HasPdf = None, max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+               read: Read = None, has_pdf: HasPdf = None, colour: Colour = None, max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
                cursor: Cursor = None) -> CallToolResult:
-        filters = Filters(kind, year_from, year_to, venue, topic, read, has_pdf)
+        filters = Filters(kind, year_from, year_to, venue, topic, read, has_pdf, colour)
         return answer(lambda: service.search(query, k, mode, group, filters, max_bytes, cursor))
 
     @server.tool(annotations=_READ_ONLY, description=(

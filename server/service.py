@@ -21,7 +21,7 @@ from typing import Any
 
 import pyarrow.compute as pc
 
-from corpus import UnreadableFileError, read_text_file
+from corpus import COLOURS, UnreadableFileError, read_text_file
 from corpus.syntax import split_lines
 from embed import Embedder, ModelLoadError, registry
 from export import paper_to_dict, to_bibtex
@@ -37,7 +37,7 @@ from index import (
 from library import Library
 from library.served_files import served_pdf_url
 from search import MAX_QUERY_CHARS, MODES, EmptyQueryError, Hit, InvalidQueryError, ResultFilter, Searcher, UnknownItemError
-from search import by_paper, search_depth
+from search import MARK_KIND, by_paper, search_depth
 
 MAX_K = 1000  # as `cli.py search -k`
 DEFAULT_MAX_BYTES = 24_000  # a dozen passages with their metadata: little of an assistant's context
@@ -64,6 +64,9 @@ class UnavailableError(ServiceError):
     status = 503
 
 
+KINDS = ("pdf", "note", MARK_KIND)  # a passage's kind: MARK_KIND is the user's own highlight or comment
+
+
 @dataclass(frozen=True)
 class Filters:
     """`cli.py search`'s filters, as the tools take them."""
@@ -75,10 +78,13 @@ class Filters:
     topic: str | None = None
     read: bool | None = None
     has_pdf: bool | None = None
+    colour: str | None = None  # only the user's own highlights and comments of this colour
 
     def to_result_filter(self) -> ResultFilter:
-        if self.kind is not None and self.kind not in ("pdf", "note"):
-            raise ServiceError(f"kind must be 'pdf' or 'note', not {self.kind!r}.")
+        if self.kind is not None and self.kind not in KINDS:
+            raise ServiceError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}.")
+        if self.colour is not None and self.colour not in COLOURS:
+            raise ServiceError(f"colour must be one of {', '.join(COLOURS)}, not {self.colour!r}.")
         for name in ("venue", "topic"):
             value = getattr(self, name)
             if value is not None and not value.strip():
@@ -86,7 +92,7 @@ class Filters:
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
             raise ServiceError(f"year_from ({self.year_from}) is after year_to ({self.year_to}).")
         return ResultFilter(self.kind, self.year_from, self.year_to, self.venue, self.topic, self.read,
-                            True if self.has_pdf else None)
+                            True if self.has_pdf else None, colour=self.colour)
 
 
 class LibraryService:

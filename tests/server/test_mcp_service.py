@@ -45,3 +45,30 @@ def test_a_paper_entry_of_a_gbk_note_is_given_as_chinese(small_library):
     service = LibraryService(small_library, load=lambda name: FakeEmbedder(name))
     entries = service.get(paper_id=paper.paper_id)["paper"]["entries"]
     assert [item["text"] for item in entries if item["path"] == "notes/清单.md"] == [entry]
+
+
+def test_the_tools_filter_the_users_own_highlights_by_kind_and_colour(small_library, tmp_path):
+    """A highlight written into a PDF (as a reader app does) comes back alone with kind=annotation,
+    and a colour filter keeps only marks of that colour; an unknown kind or colour is refused."""
+    import pytest
+
+    from server.service import Filters, ServiceError
+    from tests.support.pdf_marks import MarkSpec, annotate_pdf, first_long_line
+
+    pdf = small_library / "pdfs" / "transformers.pdf"
+    line = first_long_line(pdf, 1, min_chars=20)
+    marked = annotate_pdf(pdf, tmp_path / "marked.pdf", [MarkSpec(1, "highlight", line, "quadratic cost!", "ffd400")])
+    pdf.write_bytes(marked.read_bytes())
+    build(small_library)
+    service = LibraryService(small_library, load=lambda name: FakeEmbedder(name))
+    marks = service.search("self-attention quadratic cost", k=10, mode="lexical", filters=Filters(kind="annotation"))
+    assert marks["results"] and all(result["kind"] == "annotation" for result in marks["results"])
+    yellow = service.search("self-attention quadratic cost", k=10, mode="lexical",
+                            filters=Filters(kind="annotation", colour="yellow"))
+    assert [r["chunk_id"] for r in yellow["results"]] == [r["chunk_id"] for r in marks["results"]]
+    assert not service.search("self-attention quadratic cost", k=10, mode="lexical",
+                              filters=Filters(colour="red"))["results"]
+    with pytest.raises(ServiceError, match="kind must be one of"):
+        Filters(kind="slides").to_result_filter()
+    with pytest.raises(ServiceError, match="colour must be one of"):
+        Filters(colour="mauve").to_result_filter()
