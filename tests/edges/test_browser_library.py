@@ -93,6 +93,10 @@ def test_the_library_view_sorts_filters_and_pages_through_ten_thousand_papers(ch
         box.fill("视频修复 latent")
         box.press("Enter")
         expect(page.get_by_text(re.compile(r"^Papers 1–\d+ of [\d,]+ \(of"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
+        # The caption can be drawn before the table of the same run: wait for the run to end and the rows to change.
+        expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=STEP_TIMEOUT_MS)
+        expect(page.get_by_test_id("stTable").locator("tbody tr").first).to_contain_text("视频修复",
+                                                                                      timeout=STEP_TIMEOUT_MS)
         titles = column(page, "Title")
         assert titles and all("视频修复" in t and "Latent" in t for t in titles)
         page.set_viewport_size({"width": 1280, "height": 720})
