@@ -163,7 +163,8 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
 
     chunks, records, skipped, warnings, documents, heads = _read_and_chunk(plan, embedder, progress)
     kept_paths = _kept_paths(plan, previous, skipped)
-    kept_rows, kept, removed, mask = _carry_over(previous, kept_paths)
+    stored = previous.all_vectors() if previous is not None else None  # read once: both below need them
+    kept_rows, kept, removed, mask = _carry_over(previous, stored, kept_paths)
     if retokenise:
         kept_rows["lexical_tokens"] = tokenizer.tokenize_many(kept_rows["embed_text"].tolist())
     new_rows = chunks_to_frame(chunks, tokenizer.tokenize_many([c.embed_text for c in chunks]))
@@ -177,7 +178,7 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     del documents, heads  # the largest thing a build holds; the rest streams to the journal
     manifest = replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos))
     journal = VectorJournal(store.directory)
-    vectors = PassageVectors.start(frame, kept, _dropped_by_text(previous, mask, embedder), embedder, journal,
+    vectors = PassageVectors.start(frame, kept, _dropped_by_text(previous, stored, mask, embedder), embedder, journal,
                                    kept_settled=previous is None or previous.manifest.pending_rows == 0)
     staged = StagedCommits.for_build(store, previous, vectors.missing_count)
     if staged is not None:  # first build of a large library: searchable by keyword now, by meaning as it goes
@@ -289,27 +290,27 @@ def _kept_paths(plan: BuildPlan, previous: LoadedIndex | None, skipped: list[Ski
 
 
 def _carry_over(
-    previous: LoadedIndex | None, kept: set[str]
+    previous: LoadedIndex | None, stored: np.ndarray | None, kept: set[str]
 ) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], int, np.ndarray]:
-    """The previous build's rows of the kept files; their vectors and which of them exist (a
-    partly built index has none for its last rows); how many rows go; and the mask."""
+    """The previous build's rows of the kept files; their vectors (`stored`: all the previous
+    build's) and which of them exist (a partly built index has none for its last rows); how many
+    rows go; and the mask."""
     if previous is None:
         empty = np.zeros((0, 0), dtype=np.float32)
         return chunks_to_frame([], []), (empty, np.zeros(0, dtype=bool)), 0, np.zeros(0, dtype=bool)
     mask = previous.chunks["path"].isin(kept).to_numpy()
-    stored = previous.all_vectors()
     vectors = np.zeros((len(mask), previous.manifest.dimension), dtype=np.float32)
     vectors[: len(stored)] = stored
     exists = np.arange(len(mask)) < len(stored)
     return previous.chunks[mask].reset_index(drop=True), (vectors[mask], exists[mask]), int((~mask).sum()), mask
 
 
-def _dropped_by_text(previous: LoadedIndex | None, mask: np.ndarray, embedder: Embedder) -> dict:
+def _dropped_by_text(previous: LoadedIndex | None, stored: np.ndarray | None, mask: np.ndarray,
+                     embedder: Embedder) -> dict:
     """Vectors of the previous build's dropped rows (changed files) by text, when the same model
     made them: a PDF saved again with highlights (new bytes, the same text) is not embedded again."""
     if previous is None or mask.all() or previous.manifest.model != embedder.name:
         return {}
-    stored = previous.all_vectors()
     dropped = np.flatnonzero(~mask)
     dropped = dropped[dropped < len(stored)]
     texts = previous.chunks["embed_text"].to_numpy()
