@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.fakes import FakeEmbedder, register_fake_models
+from click.testing import CliRunner
+
+from tests.support.fakes import FakeEmbedder, register_fake_models, use_fake_models
 from tests.support.paths import DEMO_LIBRARY
 from tests.support.pdf_factory import write_pdf
 
@@ -74,3 +76,14 @@ def demo_library_copy(tmp_path: Path) -> Path:
     target = tmp_path / "demo"
     shutil.copytree(DEMO_LIBRARY, target, ignore=shutil.ignore_patterns(".papersearch"))
     return target
+
+
+@pytest.fixture
+def demo(demo_library_copy, monkeypatch):
+    """The demo library, built from the command line with the fake embedder."""
+    import cli  # the command line, only for the tests that build through it
+
+    use_fake_models(monkeypatch)
+    monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
+    assert CliRunner().invoke(cli.main, ["build", "--library", str(demo_library_copy)]).exit_code == 0
+    return demo_library_copy

@@ -3,22 +3,7 @@ cited in the library, opens into the citing papers' titles, and a title searches
 
 from __future__ import annotations
 
-import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.support.fakes import use_fake_models
-from tests.support.paths import REPO
-
-
-@pytest.fixture
-def page(demo_library_copy, tmp_path, monkeypatch) -> AppTest:
-    use_fake_models(monkeypatch)
-    monkeypatch.setenv("PAPERSEARCH_LIBRARY", str(demo_library_copy))
-    monkeypatch.setenv("PAPERSEARCH_INDEX", str(tmp_path / "index"))
-    monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.run()
-    return app
 
 
 def test_a_card_says_who_cites_the_paper_and_the_title_searches_for_it(page):

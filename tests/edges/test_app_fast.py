@@ -16,17 +16,6 @@ from tests.support.fakes import use_fake_models
 from tests.support.paths import REPO
 
 
-@pytest.fixture
-def page(demo_library_copy, tmp_path, monkeypatch) -> AppTest:
-    use_fake_models(monkeypatch)
-    monkeypatch.setenv("PAPERSEARCH_LIBRARY", str(demo_library_copy))
-    monkeypatch.setenv("PAPERSEARCH_INDEX", str(tmp_path / "index"))
-    monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.run()
-    return app
-
-
 def card_titles(page: AppTest) -> list[str]:
     return [m.value for m in page.markdown if m.value.startswith("**") and ". " in m.value[:8]]
 

@@ -3,23 +3,13 @@ the library's marks file, read by `papers` and `search`, kept by a rebuild; heal
 
 import json
 
-import pytest
 from click.testing import CliRunner
 
 import cli
 from library import MARKS_FILE
-from tests.support.fakes import use_fake_models
 
 RETHINKING = "arxiv-2207.08494"  # "- [ ]" in the demo's reading list, no note of its own
 OFFSET = "Offset Attention: Flow-Free Temporal Alignment for Video Restoration"
-
-
-@pytest.fixture
-def demo(demo_library_copy, monkeypatch):
-    use_fake_models(monkeypatch)
-    monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
-    assert CliRunner().invoke(cli.main, ["build", "--library", str(demo_library_copy)]).exit_code == 0
-    return demo_library_copy
 
 
 def invoke(*args, code=0):

@@ -6,18 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from tests.support.fakes import use_fake_models
 
 EDVR_NOTE = "notes/2019_05_CVPR-NTIRE_EDVR--Video-Restoration-with-Enhanced-Deformable-Convolutional-Networks_Note.md"
 OFFSET_PDF = "pdfs/2024_Offset-Attention--Flow-Free-Temporal-Alignment-for-Video-Restoration.pdf"
-
-
-@pytest.fixture
-def demo(demo_library_copy, monkeypatch):
-    use_fake_models(monkeypatch)
-    monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
-    assert CliRunner().invoke(cli.main, ["build", "--library", str(demo_library_copy)]).exit_code == 0
-    return demo_library_copy
 
 
 def invoke(*args):

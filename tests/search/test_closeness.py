@@ -7,7 +7,6 @@ from click.testing import CliRunner
 import cli
 from search import closeness
 from search.closeness import nothing_close_notice
-from tests.support.fakes import use_fake_models
 
 
 def test_the_notice_follows_the_measured_threshold_of_the_model():
@@ -17,14 +16,6 @@ def test_the_notice_follows_the_measured_threshold_of_the_model():
     assert nothing_close_notice(model, threshold) is None
     assert nothing_close_notice("a-model-never-measured", 0.0) is None  # no guess for an unmeasured model
     assert nothing_close_notice(model, None) is None
-
-
-@pytest.fixture
-def demo(demo_library_copy, monkeypatch):
-    use_fake_models(monkeypatch)
-    monkeypatch.setenv("PAPERSEARCH_MODEL", "fake-hash-64")
-    assert CliRunner().invoke(cli.main, ["build", "--library", str(demo_library_copy)]).exit_code == 0
-    return demo_library_copy
 
 
 @pytest.mark.parametrize(("threshold", "said"), [(1.01, True), (-1.0, False)])
