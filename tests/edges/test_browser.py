@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import rank_by_words
 from tests.support.page_server import page_server
 from tests.support.paths import REPO
 
@@ -122,9 +123,7 @@ def test_add_papers_from_the_page(chromium_page, fake_model_server, tmp_path, de
 
     box = page.get_by_label("Search your papers and notes")
     first_title = page.locator("strong").filter(has_text=re.compile(r"^1\. ")).first
-    # The fake embedder's dense ranking is arbitrary (a hash), so the words decide: BM25 alone.
-    page.get_by_role("combobox", name="Ranking").click()
-    page.get_by_role("option", name="lexical").click()
+    rank_by_words(page)  # the fake embedder's dense ranking is arbitrary (a hash): BM25 alone
     for query, expected in (("斑马条纹 孔径问题", "斑马"), ("zebra stripes aperture problem", "Zebra")):
         box.fill(query)
         box.press("Enter")
@@ -148,10 +147,7 @@ def test_a_paper_list_card_names_the_entry_that_matched(chromium_page, fake_mode
     page.goto(fake_model_server)
     box = page.get_by_label("Search your papers and notes")
     expect(box).to_be_visible(timeout=INDEX_BUILD_TIMEOUT_MS)
-    page.get_by_role("combobox", name="Ranking").click()  # the fake model's meaning is a hash: words decide
-    page.get_by_role("option", name="lexical").click()
-    expect(page.get_by_role("combobox", name="Ranking")).to_have_value("lexical", timeout=QUERY_TIMEOUT_MS)
-    page.wait_for_timeout(1000)  # the re-run the new ranking started redraws the search box
+    rank_by_words(page, QUERY_TIMEOUT_MS)
     expect(box).to_have_count(1, timeout=QUERY_TIMEOUT_MS)
     box.fill("second-order grid propagation")
     expect(box).to_have_value("second-order grid propagation")
@@ -206,10 +202,7 @@ def test_a_search_in_a_second_tab_answers_during_a_rebuild(chromium_page, demo_l
         expect(other_box).to_be_visible(timeout=QUERY_TIMEOUT_MS)
         expect(second.get_by_test_id("stSidebar").get_by_text(re.compile(r"^10 files"))).to_be_visible(
             timeout=QUERY_TIMEOUT_MS)
-        second.get_by_role("combobox", name="Ranking").click()
-        second.get_by_role("option", name="lexical").click()
-        expect(second.get_by_role("combobox", name="Ranking")).to_have_value("lexical", timeout=QUERY_TIMEOUT_MS)
-        second.wait_for_timeout(500)
+        rank_by_words(second, QUERY_TIMEOUT_MS)
         other_box.fill("deformable convolution")
         other_box.press("Enter")
         expect(second.locator("strong").filter(has_text=re.compile(r"^1\. "))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
@@ -247,10 +240,7 @@ def test_a_first_build_shows_its_progress_and_a_search_box_as_soon_as_it_can(chr
             timeout=QUERY_TIMEOUT_MS)
         expect(sidebar.get_by_text(re.compile(r"Embedding chunks: [\d,]+/[\d,]+, .* left"))).to_be_visible(
             timeout=QUERY_TIMEOUT_MS)
-        page.get_by_role("combobox", name="Ranking").click()
-        page.get_by_role("option", name="lexical").click()
-        expect(page.get_by_role("combobox", name="Ranking")).to_have_value("lexical", timeout=QUERY_TIMEOUT_MS)
-        page.wait_for_timeout(500)
+        rank_by_words(page, QUERY_TIMEOUT_MS)
         box.fill("deformable convolution")
         box.press("Enter")
         expect(page.locator("strong").filter(has_text=re.compile(r"^1\. "))).to_be_visible(timeout=QUERY_TIMEOUT_MS)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.edges.test_browser import INDEX_BUILD_TIMEOUT_MS, QUERY_TIMEOUT_MS, shoot
+from tests.support.browser import rank_by_words
 from tests.support.page_server import page_server
 from tests.support.zotero_fixture import build_zotero_data_dir, shared_pdfs
 
@@ -37,9 +38,7 @@ def test_a_card_says_your_highlight_and_its_page_paints_it(chromium_page, zotero
     box = page.get_by_label("Search your papers and notes")
     expect(box).to_be_visible(timeout=INDEX_BUILD_TIMEOUT_MS)
     expect(page.get_by_role("textbox", name="Zotero data folder")).to_have_value(str(fixture.data_dir))
-    page.get_by_role("combobox", name="Ranking").click()  # the fake model's meaning is a hash: words decide
-    page.get_by_role("option", name="lexical").click()
-    expect(page.get_by_role("combobox", name="Ranking")).to_have_value("lexical", timeout=QUERY_TIMEOUT_MS)
+    rank_by_words(page, QUERY_TIMEOUT_MS)
     page.get_by_text("Highlights", exact=True).click()  # the kind filter: only your marks
     page.wait_for_timeout(1000)
     box.fill(" ".join(highlight.text.split()[:8]))
