@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from tests.edges.test_app_fast import page  # noqa: F401 — the page fixture: demo library, fake model
 
 RETHINKING = "arxiv-2207.08494"  # "- [ ]" in the demo's list, no note of its own
 
