@@ -34,7 +34,7 @@ def show_citations(record: PaperRecord, catalog: Catalog, key: str, on_open: Cal
                     st.markdown(f"- {md(title)}")
                 else:
                     st.button(title, key=f"{key}-{label}-{paper.paper_id}", on_click=on_open, args=(paper.paper_id,),
-                              help="Search for this paper", type="tertiary")
+                              help="Search for this paper", type="tertiary", icon=":material/arrow_forward:")
 
 
 def cited_papers(catalog: Catalog, ids: tuple[str, ...]) -> list[PaperRecord]:
