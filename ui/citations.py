@@ -1,5 +1,6 @@
-"""A paper card's citations inside the library: "cites N · cited by M in your library", opening
-into the titles of those papers, each a button that searches for that paper.
+"""A paper's citations inside the library: "cites N · cited by M in your library", opening into
+the titles of those papers, each a button: on a card it searches for that paper, in the Library
+view it opens that paper.
 
 The researcher's next question after a hit is which of its references they already have and who
 in their library builds on it; the links come from the catalog (papers/citation_links.py), so
@@ -18,8 +19,10 @@ from ui.inert_text import markdown_text as md
 MAX_LISTED = 50  # a survey may cite hundreds; the first ones by title are enough to pick from
 
 
-def show_citations(record: PaperRecord, catalog: Catalog, key: str, on_open: Callable[[str], None] | None) -> None:
-    """The card's citation line; nothing when the paper neither cites nor is cited in the library."""
+def show_citations(record: PaperRecord, catalog: Catalog, key: str, on_open: Callable[[str], None] | None,
+                   open_help: str = "Search for this paper") -> None:
+    """The citation line of a card or of the Library's opened paper; nothing when the paper neither
+    cites nor is cited in the library."""
     if not record.cites and not record.cited_by:
         return
     with st.expander(citation_line(len(record.cites), len(record.cited_by))):
@@ -34,7 +37,7 @@ def show_citations(record: PaperRecord, catalog: Catalog, key: str, on_open: Cal
                     st.markdown(f"- {md(title)}")
                 else:
                     st.button(title, key=f"{key}-{label}-{paper.paper_id}", on_click=on_open, args=(paper.paper_id,),
-                              help="Search for this paper", type="tertiary", icon=":material/arrow_forward:")
+                              help=open_help, type="tertiary", icon=":material/arrow_forward:")
 
 
 def cited_papers(catalog: Catalog, ids: tuple[str, ...]) -> list[PaperRecord]:

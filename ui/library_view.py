@@ -11,11 +11,13 @@ import streamlit as st
 
 from library import Library, health_in_words
 from papers import Catalog
+from ui.citations import show_citations
 from ui.inert_text import markdown_text as md
 from ui.library_table import READ_CHOICES, SHOWN_COLUMNS, SORTS, TableQuery, page_of, papers_frame
 from ui.paper_view import show_paper
 
 PER_PAGE = [25, 50, 100, 200]
+FOLLOWED = "lib_followed"  # a paper opened by following a citation: it need not be on this page
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -46,13 +48,25 @@ def library_view(lib: Library, catalog: Catalog, key: tuple) -> None:
         st.table(table)
         titles = dict(zip(rows["paper_id"], rows["Title"]))
         chosen = st.selectbox("Open a paper on this page", list(titles), index=None, format_func=titles.get,
-                              key="lib_open", placeholder="Choose a paper to see its files, notes and marks")
-        if chosen is not None and catalog.paper(chosen) is not None:
-            all_tags = sorted({tag for record in catalog.papers for tag in record.marked_tags}, key=str.casefold)
-            show_paper(lib, catalog.paper(chosen), all_tags)
+                              key="lib_open", placeholder="Choose a paper to see its files, notes and marks",
+                              on_change=lambda: st.session_state.pop(FOLLOWED, None))
+        opened_paper(lib, catalog, st.session_state.get(FOLLOWED) or chosen)
     else:
         st.info("No paper matches these filters.")
     health_panel(lib, key[:3])
+
+
+def opened_paper(lib: Library, catalog: Catalog, paper_id: str | None) -> None:
+    """The opened paper and the papers it cites or that cite it, each opening in its place."""
+    record = catalog.paper(paper_id) if paper_id else None
+    if record is None:
+        return
+    if st.session_state.get(FOLLOWED) == paper_id:
+        st.caption("Opened from a citation. Choose a paper above to go back to this page's papers.")
+    all_tags = sorted({tag for paper in catalog.papers for tag in paper.marked_tags}, key=str.casefold)
+    show_paper(lib, record, all_tags)
+    show_citations(record, catalog, f"lib-cite-{record.paper_id}",
+                   on_open=lambda cited: st.session_state.update({FOLLOWED: cited}), open_help="Open this paper here")
 
 
 def table_controls(catalog: Catalog):

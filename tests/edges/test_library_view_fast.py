@@ -7,6 +7,7 @@ import json
 
 
 RETHINKING = "arxiv-2207.08494"  # "- [ ]" in the demo's list, no note of its own
+EDVR = "arxiv-1905.02716"
 
 
 def table_titles(app) -> list[str]:
@@ -50,3 +51,21 @@ def test_health_is_said_in_words_when_asked(page, demo_library_copy):  # noqa: F
     assert not page.exception
     said = " ".join(m.value for m in page.markdown)
     assert "link in your notes points to a file that is not there" in said and "Correct the link" in said
+
+
+def test_a_citation_opens_the_cited_paper_in_the_library_view(page):  # noqa: F811
+    page.radio(key="desk").set_value("Library").run()
+    page.text_input(key="lib_text").input("EDVR").run()
+    assert table_titles(page)[0].startswith("EDVR")
+    page.selectbox(key="lib_open").set_value(EDVR).run()
+    assert not page.exception
+    citing = [b for b in page.button if (b.key or "").startswith("lib-cite-") and "Cited by" in b.key]
+    assert citing and citing[0].label.startswith("Offset Attention")  # the demo's Offset Attention PDF cites EDVR
+    citing[0].click().run()
+    assert not page.exception
+    assert page.markdown and any(m.value.startswith("### Offset Attention") for m in page.markdown)
+    assert any("Opened from a citation" in c.value for c in page.caption)
+    back = [b for b in page.button if (b.key or "").startswith("lib-cite-") and b.key.endswith(f"Cites-{EDVR}")]
+    assert back and back[0].label.startswith("EDVR")
+    back[0].click().run()
+    assert any(m.value.startswith("### EDVR") for m in page.markdown)
