@@ -106,6 +106,8 @@ class StoredIndex:
     companion_direction: np.ndarray | None = None
     _chunks: pd.DataFrame | None = None
 
+    ranks_within_rows = True  # FAISS reconstructs any rows and BM25 scores every passage: a scope ranks its rows only
+
     def filter_scope(self, where) -> tuple[None, frozenset[str]]:
         """Files filter nothing inside their searches: search checks every filter on the results."""
         return None, frozenset()
