@@ -121,8 +121,8 @@ class MilvusScope:
 
 def filter_scope(where) -> tuple[MilvusScope | None, frozenset[str]]:
     """The Milvus expression for a ResultFilter's fields, and which fields it covers: kind, years,
-    venue, has_pdf and a file or folder scope. `topic` (a substring of any of a paper's topic
-    headings), `read`, a tag and a paper scope are left to search to check on the returned rows: a
+    venue, has_pdf and a paper, file or folder scope. `topic` (a substring of any of a paper's topic
+    headings), `read` and tags are left to search to check on the returned rows: a
     paper's reading status and tags come from the researcher's marks (library/marks.py), which change
     between builds, so what is stored at build time may be stale."""
     parts = {name: expression(getattr(where, name)) for name, expression in _FILTER_EXPRESSIONS.items()
@@ -138,6 +138,7 @@ _FILTER_EXPRESSIONS = {  # ResultFilter field -> its Milvus expression
     "venue": lambda venue: f"venue_key == {_quoted(venue.casefold())}",
     "has_pdf": lambda has_pdf: f"has_pdf == {'true' if has_pdf else 'false'}",
     "file": lambda path: f"path == {_quoted(path)}",
+    "paper": lambda paper_id: f"paper_id == {_quoted(paper_id)}",  # a passage's paper, by the rule search uses
     "folder": lambda folder: _folder_expression(folder),
 }
 

@@ -110,6 +110,6 @@ def test_folders_are_cleaned_and_matched_whole():
 
 def test_milvus_narrows_a_file_or_folder_scope_inside_its_search():
     scope, covered = filter_scope(ResultFilter(file='notes/"x".md', folder="notes", paper="p", tag="t"))
-    assert covered == {"file", "folder"}  # the paper and the tag are checked on the rows
-    assert scope.expression == 'path == "notes/\\"x\\".md" and path like "notes/%"'
+    assert covered == {"file", "folder", "paper"}  # the tag (the marks file's) is checked on the rows
+    assert scope.expression == 'path == "notes/\\"x\\".md" and paper_id == "p" and path like "notes/%"'
     assert filter_scope(ResultFilter(folder="my_notes"))[1] == frozenset()  # a LIKE wildcard: checked on the rows
