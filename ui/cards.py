@@ -50,8 +50,9 @@ def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
         record = ctx.catalog.paper(paper.paper_id) if paper.paper_id else None
         with st.container(border=True):
             mark = _READING_MARKS.get(record.reading, "") if record else ""
-            _card_header(f"**{number}. {md(paper.title)}**", ctx, "paper", paper_ident(paper),
-                         ("paper", record.paper_id, "Search within this paper") if record else None)
+            within = (("paper", record.paper_id, "Search within this paper") if record  # a file about no one paper:
+                      else ("file", paper.hits[0].path, "Search within this file"))  # within that file
+            _card_header(f"**{number}. {md(paper.title)}**", ctx, "paper", paper_ident(paper), within)
             st.caption(" · ".join(filter(None, [md(_authors(record)), md(_venue_year(record)), mark, md(_topic(record)),
                                                 f"best score {paper.score:.3f}"])))
             if record:

@@ -3,6 +3,8 @@ its results are shown; clicking one runs it again, with its ranking and scope.""
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from library import Library, RecentSearch, RecentSearchesError
@@ -39,10 +41,10 @@ def recent_sidebar(lib: Library, box) -> None:
                     st.caption(md(said))
             if not searches:
                 st.caption("Your searches appear here; click one to run it again.")
-            for number, search in enumerate(searches):
+            for search in searches:
                 text = search.query if len(search.query) <= SHOWN_CHARS else search.query[: SHOWN_CHARS - 1] + "…"
                 where = f" · {search.scope_label}" if search.scope_label else ""
-                st.button(md(f"{text}{where}"), key=f"recent-{number}", on_click=run_again, args=(search,),
+                st.button(md(f"{text}{where}"), key=_key(search), on_click=run_again, args=(search,),
                           type="tertiary", help=md(f"Run again ({search.mode}{where}); searched {search.at}"))
 
 
@@ -55,6 +57,14 @@ def run_again(search: RecentSearch) -> None:
     st.session_state["mode"] = search.mode
     st.session_state["f_tag"] = search.tag or "any"
     restore_scope(search.paper, search.file, search.folder)
+
+
+def _key(search: RecentSearch) -> str:
+    """Named by the search itself, not its place in the list: a click that reaches the page after
+    the list changed still runs the search that was clicked."""
+    signature = "\x1f".join(str(part) for part in (search.query.strip(), search.mode, search.paper, search.file,
+                                                      search.folder, search.tag))
+    return "recent-" + hashlib.sha1(signature.encode("utf-8")).hexdigest()[:16]
 
 
 def _label(scope_label: str | None, tag: str | None) -> str | None:

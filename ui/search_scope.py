@@ -64,9 +64,10 @@ def show_active_scope(scope: Scope, tag: str | None) -> None:
     parts = ([md(scope.label)] if scope.label else []) + ([f"tag: {md(tag)}"] if tag else [])
     if not parts:
         return
-    said, button = st.columns([5, 1], vertical_alignment="center")
+    said, button = st.columns([5, 1.2], vertical_alignment="center")
     said.info("Searching only within " + " and ".join(f"**{part}**" for part in parts), icon="🔎")
-    button.button("Search the whole library", key="scope_clear", on_click=clear_scope, args=(True,))
+    button.button("✕ Whole library", key="scope_clear", on_click=clear_scope, args=(True,),
+                  help="Search the whole library again (the scope and the Tag filter are cleared).")
 
 
 def search_within(kind: str, value: str) -> None:
