@@ -82,3 +82,16 @@ def test_a_damaged_recent_file_is_said_and_the_page_goes_on(page, tmp_path):
     assert any("damaged" in c.value for c in page.sidebar.caption)
     page.run()
     assert [b.label for b in page.sidebar.button if str(b.key).startswith("recent-")] == ["deformable convolution"]
+
+
+def test_search_within_a_paper_opened_in_the_library_view(page):
+    page.radio(key="desk").set_value("Library").run()
+    page.text_input(key="lib_text").input("deformable convolutional networks").run()
+    page.selectbox(key="lib_open").set_value(DCN).run()
+    page.button(key=f"within-view-{DCN}").click().run()
+    assert not page.exception
+    assert page.radio(key="desk").value == "Search"
+    assert page.sidebar.radio(key="scope_kind").value == "One paper"
+    page.text_input(key="query").input("offset").run()
+    cards = [m.value for m in page.markdown if re.match(r"^\*\*\d+\. ", m.value)]
+    assert cards == ["**1. Deformable Convolutional Networks**"]
