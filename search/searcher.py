@@ -149,7 +149,7 @@ class Searcher:
             notices.append(still_embedding(embedded, self.index.passages.num_rows))
         filtering = filtered = where is not None and not where.is_empty()
         depth = max(k, self.fusion.candidates) * (5 if filtering else 1)
-        scope = rows = None
+        scope = rows = within = None
         if filtering:  # a store may filter inside its searches (Milvus); the rest is checked below
             # a scope names something the index holds (else UnknownItemError) and, where the store
             # can, is ranked within (search/scope.py)
@@ -161,7 +161,8 @@ class Searcher:
                 rows = scope_rows(within)
         dense = dense_fn(depth, notices, scope, rows) if mode != "lexical" else []
         if judge_closeness and dense:
-            far = nothing_close_notice(self.index.manifest.model, dense[0][1])
+            nearest = dense[0][1] if within is None else next((score for row, score in dense if within[row]), None)
+            far = nothing_close_notice(self.index.manifest.model, nearest, scoped=within is not None)
             notices.extend([far] if far else [])
         lexical = self.lexical.rank(query, depth, scope, rows) if mode != "dense" else []
         # Under a scope (a store that filters inside its searches) an empty ranking may only mean that
