@@ -25,6 +25,7 @@ from ui.note_section import note_section
 from ui.page_preview import page_preview
 from ui.passage_text import passage_html
 from ui.picks import paper_ident, pick_box
+from ui.search_scope import active_scope
 from ui.served_files import served_pdf_url
 
 
@@ -97,7 +98,10 @@ def show_passage_cards(hits: tuple[Hit, ...], ctx: CardContext) -> None:
 
 
 def _card_header(title: str, ctx: CardContext, view: str, ident: str, within: tuple[str, str, str] | None) -> None:
-    """The card's title, its "Search within" button (`within`: kind, value, label) and its Pick box."""
+    """The card's title, its "Search within" button (`within`: kind, value, label; not when that is
+    the scope already) and its Pick box."""
+    if within is not None and within[:2] == active_scope():
+        within = None
     if not ctx.pickable and (within is None or ctx.on_search_within is None):
         st.markdown(title)
         return

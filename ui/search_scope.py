@@ -59,6 +59,13 @@ def scope_controls(catalog: Catalog, note_files: list[str], folders: list[str]) 
         return Scope(**{kind: chosen}, label=f"{kind}: {label}")
 
 
+def active_scope() -> tuple[str, str] | None:
+    """(kind, value) of the scope the selector holds now, e.g. ("paper", paper_id); None for the whole library."""
+    kind = KINDS.get(st.session_state.get(_KIND_KEY))
+    value = st.session_state.get(_VALUE_KEYS[kind]) if kind else None
+    return (kind, value) if value is not None else None
+
+
 def show_active_scope(scope: Scope, tag: str | None) -> None:
     """One line above the results: what the search is within, and the way back to everything."""
     parts = ([md(scope.label)] if scope.label else []) + ([f"tag: {md(tag)}"] if tag else [])

@@ -45,6 +45,7 @@ def test_search_within_this_paper_from_its_card(page):
     titles = [m.value for m in page.markdown if m.value.startswith("**1. ")]
     assert len([m for m in page.markdown if re.match(r"^\*\*\d+\. ", m.value)]) == 1  # one paper: one card
     assert "Deformable Convolutional Networks" in titles[0]
+    assert not [b for b in page.button if str(b.key).startswith("within-paper-")]  # it is the scope already
 
 
 def test_picked_cards_are_what_the_buttons_export(page):
