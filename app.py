@@ -11,13 +11,13 @@ import argparse
 import logging
 import time
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow.compute as pc
 import streamlit as st
 
 from embed import Embedder, ModelLoadError, registry
-from export import hits_to_csv, to_bibtex, to_markdown_list
 from index import (
     ENV_MILVUS_TOKEN, CorruptIndexError, IndexLockedError, ModelMismatchError, PapersearchError,
     StoreUnavailableError, read_progress,
@@ -27,12 +27,16 @@ from library import (
     ENV_INDEX, ENV_LIBRARY, ENV_MODEL, ENV_ZOTERO, MAX_UPLOAD_BYTES, Library, MarksFileError, ZoteroLibraryError,
 )
 from papers import Catalog
-from search import MARK_KIND, MODES, ResultFilter, Searcher, by_paper, facet_values, papers_of, marks_on_page, search_depth
+from search import MARK_KIND, MODES, ResultFilter, Searcher, by_paper, facet_values, marks_on_page, search_depth
 from ui.build_jobs import BuildJob, running_build, start_build
 from ui.cards import CardContext, show_document_cards, show_paper_cards, show_passage_cards
+from ui.downloads import download_buttons
 from ui.inert_text import markdown_text as md
 from ui.mark_labels import SWATCH_STYLE
 from ui.library_view import library_view
+from ui.picks import clear_picks, picked_hits
+from ui.recent_list import recent_sidebar, remember_search
+from ui.search_scope import scope_controls, search_within, show_active_scope
 from ui.served_files import prune_served_pdfs
 from ui.upload_messages import upload_message
 
@@ -375,12 +379,18 @@ def search_area(lib: Library, searcher: Searcher) -> None:
         pasted = st.text_area("Text of any length: it is read whole, in parts the model can take", key="pasted")
         st.button("Find related papers", key="find_related", disabled=not pasted.strip(),
                   on_click=lambda: st.session_state.update(related=st.session_state["pasted"]))
-    where = filter_controls(searcher.index.catalog, has_marks(searcher))
+    files = searcher.index.manifest.files
+    scope = scope_controls(searcher.index.catalog, sorted(path for path, record in files.items() if record.kind != "pdf"),
+                           lib.folders())
+    recent_box = st.sidebar.container()  # filled last: with this run's search in it
+    where = replace(filter_controls(searcher.index.catalog, has_marks(searcher)), **scope.fields())
     explain = st.toggle("Why this result", key="why")
     grouped = view != "By passage"
     depth = search_depth(k, grouped)
     started = time.perf_counter()
     like = st.session_state.get("like")
+    if like is not None or st.session_state.get("related") or query.strip():
+        show_active_scope(scope, where.tag)
     if like is not None:
         st.markdown(f"#### More like: {md(like['label'])}")
         if st.button("Back to my search", key="unlike"):
@@ -395,10 +405,13 @@ def search_area(lib: Library, searcher: Searcher) -> None:
         response = searcher.search(st.session_state["related"], k=depth, mode=mode, where=where)
     elif query.strip():
         response = searcher.search(query, k=depth, mode=mode, where=where)
+        remember_search(lib, query, mode, where, scope.label)
     else:
         st.caption("Type a question or a few keywords, in English or Chinese, and press Enter.")
+        recent_sidebar(lib, recent_box)
         return
     show_response(response, lib, searcher, view, k, explain, (time.perf_counter() - started) * 1000)
+    recent_sidebar(lib, recent_box)
 
 
 def has_marks(searcher: Searcher) -> bool:
@@ -407,9 +420,11 @@ def has_marks(searcher: Searcher) -> bool:
 
 
 def leave_related_views() -> None:
-    """A new query is a new search: it ends "More like this" and "Related to the pasted text"."""
+    """A new query is a new search: it ends "More like this" and "Related to the pasted text", and
+    clears the picks of the last results."""
     for key in ("like", "related"):
         st.session_state.pop(key, None)
+    clear_picks()
 
 
 def open_paper(catalog: Catalog, paper_id: str) -> None:
@@ -437,13 +452,16 @@ def show_response(response, lib: Library, searcher: Searcher, view: str, k: int,
     count = len(groups) if grouped else len(shown)
     unit = {"By paper": ("paper", "papers"), "By file": ("file", "files")}.get(view, ("passage", "passages"))
     st.caption(f"{count} {unit[count != 1]} in {ms:.0f} ms (Results counts {unit[1]} in this view)")
-    download_buttons(shown, searcher.index.catalog)
+    pick_view = {"By paper": "paper", "By file": "file"}.get(view, "passage")
+    picked = picked_hits(pick_view, groups if view == "By paper" else [], groups if view == "By file" else [], shown)
+    download_buttons(shown, searcher.index.catalog, picked)
     ctx = CardContext(
         library=lib, catalog=searcher.index.catalog,
         file_hashes={path: record.sha256 for path, record in searcher.index.manifest.files.items()},
         static_dir=STATIC_DIR, query=response.query, explain=explain, on_more_like_this=more_like_this,
         page_marks=lambda pdf, page: marks_on_page(searcher.passages, pdf, page),
         on_open_paper=lambda paper_id: open_paper(searcher.index.catalog, paper_id),
+        on_search_within=search_within, pickable=True,
     )
     if not response.hits:
         st.info("No results.")
@@ -453,24 +471,6 @@ def show_response(response, lib: Library, searcher: Searcher, view: str, k: int,
         show_document_cards(groups, ctx)
     else:
         show_passage_cards(tuple(shown), ctx)
-
-
-def download_buttons(shown: list, catalog: Catalog) -> None:
-    """The passages shown, and their papers, as CSV, BibTeX and a Markdown paper list."""
-    csv_column, bib_column, md_column = st.columns(3)
-    csv_column.download_button(
-        "Download results as CSV", data=hits_to_csv(shown), file_name="papersearch-results.csv",
-        mime="text/csv", key="download", help="The passages shown below, one row each.",
-    )
-    papers = papers_of(shown, catalog)
-    bib_column.download_button(
-        "BibTeX of these papers", data=to_bibtex(papers, catalog.citation_keys()), file_name="papersearch-results.bib",
-        mime="text/x-bibtex", key="download_bib", disabled=not papers,
-    )
-    md_column.download_button(
-        "Markdown paper list", data=to_markdown_list(papers), file_name="papersearch-results.md",
-        mime="text/markdown", key="download_md", disabled=not papers, help="In your notes' list style.",
-    )
 
 
 main()

@@ -294,7 +294,13 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
               help="Only PDFs, only notes, or only your own highlights and comments (Zotero's and those stored in PDFs).")
 @click.option("--colour", "colour", type=click.Choice(COLOURS), help="Only your highlights and comments of this colour.")
 @click.option("--collection", callback=_not_blank, help="Only papers in this Zotero collection or its sub-collections.")
-@click.option("--tag", callback=_not_blank, help="Only papers with this Zotero tag.")
+@click.option("--tag", callback=_not_blank, help="Only papers with this tag (Zotero's or one set with `mark`).")
+@click.option("--in-paper", "in_paper", callback=_not_blank, metavar="PAPER_ID",
+              help="Search within one paper: its PDF, notes, list entries and your marks (ids: papers --json).")
+@click.option("--in-file", "in_file", callback=_not_blank, metavar="PATH",
+              help="Search within one file, e.g. a reading list (relative to the library, as results show it).")
+@click.option("--in-folder", "in_folder", callback=_not_blank, metavar="DIR",
+              help="Search within one folder of the library and its sub-folders.")
 @click.option("--year-from", type=int, help="Only papers from this year on.")
 @click.option("--year-to", type=int, help="Only papers up to this year.")
 @click.option("--venue", callback=_not_blank, help="Only papers from this venue (e.g. CVPR).")
@@ -315,14 +321,15 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
            like_paper: str | None, k: int, model: str | None, mode: str,
            kind: str | None, colour: str | None, collection: str | None, tag: str | None, year_from: int | None,
            year_to: int | None, venue: str | None, topic: str | None, read: bool | None, to_read: bool | None,
-           author: str | None, has_pdf: bool | None, passages: bool,
-           as_json: bool, csv_file: Path | None,
+           author: str | None, has_pdf: bool | None, in_paper: str | None, in_file: str | None, in_folder: str | None,
+           passages: bool, as_json: bool, csv_file: Path | None,
            bibtex_file: Path | None, markdown_file: Path | None, force: bool) -> None:
     """Find the passages that best answer QUERY (`-` reads it from standard input).
 
     A query longer than the model reads at once is read in parts whose meanings are averaged.
     --like and --like-paper instead find what resembles a file, page, section or paper of your
-    library, by meaning, leaving that item itself out.
+    library, by meaning, leaving that item itself out. --in-paper, --in-file, --in-folder and --tag
+    search within one paper, file, folder or tag: only its passages are ranked.
     """
     sources = [name for name, given in (("QUERY", query is not None), ("--query-file", query_file),
                                         ("--like", like), ("--like-paper", like_paper)) if given]
@@ -347,7 +354,9 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
     searcher = lib.searcher(model, quick_start=True, notice=lambda message: _echo(f"Note: {message}", err=True))
     grouped = not (passages or as_json or csv_file or bibtex_file or markdown_file)
     where = ResultFilter(kind, year_from, year_to, venue, topic, read, has_pdf, collection=collection, tag=tag,
-                         to_read=to_read, author=author, colour=colour)
+                         to_read=to_read, author=author, colour=colour, paper=in_paper,
+                         file=_library_relative(in_file, lib) if in_file else None,
+                         folder=_library_folder(in_folder, lib) if in_folder else None)
     depth = search_depth(k, grouped)
     if like:
         response = searcher.similar(like, k=depth, where=where)
@@ -851,6 +860,18 @@ def _library_relative(spec: str, lib: Library) -> str:
             except ValueError:
                 continue
             return relative + spec[cut:]
+    return spec
+
+
+def _library_folder(spec: str, lib: Library) -> str:
+    """`--in-folder` as the shell sees it too: a folder inside the library becomes its library-relative
+    path; anything else is taken as relative to the library already."""
+    candidate = Path(spec).expanduser()
+    if candidate.is_dir():
+        try:
+            return candidate.resolve().relative_to(lib.root.resolve()).as_posix()
+        except ValueError:
+            pass
     return spec
 
 

@@ -84,7 +84,8 @@ _PASSAGE_SCHEMA = pa.schema([
 PASSAGE_SCHEMA = _PASSAGE_SCHEMA  # the passages table every store hands to search
 _OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished builds and killed builds' staging
 _OURS_AT_TOP = re.compile(
-    r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+|\.CURRENT\..+\.tmp|journal\.sqlite(?:-wal|-shm|-journal)?|progress\.json|marks\.lock)$"
+    r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+|\.CURRENT\..+\.tmp|journal\.sqlite(?:-wal|-shm|-journal)?|progress\.json|marks\.lock"
+    r"|recent-searches\.json|\.recent-searches\.json\..+\.tmp)$"  # the page's recent searches (library/recent_searches.py)
 )
 _CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _DIRECTION = (
     "chunks.parquet", "passages.arrow", "vectors.faiss", "lexical", "language_direction.npy",
@@ -105,6 +106,8 @@ class StoredIndex:
     companion: faiss.Index | None = None  # the second encoder's vectors (index/companion.py), if kept
     companion_direction: np.ndarray | None = None
     _chunks: pd.DataFrame | None = None
+
+    ranks_within_rows = True  # FAISS reconstructs any rows and BM25 scores every passage: a scope ranks its rows only
 
     def filter_scope(self, where) -> tuple[None, frozenset[str]]:
         """Files filter nothing inside their searches: search checks every filter on the results."""

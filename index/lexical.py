@@ -62,13 +62,14 @@ class LexicalIndex:
         matrix = sp.csc_matrix((scores["data"], scores["indices"], scores["indptr"]), shape=shape)
         return matrix.tocsr().astype(np.float32), vocabulary
 
-    def search(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, scores) of the k best chunks with a positive score, best first."""
+    def search(self, tokens: list[str], k: int, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores) of the k best chunks with a positive score, best first; with `rows`
+        (ascending), the k best of those rows only (a scoped search)."""
         if self._bm25 is None or not tokens or k < 1:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         scores = self._bm25.get_scores(tokens)
-        positive = np.flatnonzero(scores > 0)
-        order = positive[top_k(scores[positive], k)]
+        candidates = np.flatnonzero(scores > 0) if rows is None else rows[scores[rows] > 0]
+        order = candidates[top_k(scores[candidates], k)]
         return order, scores[order]
 
 

@@ -121,11 +121,13 @@ class MilvusScope:
 
 def filter_scope(where) -> tuple[MilvusScope | None, frozenset[str]]:
     """The Milvus expression for a ResultFilter's fields, and which fields it covers: kind, years,
-    venue and has_pdf. `topic` (a substring of any of a paper's topic headings) and `read` are left to
-    search to check on the returned rows: a paper's reading status comes from the researcher's marks
-    (library/marks.py), which change between builds, so the `read` stored at build time may be stale."""
+    venue, has_pdf and a paper, file or folder scope. `topic` (a substring of any of a paper's topic
+    headings), `read` and tags are left to search to check on the returned rows: a
+    paper's reading status and tags come from the researcher's marks (library/marks.py), which change
+    between builds, so what is stored at build time may be stale."""
     parts = {name: expression(getattr(where, name)) for name, expression in _FILTER_EXPRESSIONS.items()
-             if getattr(where, name) is not None}
+             if getattr(where, name, None) is not None}
+    parts = {name: part for name, part in parts.items() if part is not None}
     return (MilvusScope(" and ".join(parts.values())) if parts else None), frozenset(parts)
 
 
@@ -135,7 +137,20 @@ _FILTER_EXPRESSIONS = {  # ResultFilter field -> its Milvus expression
     "year_to": lambda year: f"year <= {_int64(year)}",
     "venue": lambda venue: f"venue_key == {_quoted(venue.casefold())}",
     "has_pdf": lambda has_pdf: f"has_pdf == {'true' if has_pdf else 'false'}",
+    "file": lambda path: f"path == {_quoted(path)}",
+    "paper": lambda paper_id: f"paper_id == {_quoted(paper_id)}",  # a passage's paper, by the rule search uses
+    "folder": lambda folder: _folder_expression(folder),
 }
+
+
+def _folder_expression(folder: str) -> str | None:
+    """The files under `folder` (ResultFilter cleans it: no leading or trailing "/"), as a LIKE
+    prefix; None (search checks it on the rows) for a name with a LIKE wildcard in it."""
+    if not folder:
+        return "row >= 0"
+    if any(char in folder for char in "%_\\"):
+        return None
+    return f"path like {_quoted(folder + '/%')}"
 
 
 def _int64(year) -> int:
@@ -221,6 +236,7 @@ class MilvusIndex:
     into an Arrow table when it opens: search needs whole columns (script, path) without a round trip."""
 
     roles_known = True  # every Milvus collection is written with its passages' roles
+    ranks_within_rows = False  # a file or folder scope is a filter expression on `path` (filter_scope)
     companion = None  # Milvus keeps no second encoder's vectors (index/companion.py)
     companion_direction = None
 

@@ -33,12 +33,16 @@ class LoadedIndex(Protocol):
     roles_known: bool
     companion: object | None  # the second encoder's vectors, FAISS-like (index/companion.py), or None
     companion_direction: np.ndarray | None
+    # True: `vectors.reconstruct_batch` and `lexical.search(..., rows=)` rank within a set of rows
+    # cheaply (a search scoped to one paper, file or folder: search/scope.py); False: the store
+    # narrows searches with its filter_scope expression instead (Milvus)
+    ranks_within_rows: bool
 
     @property
     def vectors(self): ...  # FAISS-like: ntotal, d, search(queries, k[, scope]), reconstruct_batch/_n
 
     @property
-    def lexical(self): ...  # search(tokens, k[, scope]) -> (rows, scores)
+    def lexical(self): ...  # search(tokens, k[, scope] or [, rows]) -> (rows, scores)
 
     @property
     def chunks(self) -> pd.DataFrame: ...  # every chunk column, for rebuilds

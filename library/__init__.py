@@ -8,6 +8,7 @@ and bench work through it; it sits above search/ and index/.
 from library.library import EmbedderLoader, Library
 from library.health_words import HealthTopic, health_in_words
 from library.marks import MARKS_FILE, MarksFile, MarksFileError
+from library.recent_searches import RecentSearch, RecentSearches, RecentSearchesError
 from library.safe_paths import inside_library
 from library.settings import (
     ENV_ADDRESS,
@@ -30,7 +31,7 @@ __all__ = [
     "ENV_ADDRESS", "ENV_DEBUG", "ENV_INDEX", "ENV_LIBRARY", "ENV_MODEL", "ENV_ZOTERO", "MAX_UPLOAD_BYTES", "AddedFile",
     "EmbedderLoader", "HealthTopic", "health_in_words",
     "MARKS_FILE", "MarksFile", "MarksFileError", "Library", "LibraryStatus", "LibraryWatcher",
-    "PendingChanges", "debugging", "inside_library",
+    "PendingChanges", "RecentSearch", "RecentSearches", "RecentSearchesError", "debugging", "inside_library",
     "model_for_build", "model_for_search", "resolve_index_dir", "safe_file_name", "watch_library",
     "ZoteroLibraryError",
 ]

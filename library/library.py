@@ -43,6 +43,7 @@ from index import (
     trusted_plan,
 )
 from library.marks import MarksFile, MarksFileError
+from library.recent_searches import RecentSearches
 from library.safe_paths import inside_library
 from library.settings import chunk_settings_for, model_for_build, model_for_search, resolve_index_dir
 from library.status import LibraryStatus, PendingChanges
@@ -236,6 +237,11 @@ class Library:
     def marks_file(self) -> MarksFile:
         """`<library>/.papersearch-marks.json`: read / unread / to-read and tags (library/marks.py)."""
         return MarksFile(self.root, self.index_dir)
+
+    @property
+    def recent_searches(self) -> RecentSearches:
+        """`<index folder>/recent-searches.json`: the page's last searches (library/recent_searches.py)."""
+        return RecentSearches(self.index_dir)
 
     def marked(self, catalog: Catalog) -> Catalog:
         """A catalog as the build wrote it, with today's marks (and own notes counted as read)."""

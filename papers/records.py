@@ -140,6 +140,18 @@ class Catalog:
             citations_version=int(data.get("citations_version", 0)),
         )
 
+    def files_of_papers(self) -> dict[str, frozenset[str]]:
+        """paper_id → the library files holding its passages: its PDFs and per-paper notes, and the
+        lists and notes with an entry or a section about it (a file may hold other papers too)."""
+        found: dict[str, set[str]] = {}
+        for path, paper_id in self._by_file.items():
+            found.setdefault(paper_id, set()).add(path)
+        for spans in (self._blocks, self._sections):
+            for path, (_, ordered) in spans.items():
+                for _, _, paper_id in ordered:
+                    found.setdefault(paper_id, set()).add(path)
+        return {paper_id: frozenset(paths) for paper_id, paths in found.items()}
+
     def citation_keys(self) -> dict[str, str]:
         """paper_id → BibTeX key, stable and unique over the whole catalog (papers/citation_keys.py)."""
         if self._citation_keys is None:

@@ -19,11 +19,13 @@ THRESHOLDS: dict[str, float] = {
 }
 
 
-def nothing_close_notice(model: str, best_cosine: float | None) -> str | None:
-    """The notice for a query whose nearest passage is far from it in meaning, else None."""
+def nothing_close_notice(model: str, best_cosine: float | None, scoped: bool = False) -> str | None:
+    """The notice for a query whose nearest passage is far from it in meaning, else None;
+    `scoped`: the search was within one paper, file, folder or tag, so that is what is said."""
     threshold = THRESHOLDS.get(model)
     if threshold is None or best_cosine is None or best_cosine >= threshold:
         return None
-    return (f"Nothing in your library seems closely related to this query: its closest passage scores "
+    where = "the paper, file, folder or tag searched within" if scoped else "your library"
+    return (f"Nothing in {where} seems closely related to this query: its closest passage scores "
             f"{best_cosine:.3f} by meaning, while 99% of test queries that have relevant papers score {threshold:.3f} "
             "or more. The results below are only the nearest there is.")

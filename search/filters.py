@@ -1,6 +1,6 @@
 """Narrow results by what a researcher knows about their papers: file kind, year, venue,
-topic heading, reading status, tags, authors, whether a local PDF is at hand, and the colour of their own
-marks."""
+topic heading, reading status, tags, authors, whether a local PDF is at hand, the colour of their own
+marks, and a scope: one paper, one file (a reading list) or one folder (search/scope.py ranks within it)."""
 
 from __future__ import annotations
 
@@ -25,13 +25,25 @@ class ResultFilter:
     to_read: bool | None = None  # True: only papers marked to-read
     author: str | None = None  # whole words of one author's name, any case ("vaswani", "Kaiming He")
     colour: str | None = None  # only your marks of this colour ("yellow"; corpus/annotation_passages.py COLOURS)
+    paper: str | None = None  # a paper_id: only passages of that paper (its PDF, notes, list entries, your marks)
+    file: str | None = None  # a library-relative path: only that file's passages (a reading list, a note, a PDF)
+    folder: str | None = None  # a library-relative folder: only files inside it, at any depth
+
+    def __post_init__(self) -> None:
+        if self.folder is not None:
+            object.__setattr__(self, "folder", clean_folder(self.folder))
 
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in fields(self))
 
-    def accepts(self, kind: str, paper: PaperRecord | None, heading: str | None = None) -> bool:
-        """`heading` is the passage's, read for the colour of a mark."""
+    def accepts(self, kind: str, paper: PaperRecord | None, heading: str | None = None, path: str | None = None) -> bool:
+        """`heading` is the passage's, read for the colour of a mark; `path` its file, read for a
+        file or folder scope."""
         if self.kind is not None and kind != self.kind:
+            return False
+        if self.file is not None and path != self.file:
+            return False
+        if self.folder is not None and not in_folder(path, self.folder):
             return False
         if self.colour is not None:
             mark = mark_of_heading(heading) if kind == "annotation" else None
@@ -63,11 +75,33 @@ class ResultFilter:
             return False
         if self.author is not None and not has_author(paper.authors, self.author):
             return False
+        if self.paper is not None and paper.paper_id != self.paper:
+            return False
         return True
 
     def _only_kind(self) -> bool:
         """Only conditions on the passage itself, none on its paper."""
-        return all(getattr(self, f.name) is None for f in fields(self) if f.name not in ("kind", "colour"))
+        return all(getattr(self, f.name) is None for f in fields(self) if f.name not in _PASSAGE_FIELDS)
+
+    def scope(self) -> "ResultFilter":
+        """The scope alone (paper, file, folder, tag), without the other filters."""
+        return ResultFilter(paper=self.paper, file=self.file, folder=self.folder, tag=self.tag)
+
+
+_PASSAGE_FIELDS = ("kind", "colour", "file", "folder")  # conditions on the passage itself, not on its paper
+
+
+def clean_folder(folder: str) -> str:
+    """A folder as the index names files under it: forward slashes, no leading "./" or "/", no
+    trailing "/" ("" is the library itself)."""
+    parts = [part for part in folder.replace("\\", "/").split("/") if part not in ("", ".")]
+    return "/".join(parts)
+
+
+def in_folder(path: str | None, folder: str) -> bool:
+    """Is the library file `path` inside the (clean) `folder`, at any depth? The library itself
+    ("") holds every file."""
+    return path is not None and (not folder or path.startswith(folder + "/"))
 
 
 def in_collection(paths: tuple[str, ...], wanted: str) -> bool:

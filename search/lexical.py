@@ -11,7 +11,9 @@ class LexicalRanker:
         self.lexical = lexical
         self.tokenizer = LexicalTokenizer(chinese)  # must split queries exactly as the index was split
 
-    def rank(self, query: str, depth: int, scope=None) -> Ranked:
-        """(row, BM25 score) of up to `depth` passages sharing a word with the query."""
-        rows, scores = self.lexical.search(self.tokenizer.tokenize(query), depth, **scoped(scope))
+    def rank(self, query: str, depth: int, scope=None, rows=None) -> Ranked:
+        """(row, BM25 score) of up to `depth` passages sharing a word with the query; with `rows`,
+        of those passages only (a store that ranks within rows: index/store.py)."""
+        within = {"rows": rows} if rows is not None else {}
+        rows, scores = self.lexical.search(self.tokenizer.tokenize(query), depth, **scoped(scope), **within)
         return [(int(row), float(score)) for row, score in zip(rows, scores)]

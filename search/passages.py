@@ -49,7 +49,8 @@ class PassageRows:
 
     def passes(self, row: int, where: ResultFilter) -> bool:
         heading = self.table.column("heading")[row].as_py() if where.colour is not None else None
-        return where.accepts(self.table.column("kind")[row].as_py(), self.paper(row), heading)
+        path = self.table.column("path")[row].as_py() if where.file is not None or where.folder is not None else None
+        return where.accepts(self.table.column("kind")[row].as_py(), self.paper(row), heading, path)
 
     def hit(self, rank: int, score: float, row: int, dense_rank: int | None, lexical_rank: int | None,
             embedded: bool = True) -> Hit:

@@ -31,6 +31,7 @@ from search.marks import MARK_KIND, mark_rows
 from search.passages import PassageRows
 from search.query_text import normalise_query
 from search.results import SearchResponse
+from search.scope import has_scope, scope_mask, scope_rows
 from search.script import query_language, script_of
 from search.similar import LikeTarget, item_rows, parse_like
 
@@ -88,12 +89,12 @@ class Searcher:
         meanings are averaged (search/long_text.py); BM25 reads the whole text."""
         text = normalise_query(text)
 
-        def dense(depth: int, notices: list[str], scope=None) -> Ranked:
-            return self.dense.rank_text(text, depth, notices, scope)
+        def dense(depth: int, notices: list[str], scope=None, rows=None) -> Ranked:
+            return self.dense.rank_text(text, depth, notices, scope, rows)
 
-        def companion(depth: int, notices: list[str]) -> Ranked | None:
+        def companion(depth: int, notices: list[str], rows=None) -> Ranked | None:
             ranker = self.companion_ranker() if self._weighs_companion(text) else None
-            return ranker.rank_text(text, depth, []) if ranker is not None else None
+            return ranker.rank_text(text, depth, [], rows=rows) if ranker is not None else None
 
         return self._answer(text, text, k, mode, where, dense, companion, judge_closeness=True)
 
@@ -123,16 +124,16 @@ class Searcher:
         vector = mean_direction(self.index.vectors.reconstruct_batch(np.asarray(source, dtype=np.int64)))
         label = f"like {target.label()}"
 
-        def dense(depth: int, notices: list[str], scope=None) -> Ranked:
-            ranked = self.dense.rank_vector(vector, depth + len(excluded), scope)
+        def dense(depth: int, notices: list[str], scope=None, rows=None) -> Ranked:
+            ranked = self.dense.rank_vector(vector, depth + len(excluded), scope, rows)
             return [(row, score) for row, score in ranked if row not in excluded]
 
         return self._answer(label, label, k, "dense", where, dense)
 
     def _answer(self, label: str, query: str, k: int, mode: Mode, where: ResultFilter | None, dense_fn,
                 companion_fn=None, judge_closeness: bool = False) -> SearchResponse:
-        """Rank, fuse, filter and cut to k. `dense_fn(depth, notices, scope)` gives the dense
-        ranking, `companion_fn(depth, notices)` the second encoder's (hybrid only; None when it is
+        """Rank, fuse, filter and cut to k. `dense_fn(depth, notices, scope, rows)` gives the dense
+        ranking, `companion_fn(depth, notices, rows)` the second encoder's (hybrid only; None when it is
         not weighed); `query` is the text BM25 and script detection read. `judge_closeness`: say
         when the nearest passage is far from the query in meaning (search/closeness.py)."""
         if k < 1:
@@ -148,21 +149,27 @@ class Searcher:
             notices.append(still_embedding(embedded, self.index.passages.num_rows))
         filtering = filtered = where is not None and not where.is_empty()
         depth = max(k, self.fusion.candidates) * (5 if filtering else 1)
-        scope = None
+        scope = rows = within = None
         if filtering:  # a store may filter inside its searches (Milvus); the rest is checked below
+            # a scope names something the index holds (else UnknownItemError) and, where the store
+            # can, is ranked within (search/scope.py)
+            within = scope_mask(self.passages.column("path"), where, self.index.catalog) if has_scope(where) else None
             scope, covered = self.index.filter_scope(where)
             where = replace(where, **{name: None for name in covered})
             filtering = not where.is_empty()
-        dense = dense_fn(depth, notices, scope) if mode != "lexical" else []
+            if within is not None and scope is None and self.index.ranks_within_rows:
+                rows = scope_rows(within)
+        dense = dense_fn(depth, notices, scope, rows) if mode != "lexical" else []
         if judge_closeness and dense:
-            far = nothing_close_notice(self.index.manifest.model, dense[0][1])
+            nearest = dense[0][1] if within is None else next((score for row, score in dense if within[row]), None)
+            far = nothing_close_notice(self.index.manifest.model, nearest, scoped=within is not None)
             notices.extend([far] if far else [])
-        lexical = self.lexical.rank(query, depth, scope) if mode != "dense" else []
+        lexical = self.lexical.rank(query, depth, scope, rows) if mode != "dense" else []
         # Under a scope (a store that filters inside its searches) an empty ranking may only mean that
         # nothing passes the filters: that is said below, never "no shared word".
         unfiltered_words = mode != "dense" and not lexical and scope is not None and bool(self.lexical.rank(query, 1))
         no_shared_word = mode != "dense" and not lexical and not unfiltered_words
-        second = companion_fn(depth, notices) if mode == "hybrid" and companion_fn is not None and not scope else None
+        second = companion_fn(depth, notices, rows) if mode == "hybrid" and companion_fn is not None and not scope else None
         ranked = self.weigh(self.fuse(query, dense, lexical, companion=second)) if mode == "hybrid" else (dense or lexical)
         dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
         lexical_ranks = {row: rank for rank, (row, _) in enumerate(lexical, start=1)}

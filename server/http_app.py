@@ -146,7 +146,8 @@ def build_http_app(service: LibraryService, host: str = "127.0.0.1", port: int =
         _int(r, "max_bytes", DEFAULT_MAX_BYTES)))
     endpoint("/api/status", lambda r: service.status())
     endpoint("/api", lambda r: {"endpoints": {
-        "/api/search": "q, k, mode, group, kind, year_from, year_to, venue, topic, read, has_pdf, colour, max_bytes, cursor",
+        "/api/search": "q, k, mode, group, kind, year_from, year_to, venue, topic, read, has_pdf, colour, in_paper, "
+                       "in_file, in_folder, tag, max_bytes, cursor",
         "/api/similar": "like | chunk_id | paper_id, k, group, filters, max_bytes, cursor",
         "/api/find_source": "text, k, filters, max_bytes, cursor",
         "/api/get": "chunk_id [neighbours] | paper_id, max_bytes",
@@ -192,7 +193,8 @@ def _filters(request: Request) -> Filters:
     params = request.query_params
     return Filters(params.get("kind"), _optional_int(request, "year_from"), _optional_int(request, "year_to"),
                    params.get("venue"), params.get("topic"), _bool(request, "read"), _bool(request, "has_pdf"),
-                   params.get("colour"))
+                   params.get("colour"), params.get("in_paper"), params.get("in_file"), params.get("in_folder"),
+                   params.get("tag"))
 
 
 def _optional_int(request: Request, name: str) -> int | None:

@@ -69,6 +69,13 @@ Venue = Annotated[str | None, Field(description="Only papers of this venue, exac
 Topic = Annotated[str | None, Field(description="Only papers listed in the notes under a heading containing this text.")]
 Read = Annotated[bool | None, Field(description="true: only papers the user marked read ([x]); false: only unread ([ ]).")]
 HasPdf = Annotated[bool | None, Field(description="true: only papers whose PDF is in the library.")]
+InPaper = Annotated[str | None, Field(description="Search within one paper: its PDF, notes, list entries and the "
+                                                  "user's highlights (a result's paper_id).")]
+InFile = Annotated[str | None, Field(description="Search within one file, e.g. a reading list: its path as results "
+                                                 "show it (relative to the library).")]
+InFolder = Annotated[str | None, Field(description="Search within one folder of the library (relative to it), "
+                                                   "sub-folders included.")]
+Tag = Annotated[str | None, Field(description="Only papers with this tag (Zotero's or one the user set), any case.")]
 MaxBytes = Annotated[int, Field(description=f"Byte budget of the results in this answer ({MIN_MAX_BYTES:,}-"
                                             f"{MAX_MAX_BYTES:,}; default {DEFAULT_MAX_BYTES:,}).")]
 Cursor = Annotated[str | None, Field(description="next_cursor of the previous answer, to read the next page; give "
@@ -102,12 +109,14 @@ def build_mcp_server(service: LibraryService) -> MCPServer:
         "Search the user's library of papers (PDFs) and reading notes for the passages that best answer a "
         "query, in English or Chinese (a query in one language finds passages in the other). Filters narrow "
         "by kind (PDFs, notes, or the user's own highlights and comments), year, venue, topic heading, read "
-        "mark, local PDF or highlight colour." + _RESULT + _DATA))
+        "mark, local PDF, highlight colour or tag; in_paper, in_file and in_folder search within one paper, one "
+        "file (a reading list) or one folder." + _RESULT + _DATA))
     def search(query: Query, k: K = 10, mode: Mode = "hybrid", group: Group = "passage", kind: Kind = None,
                year_from: YearFrom = None, year_to: YearTo = None, venue: Venue = None, topic: Topic = None,
-               read: Read = None, has_pdf: HasPdf = None, colour: Colour = None, max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
-               cursor: Cursor = None) -> CallToolResult:
-        filters = Filters(kind, year_from, year_to, venue, topic, read, has_pdf, colour)
+               read: Read = None, has_pdf: HasPdf = None, colour: Colour = None, in_paper: InPaper = None,
+               in_file: InFile = None, in_folder: InFolder = None, tag: Tag = None,
+               max_bytes: MaxBytes = DEFAULT_MAX_BYTES, cursor: Cursor = None) -> CallToolResult:
+        filters = Filters(kind, year_from, year_to, venue, topic, read, has_pdf, colour, in_paper, in_file, in_folder, tag)
         return answer(lambda: service.search(query, k, mode, group, filters, max_bytes, cursor))
 
     @server.tool(annotations=_READ_ONLY, description=(

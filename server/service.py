@@ -79,20 +79,26 @@ class Filters:
     read: bool | None = None
     has_pdf: bool | None = None
     colour: str | None = None  # only the user's own highlights and comments of this colour
+    # a scope: search within one paper, one file (a reading list), one folder, one tag
+    in_paper: str | None = None
+    in_file: str | None = None
+    in_folder: str | None = None
+    tag: str | None = None
 
     def to_result_filter(self) -> ResultFilter:
         if self.kind is not None and self.kind not in KINDS:
             raise ServiceError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}.")
         if self.colour is not None and self.colour not in COLOURS:
             raise ServiceError(f"colour must be one of {', '.join(COLOURS)}, not {self.colour!r}.")
-        for name in ("venue", "topic"):
+        for name in ("venue", "topic", "in_paper", "in_file", "tag"):
             value = getattr(self, name)
             if value is not None and not value.strip():
                 raise ServiceError(f"{name} is blank: give a name, or leave it out.")
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
             raise ServiceError(f"year_from ({self.year_from}) is after year_to ({self.year_to}).")
         return ResultFilter(self.kind, self.year_from, self.year_to, self.venue, self.topic, self.read,
-                            True if self.has_pdf else None, colour=self.colour)
+                            True if self.has_pdf else None, colour=self.colour, tag=self.tag, paper=self.in_paper,
+                            file=self.in_file, folder=self.in_folder)
 
 
 class LibraryService:

@@ -24,6 +24,8 @@ from ui.mark_labels import mark_html
 from ui.note_section import note_section
 from ui.page_preview import page_preview
 from ui.passage_text import passage_html
+from ui.picks import paper_ident, pick_box
+from ui.search_scope import active_scope
 from ui.served_files import served_pdf_url
 
 
@@ -39,6 +41,9 @@ class CardContext:
     # (PDF name, page) -> (colour name, text) of the reader's marks kept outside that PDF (search/marks.py)
     page_marks: Callable[[str, int], list[tuple[str | None, str]]] | None = None
     on_open_paper: Callable[[str], None] | None = None  # a paper_id: show that paper (a citation followed)
+    # ("paper", paper_id) or ("file", path): search within it from now on (ui/search_scope.py)
+    on_search_within: Callable[[str, str], None] | None = None
+    pickable: bool = False  # a "Pick" box on each card, for the downloads (ui/picks.py)
 
 
 def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
@@ -46,7 +51,9 @@ def show_paper_cards(papers: list[PaperResult], ctx: CardContext) -> None:
         record = ctx.catalog.paper(paper.paper_id) if paper.paper_id else None
         with st.container(border=True):
             mark = _READING_MARKS.get(record.reading, "") if record else ""
-            st.markdown(f"**{number}. {md(paper.title)}**")
+            within = (("paper", record.paper_id, "Search within this paper") if record  # a file about no one paper:
+                      else ("file", paper.hits[0].path, "Search within this file"))  # within that file
+            _card_header(f"**{number}. {md(paper.title)}**", ctx, "paper", paper_ident(paper), within)
             st.caption(" · ".join(filter(None, [md(_authors(record)), md(_venue_year(record)), mark, md(_topic(record)),
                                                 f"best score {paper.score:.3f}"])))
             if record:
@@ -76,7 +83,8 @@ def _authors(record: PaperRecord | None) -> str:
 def show_document_cards(documents: list[DocumentResult], ctx: CardContext) -> None:
     for number, document in enumerate(documents, start=1):
         with st.container(border=True):
-            st.markdown(f"**{number}. {md(document.title)}**")
+            _card_header(f"**{number}. {md(document.title)}**", ctx, "file", document.path,
+                         ("file", document.path, "Search within this file"))
             st.caption(f"{document.kind.upper()} · {md(document.path)} · best score {document.score:.3f}")
             for hit in document.hits:
                 show_passage(hit, hit.location or "passage", ctx)
@@ -85,8 +93,26 @@ def show_document_cards(documents: list[DocumentResult], ctx: CardContext) -> No
 def show_passage_cards(hits: tuple[Hit, ...], ctx: CardContext) -> None:
     for hit in hits:
         with st.container(border=True):
-            st.markdown(f"**{hit.rank}. {md(hit.title)}**")
+            _card_header(f"**{hit.rank}. {md(hit.title)}**", ctx, "passage", hit.chunk_id, None)
             show_passage(hit, " · ".join(filter(None, [hit.path, hit.location])), ctx)
+
+
+def _card_header(title: str, ctx: CardContext, view: str, ident: str, within: tuple[str, str, str] | None) -> None:
+    """The card's title, its "Search within" button (`within`: kind, value, label; not when that is
+    the scope already) and its Pick box."""
+    if within is not None and within[:2] == active_scope():
+        within = None
+    if not ctx.pickable and (within is None or ctx.on_search_within is None):
+        st.markdown(title)
+        return
+    title_column, within_column, pick_column = st.columns([7, 2, 1], vertical_alignment="center")
+    title_column.markdown(title)
+    if within is not None and ctx.on_search_within is not None:
+        kind, value, label = within
+        within_column.button(label, key=f"within-{view}-{ident}", on_click=ctx.on_search_within, args=(kind, value),
+                             type="tertiary", help="Search only its passages from now on (the sidebar's Search within).")
+    if ctx.pickable:
+        pick_box(pick_column, view, ident)
 
 
 def show_passage(hit: Hit, heading: str, ctx: CardContext) -> None:

@@ -12,6 +12,7 @@ from papers import PaperRecord
 from ui.inert_text import markdown_text as md
 from ui.links import paper_links
 from ui.note_section import whole_note
+from ui.search_scope import search_within
 
 READINGS = ["read", "unread", "to-read"]
 _SOURCE_WORDS = {
@@ -32,6 +33,8 @@ def show_paper(lib: Library, record: PaperRecord, all_tags: list[str]) -> None:
             st.markdown(" · ".join(links))
         if record.annotation:
             st.markdown(f"> {md(record.annotation)}")
+        st.button("Search within this paper", key=f"within-view-{record.paper_id}", on_click=search_within,
+                  args=("paper", record.paper_id), help="Go to Search, limited to this paper's passages.")
         mark_controls(lib, record, all_tags)
         if record.files:
             st.markdown("**Files**")

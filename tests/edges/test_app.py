@@ -34,7 +34,7 @@ def test_first_run_builds_the_index_then_answers_queries(page, tmp_path):
     assert titles and "Denoising Diffusion Probabilistic Models" in titles[0]
     assert any("<mark>" in m.value for m in page.markdown)
     download = page.get("download_button")
-    assert download and download[0].label == "Download results as CSV"
+    assert download and download[0].label.startswith("CSV of the ") and download[0].label.endswith(" passages shown")
 
 
 def test_passage_view_and_rebuild_after_adding_a_note(page, demo_library_copy):

