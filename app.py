@@ -30,6 +30,7 @@ from papers import Catalog
 from search import MARK_KIND, MODES, ResultFilter, Searcher, by_paper, facet_values, papers_of, marks_on_page, search_depth
 from ui.build_jobs import BuildJob, running_build, start_build
 from ui.cards import CardContext, show_document_cards, show_paper_cards, show_passage_cards
+from ui.desk_state import keep_desk_state
 from ui.inert_text import markdown_text as md
 from ui.mark_labels import SWATCH_STYLE
 from ui.library_view import library_view
@@ -341,6 +342,7 @@ def search_page() -> None:
     lib, searcher, build_box = open_searcher(args)
     marks_key = (str(lib.root), str(lib.index_dir), lib.build_id(), lib.marks_file.version())
     searcher = marked_searcher((*marks_key, args.model), lib, searcher)
+    keep_desk_state(st.session_state)  # the desk not shown keeps its query, filters and opened paper
     desk = st.radio("Show", DESKS, horizontal=True, key="desk", label_visibility="collapsed")
     if desk == DESKS[1]:
         library_view(lib, searcher.index.catalog, marks_key)

@@ -50,3 +50,37 @@ def test_health_is_said_in_words_when_asked(page, demo_library_copy):  # noqa: F
     assert not page.exception
     said = " ".join(m.value for m in page.markdown)
     assert "link in your notes points to a file that is not there" in said and "Correct the link" in said
+
+
+def test_the_search_desk_keeps_its_query_and_read_filter_while_the_library_is_shown(page):
+    """Streamlit forgets a widget a run does not draw; the desks keep theirs (ui/desk_state.py)."""
+    page.text_input(key="query").input("video alignment").run()
+    page.radio(key="f_read").set_value("unread").run()
+    page.radio(key="desk").set_value("Library").run()
+    page.text_input(key="lib_text").input("rethinking").run()
+    page.selectbox(key="lib_open").set_value(RETHINKING).run()
+    page.radio(key="desk").set_value("Search").run()
+    assert page.text_input(key="query").value == "video alignment"
+    assert page.radio(key="f_read").value == "unread"
+    page.radio(key="desk").set_value("Library").run()
+    assert page.text_input(key="lib_text").value == "rethinking"
+    assert page.selectbox(key="lib_open").value == RETHINKING
+
+
+def test_a_paper_read_by_its_list_can_be_marked_read_and_stays_open_when_it_leaves_the_filter(
+        page, demo_library_copy):
+    """The radio shows the marks file's word only: a paper read by its [x] has none chosen, so
+    choosing "read" writes a mark; a paper marked out of the table's filter stays open."""
+    dcn_v2 = "arxiv-1811.11168"  # "- [x]" in the demo's list, no note of its own
+    page.radio(key="desk").set_value("Library").run()
+    page.selectbox(key="lib_read").set_value("read").run()
+    page.selectbox(key="lib_open").set_value(dcn_v2).run()
+    reading = page.radio(key=f"mark_{dcn_v2}_reading")
+    assert reading.value is None and any(c.value.startswith("Now: read — from the") for c in page.caption)
+    reading.set_value("read").run()
+    marks = json.loads((demo_library_copy / ".papersearch-marks.json").read_text(encoding="utf-8"))
+    assert marks["papers"]["arxiv:1811.11168"]["reading"] == "read"
+    page.radio(key=f"mark_{dcn_v2}_reading").set_value("to-read").run()  # no longer "read": leaves the table
+    assert page.selectbox(key="lib_open").value == dcn_v2
+    assert page.radio(key=f"mark_{dcn_v2}_reading").value == "to-read"
+    assert not page.exception
