@@ -12,6 +12,7 @@ from papers import PaperRecord
 from ui.inert_text import markdown_text as md
 from ui.links import paper_links
 from ui.note_section import whole_note
+from ui.open_buttons import open_buttons
 
 READINGS = ["read", "unread", "to-read"]
 _SOURCE_WORDS = {
@@ -35,7 +36,10 @@ def show_paper(lib: Library, record: PaperRecord, all_tags: list[str]) -> None:
         mark_controls(lib, record, all_tags)
         if record.files:
             st.markdown("**Files**")
-            st.markdown("\n".join(f"- {md(path)}" for path in record.files))
+            for path in record.files:
+                name, opener, folder = st.columns([6, 2, 2], vertical_alignment="center")
+                name.markdown(f"- {md(path)}")
+                open_buttons(lib, path, f"paper-{record.paper_id}-{path}", (opener, folder))
         if record.entries:
             st.markdown("**In your paper lists**")
             st.markdown("\n".join(f"- {md(entry.path)}, line {entry.line}: \"{md(entry.title)}\""

@@ -1,19 +1,23 @@
 """Marking papers read from the page, in a real headless Chromium (#26): the mark is written to the
 marks file, the Search desk's Read filter (kept with its query while the Library is shown) then
 finds the paper, and still does after a rebuild. A paper counted as read by its list's [x] can be
-marked read too (the radio shows the file's own mark, so "read" is no pre-selected no-op)."""
+marked read too (the radio shows the file's own mark, so "read" is no pre-selected no-op). The
+paper's note opens "in the editor" (a recording stand-in for xdg-open)."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import shlex
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.edges.test_browser import INDEX_BUILD_TIMEOUT_MS, QUERY_TIMEOUT_MS, shoot
+from tests.library.test_open_files import RECORDER, recorded
 from tests.support.browser import rank_by_words
 from tests.support.page_server import page_server
 
@@ -22,6 +26,8 @@ pytestmark = pytest.mark.slow
 QUERY = "rethinking alignment video super-resolution transformers"
 RETHINKING = "Rethinking Alignment in Video Super-Resolution Transformers"  # "- [ ]" in the demo's list
 DCN_V2 = "Deformable ConvNets v2: More Deformable, Better Results"  # "- [x]" in the list, no mark
+ATTENTION = "Attention Is All You Need"  # read: it has a note of its own
+ATTENTION_NOTE = "notes/2017_06_NIPS_Attention-Is-All-You-Need_Note.md"
 
 
 def idle(page) -> None:
@@ -67,8 +73,10 @@ def test_a_paper_marked_read_shows_under_the_read_filter_also_after_a_rebuild(ch
                                                                             tmp_path):
     from playwright.sync_api import expect
 
+    opened = tmp_path / "opened.log"  # "Open in editor" starts a recording stand-in, never a real program
     env = {**os.environ, "PAPERSEARCH_LIBRARY": str(demo_library_copy), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
-           "PAPERSEARCH_MODEL": "fake-hash-64"}
+           "PAPERSEARCH_MODEL": "fake-hash-64", "PAPERSEARCH_OPENER_LOG": str(opened),
+           "PAPERSEARCH_OPENER": f"{shlex.quote(sys.executable)} {shlex.quote(str(RECORDER))}"}
     with page_server(env, tmp_path / "streamlit.log", fake_model=True) as url:
         page = chromium_page
         page.set_viewport_size({"width": 1440, "height": 900})
@@ -93,6 +101,11 @@ def test_a_paper_marked_read_shows_under_the_read_filter_also_after_a_rebuild(ch
         page.get_by_text(re.compile(r"^Now: read — marked by you")).evaluate("e => e.scrollIntoView({block: 'center'})")
         page.wait_for_timeout(500)
         shoot(page, "paper-marked-read")
+
+        open_and_mark(page, ATTENTION, "to-read")
+        page.get_by_role("button", name="Open in editor").click()
+        assert recorded(opened) == [[str((demo_library_copy / ATTENTION_NOTE).resolve())]]
+        expect(page.get_by_text("Opened " + ATTENTION_NOTE)).to_be_visible(timeout=QUERY_TIMEOUT_MS)  # a toast
 
         go_to(page, "Search")  # the query and the Read filter are as they were left
         expect(box).to_have_value(QUERY)

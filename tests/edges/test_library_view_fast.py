@@ -84,3 +84,29 @@ def test_a_paper_read_by_its_list_can_be_marked_read_and_stays_open_when_it_leav
     assert page.selectbox(key="lib_open").value == dcn_v2
     assert page.radio(key=f"mark_{dcn_v2}_reading").value == "to-read"
     assert not page.exception
+
+
+def test_a_papers_note_opens_in_the_editor_and_a_missing_opener_is_said(page, demo_library_copy, tmp_path,
+                                                                        monkeypatch):
+    """"Open in editor" starts $PAPERSEARCH_OPENER with the note's path inside the library (a
+    recording stand-in here, never a real program); an opener that is not there is a message."""
+    import shlex
+    import sys
+
+    from tests.library.test_open_files import RECORDER, recorded
+
+    log = tmp_path / "opened.log"
+    monkeypatch.setenv("PAPERSEARCH_OPENER", f"{shlex.quote(sys.executable)} {shlex.quote(str(RECORDER))}")
+    monkeypatch.setenv("PAPERSEARCH_OPENER_LOG", str(log))
+    attention, note = "arxiv-1706.03762", "notes/2017_06_NIPS_Attention-Is-All-You-Need_Note.md"
+    page.radio(key="desk").set_value("Library").run()
+    page.selectbox(key="lib_open").set_value(attention).run()
+    page.button(key=f"open-paper-{attention}-{note}").click().run()
+    assert not page.exception and not page.error
+    assert recorded(log) == [[str((demo_library_copy / note).resolve())]]
+    page.button(key=f"folder-paper-{attention}-{note}").click().run()
+    assert recorded(log, 2)[1] == [str((demo_library_copy / note).resolve().parent)]
+    monkeypatch.setenv("PAPERSEARCH_OPENER", "no-such-opener-program")
+    page.button(key=f"open-paper-{attention}-{note}").click().run()
+    assert any("which is not a program on this computer" in e.value for e in page.error)
+    assert not page.exception
