@@ -35,7 +35,8 @@ from ui.inert_text import markdown_text as md
 from ui.mark_labels import SWATCH_STYLE
 from ui.library_view import library_view
 from ui.served_files import prune_served_pdfs
-from ui.upload_messages import upload_message
+from ui.pending_words import pending_words
+from ui.upload_messages import upload_message, upload_summary
 
 APP_DIR = Path(__file__).resolve().parent
 DEMO_LIBRARY = APP_DIR / "demo"
@@ -188,14 +189,16 @@ def index_summary(lib: Library, manifest) -> None:
     building = running_build(str(lib.index_dir)) is not None  # its plan and progress are shown below
     pending = lib.pending_changes() if manifest is not None and not building else None
     if pending is not None and pending.needs_update:
-        count = pending.total or pending.unreadable
-        st.warning(f"{count} new or changed {'file is' if count == 1 else 'files are'} not indexed yet "
-                   f"({pending.summary}): press Rebuild index.")
+        st.warning(pending_words(pending))
 
 
 def add_papers(lib: Library, model: str | None) -> None:
     """Drop PDFs and notes into a folder of the library, then index them."""
+    said = st.session_state.pop("upload_messages", ())  # said before the build's re-run: say them again
     with st.expander("Add papers and notes"):
+        said_box = st.container()  # above the uploader's list of files, so no message is below the fold
+        for level, text in said:
+            getattr(said_box, level)(text)
         uploads = st.file_uploader(
             f"PDFs and notes (.pdf, .md, .txt), up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB each",
             type=["pdf", "md", "markdown", "txt"], accept_multiple_files=True, key="uploads",
@@ -205,14 +208,13 @@ def add_papers(lib: Library, model: str | None) -> None:
         folder = st.selectbox("Into the folder", folders, format_func=lambda f: f or "(library top)",
                               index=folders.index(default) if default in folders else 0, key="upload_folder",
                               help="Preset to the folder that holds most of your papers and notes.")
-        for level, text in st.session_state.pop("upload_messages", ()):  # said before the build's re-run
-            getattr(st, level)(text)
         if not st.button("Add to the library", key="add", disabled=not uploads):
             return
         results = lib.add_files(folder, [(upload.name, upload.getvalue()) for upload in uploads])
         messages = [upload_message(result) for result in results]
         for level, text in messages:
-            getattr(st, level)(text)
+            getattr(said_box, level)(text)
+        st.toast(upload_summary(results))
     if any(result.path for result in results):
         st.session_state["upload_messages"] = messages  # the page runs again when the build ends: say them then too
         start_page_build(lib, model)
