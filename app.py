@@ -1,8 +1,9 @@
 """Papersearch in the browser: search a paper library, rebuild its index, export results.
 
-Run:  streamlit run app.py -- --library DIR [--index DIR] [--model NAME] [--zotero DATA_DIR]
+Run:  streamlit run page.py -- --library DIR [--index DIR] [--model NAME] [--zotero DATA_DIR]
       (or set PAPERSEARCH_LIBRARY / PAPERSEARCH_INDEX / PAPERSEARCH_MODEL / PAPERSEARCH_ZOTERO; default: the
-      demo library; a Zotero data folder can also be added in the sidebar)
+      demo library; a Zotero data folder can also be added in the sidebar). page.py is this page with
+      a route that serves the library's PDFs under their own names; `streamlit run app.py` works too.
 """
 
 from __future__ import annotations
