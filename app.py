@@ -244,7 +244,7 @@ def filter_controls(catalog: Catalog, has_marks: bool = False) -> ResultFilter:
         )
         read = {"any": None, "read": True, "unread": False, "to read": None}[read_choice]
         author = st.selectbox("Author", ["any", *facets["authors"]], key="f_author",
-                              disabled=not facets["authors"], help="Authors from the PDFs' metadata.")
+                              disabled=not facets["authors"], help="Authors from the PDFs' metadata, else from page 1.")
         tag = st.selectbox("Tag", ["any", *facets["tags"]], key="f_tag") if facets["tags"] else "any"
         has_pdf = st.checkbox("Has a local PDF", key="f_pdf") or None
         colour = "any"
