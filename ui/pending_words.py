@@ -15,4 +15,4 @@ def pending_words(pending: PendingChanges) -> str:
     parts = [files(count, what) for count, what in (
         (pending.new, "new"), (pending.changed, "changed"), (pending.deleted, "deleted"),
         (pending.unreadable, "unreadable")) if count]
-    return f"Not indexed yet: {', '.join(parts) or 'changes to your files'}. Press Rebuild index."
+    return f"{', '.join(parts) or 'Changes to your files'}: not indexed yet. Press Rebuild index."

@@ -12,9 +12,9 @@ def pending(new=0, changed=0, deleted=0, unreadable=0) -> PendingChanges:
 
 
 def test_each_count_is_said_with_its_noun_and_zeros_are_left_out():
-    assert pending_words(pending(deleted=1)) == "Not indexed yet: 1 deleted file. Press Rebuild index."
-    assert pending_words(pending(new=1, changed=2)) == "Not indexed yet: 1 new file, 2 changed files. Press Rebuild index."
-    assert pending_words(pending(unreadable=3)) == "Not indexed yet: 3 unreadable files. Press Rebuild index."
+    assert pending_words(pending(deleted=1)) == "1 deleted file: not indexed yet. Press Rebuild index."
+    assert pending_words(pending(new=1, changed=2)) == "1 new file, 2 changed files: not indexed yet. Press Rebuild index."
+    assert pending_words(pending(unreadable=3)) == "3 unreadable files: not indexed yet. Press Rebuild index."
     assert "-" not in pending_words(pending(new=2, deleted=4))
 
 
