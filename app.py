@@ -1,8 +1,9 @@
 """Papersearch in the browser: search a paper library, rebuild its index, export results.
 
-Run:  streamlit run app.py -- --library DIR [--index DIR] [--model NAME] [--zotero DATA_DIR]
+Run:  streamlit run page.py -- --library DIR [--index DIR] [--model NAME] [--zotero DATA_DIR]
       (or set PAPERSEARCH_LIBRARY / PAPERSEARCH_INDEX / PAPERSEARCH_MODEL / PAPERSEARCH_ZOTERO; default: the
-      demo library; a Zotero data folder can also be added in the sidebar)
+      demo library; a Zotero data folder can also be added in the sidebar). page.py is this page with
+      a route that serves the library's PDFs under their own names; `streamlit run app.py` works too.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from papers import Catalog
 from search import MARK_KIND, MODES, ResultFilter, Searcher, by_paper, facet_values, marks_on_page, search_depth
 from ui.build_jobs import BuildJob, running_build, start_build
 from ui.cards import CardContext, show_document_cards, show_paper_cards, show_passage_cards
+from ui.desk_state import keep_desk_state
 from ui.downloads import download_buttons
 from ui.inert_text import markdown_text as md
 from ui.mark_labels import SWATCH_STYLE
@@ -38,7 +40,8 @@ from ui.picks import clear_picks, picked_hits
 from ui.recent_list import recent_sidebar, remember_search
 from ui.search_scope import scope_controls, search_within, show_active_scope
 from ui.served_files import prune_served_pdfs
-from ui.upload_messages import upload_message
+from ui.pending_words import pending_words
+from ui.upload_messages import upload_message, upload_summary
 
 APP_DIR = Path(__file__).resolve().parent
 DEMO_LIBRARY = APP_DIR / "demo"
@@ -191,14 +194,16 @@ def index_summary(lib: Library, manifest) -> None:
     building = running_build(str(lib.index_dir)) is not None  # its plan and progress are shown below
     pending = lib.pending_changes() if manifest is not None and not building else None
     if pending is not None and pending.needs_update:
-        count = pending.total or pending.unreadable
-        st.warning(f"{count} new or changed {'file is' if count == 1 else 'files are'} not indexed yet "
-                   f"({pending.summary}): press Rebuild index.")
+        st.warning(pending_words(pending))
 
 
 def add_papers(lib: Library, model: str | None) -> None:
     """Drop PDFs and notes into a folder of the library, then index them."""
+    said = st.session_state.pop("upload_messages", ())  # said before the build's re-run: say them again
     with st.expander("Add papers and notes"):
+        said_box = st.container()  # above the uploader's list of files, so no message is below the fold
+        for level, text in said:
+            getattr(said_box, level)(text)
         uploads = st.file_uploader(
             f"PDFs and notes (.pdf, .md, .txt), up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB each",
             type=["pdf", "md", "markdown", "txt"], accept_multiple_files=True, key="uploads",
@@ -208,14 +213,13 @@ def add_papers(lib: Library, model: str | None) -> None:
         folder = st.selectbox("Into the folder", folders, format_func=lambda f: f or "(library top)",
                               index=folders.index(default) if default in folders else 0, key="upload_folder",
                               help="Preset to the folder that holds most of your papers and notes.")
-        for level, text in st.session_state.pop("upload_messages", ()):  # said before the build's re-run
-            getattr(st, level)(text)
         if not st.button("Add to the library", key="add", disabled=not uploads):
             return
         results = lib.add_files(folder, [(upload.name, upload.getvalue()) for upload in uploads])
         messages = [upload_message(result) for result in results]
         for level, text in messages:
-            getattr(st, level)(text)
+            getattr(said_box, level)(text)
+        st.toast(upload_summary(results))
     if any(result.path for result in results):
         st.session_state["upload_messages"] = messages  # the page runs again when the build ends: say them then too
         start_page_build(lib, model)
@@ -244,7 +248,7 @@ def filter_controls(catalog: Catalog, has_marks: bool = False) -> ResultFilter:
         )
         read = {"any": None, "read": True, "unread": False, "to read": None}[read_choice]
         author = st.selectbox("Author", ["any", *facets["authors"]], key="f_author",
-                              disabled=not facets["authors"], help="Authors from the PDFs' metadata.")
+                              disabled=not facets["authors"], help="Authors from the PDFs' metadata, else from page 1.")
         tag = st.selectbox("Tag", ["any", *facets["tags"]], key="f_tag") if facets["tags"] else "any"
         has_pdf = st.checkbox("Has a local PDF", key="f_pdf") or None
         colour = "any"
@@ -345,6 +349,7 @@ def search_page() -> None:
     lib, searcher, build_box = open_searcher(args)
     marks_key = (str(lib.root), str(lib.index_dir), lib.build_id(), lib.marks_file.version())
     searcher = marked_searcher((*marks_key, args.model), lib, searcher)
+    keep_desk_state(st.session_state)  # the desk not shown keeps its query, filters and opened paper
     desk = st.radio("Show", DESKS, horizontal=True, key="desk", label_visibility="collapsed")
     if desk == DESKS[1]:
         library_view(lib, searcher.index.catalog, marks_key)

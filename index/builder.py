@@ -66,7 +66,7 @@ class BuildReport:
             return f"Index is up to date: {self.files_total} files, {self.chunks_total} chunks." + kept
         return (
             f"Indexed {self.files_total} files, {self.chunks_total} chunks "
-            f"(+{self.chunks_added} embedded{self._reused}, -{self.chunks_removed} removed) in {self.seconds:.1f}s; "
+            f"({self.chunks_added} embedded{self._reused}, {self.chunks_removed} removed) in {self.seconds:.1f}s; "
             f"{len(self.skipped)} skipped." + kept
         )
 

@@ -51,8 +51,9 @@ class BuildPlan:
         )
 
     def summary(self) -> str:
+        # Counts without signs: "-1 deleted" read as minus one (#26).
         text = (
-            f"+{len(self.new)} new, ~{len(self.changed)} changed, -{len(self.deleted)} deleted, "
+            f"{len(self.new)} new, {len(self.changed)} changed, {len(self.deleted)} deleted, "
             f"{len(self.unchanged)} unchanged"
         )
         if self.still_unreadable:

@@ -8,6 +8,7 @@ and bench work through it; it sits above search/ and index/.
 from library.library import EmbedderLoader, Library
 from library.health_words import HealthTopic, health_in_words
 from library.marks import MARKS_FILE, MarksFile, MarksFileError
+from library.open_files import ENV_OPENER, OpenerError, open_file, show_in_folder
 from library.recent_searches import RecentSearch, RecentSearches, RecentSearchesError
 from library.safe_paths import inside_library
 from library.settings import (
@@ -33,5 +34,5 @@ __all__ = [
     "MARKS_FILE", "MarksFile", "MarksFileError", "Library", "LibraryStatus", "LibraryWatcher",
     "PendingChanges", "RecentSearch", "RecentSearches", "RecentSearchesError", "debugging", "inside_library",
     "model_for_build", "model_for_search", "resolve_index_dir", "safe_file_name", "watch_library",
-    "ZoteroLibraryError",
+    "ZoteroLibraryError", "ENV_OPENER", "OpenerError", "open_file", "show_in_folder",
 ]

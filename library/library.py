@@ -27,6 +27,7 @@ from index import (
     IndexNotFoundError,
     LibraryNotFoundError,
     LoadedIndex,
+    PapersearchError,
     Manifest,
     Progress,
     StoreLocation,
@@ -201,8 +202,19 @@ class Library:
         """Store uploaded (name, bytes) pairs under `folder`; see library/uploads.py. Run `update`
         afterwards to index them."""
         manifest = self.manifest_for_update()
-        known = {record.sha256: path for path, record in (manifest.files.items() if manifest else ())}
+        known = {record.sha256: path for path, record in (manifest.files.items() if manifest else ())
+                 if self._still_there(path, record.size)}
         return add_files(self.root, folder, uploads, known)
+
+    def _still_there(self, relative: str, size: int) -> bool:
+        """Is the file the last build read at `relative` still there with its size? A file deleted
+        (or rewritten) since then must not make an upload of those bytes a "duplicate" of a path
+        that no longer holds them."""
+        try:
+            info = self.path_of(relative).stat()
+        except (OSError, PapersearchError):
+            return False
+        return size < 0 or info.st_size == size
 
     def folders(self) -> list[str]:
         """The library's visible folders, relative ('' is the library itself)."""

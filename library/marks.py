@@ -11,6 +11,7 @@ not touch the ``[x]`` in a list. A file a hand edit broke is reported and never 
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,13 +36,15 @@ class MarksFile:
         self.path = Path(library_root) / MARKS_FILE
         self._lock_path = Path(index_dir) / "marks.lock"  # not in the library: no lock file beside the notes
 
-    def version(self) -> tuple[int, int] | None:
-        """Changes whenever the file does (a cache key); None when there is no file yet."""
+    def version(self) -> str | None:
+        """Changes whenever the file's content does (a cache key); None when there is no file yet.
+        A digest, not the mtime and size: two marks of one size written within the clock's tick
+        (read -> to-read -> read, a tag swapped for one as long) would otherwise keep a stale view."""
         try:
-            info = self.path.stat()
+            with self.path.open("rb") as file:
+                return hashlib.file_digest(file, "blake2b").hexdigest()
         except OSError:
             return None
-        return info.st_mtime_ns, info.st_size
 
     def load(self) -> Marks:
         try:

@@ -2,7 +2,8 @@
 flags, environment and the existing index, so the CLI, the page and bench resolve them alike.
 
 PAPERSEARCH_CACHE (disk/cache.py), PAPERSEARCH_THREADS (embed/threads.py) and MILVUS_TOKEN
-(index/store_location.py) are read by the bottom layers that use them; their names are listed here.
+(index/store_location.py) are read by the bottom layers that use them, PAPERSEARCH_OPENER (the
+program "Open in editor" starts) by library/open_files.py; their names are listed here.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ ENV_MODEL = "PAPERSEARCH_MODEL"
 ENV_DEBUG = "PAPERSEARCH_DEBUG"
 ENV_ADDRESS = "PAPERSEARCH_ADDRESS"
 ENV_ZOTERO = "PAPERSEARCH_ZOTERO"  # a Zotero data folder the page adds (its sidebar can change it)
-ALL_SETTINGS = (ENV_LIBRARY, ENV_INDEX, ENV_MODEL, ENV_STORE, ENV_CACHE, ENV_THREADS, ENV_DEBUG, ENV_MILVUS_TOKEN)
+ENV_OPENER = "PAPERSEARCH_OPENER"  # read by library/open_files.py
+ALL_SETTINGS = (ENV_LIBRARY, ENV_INDEX, ENV_MODEL, ENV_STORE, ENV_CACHE, ENV_THREADS, ENV_DEBUG, ENV_MILVUS_TOKEN,
+                ENV_OPENER)
 
 
 def resolve_index_dir(library: Path, index: str | Path | None = None) -> Path:

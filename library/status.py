@@ -13,7 +13,7 @@ class LibraryStatus:
     library: Path
     index: Path
     manifest: Manifest | None  # None: no index yet
-    pending: str | None  # the plan a rebuild would run, e.g. "+3 new, ~1 changed, ..."
+    pending: str | None  # the plan a rebuild would run, e.g. "3 new, 1 changed, ..."
     damaged: str | None = None  # why the index cannot be searched (a damaged file), as search would refuse it
     store: str = "file"  # where the index lives, as it may be shown (a Milvus URI without user or password)
     building: BuildProgress | None = None  # a build running now (in any process), and how far it is
@@ -76,7 +76,7 @@ class PendingChanges:
     deleted: int
     unchanged: int
     unreadable: int  # files that cannot be read now or that failed before with the same bytes
-    summary: str  # as `build` prints it: "+1 new, ~0 changed, -0 deleted, 12 unchanged"
+    summary: str  # as `build` prints it: "1 new, 0 changed, 0 deleted, 12 unchanged"
     needs_update: bool  # whether Library.update would build anything
 
     @property

@@ -28,6 +28,7 @@ from corpus import Document, PdfHead, clean_line, read_pdf_head
 from corpus.syntax import HAN_RUN, SPACES
 from papers.arxiv import arxiv_from_filename, arxiv_year, find_arxiv_stamp, is_arxiv_file_name
 from papers.file_names import stem_title, title_from_pdf_filename
+from papers.pdf_authors import authors_from_head_lines
 from papers.pdf_title import title_from_head_lines, title_from_page_text
 from papers.theses import thesis_from_cover
 from papers.titles import title_key, title_similarity
@@ -41,7 +42,7 @@ class PdfPaperInfo:
     title_source: str | None  # "metadata" | "first_page" | "filename" | None
     year_source: str | None = None  # "arxiv_id" | "arxiv_stamp" | "first_page" | "metadata_date"
     alt_titles: tuple[str, ...] = ()  # other readings (metadata, page 1, file name) for matching
-    authors: tuple[str, ...] = ()  # the metadata's /Author when it names people, or a thesis cover's student
+    authors: tuple[str, ...] = ()  # the metadata's /Author when it names people, a thesis cover's student, else page 1's
     thesis: str | None = None  # "phd" | "masters" | "bachelor" when page 1 is a thesis cover (papers/theses.py)
     school: str | None = None  # the thesis cover's university
 
@@ -123,6 +124,8 @@ def pdf_paper_info(
         authors = (thesis.author,) if thesis.author else authors  # Word's /Author is often "Given Family"
         if thesis.year and year_source in (None, "metadata_date"):
             year, year_source = thesis.year, "first_page"
+    elif not authors and head is not None and head.lines:  # most papers' /Author is empty: page 1 names them
+        authors = authors_from_head_lines(head.lines, title_from_head_lines(head.lines) or title)
     return PdfPaperInfo(
         title=title,
         arxiv_id=arxiv_id,

@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec .venv/bin/streamlit run app.py --server.address "${PAPERSEARCH_ADDRESS:-127.0.0.1}" --server.enableStaticServing true \
+exec .venv/bin/streamlit run page.py --server.address "${PAPERSEARCH_ADDRESS:-127.0.0.1}" --server.enableStaticServing true \
     --browser.gatherUsageStats false --client.toolbarMode viewer "$@" -- --library "${PAPERSEARCH_LIBRARY:-demo}"

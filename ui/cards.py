@@ -24,6 +24,7 @@ from ui.mark_labels import mark_html
 from ui.note_section import note_section
 from ui.page_preview import page_preview
 from ui.passage_text import passage_html
+from ui.open_buttons import open_buttons
 from ui.picks import paper_ident, pick_box
 from ui.search_scope import active_scope
 from ui.served_files import served_pdf_url
@@ -125,7 +126,7 @@ def show_passage(hit: Hit, heading: str, ctx: CardContext) -> None:
         f"<div class='passage-text'>{passage_html(hit.text, hit.kind, ctx.query)}</div>{reason}</div>",
         unsafe_allow_html=True,
     )
-    tools = st.columns([2, 2, 3, 5])
+    tools = st.columns([2, 2, 2, 2, 2, 3])
     pdf = _pdf_of(hit, ctx)
     if pdf is not None and hit.page is not None:
         url = _served_url(pdf, hit.page, ctx)
@@ -138,9 +139,12 @@ def show_passage(hit: Hit, heading: str, ctx: CardContext) -> None:
             _show_note_section(hit, ctx)
     if ctx.on_more_like_this is not None and hit.embedded and tools[2].button("More like this", key=f"like-{hit.chunk_id}"):
         ctx.on_more_like_this(hit)
+    own_file = pdf if pdf is not None else hit.path if hit.kind == "note" else None
+    if own_file is not None:
+        open_buttons(ctx.library, own_file, f"{hit.chunk_id}", (tools[3], tools[4]))
     zotero = zotero_links(hit.links)
     if zotero:  # the links are checked against their one form (ui/links.py): safe in an href
-        tools[3].markdown(" · ".join(f"<a href='{url}'>{html.escape(label)}</a>" for label, url in zotero),
+        tools[5].markdown(" · ".join(f"<a href='{url}'>{html.escape(label)}</a>" for label, url in zotero),
                           unsafe_allow_html=True)
 
 

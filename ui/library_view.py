@@ -46,13 +46,17 @@ def library_view(lib: Library, catalog: Catalog, key: tuple) -> None:
         table = rows[SHOWN_COLUMNS].copy()
         table.index = range(shown_from, shown_from + len(rows))
         st.table(table)
-        titles = dict(zip(rows["paper_id"], rows["Title"]))
+    else:
+        st.info("No paper matches these filters.")
+    titles = dict(zip(rows["paper_id"], rows["Title"]))
+    opened = catalog.paper(st.session_state.get("lib_open") or "")
+    if opened is not None and opened.paper_id not in titles:  # marked out of this filter or page: it stays open
+        titles[opened.paper_id] = opened.title
+    if titles:
         chosen = st.selectbox("Open a paper on this page", list(titles), index=None, format_func=titles.get,
                               key="lib_open", placeholder="Choose a paper to see its files, notes and marks",
                               on_change=lambda: st.session_state.pop(FOLLOWED, None))
         opened_paper(lib, catalog, st.session_state.get(FOLLOWED) or chosen)
-    else:
-        st.info("No paper matches these filters.")
     health_panel(lib, key[:3])
 
 

@@ -12,13 +12,14 @@ from papers import PaperRecord
 from ui.inert_text import markdown_text as md
 from ui.links import paper_links
 from ui.note_section import whole_note
+from ui.open_buttons import open_buttons
 from ui.search_scope import search_within
 
 READINGS = ["read", "unread", "to-read"]
 _SOURCE_WORDS = {
     "marked": "marked by you",
-    "note": "counted as read because you have a note on it; mark it otherwise here",
-    "list": "from the [x] / [ ] in your paper list",
+    "note": "counted as read because you have a note on it; mark it here to decide yourself",
+    "list": "from the [x] / [ ] in your paper list; mark it here to keep it whatever the list says",
 }
 
 
@@ -38,7 +39,10 @@ def show_paper(lib: Library, record: PaperRecord, all_tags: list[str]) -> None:
         mark_controls(lib, record, all_tags)
         if record.files:
             st.markdown("**Files**")
-            st.markdown("\n".join(f"- {md(path)}" for path in record.files))
+            for path in record.files:
+                name, opener, folder = st.columns([6, 2, 2], vertical_alignment="center")
+                name.markdown(f"- {md(path)}")
+                open_buttons(lib, path, f"paper-{record.paper_id}-{path}", (opener, folder))
         if record.entries:
             st.markdown("**In your paper lists**")
             st.markdown("\n".join(f"- {md(entry.path)}, line {entry.line}: \"{md(entry.title)}\""
@@ -52,17 +56,27 @@ def mark_controls(lib: Library, record: PaperRecord, all_tags: list[str]) -> Non
     """Reading status and tags, saved at once to the marks file (library/marks.py)."""
     left, right = st.columns([2, 3])
     key = f"mark_{record.paper_id}"
-    left.radio("Reading status", READINGS, index=READINGS.index(record.reading) if record.reading in READINGS else None,
-               horizontal=True, key=f"{key}_reading", on_change=_save_reading, args=(lib, record.paper_id, f"{key}_reading"),
+    # The radio shows the marks file's own word only, set afresh every run (the file may have changed
+    # from the command line or another page): a status inferred from a note or a list is said below,
+    # and choosing "read" on such a paper writes a mark rather than being a no-op on a pre-selected button.
+    st.session_state[f"{key}_reading"] = record.reading if record.read_source == "marked" else None
+    left.radio("Reading status", READINGS, horizontal=True, key=f"{key}_reading", on_change=_save_reading,
+               args=(lib, record.paper_id, f"{key}_reading"),
                help="Kept in " + md(lib.marks_file.path) + "; your notes are never changed.")
-    if record.read_source:
-        left.caption(md(_SOURCE_WORDS[record.read_source]))
+    left.caption(md(reading_words(record)))
     from_zotero = [tag for tag in record.tags if tag not in record.marked_tags]
     right.multiselect("Your tags", sorted(set(all_tags) | set(record.marked_tags), key=str.casefold),
                       default=list(record.marked_tags), key=f"{key}_tags", accept_new_options=True,
                       on_change=_save_tags, args=(lib, record, f"{key}_tags"), placeholder="Add a tag")
     if from_zotero:
         right.caption("Zotero tags: " + md(", ".join(from_zotero)))
+
+
+def reading_words(record: PaperRecord) -> str:
+    """"Now: read — counted as read because ..." for the caption under the marks."""
+    if record.reading is None:
+        return "Now: not marked, no note of its own, not in a list with [x] / [ ]."
+    return f"Now: {record.reading} — {_SOURCE_WORDS[record.read_source]}."
 
 
 def _save_reading(lib: Library, paper_id: str, key: str) -> None:

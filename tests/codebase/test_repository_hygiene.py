@@ -59,3 +59,14 @@ def test_no_tracked_text_file_names_an_absolute_machine_path():
             if MACHINE_PATH.search(line) and EXAMPLE not in line:
                 found.append(f"{name}:{number}: {line.strip()[:120]}")
     assert not found, "absolute paths of a machine (write them relative to the repo root):\n" + "\n".join(found)
+
+
+def test_no_symbolic_link_is_tracked():
+    """A committed link (a worktree's `.venv` pointing at another checkout's) replaces the folder it
+    names in every checkout that merges it: git overwrites ignored files."""
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    staged = subprocess.run(["git", "ls-files", "-s", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    links = [entry.split("\t", 1)[1] for entry in staged.decode("utf-8", "surrogateescape").split("\0")
+             if entry.startswith("120000 ")]
+    assert not links, f"symbolic links tracked: {links}"

@@ -22,7 +22,7 @@ def card_titles(page: AppTest) -> list[str]:
 
 def test_first_run_builds_with_a_plan_and_a_progress_bar(page, tmp_path):
     assert not page.exception
-    assert [m.value for m in page.info] == ["Build plan: +10 new, ~0 changed, -0 deleted, 0 unchanged"]
+    assert [m.value for m in page.info] == ["Build plan: 10 new, 0 changed, 0 deleted, 0 unchanged"]
     assert page.success[0].value.startswith("Indexed 10 files")
     assert (tmp_path / "index" / "CURRENT").exists()
     page.run()
@@ -71,7 +71,7 @@ def test_rebuild_after_adding_a_note_indexes_only_the_new_file(page, demo_librar
     page.run()
     assert any("not indexed yet" in w.value for w in page.sidebar.warning)
     page.sidebar.button(key="rebuild").click().run()
-    assert "Build plan: +1 new, ~0 changed, -0 deleted, 10 unchanged" in [m.value for m in page.info]
+    assert "Build plan: 1 new, 0 changed, 0 deleted, 10 unchanged" in [m.value for m in page.info]
     assert any(m.value.startswith("Indexed 11 files") for m in page.success)
     # the sidebar describes the index the build just wrote, not the one the run started with
     assert any(m.value.startswith("**11** files") for m in page.sidebar.markdown)
@@ -264,7 +264,7 @@ def test_a_pasted_abstract_longer_than_the_model_window_finds_related_papers(pag
 def test_the_page_notices_files_not_indexed_yet(page, demo_library_copy):
     (demo_library_copy / "notes" / "fresh.md").write_text("# Fresh\n\nA note added after the build.\n", encoding="utf-8")
     page.run()
-    assert any("not indexed yet" in w.value and "+1 new" in w.value for w in page.sidebar.warning)
+    assert any("not indexed yet" in w.value and "1 new" in w.value for w in page.sidebar.warning)
 
 
 def test_the_read_filter_is_off_when_no_paper_is_marked(page, small_library, tmp_path, monkeypatch):

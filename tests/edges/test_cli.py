@@ -27,7 +27,7 @@ def run(*args):
 def test_build_prints_plan_then_summary_and_rebuild_is_noop(small_library):
     first = run("build", "--library", small_library)
     assert first.exit_code == 0, first.output
-    assert "Plan:    +3 new, ~0 changed, -0 deleted, 0 unchanged" in first.output
+    assert "Plan:    3 new, 0 changed, 0 deleted, 0 unchanged" in first.output
     assert "Indexed 3 files" in first.output
     second = run("build", "--library", small_library)
     assert "3 unchanged" in second.output and "up to date" in second.output
@@ -55,7 +55,7 @@ def test_search_says_when_the_library_changed_since_the_build(small_library):
     (small_library / "notes" / "new.md").write_text("# New\n\nA note added after the build.\n", encoding="utf-8")
     stale = run("search", "gaussian noise", "--library", small_library, "--json")
     assert stale.exit_code == 0 and json.loads(stale.stdout)  # still answers, from the index as built
-    assert "changed since the last build (+1 new, ~0 changed, -1 deleted" in stale.stderr
+    assert "changed since the last build (1 new, 0 changed, 1 deleted" in stale.stderr
     assert "cli.py build --library" in stale.stderr
 
 
@@ -116,7 +116,7 @@ def test_status_reports_a_damaged_index_that_search_refuses(small_library, monke
     as_json = run("status", "--library", small_library, "--json")
     info = json.loads(as_json.stdout)
     assert as_json.exit_code == 1 and "cannot be read" in info["damaged"]
-    assert info["pending"] == "+3 new, ~0 changed, -0 deleted, 0 unchanged (the index is damaged)"
+    assert info["pending"] == "3 new, 0 changed, 0 deleted, 0 unchanged (the index is damaged)"
     use_fake_models(monkeypatch)
     assert run("build", "--library", small_library).exit_code == 0  # the rebuild the message names
     assert run("status", "--library", small_library).exit_code == 0
@@ -197,7 +197,7 @@ def test_build_replaces_an_index_it_cannot_read(small_library):
     (small_library / ".papersearch" / "builds" / current / "manifest.json").write_text("{not json")
     result = run("build", "--library", small_library)
     assert result.exit_code == 0, result.output
-    assert "+3 new" in result.output and "Indexed 3 files" in result.output
+    assert "3 new" in result.output and "Indexed 3 files" in result.output
 
 
 def test_the_program_exits_with_clicks_status_and_output(tmp_path):

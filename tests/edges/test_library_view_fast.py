@@ -69,3 +69,63 @@ def test_a_citation_opens_the_cited_paper_in_the_library_view(page):  # noqa: F8
     assert back and back[0].label.startswith("EDVR")
     back[0].click().run()
     assert any(m.value.startswith("### EDVR") for m in page.markdown)
+
+
+def test_the_search_desk_keeps_its_query_and_read_filter_while_the_library_is_shown(page):
+    """Streamlit forgets a widget a run does not draw; the desks keep theirs (ui/desk_state.py)."""
+    page.text_input(key="query").input("video alignment").run()
+    page.radio(key="f_read").set_value("unread").run()
+    page.radio(key="desk").set_value("Library").run()
+    page.text_input(key="lib_text").input("rethinking").run()
+    page.selectbox(key="lib_open").set_value(RETHINKING).run()
+    page.radio(key="desk").set_value("Search").run()
+    assert page.text_input(key="query").value == "video alignment"
+    assert page.radio(key="f_read").value == "unread"
+    page.radio(key="desk").set_value("Library").run()
+    assert page.text_input(key="lib_text").value == "rethinking"
+    assert page.selectbox(key="lib_open").value == RETHINKING
+
+
+def test_a_paper_read_by_its_list_can_be_marked_read_and_stays_open_when_it_leaves_the_filter(
+        page, demo_library_copy):
+    """The radio shows the marks file's word only: a paper read by its [x] has none chosen, so
+    choosing "read" writes a mark; a paper marked out of the table's filter stays open."""
+    dcn_v2 = "arxiv-1811.11168"  # "- [x]" in the demo's list, no note of its own
+    page.radio(key="desk").set_value("Library").run()
+    page.selectbox(key="lib_read").set_value("read").run()
+    page.selectbox(key="lib_open").set_value(dcn_v2).run()
+    reading = page.radio(key=f"mark_{dcn_v2}_reading")
+    assert reading.value is None and any(c.value.startswith("Now: read — from the") for c in page.caption)
+    reading.set_value("read").run()
+    marks = json.loads((demo_library_copy / ".papersearch-marks.json").read_text(encoding="utf-8"))
+    assert marks["papers"]["arxiv:1811.11168"]["reading"] == "read"
+    page.radio(key=f"mark_{dcn_v2}_reading").set_value("to-read").run()  # no longer "read": leaves the table
+    assert page.selectbox(key="lib_open").value == dcn_v2
+    assert page.radio(key=f"mark_{dcn_v2}_reading").value == "to-read"
+    assert not page.exception
+
+
+def test_a_papers_note_opens_in_the_editor_and_a_missing_opener_is_said(page, demo_library_copy, tmp_path,
+                                                                        monkeypatch):
+    """"Open in editor" starts $PAPERSEARCH_OPENER with the note's path inside the library (a
+    recording stand-in here, never a real program); an opener that is not there is a message."""
+    import shlex
+    import sys
+
+    from tests.library.test_open_files import RECORDER, recorded
+
+    log = tmp_path / "opened.log"
+    monkeypatch.setenv("PAPERSEARCH_OPENER", f"{shlex.quote(sys.executable)} {shlex.quote(str(RECORDER))}")
+    monkeypatch.setenv("PAPERSEARCH_OPENER_LOG", str(log))
+    attention, note = "arxiv-1706.03762", "notes/2017_06_NIPS_Attention-Is-All-You-Need_Note.md"
+    page.radio(key="desk").set_value("Library").run()
+    page.selectbox(key="lib_open").set_value(attention).run()
+    page.button(key=f"open-paper-{attention}-{note}").click().run()
+    assert not page.exception and not page.error
+    assert recorded(log) == [[str((demo_library_copy / note).resolve())]]
+    page.button(key=f"folder-paper-{attention}-{note}").click().run()
+    assert recorded(log, 2)[1] == [str((demo_library_copy / note).resolve().parent)]
+    monkeypatch.setenv("PAPERSEARCH_OPENER", "no-such-opener-program")
+    page.button(key=f"open-paper-{attention}-{note}").click().run()
+    assert any("which is not a program on this computer" in e.value for e in page.error)
+    assert not page.exception

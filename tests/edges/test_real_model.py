@@ -97,7 +97,7 @@ def test_rebuild_of_unchanged_real_library_embeds_nothing(real_library):
     from corpus import ocr_available
 
     expected = "69 unchanged\n" if ocr_available() else "68 unchanged, 1 still unreadable"  # the scan, by OCR
-    assert "+0 new, ~0 changed, -0 deleted, " + expected in result.output
+    assert "0 new, 0 changed, 0 deleted, " + expected in result.output
     assert "up to date" in result.output
 
 

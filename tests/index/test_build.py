@@ -26,7 +26,7 @@ def build(library: Path, embedder: FakeEmbedder, index: Path | None = None):
 @pytest.mark.usefixtures("each_store")
 def test_first_build_indexes_every_file(small_library, fake_embedder):
     lib, plan, report = build(small_library, fake_embedder)
-    assert plan.summary() == "+3 new, ~0 changed, -0 deleted, 0 unchanged"
+    assert plan.summary() == "3 new, 0 changed, 0 deleted, 0 unchanged"
     stored = lib.load()
     assert set(stored.chunks["path"]) == {"notes/alignment.md", "notes/扩散模型.md", "pdfs/transformers.pdf"}
     assert stored.vectors.ntotal == len(stored.chunks) == report.chunks_total == len(fake_embedder.embedded)
@@ -46,7 +46,7 @@ def test_rebuild_embeds_only_new_and_changed_files(small_library, fake_embedder)
     counting = FakeEmbedder()
     _, plan, report = build(small_library, counting)
 
-    assert plan.summary() == "+1 new, ~1 changed, -1 deleted, 1 unchanged"
+    assert plan.summary() == "1 new, 1 changed, 1 deleted, 1 unchanged"
     embedded_paths = {text.split("\n")[0] for text in counting.embedded}
     assert embedded_paths == {"Feature alignment", "New"}  # the PDF was not embedded again
     after = lib.load()
@@ -174,7 +174,7 @@ def test_deleting_every_file_leaves_a_valid_empty_index(small_library, fake_embe
         if ".papersearch" not in path.parts:
             path.unlink()
     _, plan, report = build(small_library, FakeEmbedder())
-    assert plan.summary().startswith("+0 new, ~0 changed, -3 deleted")
+    assert plan.summary().startswith("0 new, 0 changed, 3 deleted")
     assert report.chunks_total == 0 and lib.load().vectors.ntotal == 0
 
 

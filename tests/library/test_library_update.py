@@ -24,7 +24,7 @@ class CountingLoader:
 def test_first_update_plans_loads_the_model_once_and_builds(small_library):
     lib, loader, plans = Library(small_library), CountingLoader(), []
     report = lib.update("fake-hash-64", on_plan=plans.append, load_embedder=loader)
-    assert [p.summary() for p in plans] == ["+3 new, ~0 changed, -0 deleted, 0 unchanged"]
+    assert [p.summary() for p in plans] == ["3 new, 0 changed, 0 deleted, 0 unchanged"]
     assert loader.loaded == ["fake-hash-64"] and report.wrote_index and report.files_total == 3
 
 
@@ -79,7 +79,7 @@ def test_status_catalog_and_health_need_no_model(small_library):
     (small_library / "notes" / "late.md").write_text("# Late\n\nA note added after the build.\n", encoding="utf-8")
     info = lib.status().to_dict()
     assert info["built"] and info["model"] == "fake-hash-64" and info["files"] == 3
-    assert info["pending"] == "+1 new, ~0 changed, -0 deleted, 3 unchanged"
+    assert info["pending"] == "1 new, 0 changed, 0 deleted, 3 unchanged"
     assert info["chunks"] == len(lib.load().chunks) and info["skipped"] == []
     assert [paper.title for paper in lib.catalog().papers] == [paper.title for paper in lib.load().catalog.papers]
     assert lib.health().unmentioned_pdfs == ["pdfs/transformers.pdf"]

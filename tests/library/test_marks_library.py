@@ -96,3 +96,22 @@ def test_unknown_papers_and_a_broken_marks_file_are_errors_that_change_nothing(m
     with pytest.raises(MarksFileError, match="not valid JSON"):
         lib.catalog()
     assert (marked_library / MARKS_FILE).read_text(encoding="utf-8") == '{"papers": {"title:x": '
+
+
+def test_the_marks_version_changes_with_every_change_even_one_of_the_same_size(marked_library):
+    """The page caches its marked view by this version: read -> to-read -> read within one clock tick
+    writes a file of the size and (coarse) mtime it had two changes ago, but not the same content
+    as the previous one."""
+    lib = Library(marked_library)
+    build(lib)
+    assert lib.marks_file.version() is None
+    dav = paper(lib, "Deformable Attention").paper_id
+    seen = []
+    for reading in ("read", "unread", "to-read", "read"):
+        lib.mark(dav, reading=reading)
+        seen.append(lib.marks_file.version())
+    assert len(set(seen[:3])) == 3 and seen[3] != seen[2]
+    lib.mark(dav, add_tags=["ab"])
+    with_ab = lib.marks_file.version()
+    lib.mark(dav, add_tags=["cd"], remove_tags=["ab"])  # a tag swapped for one as long
+    assert lib.marks_file.version() != with_ab

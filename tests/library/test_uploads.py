@@ -42,7 +42,7 @@ def test_added_files_are_stored_renamed_or_reported(small_library):
     assert (small_library / "notes" / "alignment.md").read_bytes() == existing  # never overwritten
     assert not list(small_library.rglob(".upload-*"))
     report = lib.update(load_embedder=lambda name: FakeEmbedder(name=name))
-    assert report.plan.summary().startswith("+4 new")
+    assert report.plan.summary().startswith("4 new")
 
 
 def test_an_upload_folder_outside_the_library_is_refused(small_library):
@@ -70,3 +70,18 @@ def test_files_no_build_could_read_are_refused_at_upload_and_stored_ones_are_rea
     assert outcome["real.pdf"] == ("added", "real.pdf") and outcome["note.md"] == ("added", "note.md")
     assert not (small_library / "fake.pdf").exists() and not (small_library / "bin.md").exists()
     assert (small_library / "real.pdf").stat().st_mode & 0o777 == 0o644  # like the user's own files, not 0600
+
+
+def test_a_file_deleted_since_the_last_build_can_be_added_again(small_library):
+    """The manifest still lists the deleted file's bytes until the next build: that is no reason
+    to refuse them as "already in the library" at a path that is not there any more."""
+    lib = Library(small_library)
+    lib.update("fake-hash-64", load_embedder=lambda name: FakeEmbedder(name=name))
+    note = small_library / "notes" / "alignment.md"
+    data = note.read_bytes()
+    note.unlink()
+    [result] = lib.add_files("notes", [("alignment.md", data)])
+    assert (result.outcome, result.path) == ("added", "notes/alignment.md")
+    assert note.read_bytes() == data
+    [again] = lib.add_files("", [("copy.md", data)])  # now it is there: a duplicate again
+    assert (again.outcome, again.detail) == ("duplicate", "notes/alignment.md")

@@ -184,7 +184,7 @@ def test_pending_changes_counts_what_a_rebuild_would_do(small_library, fake_embe
     (small_library / "pdfs" / "transformers.pdf").unlink()
     pending = lib.pending_changes()
     assert (pending.new, pending.changed, pending.deleted, pending.unchanged) == (1, 1, 1, 1)
-    assert pending.needs_update and pending.summary == "+1 new, ~1 changed, -1 deleted, 1 unchanged"
+    assert pending.needs_update and pending.summary == "1 new, 1 changed, 1 deleted, 1 unchanged"
     assert pending.to_dict()["new"] == 1
 
     # Unchanged stat and build: answered without hashing again (files older than the racy window).
@@ -233,7 +233,7 @@ def test_cli_watch_updates_on_change_and_stops_cleanly_on_ctrl_c(small_library):
         wait_for("Indexed 3 files")  # the first update builds the new index
         time.sleep(0.2)
         (small_library / "notes" / "zebra.md").write_text("# Zebras\n\nStriped zebra herds.\n", encoding="utf-8")
-        wait_for("Plan:    +1 new, ~0 changed, -0 deleted, 3 unchanged")
+        wait_for("Plan:    1 new, 0 changed, 0 deleted, 3 unchanged")
         wait_for("Indexed 4 files")
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0  # a bound, not a speed claim: 10 s ran out at load 10

@@ -415,7 +415,7 @@ async def _rebuild_race_round(browser, url: str, library: Path, index: Path, gat
         pages.append(page)
     title, query = add_note(library, f"race-{round_number}", f"quixotry{round_number}")
     builds_before = set((index / "builds").iterdir())
-    planned = [page.locator('[data-testid="stAlertContentInfo"]', has_text="Build plan: +1 new") for page in pages]
+    planned = [page.locator('[data-testid="stAlertContentInfo"]', has_text="Build plan: 1 new") for page in pages]
     built = [page.locator('[data-testid="stAlertContentSuccess"]', has_text=re.compile(r"Indexed \d+ files"))
              for page in pages]
 

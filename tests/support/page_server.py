@@ -36,7 +36,7 @@ def page_server(env: dict[str, str], log: Path, fake_model: bool = False) -> Ite
     port = free_port()
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [*launcher, "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+            [*launcher, "run", "page.py", "--server.headless", "true", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", "--server.enableStaticServing", "true"],
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
