@@ -69,6 +69,9 @@ class Searcher:
         self.base_catalog = index.catalog  # as the build wrote it; with_catalog lays marks over this one
         self._load_companion = companion if index.companion is not None else None
         self._companion: DenseRanker | None = None
+        # English queries weigh the companion only where it can find something BM25 and e5 miss:
+        # a Chinese passage (search/fusion.py companion_latin); an English library is untouched.
+        self._holds_chinese = bool(self.passages.cjk.any())
 
     def with_catalog(self, catalog: Catalog) -> "Searcher":
         """This searcher over the same vectors and passages with another view of the same papers
@@ -192,7 +195,10 @@ class Searcher:
                     companion=companion)
 
     def _weighs_companion(self, query: str) -> bool:
-        return self._load_companion is not None and self.fusion.for_language(query_language(query), True).companion_weight > 0
+        language = query_language(query)
+        if self._load_companion is None or (language == "latin" and not self._holds_chinese):
+            return False
+        return self.fusion.for_language(language, True).companion_weight > 0
 
     def companion_ranker(self) -> DenseRanker | None:
         """The second encoder's ranking over the index's companion vectors, loaded on first use."""
