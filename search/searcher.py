@@ -7,7 +7,9 @@ passages (search/passages.py) and "more like this" items (search/similar.py) liv
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Literal
 
@@ -35,6 +37,7 @@ from search.script import query_language, script_of
 from search.similar import LikeTarget, item_rows, parse_like
 
 Mode = Literal["dense", "lexical", "hybrid"]
+_POOL_LOCK = threading.Lock()
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 
 
@@ -72,6 +75,7 @@ class Searcher:
         # English queries weigh the companion only where it can find something BM25 and e5 miss:
         # a Chinese passage (search/fusion.py companion_latin); an English library is untouched.
         self._holds_chinese = bool(self.passages.cjk.any())
+        self._pool: ThreadPoolExecutor | None = None  # started by the first query that weighs the companion
 
     def with_catalog(self, catalog: Catalog) -> "Searcher":
         """This searcher over the same vectors and passages with another view of the same papers
@@ -94,9 +98,9 @@ class Searcher:
         def dense(depth: int, notices: list[str], scope=None) -> Ranked:
             return self.dense.rank_text(text, depth, notices, scope)
 
-        def companion(depth: int, notices: list[str]) -> Ranked | None:
+        def companion(depth: int) -> Callable[[], Ranked] | None:
             ranker = self.companion_ranker() if self._weighs_companion(text) else None
-            return ranker.rank_text(text, depth, []) if ranker is not None else None
+            return self._beside(ranker.rank_text, text, depth, []) if ranker is not None else None
 
         return self._answer(text, text, k, mode, where, dense, companion, judge_closeness=True)
 
@@ -135,8 +139,8 @@ class Searcher:
     def _answer(self, label: str, query: str, k: int, mode: Mode, where: ResultFilter | None, dense_fn,
                 companion_fn=None, judge_closeness: bool = False) -> SearchResponse:
         """Rank, fuse, filter and cut to k. `dense_fn(depth, notices, scope)` gives the dense
-        ranking, `companion_fn(depth, notices)` the second encoder's (hybrid only; None when it is
-        not weighed); `query` is the text BM25 and script detection read. `judge_closeness`: say
+        ranking; `companion_fn(depth)` starts the second encoder's and returns what waits for it
+        (hybrid only; None when it is not weighed); `query` is the text BM25 and script detection read. `judge_closeness`: say
         when the nearest passage is far from the query in meaning (search/closeness.py)."""
         if k < 1:
             raise ValueError("k must be at least 1")
@@ -156,6 +160,8 @@ class Searcher:
             scope, covered = self.index.filter_scope(where)
             where = replace(where, **{name: None for name in covered})
             filtering = not where.is_empty()
+        # the second encoder ranks while the model does (search/searcher.py _beside)
+        second_later = companion_fn(depth) if mode == "hybrid" and companion_fn is not None and not scope else None
         dense = dense_fn(depth, notices, scope) if mode != "lexical" else []
         if judge_closeness and dense:
             far = nothing_close_notice(self.index.manifest.model, dense[0][1])
@@ -165,7 +171,7 @@ class Searcher:
         # nothing passes the filters: that is said below, never "no shared word".
         unfiltered_words = mode != "dense" and not lexical and scope is not None and bool(self.lexical.rank(query, 1))
         no_shared_word = mode != "dense" and not lexical and not unfiltered_words
-        second = companion_fn(depth, notices) if mode == "hybrid" and companion_fn is not None and not scope else None
+        second = second_later() if second_later is not None else None
         ranked = self.weigh(self.fuse(query, dense, lexical, companion=second)) if mode == "hybrid" else (dense or lexical)
         dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
         lexical_ranks = {row: rank for rank, (row, _) in enumerate(lexical, start=1)}
@@ -193,6 +199,16 @@ class Searcher:
         settings = (settings or self.fusion).for_language(query_language(query), companion is not None)
         return fuse(dense, lexical, settings, other_script=self.passages.cjk != (script_of(query) == "cjk"),
                     companion=companion)
+
+    def _beside(self, work: Callable[..., Ranked], *args) -> Callable[[], Ranked]:
+        """`work(*args)` started on the searcher's one worker thread; returns what waits for it. The
+        model's ONNX run releases the interpreter, so the second encoder's tokenizing and ranking
+        overlap it: an English query in a library with Chinese notes weighs USE too, and would
+        otherwise pay its ~20 ms in full (bench/RETRIEVAL.md, issue #20)."""
+        with _POOL_LOCK:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papersearch-companion")
+        return self._pool.submit(work, *args).result
 
     def _weighs_companion(self, query: str) -> bool:
         language = query_language(query)
