@@ -70,3 +70,16 @@ def test_an_english_library_never_loads_the_companion_for_english_queries(small_
         searcher.passages.column("chunk_id")[row].as_py() for row, _ in expected[:5]]
     searcher.search("扩散模型 去噪", k=5)  # a Chinese query still weighs it
     assert loads == [SECOND]
+
+
+@pytest.mark.parametrize("query", ["deformable convolution offsets", "扩散模型 去噪"])
+def test_the_companion_ranked_on_the_worker_thread_is_the_one_fused(small_library, tmp_path, encoders, query):
+    searcher, _ = searcher_of(small_library, tmp_path / "index", encoders)
+    response = searcher.search(query, k=5)
+    second = searcher.companion_ranker().rank_text(query, 400, [])
+    fused = searcher.fuse(query, searcher.dense_ranking(query, 400), searcher.lexical_ranking(query, 400), companion=second)
+    expected = searcher.weigh(fused)
+    assert [hit.chunk_id for hit in response.hits] == [
+        searcher.passages.column("chunk_id")[row].as_py() for row, _ in expected[:5]]
+    without = searcher.weigh(searcher.fuse(query, searcher.dense_ranking(query, 400), searcher.lexical_ranking(query, 400)))
+    assert [score for _, score in expected[:5]] != [score for _, score in without[:5]]  # the companion changed the fusion
