@@ -7,7 +7,9 @@ passages (search/passages.py) and "more like this" items (search/similar.py) liv
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Literal
 
@@ -36,6 +38,7 @@ from search.script import query_language, script_of
 from search.similar import LikeTarget, item_rows, parse_like
 
 Mode = Literal["dense", "lexical", "hybrid"]
+_POOL_LOCK = threading.Lock()
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 
 
@@ -70,6 +73,10 @@ class Searcher:
         self.base_catalog = index.catalog  # as the build wrote it; with_catalog lays marks over this one
         self._load_companion = companion if index.companion is not None else None
         self._companion: DenseRanker | None = None
+        # English queries weigh the companion only where it can find something BM25 and e5 miss:
+        # a Chinese passage (search/fusion.py companion_latin); an English library is untouched.
+        self._holds_chinese = bool(self.passages.cjk.any())
+        self._pool: ThreadPoolExecutor | None = None  # started by the first query that weighs the companion
 
     def with_catalog(self, catalog: Catalog) -> "Searcher":
         """This searcher over the same vectors and passages with another view of the same papers
@@ -92,9 +99,9 @@ class Searcher:
         def dense(depth: int, notices: list[str], scope=None, rows=None) -> Ranked:
             return self.dense.rank_text(text, depth, notices, scope, rows)
 
-        def companion(depth: int, notices: list[str], rows=None) -> Ranked | None:
+        def companion(depth: int, notices: list[str], rows=None) -> Callable[[], Ranked] | None:
             ranker = self.companion_ranker() if self._weighs_companion(text) else None
-            return ranker.rank_text(text, depth, [], rows=rows) if ranker is not None else None
+            return self._beside(ranker.rank_text, text, depth, [], None, rows) if ranker is not None else None
 
         return self._answer(text, text, k, mode, where, dense, companion, judge_closeness=True)
 
@@ -133,8 +140,8 @@ class Searcher:
     def _answer(self, label: str, query: str, k: int, mode: Mode, where: ResultFilter | None, dense_fn,
                 companion_fn=None, judge_closeness: bool = False) -> SearchResponse:
         """Rank, fuse, filter and cut to k. `dense_fn(depth, notices, scope, rows)` gives the dense
-        ranking, `companion_fn(depth, notices, rows)` the second encoder's (hybrid only; None when it is
-        not weighed); `query` is the text BM25 and script detection read. `judge_closeness`: say
+        ranking; `companion_fn(depth, notices, rows)` starts the second encoder's and returns what waits
+        for it (hybrid only; None when it is not weighed); `query` is the text BM25 and script detection read. `judge_closeness`: say
         when the nearest passage is far from the query in meaning (search/closeness.py)."""
         if k < 1:
             raise ValueError("k must be at least 1")
@@ -159,6 +166,9 @@ class Searcher:
             filtering = not where.is_empty()
             if within is not None and scope is None and self.index.ranks_within_rows:
                 rows = scope_rows(within)
+        # the second encoder ranks while the model does (search/searcher.py _beside)
+        second_later = (companion_fn(depth, notices, rows) if mode == "hybrid" and companion_fn is not None and not scope
+                        else None)
         dense = dense_fn(depth, notices, scope, rows) if mode != "lexical" else []
         if judge_closeness and dense:
             nearest = dense[0][1] if within is None else next((score for row, score in dense if within[row]), None)
@@ -169,7 +179,7 @@ class Searcher:
         # nothing passes the filters: that is said below, never "no shared word".
         unfiltered_words = mode != "dense" and not lexical and scope is not None and bool(self.lexical.rank(query, 1))
         no_shared_word = mode != "dense" and not lexical and not unfiltered_words
-        second = companion_fn(depth, notices, rows) if mode == "hybrid" and companion_fn is not None and not scope else None
+        second = second_later() if second_later is not None else None
         ranked = self.weigh(self.fuse(query, dense, lexical, companion=second)) if mode == "hybrid" else (dense or lexical)
         dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
         lexical_ranks = {row: rank for rank, (row, _) in enumerate(lexical, start=1)}
@@ -198,8 +208,21 @@ class Searcher:
         return fuse(dense, lexical, settings, other_script=self.passages.cjk != (script_of(query) == "cjk"),
                     companion=companion)
 
+    def _beside(self, work: Callable[..., Ranked], *args) -> Callable[[], Ranked]:
+        """`work(*args)` started on the searcher's one worker thread; returns what waits for it. The
+        model's ONNX run releases the interpreter, so the second encoder's tokenizing and ranking
+        overlap it: an English query in a library with Chinese notes weighs USE too, and would
+        otherwise pay its ~20 ms in full (bench/RETRIEVAL.md, issue #20)."""
+        with _POOL_LOCK:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papersearch-companion")
+        return self._pool.submit(work, *args).result
+
     def _weighs_companion(self, query: str) -> bool:
-        return self._load_companion is not None and self.fusion.for_language(query_language(query), True).companion_weight > 0
+        language = query_language(query)
+        if self._load_companion is None or (language == "latin" and not self._holds_chinese):
+            return False
+        return self.fusion.for_language(language, True).companion_weight > 0
 
     def companion_ranker(self) -> DenseRanker | None:
         """The second encoder's ranking over the index's companion vectors, loaded on first use."""

