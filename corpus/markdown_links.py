@@ -50,6 +50,13 @@ def outer_links(text: str) -> tuple[InlineLink, ...]:
     return tuple(link for link in inline_links(text) if not link.nested)
 
 
+def unescape_markdown(text: str) -> str:
+    """Backslash escapes and entities decoded, as a renderer shows them (``tpami\\_版本``)."""
+    from markdown_it.common.utils import unescapeAll
+
+    return unescapeAll(text)
+
+
 def blank_spans(text: str, links) -> str:
     """``text`` with each of ``links`` replaced by one space (the rest kept in place)."""
     pieces, last = [], 0

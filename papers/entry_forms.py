@@ -64,9 +64,9 @@ def fields_from_head(head: EntryHead, listed_paper_link: Callable[[], bool]) -> 
 def _quoted_entry(head: EntryHead, listed_paper_link: Callable[[], bool]) -> Fields | None:
     rest = head.rest
     close = "”" if rest[0] == "“" else '"'
-    end = rest.find(close, 1)
+    end = _unescaped(rest, close)
     if end == -1 and close == "”":
-        end = rest.find('"', 1)
+        end = _unescaped(rest, '"')
     if end <= 1:
         return None
     title = clean_title(rest[1:end])
@@ -91,6 +91,20 @@ def _quoted_entry(head: EntryHead, listed_paper_link: Callable[[], bool]) -> Fie
     ):
         return None
     return title, tail.links, tail.venue_raw, tail.year, tail.month, tail.abbreviation
+
+
+def _unescaped(text: str, quote: str) -> int:
+    """Where ``quote`` first occurs after the opening one, not backslash-escaped (the Markdown
+    export writes a title's own ``"`` as ``\\"``); -1 if nowhere."""
+    at = text.find(quote, 1)
+    while at != -1:
+        before = at
+        while before > 0 and text[before - 1] == "\\":
+            before -= 1
+        if (at - before) % 2 == 0:
+            return at
+        at = text.find(quote, at + 1)
+    return -1
 
 
 def _linked_title_entry(head: EntryHead) -> Fields | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from corpus import strip_markup
-from corpus.markdown_links import InlineLink, blank_spans, inline_links, outer_links
+from corpus.markdown_links import InlineLink, blank_spans, inline_links, outer_links, unescape_markdown
 from corpus.syntax import BARE_URL, SPACES
 from papers.arxiv import extract_arxiv_id
 
@@ -80,7 +80,7 @@ def links_in(text: str) -> list[PaperLink]:
             links.append(PaperLink(label_from_url(url), url))
             continue
         badge = _badge_image(link, images)
-        label = badge.label if badge is not None else link.label
+        label = badge.label if badge is not None else unescape_markdown(link.label)
         links.append(PaperLink(normalise_link_label(label, url), url))
     for url in BARE_URL.findall(blank_spans(text, [link for link in found if not link.nested])):
         links.append(PaperLink(label_from_url(url), url.rstrip(".,;")))
