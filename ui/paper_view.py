@@ -8,10 +8,11 @@ import streamlit as st
 from corpus import UnreadableFileError, read_text_file
 from index import PapersearchError
 from library import Library
-from papers import PaperRecord
+from papers import Catalog, PaperRecord
 from ui.inert_text import markdown_text as md
 from ui.links import paper_links
 from ui.note_section import whole_note
+from ui.paper_downloads import paper_downloads
 
 READINGS = ["read", "unread", "to-read"]
 _SOURCE_WORDS = {
@@ -21,8 +22,9 @@ _SOURCE_WORDS = {
 }
 
 
-def show_paper(lib: Library, record: PaperRecord, all_tags: list[str]) -> None:
-    """The opened paper; marking it runs the page again with the mark in every view."""
+def show_paper(lib: Library, record: PaperRecord, all_tags: list[str], catalog: Catalog | None = None) -> None:
+    """The opened paper; marking it runs the page again with the mark in every view. With its
+    ``catalog``, the paper's own BibTeX entry, list line and CSV row to download."""
     with st.container(border=True):
         st.markdown(f"### {md(record.title)}")
         facts = [", ".join(record.authors) or "authors unknown", record.venue or "", str(record.year or "")]
@@ -33,6 +35,9 @@ def show_paper(lib: Library, record: PaperRecord, all_tags: list[str]) -> None:
         if record.annotation:
             st.markdown(f"> {md(record.annotation)}")
         mark_controls(lib, record, all_tags)
+        if catalog is not None:
+            key = catalog.citation_keys().get(record.paper_id, "paper")
+            paper_downloads(lambda: [record], 1, catalog, f"paper_download_{record.paper_id}", key)
         if record.files:
             st.markdown("**Files**")
             st.markdown("\n".join(f"- {md(path)}" for path in record.files))

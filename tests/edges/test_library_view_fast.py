@@ -50,3 +50,23 @@ def test_health_is_said_in_words_when_asked(page, demo_library_copy):  # noqa: F
     assert not page.exception
     said = " ".join(m.value for m in page.markdown)
     assert "link in your notes points to a file that is not there" in said and "Correct the link" in said
+
+
+def _downloads(app) -> dict[str, object]:
+    return {button.proto.label: button for button in app.get("download_button")}
+
+
+def test_the_library_view_downloads_the_papers_its_filters_keep(page):
+    page.radio(key="desk").set_value("Library").run()
+    total = len(page.table[0].value) if page.table else 0
+    buttons = _downloads(page)
+    assert set(buttons) == {f"{kind} of these {total:,} papers" for kind in ("BibTeX", "Markdown paper list", "CSV")}
+    assert not any(button.proto.disabled for button in buttons.values())
+    page.text_input(key="lib_text").input("rethinking alignment").run()
+    assert set(_downloads(page)) == {f"{kind} of this paper" for kind in ("BibTeX", "Markdown paper list", "CSV")}
+    page.selectbox(key="lib_open").set_value(RETHINKING).run()
+    labels = [button.proto.label for button in page.get("download_button")]
+    assert labels.count("BibTeX of this paper") == 2  # the opened paper's own, beside the table's
+    page.text_input(key="lib_text").input("no such paper anywhere").run()
+    assert all(button.proto.disabled for button in _downloads(page).values())
+    assert not page.exception
