@@ -24,6 +24,7 @@ from functools import lru_cache
 from corpus.syntax import LINK
 
 MAX_LINE = 20_000
+_CACHED_LINE = 1_000
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,9 @@ def inline_links(text: str) -> tuple[InlineLink, ...]:
     """Every link, image and autolink of ``text`` (one line), in the order they start."""
     if "[" not in text and "<" not in text:
         return ()
-    return _inline_links(text)
+    # a line is asked about several times (is it only links? which links? the text without them):
+    # short lines are remembered, long ones (rare) read again rather than held
+    return _cached_links(text) if len(text) <= _CACHED_LINE else _inline_links(text)
 
 
 def outer_links(text: str) -> tuple[InlineLink, ...]:
@@ -69,7 +72,11 @@ def blank_spans(text: str, links) -> str:
     return "".join(pieces)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
+def _cached_links(text: str) -> tuple[InlineLink, ...]:
+    return _inline_links(text)
+
+
 def _inline_links(text: str) -> tuple[InlineLink, ...]:
     found: list[InlineLink] = []
     code: list[tuple[int, int]] = []

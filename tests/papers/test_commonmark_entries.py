@@ -4,9 +4,12 @@ setext heading is a topic, and a link destination in angle brackets is read whol
 
 from __future__ import annotations
 
+import pytest
+
 from corpus.markdown_reader import markdown_document
 from papers import PaperLink, parse_paper_entries
 from papers.note_papers import read_note_papers
+from tests.corpus.test_parser_properties import _assert_linear
 
 
 def titles(text: str) -> list[str]:
@@ -91,3 +94,25 @@ def test_entry_topics_are_the_section_readers_headings():
     assert [e.title for e in entries] == ["First Paper Title", "Second Paper Title", "Third Paper Title"]
     assert [e.topic for e in entries] == [section_of(e.line).heading_path for e in entries]
     assert entries[2].topic == ("Survey Notes", "Third Part")
+
+
+def _badges(n: int) -> str:
+    return '- "Some Paper Title" CVPR, 2022 ' + "".join(f"[![a{i}](b)](c{i}) " for i in range(n // 16)) + "\n"
+
+
+def _link_lines(n: int) -> str:
+    return '- "Some Paper Title" CVPR, 2022\n' + "".join(f"  [pdf](<./x ({i}).pdf>) [code](https://g.com/{i}_(v))\n"
+                                                     for i in range(n // 50))
+
+
+@pytest.mark.parametrize("make", [_badges, _link_lines, lambda n: "- " + "[a](<b" * (n // 6) + "\n",
+                                  lambda n: "- " + "[" * n + "](x)\n", lambda n: "- " + "`[a](b c) " * (n // 10) + "\n"],
+                         ids=["badges", "link-lines", "unclosed-angle", "open-brackets", "code-spans"])
+def test_links_are_read_in_linear_time(make):
+    from corpus.markdown_links import _cached_links
+
+    def run(text: str) -> None:
+        _cached_links.cache_clear()  # every repeat reads the lines afresh
+        parse_paper_entries(text, "a.md")
+
+    _assert_linear(run, make, 4_000, 2.0)
