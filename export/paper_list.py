@@ -78,6 +78,8 @@ def _links(record: PaperRecord, library: str) -> list[tuple[str, str]]:
         for url in urls:
             if is_remote(url) or url.startswith(("mailto:", "#")):
                 found.append((label, url))
+            elif url.startswith("/"):
+                local.append((label, url))  # a path on the machine: the same from anywhere
             elif label not in _FILE_LABELS and not is_local_paper_link(url):
                 # a figure or slides: the note's link resolved in the library, then from the list
                 local.append((label, _from_list(_resolved(url, record), library)))
@@ -91,8 +93,6 @@ def _links(record: PaperRecord, library: str) -> list[tuple[str, str]]:
 def _resolved(url: str, record: PaperRecord) -> str:
     """A local link as a library path, read from the folder of the first note that mentions the paper."""
     target = url.split("#", 1)[0]
-    if target.startswith("/"):
-        return target.lstrip("/")
     folder = posixpath.dirname(record.entries[0].path) if record.entries else ""
     return posixpath.normpath(posixpath.join(folder, target))
 

@@ -275,3 +275,12 @@ def test_the_library_path_from_a_folder(tmp_path):
     assert library_path_from(library / "notes" / "lists", library) == "../.."
     assert library_path_from(library, library) == "."
     assert library_path_from(tmp_path / "exports", library) == "../papers/lib"
+
+
+def test_other_local_links_are_resolved_from_the_note_that_had_them():
+    from papers.records import EntryRef
+
+    record = replace(_record("KD Paper Title"), entries=(EntryRef("notes/lists/l.md", 3, 4, "KD Paper Title", None),),
+                     links={"fig": ("./figs/a b.png",), "slides": ("/home/me/s.pptx",)})
+    markdown = to_markdown_list([record], "../elsewhere/lib")
+    assert "[fig](<../elsewhere/lib/notes/lists/figs/a b.png>) [slides](/home/me/s.pptx)" in markdown
