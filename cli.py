@@ -32,7 +32,8 @@ from corpus import COLOURS, default_data_dir
 from disk import ENV_CACHE, atomic_write_bytes, cache_dir
 from embed import ModelLoadError
 from export import (
-    health_to_dict, hits_to_csv, paper_to_dict, papers_to_csv, terminal_json, terminal_safe, to_bibtex, to_markdown_list,
+    health_to_dict, hits_to_csv, library_path_from, paper_to_dict, papers_to_csv, terminal_json, terminal_safe, to_bibtex,
+    to_markdown_list,
 )
 from index import (
     COLLECTION_STATUSES,
@@ -316,6 +317,9 @@ def build(library: Path, index_dir: Path | None, model: str | None, chunk_tokens
               help="Also write the results' papers as BibTeX.")
 @click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the results' papers as a Markdown paper list in your notes' style.")
+@click.option("--links-from", "links_from", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Write the --markdown list's file links relative to this folder (where you will paste it, "
+                   "e.g. LIBRARY/notes/lists) instead of the list's own folder.")
 @click.option("--force", is_flag=True, help="Let --csv, --bibtex and --markdown replace a file that exists (never one in the library).")
 def search(query: str | None, library: Path, index_dir: Path | None, query_file: Path | None, like: str | None,
            like_paper: str | None, k: int, model: str | None, mode: str,
@@ -323,7 +327,7 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
            year_to: int | None, venue: str | None, topic: str | None, read: bool | None, to_read: bool | None,
            author: str | None, has_pdf: bool | None, in_paper: str | None, in_file: str | None, in_folder: str | None,
            passages: bool, as_json: bool, csv_file: Path | None,
-           bibtex_file: Path | None, markdown_file: Path | None, force: bool) -> None:
+           bibtex_file: Path | None, markdown_file: Path | None, links_from: Path | None, force: bool) -> None:
     """Find the passages that best answer QUERY (`-` reads it from standard input).
 
     A query longer than the model reads at once is read in parts whose meanings are averaged.
@@ -338,6 +342,8 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
                                + (f" (not {' and '.join(sources)})." if sources else "."))
     if (like or like_paper) and click.get_current_context().get_parameter_source("mode").name == "COMMANDLINE":
         raise click.UsageError("--like and --like-paper rank by meaning only; leave out --mode.")
+    if links_from is not None and markdown_file is None:
+        raise click.UsageError("--links-from says where a --markdown list will live; add --markdown FILE.")
     lib, manifest = _indexed_library(library, index_dir)
     for option, target in (("--csv", csv_file), ("--bibtex", bibtex_file), ("--markdown", markdown_file)):
         _check_writable(option, target, lib, force)
@@ -378,7 +384,7 @@ def search(query: str | None, library: Path, index_dir: Path | None, query_file:
         _write_export(bibtex_file, to_bibtex(papers, searcher.index.catalog.citation_keys()))
         _echo(f"Wrote {len(papers)} papers to {bibtex_file}", err=True)
     if markdown_file:
-        _write_export(markdown_file, to_markdown_list(papers))
+        _write_export(markdown_file, to_markdown_list(papers, _list_links(markdown_file, links_from, lib)))
         _echo(f"Wrote {len(papers)} papers to {markdown_file}", err=True)
     if as_json:
         _echo(terminal_json([hit.to_dict() for hit in response.hits], indent=1))
@@ -472,16 +478,22 @@ def _beir_library(beir_dir: Path, split: str, index_dir: Path | None, model: str
               help="Write these papers as BibTeX (keys as in every other export of this library).")
 @click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write these papers as a Markdown paper list in your notes' style.")
+@click.option("--links-from", "links_from", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Write the --markdown list's file links relative to this folder (where you will paste it, "
+                   "e.g. LIBRARY/notes/lists) instead of the list's own folder.")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write these papers as CSV, one row per paper.")
 @click.option("--force", is_flag=True, help="Let --csv, --bibtex and --markdown replace a file that exists (never one in the library).")
 def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool, year_from: int | None,
            year_to: int | None, venue: str | None, topic: str | None, read: bool | None, to_read: bool | None,
            tag: str | None, author: str | None, has_pdf: bool | None, cites_id: str | None, cited_by_id: str | None,
-           bibtex_file: Path | None, markdown_file: Path | None, csv_file: Path | None, force: bool) -> None:
+           bibtex_file: Path | None, markdown_file: Path | None, links_from: Path | None, csv_file: Path | None,
+           force: bool) -> None:
     """The papers your notes and PDFs describe, with the files and list entries that belong to each;
     --bibtex / --markdown / --csv export them (all, or those the filters keep). --cites ID and
     --cited-by ID follow citations inside the library (from the PDFs' reference lists)."""
+    if links_from is not None and markdown_file is None:
+        raise click.UsageError("--links-from says where a --markdown list will live; add --markdown FILE.")
     lib, _ = _indexed_library(library, index_dir)
     exports = (("--csv", csv_file), ("--bibtex", bibtex_file), ("--markdown", markdown_file))
     for option, target in exports:
@@ -498,7 +510,7 @@ def papers(library: Path, index_dir: Path | None, as_json: bool, health: bool, y
     if bibtex_file:
         _write_export(bibtex_file, to_bibtex(chosen, catalog.citation_keys()))
     if markdown_file:
-        _write_export(markdown_file, to_markdown_list(chosen))
+        _write_export(markdown_file, to_markdown_list(chosen, _list_links(markdown_file, links_from, lib)))
     for _, target in exports:
         if target:
             _echo(f"Wrote {len(chosen)} papers to {target}", err=True)
@@ -909,6 +921,12 @@ def _check_writable(option: str, target: Path | None, lib: Library, force: bool)
     if target.is_file() and not force:
         raise click.ClickException(f"Will not write {option} {target}: the file exists. Choose another name, or add "
                                    "--force to replace it.")
+
+
+def _list_links(markdown_file: Path, links_from: Path | None, lib: Library) -> str:
+    """The library root as a Markdown list's links reach it: from the folder it will be pasted in
+    (--links-from), else from the folder it is written to (export/paper_list.py)."""
+    return library_path_from(links_from if links_from is not None else markdown_file.expanduser().parent, lib.root)
 
 
 def _write_export(target: Path, data: bytes | str) -> None:

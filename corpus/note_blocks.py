@@ -9,7 +9,9 @@ own text with exact line numbers. Inline parsing is switched off; the block stag
 the note.
 
 Only top-level headings count: a `#` line inside a block quote or a list item is part of that
-quote or item, as the regex reader always had it.
+quote or item, as the regex reader always had it. The paper-entry parser (papers/note_lines.py)
+reads the same blocks: what is hidden from it (front matter, fenced code, HTML comments, at any
+depth) and where the headings are, so a topic path is a heading the reader also cuts at.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class Heading:
 class NoteBlocks:
     front_matter: int  # lines at the top that are front matter (0 when there is none)
     headings: tuple[Heading, ...]  # in line order
+    # 0-based [start, end) of fenced code and of HTML comment blocks, at any depth, in line order
+    hidden: tuple[tuple[int, int], ...] = ()
 
 
 def front_matter_lines(lines: list[str]) -> int:
@@ -56,12 +60,16 @@ def note_blocks(lines: list[str]) -> NoteBlocks:
     # Front matter lines become blank, so the parser's line numbers stay the note's own.
     source = "\n" * skipped + "\n".join(lines[skipped:])
     tokens = _parser().parse(source)
-    headings = []
+    headings, hidden = [], []
     for position, token in enumerate(tokens):
-        if token.type == "heading_open" and token.level == 0 and token.map is not None:
+        if token.map is None:
+            continue
+        if token.type == "heading_open" and token.level == 0:
             inline = tokens[position + 1]
             headings.append(Heading(token.map[0], token.map[1], int(token.tag[1]), inline.content))
-    return NoteBlocks(front_matter=skipped, headings=tuple(headings))
+        elif token.type == "fence" or (token.type == "html_block" and token.content.lstrip().startswith("<!--")):
+            hidden.append((token.map[0], token.map[1]))
+    return NoteBlocks(front_matter=skipped, headings=tuple(headings), hidden=tuple(hidden))
 
 
 @lru_cache(maxsize=1)

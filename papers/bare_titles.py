@@ -23,11 +23,11 @@ import re
 from collections import Counter
 
 from corpus import strip_markup
-from corpus.syntax import BARE_URL, CJK_CHAR, IMAGE, LINK, SPACES
+from corpus.syntax import BARE_URL, CJK_CHAR, SPACES
 from papers.entry_fields import clean_title, paper_entry
 from papers.file_names import paper_from_note_filename
 from papers.heading_papers import Judged
-from papers.links import is_paper_url, links_in
+from papers.links import is_paper_url, labels_for_links, links_in
 from papers.note_lines import NoteLine
 from papers.title_shape import looks_like_todo, names_code, title_shape, words_of
 from papers.venues import venue_token
@@ -64,9 +64,7 @@ def bare_titles(
 def _read_item(rest: str):
     """(title text, links, venue, year, reason it cannot be a title or None)."""
     links = links_in(rest)
-    text = IMAGE.sub(" ", rest)
-    text = LINK.sub(lambda m: " " + m.group(1) + " ", text)
-    text = BARE_URL.sub(" ", text)
+    text = BARE_URL.sub(" ", labels_for_links(rest, space=True))
     for mark in (">>", "->", "=>", "—>"):
         cut = text.find(mark)
         if cut != -1:

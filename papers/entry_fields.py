@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 
 from corpus import strip_markup
-from corpus.syntax import CJK_CHAR, HTML_TAG, LINK, SPACES
+from corpus.syntax import CJK_CHAR, HTML_TAG, SPACES
 from papers.dates import first_date
-from papers.links import PaperLink, arxiv_from_links, links_in, without_links
+from papers.links import PaperLink, arxiv_from_links, labels_for_links, links_in, without_links
 from papers.venues import is_known_venue, normalise_venue, venue_token
 
 _STRONG = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
@@ -162,7 +162,7 @@ def clean_title(text: str) -> str:
         return f"\ue000{len(escaped) - 1}\ue001"
 
     text = _ESCAPED.sub(hold, text)
-    text = LINK.sub(lambda m: m.group(1), text)
+    text = labels_for_links(text)
     text = strip_markup(text)
     text = SPACES.sub(" ", text).strip()
     text = text.strip("\"“”'‘’ ")

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from typing import Callable
 
 from corpus import strip_markup
-from corpus.syntax import BADGE_LINK, BARE_URL, CJK_CHAR, IMAGE, LINK, SPACES
+from corpus.syntax import CJK_CHAR, SPACES
 from papers.dates import last_date
 from papers.entry_fields import abbreviation_like, clean_title, has_letters, parse_tail, title_like
 from papers.file_names import paper_from_note_filename
-from papers.links import PaperLink, is_link_label, is_paper_url, is_remote, label_from_url, links_in
+from papers.links import (
+    PaperLink, is_badge, is_link_label, is_paper_url, is_remote, label_from_url, leading_link, links_in, without_links,
+)
 from papers.venues import is_known_venue, is_venue_modifier, normalise_venue, venue_token
 
 _AUTHORS_JOINED = re.compile(r"\bet\.?\s*al\b|\bet\s+la\b|\s(?:and|&)\s")
@@ -62,9 +64,9 @@ def fields_from_head(head: EntryHead, listed_paper_link: Callable[[], bool]) -> 
 def _quoted_entry(head: EntryHead, listed_paper_link: Callable[[], bool]) -> Fields | None:
     rest = head.rest
     close = "”" if rest[0] == "“" else '"'
-    end = rest.find(close, 1)
+    end = _unescaped(rest, close)
     if end == -1 and close == "”":
-        end = rest.find('"', 1)
+        end = _unescaped(rest, '"')
     if end <= 1:
         return None
     title = clean_title(rest[1:end])
@@ -91,16 +93,27 @@ def _quoted_entry(head: EntryHead, listed_paper_link: Callable[[], bool]) -> Fie
     return title, tail.links, tail.venue_raw, tail.year, tail.month, tail.abbreviation
 
 
+def _unescaped(text: str, quote: str) -> int:
+    """Where ``quote`` first occurs after the opening one, not backslash-escaped (the Markdown
+    export writes a title's own ``"`` as ``\\"``); -1 if nowhere."""
+    at = text.find(quote, 1)
+    while at != -1:
+        before = at
+        while before > 0 and text[before - 1] == "\\":
+            before -= 1
+        if (at - before) % 2 == 0:
+            return at
+        at = text.find(quote, at + 1)
+    return -1
+
+
 def _linked_title_entry(head: EntryHead) -> Fields | None:
     rest = head.rest
-    badge = BADGE_LINK.match(rest)
-    if badge:
+    match = leading_link(rest)
+    if match is None or is_badge(match, rest):
         return None
-    match = LINK.match(rest)
-    if not match:
-        return None
-    text, url = match.group(1).strip(), match.group(2).strip()
-    tail = parse_tail(rest[match.end() :])
+    text, url = match.label.strip(), match.url.strip()
+    tail = parse_tail(rest[match.end :])
     if not is_remote(url):
         if head.kind == "para":
             return None  # a file link on a line of its own belongs to the entry above it
@@ -148,8 +161,7 @@ def _unquoted_entry(head: EntryHead, listed_paper_link: Callable[[], bool]) -> F
     if head.kind != "bullet":
         return None
     head_links = links_in(rest)
-    text = strip_markup(IMAGE.sub(" ", LINK.sub(" ", rest)))
-    text = BARE_URL.sub(" ", text)
+    text = strip_markup(without_links(rest))
     text = SPACES.sub(" ", text).strip()
     if not text or CJK_CHAR.search(text) or re.search(r"[\"“”]|>>|->|=>", text):
         return None

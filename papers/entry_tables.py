@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 from corpus import strip_markup
-from corpus.syntax import LINK
+from corpus.markdown_links import outer_links
 from papers.dates import first_year, month_after_first_year
 from papers.entry_fields import PaperEntry, clean_title, paper_entry, title_like
 from papers.file_names import paper_from_note_filename
@@ -66,12 +66,12 @@ def _row_entry(line, cells, title_col, year_col, venue_col, topic, path) -> Pape
         return None
     cell = cells[title_col]
     links = links_in(cell)
-    link = LINK.search(cell)
+    link = next((found for found in outer_links(cell) if found.kind == "link"), None)
     if link is not None:
-        url = link.group(2)
+        url = link.url
         if not (is_paper_url(url) or paper_from_note_filename(url)):
             return None  # a link to a video, blog or repository: not a paper
-        title = clean_title(link.group(1))
+        title = clean_title(link.label)
         links = [PaperLink(label_from_url(url, remote_paper="paper"), url)] + links[1:]
     else:
         title = clean_title(cell)

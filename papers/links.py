@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from corpus import strip_markup
-from corpus.syntax import BADGE_LINK, BARE_URL, IMAGE, LINK, SPACES
+from corpus.markdown_links import InlineLink, blank_spans, inline_links, outer_links, unescape_markdown
+from corpus.syntax import BARE_URL, SPACES
 from papers.arxiv import extract_arxiv_id
 
 
@@ -65,30 +66,77 @@ def normalise_link_label(label: str, url: str = "") -> str:
 
 
 def links_in(text: str) -> list[PaperLink]:
-    """Every link in a line: badges, Markdown links, then bare URLs, each with its kind."""
+    """Every link in a line, in order (a badge's label is its image's alt text), then the bare
+    URLs outside links, each with its kind. Links are read as CommonMark reads them
+    (``corpus.markdown_links``): ``[pdf](<./pdfs/x (1).pdf>)`` is ``./pdfs/x (1).pdf``."""
+    found = inline_links(text)
+    images = _nested_images(found)
     links: list[PaperLink] = []
-    for match in BADGE_LINK.finditer(text):
-        if match.group(2):
-            links.append(PaperLink(normalise_link_label(match.group(1), match.group(2)), match.group(2)))
-    rest = BADGE_LINK.sub(" ", text)
-    rest = IMAGE.sub(" ", rest)
-    for match in LINK.finditer(rest):
-        url = match.group(2).strip()
-        if url:
-            links.append(PaperLink(normalise_link_label(match.group(1), url), url))
-    for url in BARE_URL.findall(LINK.sub(" ", rest)):
+    for link in found:
+        url = link.url.strip()
+        if link.nested or link.kind == "image" or not url:
+            continue
+        if link.kind == "autolink":
+            links.append(PaperLink(label_from_url(url), url))
+            continue
+        badge = _badge_image(link, images)
+        label = badge.label if badge is not None else unescape_markdown(link.label)
+        links.append(PaperLink(normalise_link_label(label, url), url))
+    for url in BARE_URL.findall(blank_spans(text, [link for link in found if not link.nested])):
         links.append(PaperLink(label_from_url(url), url.rstrip(".,;")))
     return links
 
 
+def leading_link(text: str) -> InlineLink | None:
+    """The link ``text`` starts with (not an image, not an autolink), if any."""
+    found = inline_links(text)
+    first = next((link for link in found if link.start == 0 and not link.nested), None)
+    return first if first is not None and first.kind == "link" else None
+
+
+def is_badge(link: InlineLink, text: str) -> bool:
+    """A link whose label is one image: ``[![arXiv](badge.svg)](https://...)``."""
+    return _badge_image(link, _nested_images(inline_links(text))) is not None
+
+
+def _nested_images(found) -> dict[int, InlineLink]:
+    return {link.start: link for link in found if link.nested and link.kind == "image"}
+
+
+def _badge_image(link: InlineLink, images: dict[int, InlineLink]) -> InlineLink | None:
+    """The image that is the whole label of ``link`` (spaces around it aside), if one is."""
+    label = link.label
+    inner = images.get(link.label_start + len(label) - len(label.lstrip()))
+    if inner is None or inner.end > link.label_end or label[inner.end - link.label_start :].strip():
+        return None
+    return inner
+
+
 def without_links(text: str) -> str:
-    """``text`` with badges, images, Markdown links and bare URLs blanked out."""
-    return BARE_URL.sub(" ", LINK.sub(" ", IMAGE.sub(" ", BADGE_LINK.sub(" ", text))))
+    """``text`` with links (badges too), images, autolinks and bare URLs blanked out."""
+    return BARE_URL.sub(" ", blank_spans(text, outer_links(text)))
+
+
+def labels_for_links(text: str, space: bool = False) -> str:
+    """``text`` with each link replaced by its label's Markdown (``space``: padded by spaces),
+    images blanked, autolinks kept as their address."""
+    pieces, last = [], 0
+    for link in outer_links(text):
+        if link.kind == "image":
+            shown = " "
+        elif link.kind == "autolink":
+            shown = link.url
+        else:
+            shown = f" {link.label} " if space else link.label
+        pieces += [text[last : link.start], shown]
+        last = link.end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def link_only(text: str) -> bool:
     """A line of links: "[paper](...) [code](...) :star:", nothing else worth reading."""
-    if not LINK.search(text) and not BARE_URL.search(text):
+    if not outer_links(text) and not BARE_URL.search(text):
         return False
     rest = strip_markup(without_links(text))
     return not re.search(r"[^\W_]", rest)

@@ -1,13 +1,16 @@
 """A note as the entry parser sees it: one record per line with its indentation, blockquote
 depth and heading, with fenced code, front matter and HTML comments marked hidden (never
-searched for entries), and the heading path (topic) each line sits under."""
+searched for entries), and the heading path (topic) each line sits under. The blocks are the
+section reader's (corpus/note_blocks.py, CommonMark through markdown-it-py), so a list entry in
+a comment or in front matter is no paper and a setext heading is a topic, as the reader has it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from corpus import clean_heading
-from corpus.syntax import FENCE, HEADING, QUOTE_PREFIX
+from corpus.note_blocks import note_blocks
+from corpus.syntax import QUOTE_PREFIX, split_lines
 
 
 @dataclass
@@ -26,12 +29,17 @@ class NoteLine:
 
 
 def split_note_lines(text: str) -> list[NoteLine]:
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """The note's lines; which are hidden and which are headings is what CommonMark says
+    (``corpus.note_blocks``, the section reader's own blocks): front matter, fenced code and
+    HTML comments at any depth are hidden, ATX and setext headings at the top level are headings."""
+    raw_lines = split_lines(text)
+    blocks = note_blocks(raw_lines)
+    hidden_from: dict[int, int] = {start: end for start, end in blocks.hidden}
+    headings = {heading.start: heading for heading in blocks.headings}
     result: list[NoteLine] = []
-    fence: tuple[str, int, int] | None = None  # marker, indent, depth of the opener
-    in_comment = False
-    front_matter = bool(raw_lines) and raw_lines[0].strip() == "---"
-    for number, raw in enumerate(raw_lines, start=1):
+    hidden_until = blocks.front_matter  # 0-based: lines before it are hidden
+    floor = (0, 0)  # indent and depth of the hidden block's first line: its lines sit at least there
+    for index, raw in enumerate(raw_lines):
         expanded = raw.expandtabs(4)
         quote = QUOTE_PREFIX.match(expanded)
         if quote:
@@ -43,35 +51,18 @@ def split_note_lines(text: str) -> list[NoteLine]:
             depth = 0
             after = expanded[indent:]
         content = after.lstrip(" ")
-        line = NoteLine(number, indent, depth, len(after) - len(content), content.rstrip())
-        if front_matter:
+        line = NoteLine(index + 1, indent, depth, len(after) - len(content), content.rstrip())
+        if index in hidden_from and index >= hidden_until:
+            hidden_until, floor = hidden_from[index], (indent, depth)
+        if index < hidden_until:
             line.hidden = True
-            if number > 1 and content.strip() in {"---", "..."}:
-                front_matter = False
-            result.append(line)
-            continue
-        fence_match = FENCE.match(content)  # content has no leading spaces (tabs expanded)
-        if fence is not None:
-            line.hidden = True
-            line.indent, line.depth = max(line.indent, fence[1]), max(line.depth, fence[2])
-            if fence_match and fence_match.group(1)[0] == fence[0]:
-                fence = None
-            result.append(line)
-            continue
-        if fence_match:
-            fence = (fence_match.group(1)[0], indent, depth)
-            line.hidden = True
-            result.append(line)
-            continue
-        if in_comment or content.startswith("<!--"):
-            line.hidden = True
-            in_comment = "-->" not in content[4 if not in_comment else 0:]
-            result.append(line)
-            continue
-        if depth == 0 and indent <= 3:
-            heading = HEADING.match(content)
-            if heading:
-                line.heading = (len(heading.group(1)), clean_heading(heading.group(2)))
+            if index >= blocks.front_matter:
+                line.indent, line.depth = max(line.indent, floor[0]), max(line.depth, floor[1])
+        elif index in headings:
+            heading = headings[index]
+            line.heading = (heading.level, clean_heading(heading.source))
+            # a setext heading's other lines (its underline) are the heading, not text
+            hidden_until, floor = heading.end, (indent, depth)
         result.append(line)
     return result
 

@@ -64,6 +64,11 @@ def _row(record: PaperRecord) -> list:
 def page_of(frame: pd.DataFrame, query: TableQuery) -> tuple[pd.DataFrame, int, int]:
     """(the rows of the asked page, the number of rows the filters keep, the last page number);
     a page beyond the last gives the last."""
+    return page_of_kept(kept_rows(frame, query), query)
+
+
+def kept_rows(frame: pd.DataFrame, query: TableQuery) -> pd.DataFrame:
+    """Every row the filters keep, in the asked order (all pages)."""
     kept = frame
     for word in query.text.casefold().split():
         kept = kept[kept["search_text"].str.contains(word, regex=False)]
@@ -79,7 +84,11 @@ def page_of(frame: pd.DataFrame, query: TableQuery) -> tuple[pd.DataFrame, int, 
         wanted = query.tag.casefold()
         kept = kept[kept["tags"].map(lambda tags: wanted in tags)]
     columns, ascending = SORTS[query.sort]
-    kept = kept.sort_values(columns, ascending=ascending, na_position="last", kind="stable")
+    return kept.sort_values(columns, ascending=ascending, na_position="last", kind="stable")
+
+
+def page_of_kept(kept: pd.DataFrame, query: TableQuery) -> tuple[pd.DataFrame, int, int]:
+    """``page_of`` for rows already filtered and sorted (``kept_rows``)."""
     total = len(kept)
     last = max(1, -(-total // query.per_page))
     page = min(max(1, query.page), last)

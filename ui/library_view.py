@@ -1,5 +1,6 @@
 """The Library view beside Search: every paper of the catalog as a table that sorts, filters and
-pages (10,000 papers stay quick: only one page is drawn), the library's health in plain words with
+pages (10,000 papers stay quick: only one page is drawn), the papers the filters keep to download
+as BibTeX, a Markdown list or CSV (ui/paper_downloads.py), the library's health in plain words with
 what to do, and one paper opened with its files, list entries, notes and marks."""
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from library import Library, health_in_words
 from papers import Catalog
 from ui.citations import show_citations
 from ui.inert_text import markdown_text as md
-from ui.library_table import READ_CHOICES, SHOWN_COLUMNS, SORTS, TableQuery, page_of, papers_frame
+from ui.library_table import READ_CHOICES, SHOWN_COLUMNS, SORTS, TableQuery, kept_rows, page_of_kept, papers_frame
+from ui.paper_downloads import paper_downloads
 from ui.paper_view import show_paper
 
 PER_PAGE = [25, 50, 100, 200]
@@ -33,7 +35,8 @@ def library_view(lib: Library, catalog: Catalog, key: tuple) -> None:
     frame = cached_frame(key, catalog)
     started = time.perf_counter()
     query, page_column = table_controls(catalog)
-    rows, total, last = page_of(frame, query)
+    kept = kept_rows(frame, query)
+    rows, total, last = page_of_kept(kept, query)
     if query.page > last:  # fewer pages since the filter changed: the last one, set before its widget exists
         st.session_state["lib_page"] = last
     page_column.number_input(f"Page (of {last:,})", min_value=1, max_value=last, step=1, key="lib_page")
@@ -42,6 +45,9 @@ def library_view(lib: Library, catalog: Catalog, key: tuple) -> None:
                + (f" (of {len(frame):,} in the library)" if total != len(frame) else "")
                + f" · page {min(query.page, last)} of {last} · {(time.perf_counter() - started) * 1000:.0f} ms. "
                "Read “(note)”: counted as read because you have a note on it, until you mark it otherwise.")
+    ids = list(kept["paper_id"])
+    paper_downloads(lambda: [p for p in map(catalog.paper, ids) if p is not None], total, catalog, "library_download",
+                    "papersearch-library")
     if total:
         table = rows[SHOWN_COLUMNS].copy()
         table.index = range(shown_from, shown_from + len(rows))
@@ -68,7 +74,7 @@ def opened_paper(lib: Library, catalog: Catalog, paper_id: str | None) -> None:
     if st.session_state.get(FOLLOWED) == paper_id:
         st.caption("Opened from a citation. Choose a paper above to go back to this page's papers.")
     all_tags = sorted({tag for paper in catalog.papers for tag in paper.marked_tags}, key=str.casefold)
-    show_paper(lib, record, all_tags)
+    show_paper(lib, record, all_tags, catalog)
     show_citations(record, catalog, f"lib-cite-{record.paper_id}",
                    on_open=lambda cited: st.session_state.update({FOLLOWED: cited}), open_help="Open this paper here")
 

@@ -8,11 +8,12 @@ import streamlit as st
 from corpus import UnreadableFileError, read_text_file
 from index import PapersearchError
 from library import Library
-from papers import PaperRecord
+from papers import Catalog, PaperRecord
 from ui.inert_text import markdown_text as md
 from ui.links import paper_links
 from ui.note_section import whole_note
 from ui.open_buttons import open_buttons
+from ui.paper_downloads import paper_downloads
 from ui.search_scope import search_within
 
 READINGS = ["read", "unread", "to-read"]
@@ -23,8 +24,9 @@ _SOURCE_WORDS = {
 }
 
 
-def show_paper(lib: Library, record: PaperRecord, all_tags: list[str]) -> None:
-    """The opened paper; marking it runs the page again with the mark in every view."""
+def show_paper(lib: Library, record: PaperRecord, all_tags: list[str], catalog: Catalog | None = None) -> None:
+    """The opened paper; marking it runs the page again with the mark in every view. With its
+    ``catalog``, the paper's own BibTeX entry, list line and CSV row to download."""
     with st.container(border=True):
         st.markdown(f"### {md(record.title)}")
         facts = [", ".join(record.authors) or "authors unknown", record.venue or "", str(record.year or "")]
@@ -37,6 +39,9 @@ def show_paper(lib: Library, record: PaperRecord, all_tags: list[str]) -> None:
         st.button("Search within this paper", key=f"within-view-{record.paper_id}", on_click=search_within,
                   args=("paper", record.paper_id), help="Go to Search, limited to this paper's passages.")
         mark_controls(lib, record, all_tags)
+        if catalog is not None:
+            key = catalog.citation_keys().get(record.paper_id, "paper")
+            paper_downloads(lambda: [record], 1, catalog, f"paper_download_{record.paper_id}", key)
         if record.files:
             st.markdown("**Files**")
             for path in record.files:

@@ -1,5 +1,5 @@
 """The Library view in a real headless Chromium, over 10,000 list entries of generated papers: sort,
-filter and page through them; screenshots at 1440×900 and 1280×720 for README. (Marking from the
+filter and page through them, download the filtered papers' BibTeX; screenshots at 1440×900 and 1280×720 for README. (Marking from the
 opened paper is covered under AppTest, tests/edges/test_library_view_fast.py.) Time per page is printed (bench/README.md
 reports it), not asserted: a shared test machine's speed is no property of the page."""
 
@@ -11,6 +11,7 @@ import shutil
 import time
 from pathlib import Path
 
+import bibtexparser
 import pytest
 
 from tests.edges.test_browser import shoot
@@ -99,6 +100,12 @@ def test_the_library_view_sorts_filters_and_pages_through_ten_thousand_papers(ch
                                                                                       timeout=STEP_TIMEOUT_MS)
         titles = column(page, "Title")
         assert titles and all("视频修复" in t and "Latent" in t for t in titles)
+        # the BibTeX download holds every paper the filter keeps (all pages), as bibtexparser reads it
+        kept = int(re.search(r"of ([\d,]+) \(of", caption(page).inner_text()).group(1).replace(",", ""))
+        with page.expect_download(timeout=STEP_TIMEOUT_MS) as download:
+            page.get_by_role("button", name=re.compile(r"^BibTeX of th")).click()
+        entries = bibtexparser.parse_string(Path(download.value.path()).read_text(encoding="utf-8")).entries
+        assert len(entries) == kept and all("视频修复" in entry.fields_dict["title"].value for entry in entries)
         page.set_viewport_size({"width": 1280, "height": 720})
         page.wait_for_timeout(800)
         shoot(page, "library-filtered")

@@ -128,4 +128,24 @@ def test_a_papers_note_opens_in_the_editor_and_a_missing_opener_is_said(page, de
     monkeypatch.setenv("PAPERSEARCH_OPENER", "no-such-opener-program")
     page.button(key=f"open-paper-{attention}-{note}").click().run()
     assert any("which is not a program on this computer" in e.value for e in page.error)
+
+
+def _downloads(app) -> dict[str, object]:
+    return {button.proto.label: button for button in app.get("download_button")}
+
+
+def test_the_library_view_downloads_the_papers_its_filters_keep(page):
+    page.radio(key="desk").set_value("Library").run()
+    total = len(page.table[0].value) if page.table else 0
+    buttons = _downloads(page)
+    assert set(buttons) == {f"{kind} of these {total:,} papers" for kind in ("BibTeX", "Markdown paper list", "CSV")}
+    assert not any(button.proto.disabled for button in buttons.values())
+    page.text_input(key="lib_text").input("rethinking alignment").run()
+    assert set(_downloads(page)) == {f"{kind} of this paper" for kind in ("BibTeX", "Markdown paper list", "CSV")}
+    page.selectbox(key="lib_open").set_value(RETHINKING).run()
+    labels = [button.proto.label for button in page.get("download_button")]
+    assert labels.count("BibTeX of this paper") == 2  # the opened paper's own, beside the table's
+    page.text_input(key="lib_text").input("no such paper anywhere").run()
+    table_downloads = {label: b for label, b in _downloads(page).items() if "of these 0 papers" in label}
+    assert len(table_downloads) == 3 and all(button.proto.disabled for button in table_downloads.values())
     assert not page.exception

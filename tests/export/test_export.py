@@ -233,3 +233,54 @@ def test_a_title_with_markdown_renders_as_its_text_and_reads_back(title):
     assert f'"{title}"' in shown.replace("&amp;", "&"), html
     (entry,) = read_note_papers(markdown, "list.md").entries
     assert entry.title == title
+
+
+def test_every_link_and_label_an_entry_carries_is_written_and_read_back():
+    links = {
+        "paper": ("https://doi.org/10.1109/TPAMI.2020.1", "https://openaccess.thecvf.com/content/CVPR2021/html/X.html"),
+        "tpami 版本": ("https://ieeexplore.ieee.org/document/9000001",),
+        "code": ("https://github.com/a/b_(c)",), "blog": ("https://zhuanlan.zhihu.com/p/1",),
+        "acm": ("https://dl.acm.org/doi/10.1145/3394171.3413",),
+    }
+    record = replace(_record("Video Restoration Transformer", arxiv="2201.12288", files=("pdfs/a (1).pdf",)), links=links)
+    markdown = to_markdown_list([record])
+    assert "[paper](https://arxiv.org/abs/2201.12288) [paper](https://doi.org/10.1109/TPAMI.2020.1)" in markdown
+    assert "[code](<https://github.com/a/b_(c)>)" in markdown and "[pdf](<./pdfs/a (1).pdf>)" in markdown
+    (entry,) = read_note_papers(markdown, "list.md").entries
+    read = {}
+    for link in entry.links:
+        read.setdefault(link.label, []).append(link.url)
+    assert read == {"paper": ["https://arxiv.org/abs/2201.12288", *links["paper"]],
+                    **{label: list(urls) for label, urls in links.items() if label != "paper"},
+                    "pdf": ["./pdfs/a (1).pdf"]}
+
+
+def test_the_arxiv_page_is_not_written_twice():
+    record = replace(_record("KD Paper Title", arxiv="1503.02531"), links={"arxiv": ("https://arxiv.org/pdf/1503.02531",)})
+    assert to_markdown_list([record]).count("1503.02531") == 1
+
+
+def test_local_links_are_relative_to_the_lists_folder():
+    record = _record("KD Paper Title", files=("pdfs/kd (v2).pdf", "notes/2015_KD_Note.md"))
+    assert "[note](../../notes/2015_KD_Note.md) [pdf](<../../pdfs/kd (v2).pdf>)" in to_markdown_list([record], "../..")
+    assert "[pdf](<../papers/lib/pdfs/kd (v2).pdf>)" in to_markdown_list([record], "../papers/lib")
+
+
+def test_the_library_path_from_a_folder(tmp_path):
+    from export import library_path_from
+
+    library = tmp_path / "papers" / "lib"
+    (library / "notes" / "lists").mkdir(parents=True)
+    (tmp_path / "exports").mkdir()
+    assert library_path_from(library / "notes" / "lists", library) == "../.."
+    assert library_path_from(library, library) == "."
+    assert library_path_from(tmp_path / "exports", library) == "../papers/lib"
+
+
+def test_other_local_links_are_resolved_from_the_note_that_had_them():
+    from papers.records import EntryRef
+
+    record = replace(_record("KD Paper Title"), entries=(EntryRef("notes/lists/l.md", 3, 4, "KD Paper Title", None),),
+                     links={"fig": ("./figs/a b.png",), "slides": ("/media/talks/s.pptx",)})
+    markdown = to_markdown_list([record], "../elsewhere/lib")
+    assert "[fig](<../elsewhere/lib/notes/lists/figs/a b.png>) [slides](/media/talks/s.pptx)" in markdown

@@ -4,6 +4,8 @@ the library, never an existing file without --force."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import bibtexparser
 import pandas as pd
 from click.testing import CliRunner
@@ -53,3 +55,30 @@ def test_an_existing_file_or_one_in_the_library_is_refused(shared_library, tmp_p
     inside = shared_library / "refs.bib"
     result = run("papers", "--library", shared_library, "--csv", inside)
     assert result.exit_code == 1 and "inside the library folder" in result.output and not inside.exists()
+
+
+def _local_links(markdown_file):
+    from markdown_it import MarkdownIt
+
+    from papers.links import is_remote
+
+    tokens = MarkdownIt("commonmark").parse(markdown_file.read_text(encoding="utf-8"))
+    hrefs = [child.attrGet("href") for token in tokens for child in token.children or () if child.type == "link_open"]
+    return [unquote(h) for h in hrefs if not is_remote(h)]
+
+
+def test_a_lists_file_links_work_from_where_it_is_written_or_will_be_pasted(shared_library, tmp_path):
+    here = tmp_path / "elsewhere" / "all.md"
+    here.parent.mkdir()
+    result = run("papers", "--library", shared_library, "--has-pdf", "--markdown", here)
+    assert result.exit_code == 0, result.output
+    links = _local_links(here)
+    assert links and all((here.parent / link).is_file() for link in links)
+    lists = shared_library / "notes" / "lists"
+    pasted = tmp_path / "to_paste.md"
+    result = run("papers", "--library", shared_library, "--has-pdf", "--markdown", pasted, "--links-from", lists)
+    assert result.exit_code == 0, result.output
+    links = _local_links(pasted)
+    assert links and all(link.startswith(("../../pdfs/", "../../notes/")) and (lists / link).is_file() for link in links)
+    result = run("papers", "--library", shared_library, "--links-from", lists)
+    assert result.exit_code == 2 and "add --markdown FILE" in result.output
