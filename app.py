@@ -50,6 +50,8 @@ STYLE = (
     "mark{background:#ffe08a;padding:0 2px}.passage{margin:.4rem 0}"
     ".passage-text{white-space:pre-wrap;font-size:.95rem}"
     ".own-mark{border-left:3px solid #0002;padding-left:.5rem}.mark-label{font-weight:600}" + SWATCH_STYLE
+    # the first result within a 720 px high window: less of Streamlit's empty band above the title
+    + "[data-testid=stMainBlockContainer]{padding-top:3rem}h1{padding-top:0}"
 )
 VIEWS = ["By paper", "By file", "By passage"]
 DESKS = ["Search", "Library"]
