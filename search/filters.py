@@ -121,12 +121,20 @@ def has_author(authors: tuple[str, ...], wanted: str) -> bool:
     return any(pattern.search(name.casefold()) for name in authors)
 
 
+def _is_own_title(heading: str, paper: PaperRecord) -> bool:
+    """A per-paper note's title heading is the paper, not a topic: the Topic list keeps the
+    researcher's own headings (a list's sections) and leaves the papers' titles to search."""
+    words = " ".join(heading.split()).casefold()
+    return any(words == " ".join(title.split()).casefold() for title in (paper.title, *paper.titles))
+
+
 def facet_values(catalog: Catalog) -> dict[str, list]:
     """Choices for the page's filter widgets."""
     years = sorted({p.year for p in catalog.papers if p.year})
     return {
         "venues": sorted({p.venue for p in catalog.papers if p.venue}, key=str.casefold),
-        "topics": sorted({t[-1] for p in catalog.papers for t in p.topics if t}, key=str.casefold),
+        "topics": sorted({t[-1] for p in catalog.papers for t in p.topics if t and not _is_own_title(t[-1], p)},
+                         key=str.casefold),
         "years": [years[0], years[-1]] if years else [],
         "read_marks": any(p.read is not None for p in catalog.papers),  # a mark, an own note, or a list's box
         "to_read": any(p.reading == "to-read" for p in catalog.papers),

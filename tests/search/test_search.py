@@ -71,3 +71,15 @@ def test_csv_has_bom_fixed_columns_and_round_trips_chinese(searcher):
                             "paper_id", "paper_title", "venue", "year", "arxiv", "url", "read"]
     assert [row["path"] for row in rows] == [h.path for h in hits]
     assert rows[0]["text"] == hits[0].text and "噪声" in data.decode("utf-8-sig")
+
+
+
+def test_the_topic_choices_are_headings_not_paper_titles(demo):
+    """A per-paper note's title heading names its paper; the Topic list keeps the lists' sections."""
+    from search import facet_values
+
+    catalog = Library(demo).load().catalog
+    topics = facet_values(catalog)["topics"]
+    assert "EDVR: Video Restoration with Enhanced Deformable Convolutional Networks" in {
+        t[-1] for p in catalog.papers for t in p.topics}  # the EDVR note's own title heading
+    assert "Video Restoration" in topics and not {paper.title for paper in catalog.papers} & set(topics)
