@@ -164,13 +164,22 @@ def noop(ctx: Context, rounds: int = 3) -> dict:
 def add10(ctx: Context) -> dict:
     """10 new PDFs copied into the library and built, against those 10 built alone in a fresh
     index; the 10 are removed again and the library rebuilt, so the reference index is as before."""
+    return _add_pdfs(ctx, 10)
+
+
+def add1(ctx: Context) -> dict:
+    """One new PDF, as add10: the time a one-file update takes in a library of this size."""
+    return _add_pdfs(ctx, 1)
+
+
+def _add_pdfs(ctx: Context, count: int) -> dict:
     from bench.big_library.generate import generate
 
     _require_index(ctx)
-    alone = ctx.work / "ten_pdfs"
+    alone = ctx.work / f"{count}_pdfs"
     if alone.exists():
         shutil.rmtree(alone)
-    generate(10, alone, seed=ctx.seed + 1000, pdf_share=1.0, workers=1)
+    generate(count, alone, seed=ctx.seed + 1000, pdf_share=1.0, workers=1)
     added = ctx.library / "added-by-bench"
     if added.exists():
         raise SystemExit(f"{added} exists: a previous add10 did not finish; remove it and build again.")
@@ -182,14 +191,22 @@ def add10(ctx: Context) -> dict:
     finally:
         shutil.rmtree(added)
     restored = procs.build(ctx.library, ctx.index)
-    only = procs.build(alone, fresh_index(ctx.work / "ten_pdfs_index"))
-    shutil.rmtree(ctx.work / "ten_pdfs_index")
+    only = procs.build(alone, fresh_index(ctx.work / f"{count}_pdfs_index"))
+    shutil.rmtree(ctx.work / f"{count}_pdfs_index")
     return {
-        "add_10_to_library": with_library.to_dict(), "ten_alone_fresh_index": only.to_dict(),
+        f"add_{count}_to_library": with_library.to_dict(), f"{count}_alone_fresh_index": only.to_dict(),
         "difference_s": round(with_library.seconds - only.seconds, 2),
         "within_alone_plus_5s": with_library.seconds <= only.seconds + 5,
-        "restore_build": {"seconds": restored.seconds, "summary": restored.summary},
+        "restore_build": {"seconds": restored.seconds, "summary": restored.summary,
+                          "peak_rss_mib": restored.peak_rss_mib},
     }
+
+
+def model_rss(ctx: Context) -> dict:
+    """What the real models hold in memory, whatever the library: the default model and its
+    companion loaded in a fresh process and one batch embedded with each, the process's peak RSS
+    against its RSS before loading them. A build with the hash fake plus this is a real build's memory."""
+    return procs.model_memory()
 
 
 def latency(ctx: Context) -> dict:
@@ -228,4 +245,5 @@ def _percentiles(answers: list[procs.Answer]) -> dict:
             "queries": len(seconds), "failed": failed}
 
 
-MEASUREMENTS = {"cold": cold, "first_search": first_search, "kill": kill, "noop": noop, "add10": add10, "latency": latency}
+MEASUREMENTS = {"cold": cold, "first_search": first_search, "kill": kill, "noop": noop, "add1": add1, "add10": add10,
+                "latency": latency, "model_rss": model_rss}

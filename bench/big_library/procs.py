@@ -22,6 +22,16 @@ from pathlib import Path
 from bench.common import REPO
 
 CLI = [sys.executable, str(REPO / "cli.py")]
+MODEL_ARGS: list[str] = []  # `build` options naming the model; none: the default model
+
+
+def use_fake_model(name: str) -> None:
+    """Every build and search of this harness runs with the hash fake embedder `name` (tests/support/
+    with_fake_model.py registers it as a plugin would be): no model cost, everything else as it is."""
+    global CLI, MODEL_ARGS
+    CLI = [sys.executable, "-m", "tests.support.with_fake_model", "cli"]
+    MODEL_ARGS = ["--model", name]
+    os.environ.setdefault("PAPERSEARCH_FAKE_DIMENSION", "384")  # as many as e5-small's: the vectors' real size
 # tqdm's line: "Embedding chunks:  25%|██▌       | 1234/5000 [00:10<00:30, 120.00item/s]"
 _TQDM = re.compile(r"^(?P<stage>[^:|]+?):\s+\d+%\|[^|]*\|\s*(?P<done>\d+)/(?P<total>\d+)")
 _EMBEDDED = re.compile(r"\(\+(?P<added>\d+) embedded")
@@ -81,7 +91,7 @@ class Build:
     def __init__(self, library: Path, index: Path, extra: list[str] | None = None):
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            [*CLI, "build", "--library", str(library), "--index", str(index), *(extra or [])],
+            [*CLI, "build", "--library", str(library), "--index", str(index), *MODEL_ARGS, *(extra or [])],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         self.progress = Progress()
@@ -218,3 +228,32 @@ def status(library: Path, index: Path) -> dict | None:
         return json.loads(done.stdout.decode("utf-8")) if done.returncode == 0 else None
     except ValueError:
         return None
+
+
+_MODEL_MEMORY = """
+import json, sys
+from bench.big_library.procs import _rss_kib
+import os
+before = _rss_kib(os.getpid(), "VmRSS")
+from embed import DEFAULT_MODEL, registry
+texts = ["Memory of a loaded model, measured once: " + "word " * 150] * 128
+report = {"rss_before_mib": round(before / 1024, 1), "models": []}
+for name in [DEFAULT_MODEL, registry.companion_of(DEFAULT_MODEL)]:
+    if name:
+        registry.load_embedder(name).embed_documents(texts)
+        report["models"].append(name)
+report["peak_rss_mib"] = round(_rss_kib(os.getpid(), "VmHWM") / 1024, 1)
+report["rss_after_mib"] = round(_rss_kib(os.getpid(), "VmRSS") / 1024, 1)
+print(json.dumps(report))
+"""
+
+
+def model_memory() -> dict:
+    """The default model and its companion loaded and used in a fresh process (see measure.model_rss)."""
+    done = subprocess.run([sys.executable, "-c", _MODEL_MEMORY], cwd=REPO, capture_output=True, timeout=900)
+    if done.returncode:
+        return {"status": "failed", "error_tail": done.stderr.decode("utf-8", "replace").splitlines()[-8:]}
+    report = json.loads(done.stdout.decode("utf-8").splitlines()[-1])
+    report["models_mib"] = round(report["peak_rss_mib"] - report["rss_before_mib"], 1)
+    report["batch"] = "128 passages of ~150 words with each model"
+    return report
