@@ -140,15 +140,36 @@ class StoredIndex:
 
 def chunks_to_frame(chunks: list[Chunk], tokens: list[list[str]]) -> pd.DataFrame:
     """The chunk table: chunk fields plus each chunk's lexical tokens."""
-    frame = pd.DataFrame(
-        [
-            (c.chunk_id, c.path, c.kind, c.title, c.text, c.embed_text, c.page, c.heading, c.start_line,
-             list(c.links), list(t), script_of(c.embed_text), c.role)
-            for c, t in zip(chunks, tokens, strict=True)
-        ],
-        columns=CHUNK_COLUMNS,
-    )
-    return _normalise_types(frame)
+    rows = PassageRows()
+    rows.extend(chunks, tokens)
+    return rows.frame()
+
+
+class PassageRows:
+    """The chunk table's columns, filled a file at a time as a build reads: each passage's fields are
+    kept once, in its column, and the file's Chunk objects can go."""
+
+    def __init__(self) -> None:
+        self._columns: dict[str, list] = {name: [] for name in CHUNK_COLUMNS}
+
+    def __len__(self) -> int:
+        return len(self._columns["chunk_id"])
+
+    def extend(self, chunks: list[Chunk], tokens: list[list[str]]) -> None:
+        columns = self._columns
+        for chunk, chunk_tokens in zip(chunks, tokens, strict=True):
+            for name in ("chunk_id", "path", "kind", "title", "text", "embed_text", "page", "heading", "start_line",
+                         "role"):
+                columns[name].append(getattr(chunk, name))
+            columns["links"].append(list(chunk.links))
+            columns["lexical_tokens"].append(chunk_tokens)
+            columns["script"].append(script_of(chunk.embed_text))
+
+    def frame(self) -> pd.DataFrame:
+        """The table; the rows are handed over (this holds none afterwards)."""
+        columns, self._columns = self._columns, {name: [] for name in CHUNK_COLUMNS}
+        frame = pd.DataFrame({name: pd.Series(columns.pop(name), dtype=object) for name in CHUNK_COLUMNS})
+        return _normalise_types(frame)
 
 
 def _normalise_types(frame: pd.DataFrame) -> pd.DataFrame:
@@ -262,13 +283,15 @@ class FileStore(BuildFolderReads):
         """Write a complete new build and make it current. Call under build_lock(). `vectors` may
         lack the last `manifest.pending_rows` passages (a stage of a staged build); `reuse`: an
         earlier stage of the same build, whose files other than the vectors and manifest are the
-        same and are linked, not written again."""
+        same and are linked (or copied), not written again: then only the length of `chunks` is
+        read, and neither `lexical` nor `catalog`, so a staged build need not hold its passages."""
         if len(chunks) != len(vectors) + manifest.pending_rows:
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors and {manifest.pending_rows} pending")
         previous = self.current_build()
 
         def fill(staging: Path) -> None:
-            if reuse is not None and _link_unchanged(reuse, staging):
+            if reuse is not None:
+                _share_unchanged(reuse, staging)
                 _fill_vectors(staging, manifest, vectors, companion)
             else:
                 _fill_build(staging, manifest, chunks, vectors, lexical, catalog, language_direction, companion)
@@ -336,26 +359,23 @@ class FileStore(BuildFolderReads):
 _PER_STAGE = (_VECTORS, _COMPANION, _COMPANION_DIRECTION, MANIFEST, CHECKSUMS)  # what differs between stages
 
 
-def _link_unchanged(earlier: Path, staging: Path) -> bool:
-    """Hard-link an earlier stage's passages, chunks, BM25 and catalog into `staging` (builds are
-    never modified once written, so sharing their files is safe); False where links cannot be made
-    (another file system, a file system without them): the caller writes everything then."""
-    try:
-        for path in earlier.rglob("*"):
-            relative = path.relative_to(earlier)
-            if relative.parts[0] in _PER_STAGE:
-                continue
-            target = staging / relative
-            if path.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(path, target)
-    except OSError:
-        for entry in staging.iterdir():
-            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-        return False
-    return True
+def _share_unchanged(earlier: Path, staging: Path) -> None:
+    """An earlier stage's passages, chunks, BM25 and catalog in `staging`: hard-linked (builds are
+    never modified once written, so sharing their files is safe), or copied where links cannot be
+    made (another file system, a file system without them)."""
+    for path in earlier.rglob("*"):
+        relative = path.relative_to(earlier)
+        if relative.parts[0] in _PER_STAGE:
+            continue
+        target = staging / relative
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copy2(path, target)
 
 
 def _fill_vectors(staging: Path, manifest, vectors, companion) -> None:
@@ -380,12 +400,26 @@ def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, lang
     (staging / PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
     chunks = with_script_and_roles(chunks)
     _write_passages(chunks, staging / _PASSAGES)
-    chunks[BUILD_COLUMNS].to_parquet(staging / _CHUNKS, index=False)
+    _write_build_columns(chunks, staging / _CHUNKS)
     if language_direction is not None:
         np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
 
 
+WRITE_ROWS = 1 << 14  # rows converted to Arrow at a time: a library's whole text is never copied at once
+
+
+def _slices(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(frame), WRITE_ROWS):
+        yield frame.iloc[start : start + WRITE_ROWS]
+
+
 def _write_passages(chunks: pd.DataFrame, path: Path) -> None:
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, _PASSAGE_SCHEMA) as writer:
+        for part in _slices(chunks):
+            writer.write_batch(_passage_batch(part))
+
+
+def _passage_batch(chunks: pd.DataFrame) -> pa.RecordBatch:
     columns = {}
     for field in _PASSAGE_SCHEMA:
         values = chunks[field.name]
@@ -396,9 +430,20 @@ def _write_passages(chunks: pd.DataFrame, path: Path) -> None:
         else:
             values = values.astype(object).where(values.notna(), None)
         columns[field.name] = pa.array(values, type=field.type, from_pandas=True)
-    table = pa.table(columns, schema=_PASSAGE_SCHEMA)
-    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table, max_chunksize=1 << 16)
+    return pa.RecordBatch.from_pydict(columns, schema=_PASSAGE_SCHEMA)
+
+
+_BUILD_SCHEMA = pa.schema([("chunk_id", pa.string()), ("embed_text", pa.string()),
+                           ("lexical_tokens", pa.list_(pa.string()))])
+
+
+def _write_build_columns(chunks: pd.DataFrame, path: Path) -> None:
+    """chunks.parquet, one row group per slice of rows."""
+    with pq.ParquetWriter(str(path), _BUILD_SCHEMA) as writer:
+        for part in _slices(chunks):
+            writer.write_table(pa.Table.from_pandas(part[BUILD_COLUMNS], schema=_BUILD_SCHEMA, preserve_index=False))
+        if not len(chunks):
+            writer.write_table(_BUILD_SCHEMA.empty_table())
 
 
 def _read_passages(path: Path) -> tuple[pa.Table, bool]:

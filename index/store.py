@@ -83,7 +83,8 @@ class Store(Protocol):
     ) -> Path:
         """Write a complete build and make it current, atomically. Call under build_lock().
         `vectors` may lack the last `manifest.pending_rows` rows, and `reuse` name an earlier stage of
-        the same build to share files with, only in a store that `stages`."""
+        the same build to share files with, only in a store that `stages` (then only the vectors and
+        the manifest are new: `chunks` is read for its length, `lexical` and `catalog` not at all)."""
 
     def tidy(self) -> None:
         """Clear what killed builds left, unless a build is running; called when the index is up to

@@ -14,7 +14,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bench.big_library import procs
+from bench.common import shown
 
 MARKER = ".made-by-big-library-bench"  # beside an index folder the harness may delete (the builder refuses foreign files in it)
 
@@ -31,6 +34,7 @@ class Context:
     work: Path  # scratch: other indexes, the 10 added PDFs
     poll_seconds: float = 5.0
     seed: int = 0
+    reference: Path | None = None  # another index of the same library (built by other code) to compare with
 
 
 def fresh_index(path: Path) -> Path:
@@ -202,6 +206,29 @@ def _add_pdfs(ctx: Context, count: int) -> dict:
     }
 
 
+def same_as_reference(ctx: Context) -> dict:
+    """The index against --reference-index (the same library built by other code, e.g. before a
+    change): the same passages, the same vectors by passage, the same top 10 on the queries."""
+    _require_index(ctx)
+    if ctx.reference is None:
+        raise NotSupported("give --reference-index")
+    from index.file_store import FileStore
+
+    ours, theirs = FileStore(ctx.index).load(), FileStore(ctx.reference).load()
+    mine = dict(zip(ours.chunks["chunk_id"], ours.all_vectors(), strict=True))
+    other = dict(zip(theirs.chunks["chunk_id"], theirs.all_vectors(), strict=True))
+    columns = ["chunk_id", "path", "text", "embed_text", "page", "heading", "role"]
+    rows = {tuple(row) for row in ours.chunks[columns].astype(str).itertuples(index=False)}
+    other_rows = {tuple(row) for row in theirs.chunks[columns].astype(str).itertuples(index=False)}
+    tokens = dict(zip(ours.chunks["chunk_id"], map(tuple, ours.chunks["lexical_tokens"]), strict=True))
+    other_tokens = dict(zip(theirs.chunks["chunk_id"], map(tuple, theirs.chunks["lexical_tokens"]), strict=True))
+    same_vectors = mine.keys() == other.keys() and all(np.array_equal(mine[c], other[c]) for c in mine)
+    same = _same(top10(ctx, ctx.index), top10(ctx, ctx.reference))
+    return {"reference": shown(ctx.reference), "passages": len(mine), "same_passages": rows == other_rows,
+            "same_tokens": tokens == other_tokens, "same_vectors": bool(same_vectors),
+            "same_top10": f"{same} of {len(ctx.queries)}"}
+
+
 def model_rss(ctx: Context) -> dict:
     """What the real models hold in memory, whatever the library: the default model and its
     companion loaded in a fresh process and one batch embedded with each, the process's peak RSS
@@ -246,4 +273,4 @@ def _percentiles(answers: list[procs.Answer]) -> dict:
 
 
 MEASUREMENTS = {"cold": cold, "first_search": first_search, "kill": kill, "noop": noop, "add1": add1, "add10": add10,
-                "latency": latency, "model_rss": model_rss}
+                "latency": latency, "model_rss": model_rss, "same_as_reference": same_as_reference}

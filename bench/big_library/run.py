@@ -2,7 +2,8 @@
 no-op update, adding 10 PDFs, search latency during a rebuild, all through `cli.py` processes.
 
     .venv/bin/python -m bench.big_library.run --library /tmp/biglib_1000 --index /tmp/biglib_1000_idx \\
-        [--only cold,first_search,kill,noop,add10,latency] [--fake-model fake-hash-384]
+        [--only cold,first_search,kill,noop,add1,add10,latency,model_rss,same_as_reference]
+        [--fake-model fake-hash-384] [--reference-index OTHER_INDEX]
 
 --fake-model builds and searches with the hash fake embedder registered as a plugin
 (tests/support/with_fake_model.py): what a build costs besides the model (memory, planning,
@@ -53,6 +54,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--poll", type=float, default=5.0, help="Seconds between searches in first_search.")
     parser.add_argument("--fake-model", default=None, metavar="fake-NAME",
                         help="Build and search with the hash fake embedder (no model cost: memory, planning, reading).")
+    parser.add_argument("--reference-index", type=Path, default=None,
+                        help="For same_as_reference: an index of the same library to compare with.")
     parser.add_argument("--json-out", type=Path, default=None,
                         help="Default: bench/results/big_library_<files>.json (_fake.json with --fake-model)")
     args = parser.parse_args(argv)
@@ -71,7 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     summary = json.loads((args.library / "library.json").read_text(encoding="utf-8"))
     out = args.json_out or RESULTS / f"big_library_{summary['files']}{'_fake' if args.fake_model else ''}.json"
     with tempfile.TemporaryDirectory(prefix="biglib-bench-") as work:
-        ctx = Context(args.library, args.index, queries, Path(work), args.poll, summary.get("seed", 0))
+        ctx = Context(args.library, args.index, queries, Path(work), args.poll, summary.get("seed", 0),
+                      args.reference_index)
         run(ctx, names, out)
     print(f"Wrote {shown(out)}")
 
