@@ -106,7 +106,7 @@ def load_previous(store: Store) -> tuple[LoadedIndex | None, str | None]:
         return None, None
     try:
         previous = store.load()  # says first if the index is of another format
-        store.verify()  # a file damaged in place can keep its size and still parse
+        store.verify(remember=True)  # a file damaged in place can keep its size and still parse
         return previous, None
     except CorruptIndexError as error:
         return None, f"the current index cannot be used ({error}); rebuilding it from the files"

@@ -59,7 +59,7 @@ from index.errors import (
     IndexNotFoundError,
     IndexWriteError,
 )
-from index.checksums import CHECKSUMS, verify_checksums
+from index.checksums import CHECKSUMS, VERIFIED, remember_written, verify_checksums
 from index.lexical import LexicalIndex
 from index.vector_journal import VectorJournal
 from index.manifest import Manifest
@@ -84,7 +84,8 @@ _PASSAGE_SCHEMA = pa.schema([
 PASSAGE_SCHEMA = _PASSAGE_SCHEMA  # the passages table every store hands to search
 _OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished builds and killed builds' staging
 _OURS_AT_TOP = re.compile(
-    r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+|\.CURRENT\..+\.tmp|journal\.sqlite(?:-wal|-shm|-journal)?|progress\.json|marks\.lock)$"
+    r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+|\.CURRENT\..+\.tmp|journal\.sqlite(?:-wal|-shm|-journal)?|progress\.json|marks\.lock"
+    r"|verified\.json|\.verified\.json\..+\.tmp)$"
 )
 _CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _DIRECTION = (
     "chunks.parquet", "passages.arrow", "vectors.faiss", "lexical", "language_direction.npy",
@@ -252,10 +253,12 @@ class FileStore(BuildFolderReads):
         """This folder holds the local files of an index kept in Milvus, not files of its own."""
         return (self.directory / MILVUS_FOLDER).is_dir() and self.current_build() is None
 
-    def verify(self) -> None:
-        """The current build's files against the checksums written with them (index/checksums.py)."""
+    def verify(self, remember: bool = False) -> None:
+        """The current build's files against the checksums written with them (index/checksums.py);
+        `remember`: files unchanged since a check found them sound are not hashed again (builds)."""
         build = self._require_build()
-        verify_checksums(build, checksums_required(read_manifest(build)))
+        verify_checksums(build, checksums_required(read_manifest(build)),
+                         self.directory / VERIFIED if remember else None)
 
     @contextmanager
     def build_lock(self) -> Iterator[None]:
@@ -303,6 +306,7 @@ class FileStore(BuildFolderReads):
         except OSError as error:
             raise IndexWriteError(self._cannot_write(error)) from None
         self._prune(keep={final, previous})
+        remember_written(final, self.directory / VERIFIED)  # after pruning: unlinking a shared file moves its change time
         return final
 
     def _cannot_write(self, error: OSError) -> str:
@@ -346,6 +350,8 @@ class FileStore(BuildFolderReads):
             pointer.unlink(missing_ok=True)
         for pointer in self.directory.glob(".CURRENT-*"):
             pointer.unlink(missing_ok=True)
+        for stamp in self.directory.glob(".verified.json.*.tmp"):
+            stamp.unlink(missing_ok=True)
         clear_staging(self._builds)
 
     def _prune(self, keep: set[Path | None]) -> None:
@@ -385,6 +391,7 @@ def _fill_vectors(staging: Path, manifest, vectors, companion) -> None:
         manifest.vector_index,
     )
     faiss.write_index(vector_index, str(staging / _VECTORS))
+    del vector_index  # gone before the companion's index is made: at 300k passages each is most of a gigabyte
     if companion is not None:
         second = np.ascontiguousarray(companion.vectors, dtype=np.float32).reshape(len(vectors), companion.dimension)
         faiss.write_index(build_vector_index(second, manifest.vector_index), str(staging / _COMPANION))

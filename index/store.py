@@ -71,8 +71,9 @@ class Store(Protocol):
 
     def load(self) -> LoadedIndex: ...
 
-    def verify(self) -> None:
-        """Raise CorruptIndexError if the current build's bytes changed since it was written."""
+    def verify(self, remember: bool = False) -> None:
+        """Raise CorruptIndexError if the current build's bytes changed since it was written;
+        `remember`: a file unchanged since a check found it sound may be taken as sound (builds)."""
 
     def build_lock(self) -> AbstractContextManager[None]: ...
 
