@@ -20,6 +20,7 @@
         papers.json         the paper catalog: papers, their files and where notes mention them
         checksums.json      SHA-256 of every file above, written last (index/checksums.py)
       .lock                 held while a build writes
+      verified.json         the current build's files a check found sound (index/checksums.py)
 
 A build is written into a temporary folder, renamed into builds/, and only then does CURRENT
 point at it. A reader therefore sees the old index or the new one, never a mix, and a build that
