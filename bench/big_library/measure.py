@@ -162,7 +162,9 @@ def noop(ctx: Context, rounds: int = 3) -> dict:
     if not all(result.up_to_date for result in results):
         return {"status": "not a no-op", "summaries": [result.summary for result in results]}
     seconds = [result.seconds for result in results]
-    return {"seconds": seconds, "median_s": statistics.median(seconds), "files": results[0].files}
+    cpu = [result.cpu_seconds for result in results]
+    return {"seconds": seconds, "median_s": statistics.median(seconds), "cpu_seconds": cpu,
+            "median_cpu_s": statistics.median(cpu), "files": results[0].files}
 
 
 def add10(ctx: Context) -> dict:

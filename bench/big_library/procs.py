@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -38,6 +39,12 @@ _EMBEDDED = re.compile(r"\(\+(?P<added>\d+) embedded")
 _INDEXED = re.compile(r"Indexed (?P<files>\d+) files, (?P<chunks>\d+) chunks")
 _UP_TO_DATE = re.compile(r"up to date: (?P<files>\d+) files, (?P<chunks>\d+) chunks")
 EMBED_STAGES = ("Embedding chunks", "Embedding passages")  # today's name, and the likely next one
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every child process the harness has waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def load_average() -> list[float]:
@@ -90,6 +97,7 @@ class Build:
 
     def __init__(self, library: Path, index: Path, extra: list[str] | None = None):
         self.started = time.perf_counter()
+        self._cpu_before = _children_cpu()
         self.process = subprocess.Popen(
             [*CLI, "build", "--library", str(library), "--index", str(index), *MODEL_ARGS, *(extra or [])],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -100,6 +108,7 @@ class Build:
         self.peak_rss_kib = 0  # the build process's own VmHWM
         self.peak_tree_kib = 0  # the most its process tree held at once (a reading worker process too)
         self.seconds: float | None = None
+        self.cpu_seconds: float | None = None  # the process tree's CPU time: less swayed by other work than wall time
         self._threads = [threading.Thread(target=target, daemon=True)
                          for target in (self._read_stderr, self._read_stdout, self._watch_memory)]
         for thread in self._threads:
@@ -154,6 +163,7 @@ class Build:
         self.process.wait(timeout)
         if self.seconds is None:
             self.seconds = self.elapsed()
+            self.cpu_seconds = _children_cpu() - self._cpu_before
         for thread in self._threads:
             thread.join(5)
         return BuildResult.of(self)
@@ -162,6 +172,7 @@ class Build:
 @dataclass(frozen=True)
 class BuildResult:
     seconds: float
+    cpu_seconds: float  # user + system of the build and its children (exact when no other child of the harness ran meanwhile)
     returncode: int
     summary: str  # the build's last line of standard output
     files: int | None
@@ -180,7 +191,8 @@ class BuildResult:
         counts = indexed or fresh
         embedded = _EMBEDDED.search(summary)
         return cls(
-            seconds=round(build.seconds, 2), returncode=build.process.returncode, summary=summary,
+            seconds=round(build.seconds, 2), cpu_seconds=round(build.cpu_seconds or 0.0, 2),
+            returncode=build.process.returncode, summary=summary,
             files=int(counts.group("files")) if counts else None, chunks=int(counts.group("chunks")) if counts else None,
             embedded=int(embedded.group("added")) if embedded else (0 if fresh else None), up_to_date=bool(fresh),
             peak_rss_mib=round(build.peak_rss_kib / 1024, 1), peak_tree_rss_mib=round(build.peak_tree_kib / 1024, 1),

@@ -161,3 +161,33 @@ def test_token_ids_score_as_bm25s_over_the_tokens_themselves():
     for query in (["flow"], ["warp", "grid", "grid"], ["去噪"], ["absent"], ["absent", "flow"]):
         assert np.array_equal(fitted._bm25.get_scores(query), reference.get_scores(query))
     assert LexicalIndex.fit([]).is_empty
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_a_staged_build_embeds_every_passage_for_the_companion_from_its_packed_texts(library, tmp_path, monkeypatch):
+    """After the first commit a staged build keeps only the texts to embed, packed (PackedTexts);
+    the second encoder (index/companion.py) reads them from there, for every passage."""
+    from embed import registry
+
+    main, second = "fakepacked-main", "fakepacked-second"
+    models = {main: FakeEmbedder(name=main), second: FakeEmbedder(name=second, dimension=32)}
+    registry.register(main, lambda name: models[main], companion=second)
+    registry.register(second, lambda name: models[second])
+    try:
+        monkeypatch.setattr(staged_build, "STAGED_FROM_PASSAGES", 5)
+        lib = Library(library, tmp_path / "index")
+        commits = []
+        real_write = type(lib.store).write
+        monkeypatch.setattr(type(lib.store), "write",
+                            lambda store, *args, **kwargs: commits.append(1) or real_write(store, *args, **kwargs))
+        report = lib.update(main, load_embedder=lambda name: models[name])
+        index = lib.load()
+    finally:
+        registry.unregister(main)
+        registry.unregister(second)
+    assert report.wrote_index and index.manifest.companion_model == second and len(commits) > 5  # staged
+    texts = index.chunks["embed_text"].tolist()
+    assert len(texts) > 40 and index.companion.ntotal == len(texts)
+    expected = FakeEmbedder(name=second, dimension=32).embed_documents(texts)
+    assert np.array_equal(index.companion.reconstruct_n(0, len(texts)), expected)
+    assert np.array_equal(index.all_vectors(), FakeEmbedder(name=main).embed_documents(texts))
