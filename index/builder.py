@@ -23,7 +23,7 @@ from index.heap import release_freed_memory
 from index.lexical import B, K1, LexicalIndex
 from index.manifest import FileRecord, Manifest, SkippedFile
 from index.companion import companion_model, companion_vectors
-from index.passage_vectors import PackedTexts, PassageVectors, vectors_by_text
+from index.passage_vectors import PassageVectors, vectors_by_text
 from index.build_progress import ProgressFile
 from index.staged_build import StagedCommits
 from index.vector_journal import VectorJournal
@@ -208,7 +208,6 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
         # the passages, BM25 and catalog are on disk in that commit, and the next ones link them:
         # only the number of rows is needed now (the texts to embed are the vectors' own list)
         frame, lexical = frame.iloc[:, :0], LexicalIndex(None)
-        vectors.texts = PackedTexts(vectors.texts)  # the strings to embed, out of the heap the rest is freed from
         release_freed_memory()
     vectors.embed_missing(embedder, progress, staged.after_batch if staged is not None else None)
     embed_seconds = time.perf_counter() - embed_started

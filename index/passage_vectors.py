@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import pyarrow as pa
 
 from embed import Embedder
 from index.vector_journal import VectorJournal, text_key
@@ -188,30 +187,6 @@ class PassageVectors:
                 on_filled(self.filled_prefix)
 
         embed_batches(embedder, self.texts, self.batches, done, self.journal, progress, "Embedding chunks", keep)
-
-
-class PackedTexts(Sequence[str]):
-    """Texts packed in one Arrow array, each made a str only when read: a staged build keeps the
-    texts it has still to embed this way once its passages are on disk, so that the memory their
-    other columns held (interleaved with these texts as Python strings) can go back to the system."""
-
-    def __init__(self, texts):
-        self._array = texts if isinstance(texts, pa.Array) else pa.array(list(texts), type=pa.large_string())
-
-    def __len__(self) -> int:
-        return len(self._array)
-
-    def __getitem__(self, row):
-        if isinstance(row, slice):
-            start, stop, step = row.indices(len(self))
-            if step == 1:
-                return PackedTexts(self._array.slice(start, max(0, stop - start)))
-            return [self[i] for i in range(start, stop, step)]
-        return self._array[int(row)].as_py()
-
-    def __iter__(self):
-        for value in self._array:
-            yield value.as_py()
 
 
 def vectors_by_text(texts: Sequence[str], vectors: np.ndarray) -> dict[bytes, np.ndarray]:

@@ -164,9 +164,10 @@ def test_token_ids_score_as_bm25s_over_the_tokens_themselves():
 
 
 @pytest.mark.usefixtures("small_batches")
-def test_a_staged_build_embeds_every_passage_for_the_companion_from_its_packed_texts(library, tmp_path, monkeypatch):
-    """After the first commit a staged build keeps only the texts to embed, packed (PackedTexts);
-    the second encoder (index/companion.py) reads them from there, for every passage."""
+def test_a_staged_build_embeds_every_passage_for_the_companion_after_letting_go_of_them(library, tmp_path,
+                                                                                        monkeypatch):
+    """After the first commit a staged build keeps only the texts to embed; the second encoder
+    (index/companion.py) reads them from there, for every passage."""
     from embed import registry
 
     main, second = "fakepacked-main", "fakepacked-second"
