@@ -16,9 +16,10 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from corpus import Chunk, Document, LexicalTokenizer, PdfHead, UnreadableFileError, chunk_document, read_source
+from corpus import Chunk, LexicalTokenizer, UnreadableFileError, chunk_document, read_source
 from embed import Embedder, language_direction
 from index.errors import CorruptIndexError, PapersearchError
+from index.heap import release_freed_memory
 from index.lexical import B, K1, LexicalIndex
 from index.manifest import FileRecord, Manifest, SkippedFile
 from index.companion import companion_model, companion_vectors
@@ -26,10 +27,10 @@ from index.passage_vectors import PassageVectors, vectors_by_text
 from index.build_progress import ProgressFile
 from index.staged_build import StagedCommits
 from index.vector_journal import VectorJournal
-from papers import CITATIONS_VERSION
-from index.catalog_build import catalog_for, entry_starts, infos_as_json, pdf_infos
+from papers import CITATIONS_VERSION, PdfPaperInfo
+from index.catalog_build import catalog_for, entry_starts, fresh_pdf_info, infos_as_json, pdf_infos
 from index.planner import BuildPlan
-from index.file_store import chunks_to_frame
+from index.file_store import PassageRows, chunks_to_frame
 from index.store import LoadedIndex, Store
 from index.vector_index import choose_vector_index
 
@@ -105,7 +106,7 @@ def load_previous(store: Store) -> tuple[LoadedIndex | None, str | None]:
         return None, None
     try:
         previous = store.load()  # says first if the index is of another format
-        store.verify()  # a file damaged in place can keep its size and still parse
+        store.verify(remember=True)  # a file damaged in place can keep its size and still parse
         return previous, None
     except CorruptIndexError as error:
         return None, f"the current index cannot be used ({error}); rebuilding it from the files"
@@ -161,21 +162,20 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     settings = lexical_settings(tokenizer)
     retokenise = previous is not None and previous.manifest.lexical_settings != settings
 
-    chunks, records, skipped, warnings, documents, heads = _read_and_chunk(plan, embedder, progress)
+    new_rows, records, skipped, warnings, fresh_infos = _read_and_chunk(plan, embedder, tokenizer, progress)
     kept_paths = _kept_paths(plan, previous, skipped)
     stored = previous.all_vectors() if previous is not None else None  # read once: both below need them
     kept_rows, kept, removed, mask = _carry_over(previous, stored, kept_paths)
     if retokenise:
         kept_rows["lexical_tokens"] = tokenizer.tokenize_many(kept_rows["embed_text"].tolist())
-    new_rows = chunks_to_frame(chunks, tokenizer.tokenize_many([c.embed_text for c in chunks]))
-    frame = pd.concat([kept_rows, new_rows], ignore_index=True)
+    frame = pd.concat([kept_rows, new_rows], ignore_index=True) if len(kept_rows) else new_rows
+    del new_rows
 
     manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
     progress("Linking papers", 0, 1)
-    infos = pdf_infos(plan, documents, heads, previous.manifest.pdf_papers if previous else {})
+    infos = pdf_infos(plan, fresh_infos, previous.manifest.pdf_papers if previous else {})
     catalog = catalog_for(plan, infos, frame)
     progress("Linking papers", 1, 1)
-    del documents, heads  # the largest thing a build holds; the rest streams to the journal
     manifest = replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos))
     journal = VectorJournal(store.directory)
     vectors = PassageVectors.start(frame, kept, _dropped_by_text(previous, stored, mask, embedder), embedder, journal,
@@ -183,7 +183,7 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     staged = StagedCommits.for_build(store, previous, vectors.missing_count)
     if staged is not None:  # first build of a large library: searchable by keyword now, by meaning as it goes
         frame, vectors = vectors.filled_first(frame)
-    lexical = LexicalIndex.fit([list(tokens) for tokens in frame["lexical_tokens"]])
+    lexical = LexicalIndex.fit(frame["lexical_tokens"])
     direction = _direction(previous, embedder)
 
     def commit(filled: int, second=None, final: bool = False) -> Path:
@@ -205,13 +205,17 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     embed_started = time.perf_counter()
     if staged is not None:
         staged.begin(commit, vectors.filled_prefix)
+        # the passages, BM25 and catalog are on disk in that commit, and the next ones link them:
+        # only the number of rows is needed now (the texts to embed are the vectors' own list)
+        frame, lexical = frame.iloc[:, :0], LexicalIndex(None)
+        release_freed_memory()
     vectors.embed_missing(embedder, progress, staged.after_batch if staged is not None else None)
     embed_seconds = time.perf_counter() - embed_started
     second = None
     if companion:
         if staged is not None:
             staged.commit_now(len(frame))  # every passage searchable by meaning while the second encoder runs
-        second = companion_vectors(companion, frame["embed_text"].tolist(),
+        second = companion_vectors(companion, vectors.texts,
                                    None if staged is not None else _carried_companion(previous, companion, mask),
                                    load_embedder, progress, journal)
     commit(len(frame), second, final=True)
@@ -229,47 +233,47 @@ def _direction(previous: LoadedIndex | None, embedder: Embedder) -> np.ndarray |
 
 
 def _read_and_chunk(
-    plan: BuildPlan, embedder: Embedder, progress: Progress
-) -> tuple[
-    list[Chunk], dict[str, FileRecord], list[SkippedFile], dict[str, list[str]], dict[str, Document], dict[str, PdfHead]
-]:
-    """Read, then chunk, every new or changed file; `heads` keeps page 1 of PDFs that had no text,
-    so their paper record needs no second opening."""
-    documents: dict[str, Document] = {}
-    heads: dict[str, PdfHead] = {}
-    chunks: list[Chunk] = []
+    plan: BuildPlan, embedder: Embedder, tokenizer: LexicalTokenizer, progress: Progress
+) -> tuple[pd.DataFrame, dict[str, FileRecord], list[SkippedFile], dict[str, list[str]], dict[str, PdfPaperInfo]]:
+    """Read, chunk and tokenise every new or changed file, one at a time: the build keeps each
+    passage's row (PassageRows) and each PDF's paper info, not the file's document or Chunk objects
+    (at 10,000 files, the whole library's text held two or three more times)."""
+    rows = PassageRows()
+    infos: dict[str, PdfPaperInfo] = {}
     records: dict[str, FileRecord] = {}
     skipped: list[SkippedFile] = []
     warnings: dict[str, list[str]] = {}
     total = len(plan.to_read)
     for done, relative in enumerate(plan.to_read):
         progress("Reading files", done, total)
+        path = plan.files[relative]
         try:
-            document = read_source(plan.files[relative], relative, plan.extra)
-            breaks = entry_starts(document, plan.files[relative], relative)
+            document = read_source(path, relative, plan.extra)
+            breaks = entry_starts(document, path, relative)
             document_chunks = _unique(chunk_document(document, embedder, plan.chunk_settings, breaks))
         except UnreadableFileError as error:
             skipped.append(SkippedFile(relative, error.reason, plan.hashes[relative]))
-            if error.pdf_head is not None:
-                heads[relative] = error.pdf_head
+            if (info := fresh_pdf_info(relative, path, None, error.pdf_head)) is not None:
+                infos[relative] = info
             continue
         except Exception as error:  # noqa: BLE001 — an input no reader foresaw stops this file, not the build
             _log.warning("unexpected error reading %r", relative, exc_info=True)
             reason = f"unexpected error while reading ({type(error).__name__}: {error}); please report it"
             skipped.append(SkippedFile(relative, reason, plan.hashes[relative]))
             continue
-        documents[relative] = document
+        if (info := fresh_pdf_info(relative, path, document, None)) is not None:
+            infos[relative] = info
         if not document_chunks:
             skipped.append(SkippedFile(relative, "no searchable text after cleaning", plan.hashes[relative]))
             continue
-        chunks.extend(document_chunks)
+        rows.extend(document_chunks, tokenizer.tokenize_many([chunk.embed_text for chunk in document_chunks]))
         size, mtime_ns = plan.stats.get(relative, (-1, -1))
         records[relative] = FileRecord(plan.hashes[relative], document.kind, document.title, len(document_chunks),
                                        size, mtime_ns)
         if document.warnings:
             warnings[relative] = list(document.warnings)
     progress("Reading files", total, total)
-    return chunks, records, skipped, warnings, documents, heads
+    return rows.frame(), records, skipped, warnings, infos
 
 
 def _unique(chunks: list[Chunk]) -> list[Chunk]:

@@ -21,19 +21,15 @@ _NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 LIST_HEADING = r"(?:References|REFERENCES|Bibliography|BIBLIOGRAPHY|参\s?考\s?文\s?献)"
 
 
-def pdf_infos(
-    plan: BuildPlan, documents: dict[str, Document], heads: dict[str, PdfHead], previous: dict[str, dict]
-) -> dict[str, PdfPaperInfo]:
-    """Paper info for every PDF in the library: fresh for files read now (from the page 1 their
-    reading kept), else from the manifest."""
+def pdf_infos(plan: BuildPlan, fresh: dict[str, PdfPaperInfo], previous: dict[str, dict]) -> dict[str, PdfPaperInfo]:
+    """Paper info for every PDF in the library: `fresh` for files read now (`fresh_pdf_info`, as
+    each was read), else from the manifest."""
     infos: dict[str, PdfPaperInfo] = {}
     for relative, path in plan.files.items():
         if not relative.lower().endswith(".pdf"):
             continue
-        if relative in documents:
-            infos[relative] = pdf_paper_info(documents[relative], path)
-        elif relative in heads:
-            infos[relative] = pdf_paper_info(None, path, head=heads[relative])
+        if relative in fresh:
+            infos[relative] = fresh[relative]
         elif relative in previous and relative not in plan.to_read:
             stored = previous[relative]
             infos[relative] = PdfPaperInfo(**{**stored, "alt_titles": tuple(stored.get("alt_titles", ())),
@@ -41,6 +37,15 @@ def pdf_infos(
         else:
             infos[relative] = pdf_paper_info(None, path)
     return infos
+
+
+def fresh_pdf_info(relative: str, path: Path, document: Document | None, head: PdfHead | None) -> PdfPaperInfo | None:
+    """A PDF's paper info from its reading, taken as each file is read so that the build holds no
+    document (its text) after its passages are made: from the document, or from the page 1 kept of
+    a PDF without text; None for other files."""
+    if not relative.lower().endswith(".pdf") or (document is None and head is None):
+        return None
+    return pdf_paper_info(document, path) if document is not None else pdf_paper_info(None, path, head=head)
 
 
 def note_texts(files: dict[str, Path]) -> dict[str, str]:

@@ -20,6 +20,7 @@
         papers.json         the paper catalog: papers, their files and where notes mention them
         checksums.json      SHA-256 of every file above, written last (index/checksums.py)
       .lock                 held while a build writes
+      verified.json         the current build's files a check found sound (index/checksums.py)
 
 A build is written into a temporary folder, renamed into builds/, and only then does CURRENT
 point at it. A reader therefore sees the old index or the new one, never a mix, and a build that
@@ -59,7 +60,7 @@ from index.errors import (
     IndexNotFoundError,
     IndexWriteError,
 )
-from index.checksums import CHECKSUMS, verify_checksums
+from index.checksums import CHECKSUMS, VERIFIED, remember_written, verify_checksums
 from index.lexical import LexicalIndex
 from index.vector_journal import VectorJournal
 from index.manifest import Manifest
@@ -85,6 +86,7 @@ PASSAGE_SCHEMA = _PASSAGE_SCHEMA  # the passages table every store hands to sear
 _OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished builds and killed builds' staging
 _OURS_AT_TOP = re.compile(
     r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+|\.CURRENT\..+\.tmp|journal\.sqlite(?:-wal|-shm|-journal)?|progress\.json|marks\.lock"
+    r"|verified\.json|\.verified\.json\..+\.tmp"  # files a build found sound (index/checksums.py)
     r"|recent-searches\.json|\.recent-searches\.json\..+\.tmp)$"  # the page's recent searches (library/recent_searches.py)
 )
 _CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _DIRECTION = (
@@ -143,15 +145,36 @@ class StoredIndex:
 
 def chunks_to_frame(chunks: list[Chunk], tokens: list[list[str]]) -> pd.DataFrame:
     """The chunk table: chunk fields plus each chunk's lexical tokens."""
-    frame = pd.DataFrame(
-        [
-            (c.chunk_id, c.path, c.kind, c.title, c.text, c.embed_text, c.page, c.heading, c.start_line,
-             list(c.links), list(t), script_of(c.embed_text), c.role)
-            for c, t in zip(chunks, tokens, strict=True)
-        ],
-        columns=CHUNK_COLUMNS,
-    )
-    return _normalise_types(frame)
+    rows = PassageRows()
+    rows.extend(chunks, tokens)
+    return rows.frame()
+
+
+class PassageRows:
+    """The chunk table's columns, filled a file at a time as a build reads: each passage's fields are
+    kept once, in its column, and the file's Chunk objects can go."""
+
+    def __init__(self) -> None:
+        self._columns: dict[str, list] = {name: [] for name in CHUNK_COLUMNS}
+
+    def __len__(self) -> int:
+        return len(self._columns["chunk_id"])
+
+    def extend(self, chunks: list[Chunk], tokens: list[list[str]]) -> None:
+        columns = self._columns
+        for chunk, chunk_tokens in zip(chunks, tokens, strict=True):
+            for name in ("chunk_id", "path", "kind", "title", "text", "embed_text", "page", "heading", "start_line",
+                         "role"):
+                columns[name].append(getattr(chunk, name))
+            columns["links"].append(list(chunk.links))
+            columns["lexical_tokens"].append(chunk_tokens)
+            columns["script"].append(script_of(chunk.embed_text))
+
+    def frame(self) -> pd.DataFrame:
+        """The table; the rows are handed over (this holds none afterwards)."""
+        columns, self._columns = self._columns, {name: [] for name in CHUNK_COLUMNS}
+        frame = pd.DataFrame({name: pd.Series(columns.pop(name), dtype=object) for name in CHUNK_COLUMNS})
+        return _normalise_types(frame)
 
 
 def _normalise_types(frame: pd.DataFrame) -> pd.DataFrame:
@@ -234,10 +257,12 @@ class FileStore(BuildFolderReads):
         """This folder holds the local files of an index kept in Milvus, not files of its own."""
         return (self.directory / MILVUS_FOLDER).is_dir() and self.current_build() is None
 
-    def verify(self) -> None:
-        """The current build's files against the checksums written with them (index/checksums.py)."""
+    def verify(self, remember: bool = False) -> None:
+        """The current build's files against the checksums written with them (index/checksums.py);
+        `remember`: files unchanged since a check found them sound are not hashed again (builds)."""
         build = self._require_build()
-        verify_checksums(build, checksums_required(read_manifest(build)))
+        verify_checksums(build, checksums_required(read_manifest(build)),
+                         self.directory / VERIFIED if remember else None)
 
     @contextmanager
     def build_lock(self) -> Iterator[None]:
@@ -265,13 +290,15 @@ class FileStore(BuildFolderReads):
         """Write a complete new build and make it current. Call under build_lock(). `vectors` may
         lack the last `manifest.pending_rows` passages (a stage of a staged build); `reuse`: an
         earlier stage of the same build, whose files other than the vectors and manifest are the
-        same and are linked, not written again."""
+        same and are linked (or copied), not written again: then only the length of `chunks` is
+        read, and neither `lexical` nor `catalog`, so a staged build need not hold its passages."""
         if len(chunks) != len(vectors) + manifest.pending_rows:
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors and {manifest.pending_rows} pending")
         previous = self.current_build()
 
         def fill(staging: Path) -> None:
-            if reuse is not None and _link_unchanged(reuse, staging):
+            if reuse is not None:
+                _share_unchanged(reuse, staging)
                 _fill_vectors(staging, manifest, vectors, companion)
             else:
                 _fill_build(staging, manifest, chunks, vectors, lexical, catalog, language_direction, companion)
@@ -283,6 +310,7 @@ class FileStore(BuildFolderReads):
         except OSError as error:
             raise IndexWriteError(self._cannot_write(error)) from None
         self._prune(keep={final, previous})
+        remember_written(final, self.directory / VERIFIED)  # after pruning: unlinking a shared file moves its change time
         return final
 
     def _cannot_write(self, error: OSError) -> str:
@@ -326,6 +354,8 @@ class FileStore(BuildFolderReads):
             pointer.unlink(missing_ok=True)
         for pointer in self.directory.glob(".CURRENT-*"):
             pointer.unlink(missing_ok=True)
+        for stamp in self.directory.glob(".verified.json.*.tmp"):
+            stamp.unlink(missing_ok=True)
         clear_staging(self._builds)
 
     def _prune(self, keep: set[Path | None]) -> None:
@@ -339,26 +369,23 @@ class FileStore(BuildFolderReads):
 _PER_STAGE = (_VECTORS, _COMPANION, _COMPANION_DIRECTION, MANIFEST, CHECKSUMS)  # what differs between stages
 
 
-def _link_unchanged(earlier: Path, staging: Path) -> bool:
-    """Hard-link an earlier stage's passages, chunks, BM25 and catalog into `staging` (builds are
-    never modified once written, so sharing their files is safe); False where links cannot be made
-    (another file system, a file system without them): the caller writes everything then."""
-    try:
-        for path in earlier.rglob("*"):
-            relative = path.relative_to(earlier)
-            if relative.parts[0] in _PER_STAGE:
-                continue
-            target = staging / relative
-            if path.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(path, target)
-    except OSError:
-        for entry in staging.iterdir():
-            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-        return False
-    return True
+def _share_unchanged(earlier: Path, staging: Path) -> None:
+    """An earlier stage's passages, chunks, BM25 and catalog in `staging`: hard-linked (builds are
+    never modified once written, so sharing their files is safe), or copied where links cannot be
+    made (another file system, a file system without them)."""
+    for path in earlier.rglob("*"):
+        relative = path.relative_to(earlier)
+        if relative.parts[0] in _PER_STAGE:
+            continue
+        target = staging / relative
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copy2(path, target)
 
 
 def _fill_vectors(staging: Path, manifest, vectors, companion) -> None:
@@ -368,6 +395,7 @@ def _fill_vectors(staging: Path, manifest, vectors, companion) -> None:
         manifest.vector_index,
     )
     faiss.write_index(vector_index, str(staging / _VECTORS))
+    del vector_index  # gone before the companion's index is made: at 300k passages each is most of a gigabyte
     if companion is not None:
         second = np.ascontiguousarray(companion.vectors, dtype=np.float32).reshape(len(vectors), companion.dimension)
         faiss.write_index(build_vector_index(second, manifest.vector_index), str(staging / _COMPANION))
@@ -383,12 +411,26 @@ def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, lang
     (staging / PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
     chunks = with_script_and_roles(chunks)
     _write_passages(chunks, staging / _PASSAGES)
-    chunks[BUILD_COLUMNS].to_parquet(staging / _CHUNKS, index=False)
+    _write_build_columns(chunks, staging / _CHUNKS)
     if language_direction is not None:
         np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
 
 
+WRITE_ROWS = 1 << 14  # rows converted to Arrow at a time: a library's whole text is never copied at once
+
+
+def _slices(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(frame), WRITE_ROWS):
+        yield frame.iloc[start : start + WRITE_ROWS]
+
+
 def _write_passages(chunks: pd.DataFrame, path: Path) -> None:
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, _PASSAGE_SCHEMA) as writer:
+        for part in _slices(chunks):
+            writer.write_batch(_passage_batch(part))
+
+
+def _passage_batch(chunks: pd.DataFrame) -> pa.RecordBatch:
     columns = {}
     for field in _PASSAGE_SCHEMA:
         values = chunks[field.name]
@@ -399,9 +441,20 @@ def _write_passages(chunks: pd.DataFrame, path: Path) -> None:
         else:
             values = values.astype(object).where(values.notna(), None)
         columns[field.name] = pa.array(values, type=field.type, from_pandas=True)
-    table = pa.table(columns, schema=_PASSAGE_SCHEMA)
-    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table, max_chunksize=1 << 16)
+    return pa.RecordBatch.from_pydict(columns, schema=_PASSAGE_SCHEMA)
+
+
+_BUILD_SCHEMA = pa.schema([("chunk_id", pa.string()), ("embed_text", pa.string()),
+                           ("lexical_tokens", pa.list_(pa.string()))])
+
+
+def _write_build_columns(chunks: pd.DataFrame, path: Path) -> None:
+    """chunks.parquet, one row group per slice of rows."""
+    with pq.ParquetWriter(str(path), _BUILD_SCHEMA) as writer:
+        for part in _slices(chunks):
+            writer.write_table(pa.Table.from_pandas(part[BUILD_COLUMNS], schema=_BUILD_SCHEMA, preserve_index=False))
+        if not len(chunks):
+            writer.write_table(_BUILD_SCHEMA.empty_table())
 
 
 def _read_passages(path: Path) -> tuple[pa.Table, bool]:

@@ -214,9 +214,10 @@ class MilvusStore(BuildFolderReads):
             raise IndexNotFoundError(self.directory, uri=self.location.shown)
         return build
 
-    def verify(self) -> None:
-        """The local files (manifest, catalog, vocabulary) against their checksums; the collection's
-        own data is Milvus's to keep, and load() checks that it matches the manifest."""
+    def verify(self, remember: bool = False) -> None:
+        """The local files (manifest, catalog, vocabulary) against their checksums, every byte (they
+        are small); the collection's own data is Milvus's to keep, and load() checks that it matches
+        the manifest."""
         build = self._require_build()
         verify_checksums(build, checksums_required(read_manifest(build)))
 

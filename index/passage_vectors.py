@@ -163,8 +163,10 @@ class PassageVectors:
         order = [int(i) for i in np.flatnonzero(self.settled)] + [row for rows in self.batches for row in rows]
         position = np.empty(len(order), dtype=np.int64)
         position[order] = np.arange(len(order))
+        # none filled yet (a cold build): fresh zeros, whose pages stay untouched until the model fills them
+        vectors = self.vectors[order] if self.filled.any() else np.zeros(self.vectors.shape, dtype=self.vectors.dtype)
         reordered = PassageVectors(
-            self.vectors[order], self.filled[order], [self.texts[i] for i in order], self.journal, self.settled[order],
+            vectors, self.filled[order], [self.texts[i] for i in order], self.journal, self.settled[order],
             [[int(position[row]) for row in rows] for rows in self.batches], self.journalled[order],
         )
         reordered.reused = self.reused

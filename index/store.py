@@ -75,8 +75,9 @@ class Store(Protocol):
 
     def load(self) -> LoadedIndex: ...
 
-    def verify(self) -> None:
-        """Raise CorruptIndexError if the current build's bytes changed since it was written."""
+    def verify(self, remember: bool = False) -> None:
+        """Raise CorruptIndexError if the current build's bytes changed since it was written;
+        `remember`: a file unchanged since a check found it sound may be taken as sound (builds)."""
 
     def build_lock(self) -> AbstractContextManager[None]: ...
 
@@ -87,7 +88,8 @@ class Store(Protocol):
     ) -> Path:
         """Write a complete build and make it current, atomically. Call under build_lock().
         `vectors` may lack the last `manifest.pending_rows` rows, and `reuse` name an earlier stage of
-        the same build to share files with, only in a store that `stages`."""
+        the same build to share files with, only in a store that `stages` (then only the vectors and
+        the manifest are new: `chunks` is read for its length, `lexical` and `catalog` not at all)."""
 
     def tidy(self) -> None:
         """Clear what killed builds left, unless a build is running; called when the index is up to

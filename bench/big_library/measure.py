@@ -14,7 +14,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bench.big_library import procs
+from bench.common import shown
 
 MARKER = ".made-by-big-library-bench"  # beside an index folder the harness may delete (the builder refuses foreign files in it)
 
@@ -31,6 +34,7 @@ class Context:
     work: Path  # scratch: other indexes, the 10 added PDFs
     poll_seconds: float = 5.0
     seed: int = 0
+    reference: Path | None = None  # another index of the same library (built by other code) to compare with
 
 
 def fresh_index(path: Path) -> Path:
@@ -158,19 +162,30 @@ def noop(ctx: Context, rounds: int = 3) -> dict:
     if not all(result.up_to_date for result in results):
         return {"status": "not a no-op", "summaries": [result.summary for result in results]}
     seconds = [result.seconds for result in results]
-    return {"seconds": seconds, "median_s": statistics.median(seconds), "files": results[0].files}
+    cpu = [result.cpu_seconds for result in results]
+    return {"seconds": seconds, "median_s": statistics.median(seconds), "cpu_seconds": cpu,
+            "median_cpu_s": statistics.median(cpu), "files": results[0].files}
 
 
 def add10(ctx: Context) -> dict:
     """10 new PDFs copied into the library and built, against those 10 built alone in a fresh
     index; the 10 are removed again and the library rebuilt, so the reference index is as before."""
+    return _add_pdfs(ctx, 10)
+
+
+def add1(ctx: Context) -> dict:
+    """One new PDF, as add10: the time a one-file update takes in a library of this size."""
+    return _add_pdfs(ctx, 1)
+
+
+def _add_pdfs(ctx: Context, count: int) -> dict:
     from bench.big_library.generate import generate
 
     _require_index(ctx)
-    alone = ctx.work / "ten_pdfs"
+    alone = ctx.work / f"{count}_pdfs"
     if alone.exists():
         shutil.rmtree(alone)
-    generate(10, alone, seed=ctx.seed + 1000, pdf_share=1.0, workers=1)
+    generate(count, alone, seed=ctx.seed + 1000, pdf_share=1.0, workers=1)
     added = ctx.library / "added-by-bench"
     if added.exists():
         raise SystemExit(f"{added} exists: a previous add10 did not finish; remove it and build again.")
@@ -182,14 +197,45 @@ def add10(ctx: Context) -> dict:
     finally:
         shutil.rmtree(added)
     restored = procs.build(ctx.library, ctx.index)
-    only = procs.build(alone, fresh_index(ctx.work / "ten_pdfs_index"))
-    shutil.rmtree(ctx.work / "ten_pdfs_index")
+    only = procs.build(alone, fresh_index(ctx.work / f"{count}_pdfs_index"))
+    shutil.rmtree(ctx.work / f"{count}_pdfs_index")
     return {
-        "add_10_to_library": with_library.to_dict(), "ten_alone_fresh_index": only.to_dict(),
+        f"add_{count}_to_library": with_library.to_dict(), f"{count}_alone_fresh_index": only.to_dict(),
         "difference_s": round(with_library.seconds - only.seconds, 2),
         "within_alone_plus_5s": with_library.seconds <= only.seconds + 5,
-        "restore_build": {"seconds": restored.seconds, "summary": restored.summary},
+        "restore_build": {"seconds": restored.seconds, "summary": restored.summary,
+                          "peak_rss_mib": restored.peak_rss_mib},
     }
+
+
+def same_as_reference(ctx: Context) -> dict:
+    """The index against --reference-index (the same library built by other code, e.g. before a
+    change): the same passages, the same vectors by passage, the same top 10 on the queries."""
+    _require_index(ctx)
+    if ctx.reference is None:
+        raise NotSupported("give --reference-index")
+    from index.file_store import FileStore
+
+    ours, theirs = FileStore(ctx.index).load(), FileStore(ctx.reference).load()
+    mine = dict(zip(ours.chunks["chunk_id"], ours.all_vectors(), strict=True))
+    other = dict(zip(theirs.chunks["chunk_id"], theirs.all_vectors(), strict=True))
+    columns = ["chunk_id", "path", "text", "embed_text", "page", "heading", "role"]
+    rows = {tuple(row) for row in ours.chunks[columns].astype(str).itertuples(index=False)}
+    other_rows = {tuple(row) for row in theirs.chunks[columns].astype(str).itertuples(index=False)}
+    tokens = dict(zip(ours.chunks["chunk_id"], map(tuple, ours.chunks["lexical_tokens"]), strict=True))
+    other_tokens = dict(zip(theirs.chunks["chunk_id"], map(tuple, theirs.chunks["lexical_tokens"]), strict=True))
+    same_vectors = mine.keys() == other.keys() and all(np.array_equal(mine[c], other[c]) for c in mine)
+    same = _same(top10(ctx, ctx.index), top10(ctx, ctx.reference))
+    return {"reference": shown(ctx.reference), "passages": len(mine), "same_passages": rows == other_rows,
+            "same_tokens": tokens == other_tokens, "same_vectors": bool(same_vectors),
+            "same_top10": f"{same} of {len(ctx.queries)}"}
+
+
+def model_rss(ctx: Context) -> dict:
+    """What the real models hold in memory, whatever the library: the default model and its
+    companion loaded in a fresh process and one batch embedded with each, the process's peak RSS
+    against its RSS before loading them. A build with the hash fake plus this is a real build's memory."""
+    return procs.model_memory()
 
 
 def latency(ctx: Context) -> dict:
@@ -228,4 +274,5 @@ def _percentiles(answers: list[procs.Answer]) -> dict:
             "queries": len(seconds), "failed": failed}
 
 
-MEASUREMENTS = {"cold": cold, "first_search": first_search, "kill": kill, "noop": noop, "add10": add10, "latency": latency}
+MEASUREMENTS = {"cold": cold, "first_search": first_search, "kill": kill, "noop": noop, "add1": add1, "add10": add10,
+                "latency": latency, "model_rss": model_rss, "same_as_reference": same_as_reference}

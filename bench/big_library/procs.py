@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -22,12 +23,28 @@ from pathlib import Path
 from bench.common import REPO
 
 CLI = [sys.executable, str(REPO / "cli.py")]
+MODEL_ARGS: list[str] = []  # `build` options naming the model; none: the default model
+
+
+def use_fake_model(name: str) -> None:
+    """Every build and search of this harness runs with the hash fake embedder `name` (tests/support/
+    with_fake_model.py registers it as a plugin would be): no model cost, everything else as it is."""
+    global CLI, MODEL_ARGS
+    CLI = [sys.executable, "-m", "tests.support.with_fake_model", "cli"]
+    MODEL_ARGS = ["--model", name]
+    os.environ.setdefault("PAPERSEARCH_FAKE_DIMENSION", "384")  # as many as e5-small's: the vectors' real size
 # tqdm's line: "Embedding chunks:  25%|██▌       | 1234/5000 [00:10<00:30, 120.00item/s]"
 _TQDM = re.compile(r"^(?P<stage>[^:|]+?):\s+\d+%\|[^|]*\|\s*(?P<done>\d+)/(?P<total>\d+)")
 _EMBEDDED = re.compile(r"\(\+(?P<added>\d+) embedded")
 _INDEXED = re.compile(r"Indexed (?P<files>\d+) files, (?P<chunks>\d+) chunks")
 _UP_TO_DATE = re.compile(r"up to date: (?P<files>\d+) files, (?P<chunks>\d+) chunks")
 EMBED_STAGES = ("Embedding chunks", "Embedding passages")  # today's name, and the likely next one
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every child process the harness has waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def load_average() -> list[float]:
@@ -80,8 +97,9 @@ class Build:
 
     def __init__(self, library: Path, index: Path, extra: list[str] | None = None):
         self.started = time.perf_counter()
+        self._cpu_before = _children_cpu()
         self.process = subprocess.Popen(
-            [*CLI, "build", "--library", str(library), "--index", str(index), *(extra or [])],
+            [*CLI, "build", "--library", str(library), "--index", str(index), *MODEL_ARGS, *(extra or [])],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         self.progress = Progress()
@@ -90,6 +108,7 @@ class Build:
         self.peak_rss_kib = 0  # the build process's own VmHWM
         self.peak_tree_kib = 0  # the most its process tree held at once (a reading worker process too)
         self.seconds: float | None = None
+        self.cpu_seconds: float | None = None  # the process tree's CPU time: less swayed by other work than wall time
         self._threads = [threading.Thread(target=target, daemon=True)
                          for target in (self._read_stderr, self._read_stdout, self._watch_memory)]
         for thread in self._threads:
@@ -144,6 +163,7 @@ class Build:
         self.process.wait(timeout)
         if self.seconds is None:
             self.seconds = self.elapsed()
+            self.cpu_seconds = _children_cpu() - self._cpu_before
         for thread in self._threads:
             thread.join(5)
         return BuildResult.of(self)
@@ -152,6 +172,7 @@ class Build:
 @dataclass(frozen=True)
 class BuildResult:
     seconds: float
+    cpu_seconds: float  # user + system of the build and its children (exact when no other child of the harness ran meanwhile)
     returncode: int
     summary: str  # the build's last line of standard output
     files: int | None
@@ -170,7 +191,8 @@ class BuildResult:
         counts = indexed or fresh
         embedded = _EMBEDDED.search(summary)
         return cls(
-            seconds=round(build.seconds, 2), returncode=build.process.returncode, summary=summary,
+            seconds=round(build.seconds, 2), cpu_seconds=round(build.cpu_seconds or 0.0, 2),
+            returncode=build.process.returncode, summary=summary,
             files=int(counts.group("files")) if counts else None, chunks=int(counts.group("chunks")) if counts else None,
             embedded=int(embedded.group("added")) if embedded else (0 if fresh else None), up_to_date=bool(fresh),
             peak_rss_mib=round(build.peak_rss_kib / 1024, 1), peak_tree_rss_mib=round(build.peak_tree_kib / 1024, 1),
@@ -218,3 +240,32 @@ def status(library: Path, index: Path) -> dict | None:
         return json.loads(done.stdout.decode("utf-8")) if done.returncode == 0 else None
     except ValueError:
         return None
+
+
+_MODEL_MEMORY = """
+import json, sys
+from bench.big_library.procs import _rss_kib
+import os
+before = _rss_kib(os.getpid(), "VmRSS")
+from embed import DEFAULT_MODEL, registry
+texts = ["Memory of a loaded model, measured once: " + "word " * 150] * 128
+report = {"rss_before_mib": round(before / 1024, 1), "models": []}
+for name in [DEFAULT_MODEL, registry.companion_of(DEFAULT_MODEL)]:
+    if name:
+        registry.load_embedder(name).embed_documents(texts)
+        report["models"].append(name)
+report["peak_rss_mib"] = round(_rss_kib(os.getpid(), "VmHWM") / 1024, 1)
+report["rss_after_mib"] = round(_rss_kib(os.getpid(), "VmRSS") / 1024, 1)
+print(json.dumps(report))
+"""
+
+
+def model_memory() -> dict:
+    """The default model and its companion loaded and used in a fresh process (see measure.model_rss)."""
+    done = subprocess.run([sys.executable, "-c", _MODEL_MEMORY], cwd=REPO, capture_output=True, timeout=900)
+    if done.returncode:
+        return {"status": "failed", "error_tail": done.stderr.decode("utf-8", "replace").splitlines()[-8:]}
+    report = json.loads(done.stdout.decode("utf-8").splitlines()[-1])
+    report["models_mib"] = round(report["peak_rss_mib"] - report["rss_before_mib"], 1)
+    report["batch"] = "128 passages of ~150 words with each model"
+    return report

@@ -2,7 +2,12 @@
 no-op update, adding 10 PDFs, search latency during a rebuild, all through `cli.py` processes.
 
     .venv/bin/python -m bench.big_library.run --library /tmp/biglib_1000 --index /tmp/biglib_1000_idx \\
-        [--only cold,first_search,kill,noop,add10,latency]
+        [--only cold,first_search,kill,noop,add1,add10,latency,model_rss,same_as_reference]
+        [--fake-model fake-hash-384] [--reference-index OTHER_INDEX]
+
+--fake-model builds and searches with the hash fake embedder registered as a plugin
+(tests/support/with_fake_model.py): what a build costs besides the model (memory, planning,
+reading, BM25, writing), at sizes where the real model would embed for hours.
 
 The library is one made by bench/big_library/generate.py (its queries.jsonl is read). Results go
 to bench/results/big_library_<files>.json; a run of some measurements keeps the others' last
@@ -25,7 +30,7 @@ from bench.common import RESULTS, machine, shown, write_json
 
 def run(ctx: Context, names: list[str], out: Path) -> dict:
     results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
-    results.update({"library": shown(ctx.library), "machine": machine()})
+    results.update({"library": shown(ctx.library), "machine": machine(), "cli": " ".join(procs.CLI[1:] + procs.MODEL_ARGS)})
     for name in names:
         print(f"[{time.strftime('%H:%M:%S')}] {name} ...", file=sys.stderr, flush=True)
         before, started = procs.load_average(), time.strftime("%Y-%m-%d %H:%M")
@@ -47,8 +52,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--index", type=Path, required=True, help="The reference index folder (cold rebuilds it).")
     parser.add_argument("--only", default=",".join(MEASUREMENTS), help="Comma-separated: " + ",".join(MEASUREMENTS))
     parser.add_argument("--poll", type=float, default=5.0, help="Seconds between searches in first_search.")
-    parser.add_argument("--json-out", type=Path, default=None, help="Default: bench/results/big_library_<files>.json")
+    parser.add_argument("--fake-model", default=None, metavar="fake-NAME",
+                        help="Build and search with the hash fake embedder (no model cost: memory, planning, reading).")
+    parser.add_argument("--reference-index", type=Path, default=None,
+                        help="For same_as_reference: an index of the same library to compare with.")
+    parser.add_argument("--json-out", type=Path, default=None,
+                        help="Default: bench/results/big_library_<files>.json (_fake.json with --fake-model)")
     args = parser.parse_args(argv)
+    if args.fake_model is not None:
+        if not args.fake_model.startswith("fake-"):
+            parser.error("--fake-model takes a name starting with fake-, e.g. fake-hash-384")
+        procs.use_fake_model(args.fake_model)
     names = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(names) - set(MEASUREMENTS)
     if unknown:
@@ -58,9 +72,10 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"{queries_file} not found: generate the library with bench.big_library.generate")
     queries = [json.loads(line) for line in queries_file.read_text(encoding="utf-8").splitlines() if line.strip()]
     summary = json.loads((args.library / "library.json").read_text(encoding="utf-8"))
-    out = args.json_out or RESULTS / f"big_library_{summary['files']}.json"
+    out = args.json_out or RESULTS / f"big_library_{summary['files']}{'_fake' if args.fake_model else ''}.json"
     with tempfile.TemporaryDirectory(prefix="biglib-bench-") as work:
-        ctx = Context(args.library, args.index, queries, Path(work), args.poll, summary.get("seed", 0))
+        ctx = Context(args.library, args.index, queries, Path(work), args.poll, summary.get("seed", 0),
+                      args.reference_index)
         run(ctx, names, out)
     print(f"Wrote {shown(out)}")
 

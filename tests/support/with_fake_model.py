@@ -17,7 +17,12 @@ Two more make a small library's first build staged (index/staged_build.py), as a
   PAPERSEARCH_FAKE_STAGE_FROM   stage a first build from this many passages, committing after every batch
   PAPERSEARCH_FAKE_EMBED_BATCH  passages per embedded batch
 
-Queries are never held. Used by tests/edges/test_load.py and bench/speed/bench_load.py.
+One sets the fake's size, for measuring memory as a real model's vectors would take it:
+
+  PAPERSEARCH_FAKE_DIMENSION    dimensions of every fake model's vectors (default: the fake's own, 64)
+
+The subprocess's fake keeps no list of the texts it embedded (nothing outside could read it, and
+at 300k passages it would be the largest thing the build holds). Queries are never held. Used by tests/edges/test_load.py and bench/speed/bench_load.py.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ ENV_DELAY = "PAPERSEARCH_FAKE_EMBED_DELAY"
 ENV_GATE = "PAPERSEARCH_FAKE_EMBED_GATE"
 ENV_STAGE_FROM = "PAPERSEARCH_FAKE_STAGE_FROM"
 ENV_BATCH = "PAPERSEARCH_FAKE_EMBED_BATCH"
+ENV_DIMENSION = "PAPERSEARCH_FAKE_DIMENSION"
 GATE_TIMEOUT = 120.0
 
 
@@ -49,9 +55,10 @@ def install() -> None:
             while gate is not None and not gate.exists() and time.monotonic() < deadline:
                 time.sleep(0.02)
             time.sleep(delay)
-            return super().embed_documents(texts)
+            return self._vectors(texts)
 
-    registry.register(FAKE_PREFIX, lambda name: DelayedFakeEmbedder(name=name), prefix=True)
+    dimension = int(os.environ.get(ENV_DIMENSION) or FakeEmbedder().dimension)
+    registry.register(FAKE_PREFIX, lambda name: DelayedFakeEmbedder(name=name, dimension=dimension), prefix=True)
     if os.environ.get(ENV_STAGE_FROM):
         import index.staged_build as staged_build
 
