@@ -30,7 +30,8 @@ def test_a_citation_leads_from_one_paper_to_the_other_and_back(chromium_page, fa
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=QUERY_TIMEOUT_MS)
 
     page.get_by_text("cites 0 · cited by 1 in your library").first.click()
-    citing = page.get_by_role("button", name=re.compile(r"^Offset Attention"))
+    main = page.get_by_test_id("stMain")  # the sidebar's recent searches are buttons too
+    citing = main.get_by_role("button", name=re.compile(r"^Offset Attention"))
     expect(citing).to_be_visible(timeout=QUERY_TIMEOUT_MS)
     citing_title = citing.inner_text().splitlines()[-1].rsplit(" (", 1)[0]  # after the arrow icon's ligature
     shoot(page, "citation-followed")
@@ -40,7 +41,7 @@ def test_a_citation_leads_from_one_paper_to_the_other_and_back(chromium_page, fa
     expect(first_title).to_contain_text("Offset Attention", timeout=QUERY_TIMEOUT_MS)
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=QUERY_TIMEOUT_MS)
     page.get_by_text(re.compile(r"^cites [1-9]\d* · cited by \d+ in your library$")).first.click()
-    back = page.get_by_role("button", name=re.compile(r"^EDVR"))
+    back = main.get_by_role("button", name=re.compile(r"^EDVR: Video Restoration"))
     expect(back).to_be_visible(timeout=QUERY_TIMEOUT_MS)
     back.click()
     expect(first_title).to_contain_text("EDVR", timeout=QUERY_TIMEOUT_MS)
