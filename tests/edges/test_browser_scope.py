@@ -52,9 +52,9 @@ def to_top(page) -> None:
     page.wait_for_timeout(500)
 
 
-def above_the_fold(locator) -> bool:
+def above_the_fold(locator, height: int = HEIGHT) -> bool:
     box = locator.bounding_box()
-    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= HEIGHT
+    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height
 
 
 def search(page, query: str) -> None:
@@ -75,6 +75,12 @@ def test_search_within_a_paper_then_pick_two_results_and_export_them(scope_page,
     rank_by_words(page, QUERY_TIMEOUT_MS)
     search(page, QUERY)
     assert card_titles(page).count() >= 3
+    page.set_viewport_size({"width": 1280, "height": 720})  # a laptop's window: the first result still shows
+    page.wait_for_timeout(800)
+    assert above_the_fold(card_titles(page).first, 720)
+    shoot(page, "search-results-1280x720")
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    page.wait_for_timeout(800)
     within = page.get_by_role("button", name="Search within this paper")
     header = page.get_by_test_id("stHorizontalBlock").filter(has=within).first  # the first card about one paper
     first = re.sub(r"^\d+\. ", "", header.locator("strong").first.inner_text())
