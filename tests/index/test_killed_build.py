@@ -87,7 +87,6 @@ OLD_FILE_QUERY = "self-attention relates every token quadratically"  # answered 
 POINT_CHILD = r"""
 import json, os, sys, time
 from pathlib import Path
-import pandas as pd
 import index.passage_vectors as passage_vectors
 import index.file_store as store
 from library import Library
@@ -139,8 +138,8 @@ class Recording(FakeEmbedder):
 
 # writing FAISS
 hook_call(store.faiss, "write_index", "faiss", partial_path=lambda index, path: path)
-# writing the passages (parquet); "nth" 2 would be a second parquet file, there is only one
-hook_call(pd.DataFrame, "to_parquet", "parquet", partial_path=lambda frame, path, **k: path)
+# writing the passages' build columns (chunks.parquet, in row groups); "nth" 2 would be a second file, there is one
+hook_call(store, "_write_build_columns", "parquet", partial_path=lambda frame, path, **k: path)
 # between the two: the BM25 index is saved into the staging folder
 hook_call(LexicalIndex, "save", "staging")
 # the staging folder is renamed into builds/, then the temporary pointer atomically replaces CURRENT
