@@ -59,16 +59,19 @@ def one_engine(engine: str, library: Path, index: Path) -> dict:
     started = time.perf_counter()
     import cli
 
+    from embed import registry  # the build loads its models through the registry (and USE beside e5)
+
     imported = time.perf_counter()
     timed: dict[str, TimedTokenizer] = {}
     loading = {}
-    real_load = cli.load_embedder
+    real_load = registry.load_embedder
 
     def load(name):
         t = time.perf_counter()
-        timed["embedder"] = TimedTokenizer(real_load(name))
-        loading["seconds"] = time.perf_counter() - t
-        return timed["embedder"]
+        embedder = TimedTokenizer(real_load(name))
+        timed.setdefault("embedder", embedder)  # the first model loaded is the engine asked for
+        loading.setdefault("seconds", time.perf_counter() - t)
+        return embedder
 
     stages: dict[str, list[float]] = {}
     real_progress = cli._TqdmProgress.__call__
@@ -78,7 +81,7 @@ def one_engine(engine: str, library: Path, index: Path) -> dict:
         stages.setdefault(stage, [now, now])[1] = now
         real_progress(self, stage, done, total)
 
-    cli.load_embedder = load
+    registry.load_embedder = load
     cli._TqdmProgress.__call__ = progress
     cli.main(["build", "--library", str(library), "--index", str(index), "--model", engine], standalone_mode=False)
     finished = time.perf_counter()
