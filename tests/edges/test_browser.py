@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import rank_by_words
-from tests.support.page_server import page_server
+from tests.support.page_server import fake_model_page, page_server
 from tests.support.paths import REPO
 
 pytestmark = pytest.mark.slow
@@ -23,22 +23,17 @@ QUERY_TIMEOUT_MS = 60_000
 def streamlit_server(demo_library_copy: Path, tmp_path: Path):
     """`streamlit run app.py` with the default model on a free port over a copy of the demo
     library; yields the base URL."""
-    yield from _serve(demo_library_copy, tmp_path, model=None)
+    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(demo_library_copy), "PAPERSEARCH_INDEX": str(tmp_path / "index")}
+    env.pop("PAPERSEARCH_MODEL", None)
+    with page_server(env, tmp_path / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture
 def fake_model_server(demo_library_copy: Path, tmp_path: Path):
     """The same page with the fake embedder (tests/support/with_fake_model.py): for flows where the
     model does not matter, in seconds instead of minutes."""
-    yield from _serve(demo_library_copy, tmp_path, model="fake-hash-64")
-
-
-def _serve(library: Path, tmp_path: Path, model: str | None):
-    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(library), "PAPERSEARCH_INDEX": str(tmp_path / "index")}
-    env.pop("PAPERSEARCH_MODEL", None)
-    if model:
-        env["PAPERSEARCH_MODEL"] = model
-    with page_server(env, tmp_path / "streamlit.log", fake_model=bool(model)) as url:
+    with fake_model_page(demo_library_copy, tmp_path) as url:
         yield url
 
 
@@ -181,9 +176,7 @@ def test_a_search_in_a_second_tab_answers_during_a_rebuild(chromium_page, demo_l
 
     gate = tmp_path / "gate"
     gate.touch()  # the first build may embed
-    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(demo_library_copy), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
-           "PAPERSEARCH_MODEL": "fake-hash-64", ENV_GATE: str(gate)}
-    with page_server(env, tmp_path / "streamlit.log", fake_model=True) as url:
+    with fake_model_page(demo_library_copy, tmp_path, {ENV_GATE: str(gate)}) as url:
         page = chromium_page
         page.goto(url)
         box = page.get_by_label("Search your papers and notes")
@@ -228,9 +221,7 @@ def test_a_first_build_shows_its_progress_and_a_search_box_as_soon_as_it_can(chr
 
     from tests.support.with_fake_model import ENV_BATCH, ENV_DELAY, ENV_STAGE_FROM
 
-    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(demo_library_copy), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
-           "PAPERSEARCH_MODEL": "fake-hash-64", ENV_STAGE_FROM: "5", ENV_BATCH: "2", ENV_DELAY: "1.0"}
-    with page_server(env, tmp_path / "streamlit.log", fake_model=True) as url:
+    with fake_model_page(demo_library_copy, tmp_path, {ENV_STAGE_FROM: "5", ENV_BATCH: "2", ENV_DELAY: "1.0"}) as url:
         page = chromium_page
         page.goto(url)
         box = page.get_by_label("Search your papers and notes")

@@ -5,7 +5,6 @@ reports it), not asserted: a shared test machine's speed is no property of the p
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import time
@@ -16,7 +15,7 @@ import pytest
 
 from tests.edges.test_browser import shoot
 from tests.support.big_catalog import write_big_library
-from tests.support.page_server import page_server
+from tests.support.page_server import fake_model_page
 from tests.support.paths import REPO
 
 pytestmark = pytest.mark.slow
@@ -55,9 +54,7 @@ def test_the_library_view_sorts_filters_and_pages_through_ten_thousand_papers(ch
                                                                               tmp_path):
     from playwright.sync_api import expect
 
-    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(big_library), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
-           "PAPERSEARCH_MODEL": "fake-hash-64"}
-    with page_server(env, tmp_path / "streamlit.log", fake_model=True) as url:
+    with fake_model_page(big_library, tmp_path) as url:
         page = chromium_page
         page.set_viewport_size({"width": 1440, "height": 900})
         page.goto(url)

@@ -5,7 +5,6 @@ and its page preview painting the highlight in its colour (the match outlined ap
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from tests.edges.test_browser import INDEX_BUILD_TIMEOUT_MS, QUERY_TIMEOUT_MS, shoot
 from tests.support.browser import rank_by_words
-from tests.support.page_server import page_server
+from tests.support.page_server import fake_model_page
 from tests.support.zotero_fixture import build_zotero_data_dir, shared_pdfs
 
 pytestmark = pytest.mark.slow
@@ -22,9 +21,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def zotero_page_server(demo_library_copy: Path, tmp_path: Path):
     fixture = build_zotero_data_dir(tmp_path / "Zotero", shared_pdfs())
-    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(demo_library_copy), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
-           "PAPERSEARCH_ZOTERO": str(fixture.data_dir), "PAPERSEARCH_MODEL": "fake-hash-64"}
-    with page_server(env, tmp_path / "streamlit.log", fake_model=True) as url:
+    with fake_model_page(demo_library_copy, tmp_path, {"PAPERSEARCH_ZOTERO": str(fixture.data_dir)}) as url:
         yield url, fixture
 
 

@@ -7,7 +7,6 @@ paper's note opens "in the editor" (a recording stand-in for xdg-open)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import sys
@@ -19,7 +18,7 @@ import pytest
 from tests.edges.test_browser import INDEX_BUILD_TIMEOUT_MS, QUERY_TIMEOUT_MS, shoot
 from tests.library.test_open_files import RECORDER, recorded
 from tests.support.browser import rank_by_words
-from tests.support.page_server import page_server
+from tests.support.page_server import fake_model_page
 
 pytestmark = pytest.mark.slow
 
@@ -74,10 +73,9 @@ def test_a_paper_marked_read_shows_under_the_read_filter_also_after_a_rebuild(ch
     from playwright.sync_api import expect
 
     opened = tmp_path / "opened.log"  # "Open in editor" starts a recording stand-in, never a real program
-    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(demo_library_copy), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
-           "PAPERSEARCH_MODEL": "fake-hash-64", "PAPERSEARCH_OPENER_LOG": str(opened),
-           "PAPERSEARCH_OPENER": f"{shlex.quote(sys.executable)} {shlex.quote(str(RECORDER))}"}
-    with page_server(env, tmp_path / "streamlit.log", fake_model=True) as url:
+    opener = {"PAPERSEARCH_OPENER_LOG": str(opened),
+              "PAPERSEARCH_OPENER": f"{shlex.quote(sys.executable)} {shlex.quote(str(RECORDER))}"}
+    with fake_model_page(demo_library_copy, tmp_path, opener) as url:
         page = chromium_page
         page.set_viewport_size({"width": 1440, "height": 900})
         page.goto(url)

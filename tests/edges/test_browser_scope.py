@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 
 from tests.edges.test_browser import INDEX_BUILD_TIMEOUT_MS, QUERY_TIMEOUT_MS, shoot
 from tests.support.browser import rank_by_words
-from tests.support.page_server import page_server
+from tests.support.page_server import fake_model_page
 
 pytestmark = pytest.mark.slow
 
@@ -25,9 +24,7 @@ QUERY = "deformable 特征对齐"
 
 @pytest.fixture
 def scope_page(chromium_page, demo_library_copy: Path, tmp_path: Path):
-    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(demo_library_copy), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
-           "PAPERSEARCH_MODEL": "fake-hash-64"}
-    with page_server(env, tmp_path / "streamlit.log", fake_model=True) as url:
+    with fake_model_page(demo_library_copy, tmp_path) as url:
         chromium_page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
         chromium_page.goto(url)
         yield chromium_page

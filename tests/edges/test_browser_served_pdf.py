@@ -4,7 +4,6 @@ page linked can be fetched, and the browser shows the file's name."""
 
 from __future__ import annotations
 
-import os
 import re
 import urllib.error
 import urllib.request
@@ -15,7 +14,7 @@ import pytest
 
 from tests.edges.test_browser import INDEX_BUILD_TIMEOUT_MS, QUERY_TIMEOUT_MS
 from tests.support.browser import rank_by_words
-from tests.support.page_server import page_server
+from tests.support.page_server import fake_model_page
 from tests.support.paths import REPO
 
 pytestmark = pytest.mark.slow
@@ -33,9 +32,7 @@ def test_open_pdf_serves_the_library_file_under_its_own_name_without_a_copy(chro
     from playwright.sync_api import expect
 
     before = static_files()
-    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(demo_library_copy), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
-           "PAPERSEARCH_MODEL": "fake-hash-64"}
-    with page_server(env, tmp_path / "streamlit.log", fake_model=True) as url:
+    with fake_model_page(demo_library_copy, tmp_path) as url:
         page = chromium_page
         page.goto(url)
         box = page.get_by_label("Search your papers and notes")

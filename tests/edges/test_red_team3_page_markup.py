@@ -4,7 +4,6 @@ anything. A local HTTP listener stands in for the attacker and must receive no r
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -13,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.page_server import page_server
+from tests.support.browser import rank_by_words
+from tests.support.page_server import fake_model_page
 from tests.support.pdf_factory import write_pdf
 
 pytestmark = pytest.mark.slow
@@ -67,17 +67,12 @@ def test_no_text_from_files_loads_anything_in_the_browser(chromium_page, attacke
 
     url, requests = attacker
     library = hostile_library(tmp_path, url)
-    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(library), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
-           "PAPERSEARCH_MODEL": "fake-hash-64"}
-    with page_server(env, tmp_path / "streamlit.log", fake_model=True) as server:
+    with fake_model_page(library, tmp_path) as server:
         page = chromium_page
         page.goto(server)
         box = page.get_by_label("Search your papers and notes")
         expect(box).to_be_visible(timeout=BUILD_TIMEOUT_MS)
-        page.get_by_role("combobox", name="Ranking").click()
-        page.get_by_role("option", name="lexical").click()
-        expect(page.get_by_role("combobox", name="Ranking")).to_have_value("lexical", timeout=QUERY_TIMEOUT_MS)
-        page.wait_for_timeout(1000)  # the re-run the new ranking started redraws the search box
+        rank_by_words(page, QUERY_TIMEOUT_MS)  # the re-run the new ranking started redraws the search box
         box.fill("zebra stripes aperture problem")
         expect(box).to_have_value("zebra stripes aperture problem")
         box.press("Enter")

@@ -14,6 +14,7 @@ import index.staged_build as staged_build
 from index.vector_journal import VectorJournal
 from library import Library
 from tests.support.fakes import FakeEmbedder
+from tests.support.topic_notes import write_topic_notes
 
 MODEL = "fake-hash-64"
 QUERIES = ["deformable offsets", "optical flow warping", "扩散 去噪", "attention heads", "topic 7 grid"]
@@ -45,22 +46,14 @@ class StoppingEmbedder(FakeEmbedder):
 @pytest.fixture
 def bigger_library(small_library: Path) -> Path:
     """The small library plus notes enough for several embedding batches."""
-    for n in range(4):
-        (small_library / "notes" / f"topics-{n}.md").write_text(
-            "# Topics\n\n" + "\n\n".join(
-                f"## Topic {n}-{i}\n\nParagraph {i} of note {n} on topic {n * 10 + i}, grid {i}, recurrent "
-                f"propagation over frame {i * 7} and sliding windows of size {i + n}." for i in range(10)
-            ) + "\n", encoding="utf-8")
+    write_topic_notes(small_library, notes=4, sections=10)
     return small_library
 
 
 @pytest.fixture
-def staged(monkeypatch):
+def staged(monkeypatch, small_batches):
     """Stage from a handful of passages, committing after every batch of two."""
     monkeypatch.setattr(staged_build, "STAGED_FROM_PASSAGES", 5)
-    monkeypatch.setattr(staged_build.StagedCommits, "min_interval", 0.0)
-    monkeypatch.setattr(staged_build.StagedCommits, "cost_ratio", 0.0)
-    monkeypatch.setattr("index.passage_vectors.EMBED_BATCH", 2)
 
 
 def _update(lib: Library, embedder: FakeEmbedder):

@@ -21,6 +21,7 @@ from corpus import LexicalTokenizer
 from index.lexical import B, K1, LexicalIndex, TokenIds
 from library import Library
 from tests.support.fakes import FakeEmbedder
+from tests.support.topic_notes import write_topic_notes
 
 MODEL = "fake-hash-64"
 QUERIES = ["deformable offsets", "optical flow warping", "扩散 去噪", "sliding windows grid 3", "topic 17 recurrent"]
@@ -30,21 +31,8 @@ FIELDS = ["path", "kind", "title", "text", "embed_text", "page", "heading", "sta
 @pytest.fixture
 def library(small_library: Path) -> Path:
     """The small library (two notes, a PDF) and notes enough for many embedding batches."""
-    for n in range(3):
-        (small_library / "notes" / f"topics-{n}.md").write_text(
-            "# Topics\n\n" + "\n\n".join(
-                f"## Topic {n}-{i}\n\nParagraph {i} of note {n} on topic {n * 10 + i}, grid {i}, recurrent "
-                f"propagation over frame {i * 7} and sliding windows of size {i + n}. 第{i}段：扩散模型逐步去噪。"
-                for i in range(12)
-            ) + "\n", encoding="utf-8")
+    write_topic_notes(small_library, notes=3, sections=12, chinese=True)
     return small_library
-
-
-@pytest.fixture
-def small_batches(monkeypatch):
-    monkeypatch.setattr(staged_build.StagedCommits, "min_interval", 0.0)
-    monkeypatch.setattr(staged_build.StagedCommits, "cost_ratio", 0.0)
-    monkeypatch.setattr("index.passage_vectors.EMBED_BATCH", 2)
 
 
 def _build(library: Path, index_dir: Path, monkeypatch, staged_from: int) -> tuple[Library, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -25,6 +26,19 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+FAKE_MODEL = "fake-hash-64"  # a fake embedder's name (tests/support/with_fake_model.py)
+
+
+@contextmanager
+def fake_model_page(library: Path, tmp_path: Path, extra: dict[str, str] | None = None) -> Iterator[str]:
+    """The page over `library` with the fake embedder, its index and log in `tmp_path`; `extra` adds
+    settings (a Zotero folder, the build gate, the opener ...). Yields the URL."""
+    env = {**os.environ, "PAPERSEARCH_LIBRARY": str(library), "PAPERSEARCH_INDEX": str(tmp_path / "index"),
+           "PAPERSEARCH_MODEL": FAKE_MODEL, **(extra or {})}
+    with page_server(env, tmp_path / "streamlit.log", fake_model=True) as url:
+        yield url
 
 
 @contextmanager
