@@ -58,11 +58,12 @@ def library_view(lib: Library, catalog: Catalog, key: tuple) -> None:
     opened = catalog.paper(st.session_state.get("lib_open") or "")
     if opened is not None and opened.paper_id not in titles:  # marked out of this filter or page: it stays open
         titles[opened.paper_id] = opened.title
+    chosen = None
     if titles:
         chosen = st.selectbox("Open a paper on this page", list(titles), index=None, format_func=titles.get,
                               key="lib_open", placeholder="Choose a paper to see its files, notes and marks",
                               on_change=lambda: st.session_state.pop(FOLLOWED, None))
-        opened_paper(lib, catalog, st.session_state.get(FOLLOWED) or chosen)
+    opened_paper(lib, catalog, st.session_state.get(FOLLOWED) or chosen)  # a followed citation shows on any filter
     health_panel(lib, key[:3])
 
 

@@ -149,3 +149,15 @@ def test_the_library_view_downloads_the_papers_its_filters_keep(page):
     table_downloads = {label: b for label, b in _downloads(page).items() if "of these 0 papers" in label}
     assert len(table_downloads) == 3 and all(button.proto.disabled for button in table_downloads.values())
     assert not page.exception
+
+
+def test_a_paper_opened_from_a_citation_stays_open_when_the_filter_matches_no_paper(page):  # noqa: F811
+    page.radio(key="desk").set_value("Library").run()
+    page.text_input(key="lib_text").input("EDVR").run()
+    page.selectbox(key="lib_open").set_value(EDVR).run()
+    citing = [b for b in page.button if (b.key or "").startswith("lib-cite-") and "Cited by" in b.key]
+    citing[0].click().run()
+    page.text_input(key="lib_text").input("no paper is called this").run()
+    assert not page.exception
+    assert any("No paper matches" in i.value for i in page.info)
+    assert any(m.value.startswith("### Offset Attention") for m in page.markdown)
