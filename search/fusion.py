@@ -48,6 +48,12 @@ class FusionSettings:
     # the two rankings above.
     companion_latin: tuple[float, float] = (0.4, 0.05)
     companion_weight: float = 0.0  # set by for_language when a companion ranking is fused
+    # Chinese queries (with the companion) also weigh BM25 over the English words CC-CEDICT gives
+    # for their words (search/glossary.py), times the share of their words it knows, taken from
+    # BM25's share: a Chinese question meets its English paper by words too (issue #20, fourth
+    # round: Chinese 0.77 -> 0.81-0.82 on held-out folds of the dev sets; bench/RETRIEVAL.md).
+    dictionary_cjk: float = 0.3
+    dictionary_weight: float = 0.0  # set by for_language (and scaled by the Searcher) per query
     # How deep each ranking is read, and the depth its min-max bounds come from whatever more is
     # read (a filter, a long result list): 400, the depth every quality figure was measured at.
     candidates: int = 400
@@ -63,28 +69,35 @@ class FusionSettings:
         if companion and language in ("cjk", "mixed", "latin"):
             weight, second = {"cjk": self.companion_cjk, "mixed": self.companion_mixed}.get(language, self.companion_latin)
             return replace(self, dense_weight=weight, dense_weight_cjk=weight, dense_weight_mixed=weight,
-                           companion_weight=second)
+                           companion_weight=second, dictionary_weight=self.dictionary_cjk if language == "cjk" else 0.0)
         weight = {"cjk": self.dense_weight_cjk, "mixed": self.dense_weight_mixed}.get(language, self.dense_weight)
-        return replace(self, dense_weight=weight, dense_weight_cjk=weight, dense_weight_mixed=weight, companion_weight=0.0)
+        return replace(self, dense_weight=weight, dense_weight_cjk=weight, dense_weight_mixed=weight, companion_weight=0.0,
+                       dictionary_weight=0.0)
 
 
 def fuse(
     dense: Ranked, lexical: Ranked, settings: FusionSettings, other_script: np.ndarray | None = None,
-    companion: Ranked | None = None,
+    companion: Ranked | None = None, glossed: Ranked | None = None,
 ) -> Ranked:
     """`other_script[row]` marks passages written in another script than the query (a Chinese
     note for an English query). BM25 cannot match across scripts, so for those rows not matching
     is no evidence: their lexical score is at least their dense one (in RRF, their lexical rank at
     least as good as their dense rank). Without this a Chinese query's few shared bigrams put any
     Chinese note above the English paper it asks about (bench/RETRIEVAL.md measures both).
-    `companion`: a second encoder's dense ranking, weighed by `settings.companion_weight` (convex only)."""
+    `companion`: a second encoder's dense ranking, weighed by `settings.companion_weight` (convex only).
+    `glossed`: BM25's ranking of the query's dictionary English (search/glossary.py), weighed by
+    `settings.dictionary_weight` out of BM25's share (convex, with a companion only)."""
     if settings.method == "rrf":
         return _reciprocal_rank(dense, lexical, settings, other_script)
     alpha = settings.dense_weight
     if companion is None or settings.companion_weight <= 0:
         return _convex([(dense, alpha)], (lexical, 1.0 - alpha), settings.candidates, other_script)
-    beta = settings.companion_weight
-    return _convex([(dense, alpha), (companion, beta)], (lexical, 1.0 - alpha - beta), settings.candidates, other_script)
+    parts = [(dense, alpha), (companion, settings.companion_weight)]
+    lexical_weight = 1.0 - alpha - settings.companion_weight
+    if glossed and settings.dictionary_weight > 0:
+        parts.append((glossed, min(settings.dictionary_weight, lexical_weight)))
+        lexical_weight -= parts[-1][1]
+    return _convex(parts, (lexical, lexical_weight), settings.candidates, other_script)
 
 
 def _reciprocal_rank(dense: Ranked, lexical: Ranked, settings: FusionSettings, other_script) -> Ranked:

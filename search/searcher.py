@@ -27,6 +27,7 @@ from search.errors import UnknownItemError
 from search.evidence import EvidenceSettings, weigh
 from search.filters import ResultFilter
 from search.fusion import FusionSettings, fuse
+from search.glossary import cedict
 from search.lexical import LexicalRanker
 from search.long_text import mean_direction
 from search.marks import MARK_KIND, mark_rows
@@ -179,8 +180,10 @@ class Searcher:
         # nothing passes the filters: that is said below, never "no shared word".
         unfiltered_words = mode != "dense" and not lexical and scope is not None and bool(self.lexical.rank(query, 1))
         no_shared_word = mode != "dense" and not lexical and not unfiltered_words
+        glossed = self._glossed(query, depth, scope, rows) if second_later is not None else None
         second = second_later() if second_later is not None else None
-        ranked = self.weigh(self.fuse(query, dense, lexical, companion=second)) if mode == "hybrid" else (dense or lexical)
+        ranked = (self.weigh(self.fuse(query, dense, lexical, companion=second, glossed=glossed)) if mode == "hybrid"
+                  else (dense or lexical))
         dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
         lexical_ranks = {row: rank for rank, (row, _) in enumerate(lexical, start=1)}
         if filtering:
@@ -200,13 +203,25 @@ class Searcher:
         return SearchResponse(label, hits, tuple(notices))
 
     def fuse(self, query: str, dense: Ranked, lexical: Ranked, settings: FusionSettings | None = None,
-             companion: Ranked | None = None) -> Ranked:
-        """One ranking from both (or all three, with the second encoder's), weighed for the query's
-        language; passages in another script than the query are not penalised for sharing no
-        words with it (see search/fusion.py)."""
+             companion: Ranked | None = None, glossed: tuple[Ranked, float] | None = None) -> Ranked:
+        """One ranking from both (or all three, with the second encoder's; four with a Chinese
+        query's dictionary English, `glossed`: its BM25 ranking and the share of the query's words
+        the dictionary knows, which scales its weight), weighed for the query's language; passages
+        in another script than the query are not penalised for sharing no words with it (see
+        search/fusion.py)."""
         settings = (settings or self.fusion).for_language(query_language(query), companion is not None)
+        if glossed is not None:
+            settings = replace(settings, dictionary_weight=settings.dictionary_weight * glossed[1])
         return fuse(dense, lexical, settings, other_script=self.passages.cjk != (script_of(query) == "cjk"),
-                    companion=companion)
+                    companion=companion, glossed=glossed[0] if glossed is not None else None)
+
+    def _glossed(self, query: str, depth: int, scope=None, rows=None) -> tuple[Ranked, float] | None:
+        """BM25's ranking of the English CC-CEDICT gives for a Chinese query's words, and the share
+        of its words the dictionary knows (search/glossary.py); None for a query that does not weigh it."""
+        if self.fusion.for_language(query_language(query), True).dictionary_weight <= 0:
+            return None
+        english, share = cedict().translate(query)
+        return (self.lexical.rank(" ".join(english), depth, scope, rows), share) if english else None
 
     def _beside(self, work: Callable[..., Ranked], *args) -> Callable[[], Ranked]:
         """`work(*args)` started on the searcher's one worker thread; returns what waits for it. The
