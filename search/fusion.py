@@ -49,11 +49,11 @@ class FusionSettings:
     companion_latin: tuple[float, float] = (0.4, 0.05)
     companion_weight: float = 0.0  # set by for_language when a companion ranking is fused
     # Chinese queries (with the companion) also weigh BM25 over the English words CC-CEDICT gives
-    # for their words (search/glossary.py), times the share of their words it knows, taken from
-    # BM25's share: a Chinese question meets its English paper by words too (issue #20, fourth
-    # round: Chinese 0.77 -> 0.81-0.82 on held-out folds of the dev sets; bench/RETRIEVAL.md).
+    # for their words of two characters or more (search/glossary.py), taken from BM25's share: a
+    # Chinese question meets its English paper by words too (issue #20, fourth round: Chinese
+    # 0.77 -> 0.81-0.83 on held-out folds of the dev sets; bench/RETRIEVAL.md).
     dictionary_cjk: float = 0.3
-    dictionary_weight: float = 0.0  # set by for_language (and scaled by the Searcher) per query
+    dictionary_weight: float = 0.0  # set by for_language per query
     # How deep each ranking is read, and the depth its min-max bounds come from whatever more is
     # read (a filter, a long result list): 400, the depth every quality figure was measured at.
     candidates: int = 400

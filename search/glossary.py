@@ -20,6 +20,7 @@ from corpus.syntax import HAN
 
 _LONGEST = 8  # characters in the longest headword looked for (longer ones are idioms and names)
 SENSES = 2  # glosses read per headword: the first are the commonest senses
+MIN_CHARS = 2  # shorter words are not translated (Glossary.english)
 _RUN = re.compile(f"[{HAN}]+")
 _ENTRY = re.compile(r"^\S+ (\S+) \[[^\]\n]*\] /([^\n]*)/$", re.MULTILINE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
@@ -69,16 +70,11 @@ class Glossary:
         return self._english[word]
 
     def english(self, text: str) -> list[str]:
-        """English words for the Chinese words of `text`, in order, repeats kept (a word two
-        Chinese words share weighs twice in BM25's query)."""
-        return self.translate(text)[0]
-
-    def translate(self, text: str) -> tuple[list[str], float]:
-        """`english(text)` and the share of the text's Chinese words the dictionary knows (0 for
-        a text with none): how far the English can be trusted to say what the text says."""
-        words = self.words(text)
-        known = [word for word in words if word in self.entries]
-        return [english for word in known for english in self.english_of(word)], len(known) / len(words) if words else 0.0
+        """English words for the Chinese words of `text` of two characters or more, in order,
+        repeats kept (a word two Chinese words share weighs twice in BM25's query). A single
+        character's glosses are left out: they are its commonest everyday senses (对 "right,
+        correct"), and with them Chinese questions about Chinese notes lost (bench/RETRIEVAL.md)."""
+        return [english for word in self.words(text) if len(word) >= MIN_CHARS for english in self.english_of(word)]
 
 
 def _words(glosses: list[str]) -> list[str]:

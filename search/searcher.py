@@ -203,25 +203,22 @@ class Searcher:
         return SearchResponse(label, hits, tuple(notices))
 
     def fuse(self, query: str, dense: Ranked, lexical: Ranked, settings: FusionSettings | None = None,
-             companion: Ranked | None = None, glossed: tuple[Ranked, float] | None = None) -> Ranked:
-        """One ranking from both (or all three, with the second encoder's; four with a Chinese
-        query's dictionary English, `glossed`: its BM25 ranking and the share of the query's words
-        the dictionary knows, which scales its weight), weighed for the query's language; passages
-        in another script than the query are not penalised for sharing no words with it (see
-        search/fusion.py)."""
+             companion: Ranked | None = None, glossed: Ranked | None = None) -> Ranked:
+        """One ranking from both (or all three, with the second encoder's; four with `glossed`, BM25's
+        ranking of a Chinese query's dictionary English), weighed for the query's language;
+        passages in another script than the query are not penalised for sharing no words with it
+        (see search/fusion.py)."""
         settings = (settings or self.fusion).for_language(query_language(query), companion is not None)
-        if glossed is not None:
-            settings = replace(settings, dictionary_weight=settings.dictionary_weight * glossed[1])
         return fuse(dense, lexical, settings, other_script=self.passages.cjk != (script_of(query) == "cjk"),
-                    companion=companion, glossed=glossed[0] if glossed is not None else None)
+                    companion=companion, glossed=glossed)
 
-    def _glossed(self, query: str, depth: int, scope=None, rows=None) -> tuple[Ranked, float] | None:
-        """BM25's ranking of the English CC-CEDICT gives for a Chinese query's words, and the share
-        of its words the dictionary knows (search/glossary.py); None for a query that does not weigh it."""
+    def _glossed(self, query: str, depth: int, scope=None, rows=None) -> Ranked | None:
+        """BM25's ranking of the English CC-CEDICT gives for a Chinese query's words (search/glossary.py);
+        None for a query that does not weigh it or whose words the dictionary does not know."""
         if self.fusion.for_language(query_language(query), True).dictionary_weight <= 0:
             return None
-        english, share = cedict().translate(query)
-        return (self.lexical.rank(" ".join(english), depth, scope, rows), share) if english else None
+        english = cedict().english(query)
+        return self.lexical.rank(" ".join(english), depth, scope, rows) if english else None
 
     def _beside(self, work: Callable[..., Ranked], *args) -> Callable[[], Ranked]:
         """`work(*args)` started on the searcher's one worker thread; returns what waits for it. The

@@ -120,8 +120,9 @@ def load_cedict(senses: int):
 
 
 def translate(text: str, glossary: Glossary, how: str = "maxmatch", min_chars: int = 1) -> tuple[list[str], float]:
-    """English words for a Chinese text's words (the product's maximum matching, or jieba's words),
-    and the share of its Chinese words translated."""
+    """English words for a Chinese text's words (the product's maximum matching, or jieba's words)
+    of at least `min_chars` characters, and the share of its Chinese words translated.
+    `min_chars` 2 with maximum matching is the product's Glossary.english."""
     if how == "jieba":
         import jieba
         words = [w for run in re.findall(r"[\u4e00-\u9fff]+", text) for w in jieba.lcut(run) if w.strip()]
@@ -137,8 +138,11 @@ def fuse_with_dictionary(searcher, q, bm25_en, weight: float):
     """Today's fusion with the dictionary's BM25 ranking as one more part of weight `weight`
     (taken from BM25's share)."""
     e5w, usew = today_weights(searcher.fusion, q["language"])
-    parts = [(q["e5"], e5w)] + ([(q["use"], usew)] if usew > 0 else [])
     lexical = 1.0 - e5w - usew
+    if weight > lexical:  # more than BM25's share: the rest taken from the encoders, in proportion
+        scale = (1.0 - weight) / (e5w + usew)
+        e5w, usew, lexical = e5w * scale, usew * scale, weight
+    parts = [(q["e5"], e5w)] + ([(q["use"], usew)] if usew > 0 else [])
     if bm25_en and weight > 0:
         parts.append((bm25_en, weight))
         lexical -= weight

@@ -46,11 +46,10 @@ def test_a_headwords_first_glosses_give_its_english_words(small):
     assert small.english_of("未知") == ()
 
 
-def test_translate_says_how_many_of_the_words_it_knew(small):
-    english, share = small.translate("特征对齐方法")
-    assert english == ["characteristic", "diagnostic", "property", "align", "justify"]
-    assert share == pytest.approx(2 / 4)  # 方 and 法 are unknown
-    assert small.translate("only English") == ([], 0.0)
+def test_only_words_of_two_characters_or_more_are_translated(small):
+    assert small.english("特征对齐方法") == ["characteristic", "diagnostic", "property", "align", "justify"]
+    assert small.english("对特") == []  # single characters: their everyday senses are left out
+    assert small.english("only English") == []
 
 
 def test_words_are_found_in_linear_time(small):
@@ -65,7 +64,7 @@ def test_the_real_dictionary_knows_common_research_words():
     assert glossary is cedict()  # read once per process
     assert "align" in glossary.english("特征对齐")
     assert {"video", "resolution", "estimate"} <= set(glossary.english("视频超分辨率中的估计"))
-    assert glossary.translate("知识蒸馏")[1] == 1.0
+    assert {"knowledge", "distill"} <= set(glossary.english("知识蒸馏"))
 
 
 def test_only_chinese_queries_with_the_companion_weigh_the_dictionary():
