@@ -134,14 +134,14 @@ def translate(text: str, glossary: Glossary, how: str = "maxmatch", min_chars: i
     return [e for w in found for e in glossary.english_of(w)], len(found) / len(words)
 
 
-def fuse_with_dictionary(searcher, q, bm25_en, weight: float):
+def fuse_with_dictionary(searcher, q, bm25_en, weight: float, keep_bm25: float = 0.0):
     """Today's fusion with the dictionary's BM25 ranking as one more part of weight `weight`
-    (taken from BM25's share)."""
+    (taken from BM25's share down to `keep_bm25`, the rest from the encoders in proportion)."""
     e5w, usew = today_weights(searcher.fusion, q["language"])
     lexical = 1.0 - e5w - usew
-    if weight > lexical:  # more than BM25's share: the rest taken from the encoders, in proportion
-        scale = (1.0 - weight) / (e5w + usew)
-        e5w, usew, lexical = e5w * scale, usew * scale, weight
+    if bm25_en and weight > lexical - keep_bm25:
+        scale = (1.0 - weight - keep_bm25) / (e5w + usew)
+        e5w, usew, lexical = e5w * scale, usew * scale, weight + keep_bm25
     parts = [(q["e5"], e5w)] + ([(q["use"], usew)] if usew > 0 else [])
     if bm25_en and weight > 0:
         parts.append((bm25_en, weight))
@@ -170,6 +170,8 @@ def main() -> None:
     parser.add_argument("--weights", nargs="*", type=float, default=[0.05, 0.1, 0.2, 0.3])
     parser.add_argument("--scaled", nargs="*", type=lambda v: v == "true", default=[False, True])
     parser.add_argument("--scopes", nargs="*", default=["cjk", "cjk+mixed"])
+    parser.add_argument("--dictionary-depth", type=int, default=DEPTH, help="how deep the dictionary's BM25 ranking is read")
+    parser.add_argument("--keep-bm25", type=float, default=0.0, help="BM25's share a Chinese query keeps beside the dictionary")
     args = parser.parse_args()
     searcher, queries = collect(args.library, args.index, args.gold, args.cache)
     queries = with_vectors(searcher, queries, args.cache)
@@ -221,7 +223,8 @@ def main() -> None:
         for how, senses, min_chars in itertools.product(args.segment, args.senses, args.min_chars):
           glossary = load_cedict(senses)
           zh = {q["id"]: translate(q["query"], glossary, how, min_chars) for q in queries if q["language"] in ("cjk", "mixed")}
-          bm25_en = {qid: (searcher.lexical.rank(" ".join(words), DEPTH) if words else []) for qid, (words, _) in zh.items()}
+          bm25_en = {qid: (searcher.lexical.rank(" ".join(words), args.dictionary_depth) if words else [])
+                     for qid, (words, _) in zh.items()}
           out.setdefault("dictionary_examples", {})[f"{how} senses={senses} min={min_chars}"] = {
               q["query"]: zh[q["id"]][0][:20] for q in queries[:300] if q["id"] in zh}
           for weight, scaled, scope in itertools.product(args.weights, args.scaled, args.scopes):
@@ -229,8 +232,9 @@ def main() -> None:
                 if q["id"] not in zh or (scope == "cjk" and q["language"] != "cjk"):
                     return fused_today(searcher, q)
                 share = zh[q["id"]][1]
-                return fuse_with_dictionary(searcher, q, bm25_en[q["id"]], weight * (share if scaled else 1.0))
-            name = f"dictionary {how} senses={senses} min={min_chars} w={weight} scaled={scaled} on {scope}"
+                return fuse_with_dictionary(searcher, q, bm25_en[q["id"]], weight * (share if scaled else 1.0), args.keep_bm25)
+            name = f"dictionary {how} senses={senses} min={min_chars} w={weight} scaled={scaled} on {scope}" + (
+                f" keep-bm25={args.keep_bm25}" if args.keep_bm25 else "")
             scores = scorer.per_query(rank)
             show(name, scores)
             names.append(name)
