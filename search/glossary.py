@@ -20,9 +20,8 @@ from corpus.syntax import HAN
 
 _LONGEST = 8  # characters in the longest headword looked for (longer ones are idioms and names)
 SENSES = 2  # glosses read per headword: the first are the commonest senses
-MIN_CHARS = 2  # shorter words are not translated (Glossary.english)
 _RUN = re.compile(f"[{HAN}]+")
-_ENTRY = re.compile(r"^\S+ (\S+) \[[^\]\n]*\] /([^\n]*)/$", re.MULTILINE)
+_ENTRY = re.compile(r"^\S+ (\S{2,%d}) \[[^\]\n]*\] /([^\n]*)/$" % _LONGEST, re.MULTILINE)  # words of 2-8 characters
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
 _ASIDE = re.compile(r"\([^)\n]*\)|\[[^\]\n]*\]")
 _NOT_A_MEANING = ("see ", "variant of", "old variant", "surname ", "CL:", "abbr. for", "used in ")
@@ -34,7 +33,9 @@ _STOP = frozenset(
 class Glossary:
     """Chinese headword -> its glosses ("/"-separated, as CC-CEDICT writes them, entries of one
     headword in the dictionary's order); a headword's English words are worked out when asked for,
-    so loading costs one pass of a regular expression (about 0.25 s of CPU for CC-CEDICT)."""
+    so loading costs one pass of a regular expression (about 0.2 s of CPU for CC-CEDICT). Only
+    headwords of two to eight characters are kept: a single character is never translated
+    (`english`) and needs no entry to be a word of its own (`words`)."""
 
     def __init__(self, entries: dict[str, str], senses: int = SENSES):
         self.entries = entries
@@ -43,7 +44,8 @@ class Glossary:
 
     @classmethod
     def from_cedict(cls, text: str, senses: int = SENSES) -> Glossary:
-        """A glossary from CC-CEDICT's text format (`Traditional Simplified [pin1 yin1] /gloss/gloss/`)."""
+        """A glossary from CC-CEDICT's text format (`Traditional Simplified [pin1 yin1] /gloss/gloss/`),
+        its headwords of two to eight characters."""
         entries: dict[str, str] = {}
         for simplified, glosses in _ENTRY.findall(text):
             entries[simplified] = f"{entries[simplified]}/{glosses}" if simplified in entries else glosses
@@ -74,7 +76,7 @@ class Glossary:
         repeats kept (a word two Chinese words share weighs twice in BM25's query). A single
         character's glosses are left out: they are its commonest everyday senses (对 "right,
         correct"), and with them Chinese questions about Chinese notes lost (bench/RETRIEVAL.md)."""
-        return [english for word in self.words(text) if len(word) >= MIN_CHARS for english in self.english_of(word)]
+        return [english for word in self.words(text) for english in self.english_of(word)]
 
 
 def _words(glosses: list[str]) -> list[str]:

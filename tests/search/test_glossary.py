@@ -18,11 +18,11 @@ SMALL = """\
 特徵 特征 [te4 zheng1] /characteristic/diagnostic property/distinctive feature/
 融合 融合 [rong2 he2] /a mixture/an amalgam/fusion/
 特 特 [te4] /special/unique/distinguished/
-徵 征 [zheng1] /see 徵|征[zheng1]/
 視頻 视频 [shi4 pin2] /video/
-視 视 [shi4] /old variant of 視|视[shi4]/to look at/
-對 对 [dui4] /right/correct/
-對 对 [dui4] /to face/opposite/
+視像 视像 [shi4 xiang4] /old variant of 視頻|视频[shi4 pin2]/video image/
+對手 对手 [dui4 shou3] /opponent/rival/
+對手 对手 [dui4 shou3] /see 對手|对手[dui4 shou3]/match/
+徵象 征象 [zheng1 xiang4] /see 徵兆|征兆[zheng1 zhao4]/
 """
 
 
@@ -40,15 +40,17 @@ def test_the_longest_headword_at_each_place_is_a_word(small):
 def test_a_headwords_first_glosses_give_its_english_words(small):
     assert small.english_of("对齐") == ("align", "justify")  # "to" is a stop word, "(typesetting)" an aside
     assert small.english_of("特征") == ("characteristic", "diagnostic", "property")  # the first two glosses only
-    assert small.english_of("征") == ()  # a cross-reference is no meaning
-    assert small.english_of("视") == ("look",)  # "old variant of" skipped, the next gloss read
-    assert small.english_of("对") == ("right", "correct")  # two entries of one headword: the first's glosses first
+    assert small.english_of("征象") == ()  # a cross-reference is no meaning
+    assert small.english_of("视像") == ("video", "image")  # "old variant of" skipped, the next gloss read
+    assert small.english_of("对手") == ("opponent", "rival")  # two entries of one headword: the first's glosses first
+    assert small.english_of("特") == () and "特" not in small.entries  # single characters are not kept
     assert small.english_of("未知") == ()
 
 
 def test_only_words_of_two_characters_or_more_are_translated(small):
     assert small.english("特征对齐方法") == ["characteristic", "diagnostic", "property", "align", "justify"]
     assert small.english("对特") == []  # single characters: their everyday senses are left out
+    assert small.words("对手特征") == ["对手", "特征"]
     assert small.english("only English") == []
 
 
