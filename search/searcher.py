@@ -180,8 +180,9 @@ class Searcher:
         # nothing passes the filters: that is said below, never "no shared word".
         unfiltered_words = mode != "dense" and not lexical and scope is not None and bool(self.lexical.rank(query, 1))
         no_shared_word = mode != "dense" and not lexical and not unfiltered_words
-        glossed = self._glossed(query, depth, scope, rows) if second_later is not None else None
         second = second_later() if second_later is not None else None
+        # after the worker is done: run beside it, this Python work would wait on its turns at the interpreter
+        glossed = self._glossed(query, depth, scope, rows) if second_later is not None else None
         ranked = (self.weigh(self.fuse(query, dense, lexical, companion=second, glossed=glossed)) if mode == "hybrid"
                   else (dense or lexical))
         dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
