@@ -64,7 +64,8 @@ class Exact:
     def rank(self, vector: np.ndarray, depth: int = DEPTH):
         vector = without_direction(np.asarray(vector, dtype=np.float32), self.direction)
         scores = self.matrix @ vector
-        top = np.argpartition(-scores, depth)[:depth]
+        depth = min(depth, len(scores))
+        top = np.argpartition(-scores, depth - 1)[:depth] if depth else np.zeros(0, dtype=np.int64)
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(r), float(scores[r])) for r in top]
 
@@ -95,6 +96,8 @@ def choose_per_language(queries, matrix: np.ndarray, names: list[str], today_ind
     picks = {}
     for language in ("cjk", "mixed", "latin"):
         idx = [i for i, q in enumerate(queries) if q["language"] == language]
+        if not idx:
+            continue
         picks[language] = []
         for fold in range(FOLDS):
             train = [i for i in idx if folds[queries[i]["id"]] != fold]
