@@ -88,6 +88,36 @@ def fused_today(searcher, q):
     return fuse3(searcher, q, today_weights(searcher.fusion, q["language"]))
 
 
+# ---- file-level fusion ----
+
+def file_level(searcher, q, paths, fused, dictionary, mix: float):
+    """Each ranking's best passage per file (min-max scaled as the fusion scales it), summed with the
+    query's weights per file, mixed with the fused ranking's own best score per file (`mix` of the
+    file-level sum); each file is then shown by its best fused passage."""
+    from search.fusion import _normalised
+    settings = searcher.fusion.for_language(q["language"], True)
+    e5w, usew = settings.dense_weight, settings.companion_weight
+    dictw = settings.dictionary_weight if dictionary else 0.0
+    parts = [(q["e5"], e5w), (q["use"], usew), (q["bm25"], 1.0 - e5w - usew - dictw)]
+    if dictionary:
+        parts.append((dictionary, dictw))
+    total: dict[str, float] = {}
+    for ranked, weight in parts:
+        best: dict[str, float] = {}
+        for row, (value, inside) in _normalised(ranked, DEPTH).items():
+            if inside and value > best.get(paths[row], 0.0):
+                best[paths[row]] = value
+        for path, value in best.items():
+            total[path] = total.get(path, 0.0) + weight * value
+    first: dict[str, tuple[int, float]] = {}
+    for row, score in fused:
+        first.setdefault(paths[row], (row, score))
+    top = max((score for _, score in first.values()), default=1.0) or 1.0
+    high = max(total.values(), default=1.0) or 1.0
+    files = sorted(first, key=lambda path: -((1 - mix) * first[path][1] / top + mix * total.get(path, 0.0) / high))
+    return [first[path] for path in files]
+
+
 # ---- choose a variant per language on folds ----
 
 def choose_per_language(queries, matrix: np.ndarray, names: list[str], today_index: int, folds):
@@ -247,6 +277,29 @@ def main() -> None:
         out["dictionary_picks"] = picks
         print(json.dumps(picks, indent=1))
         show("dictionary per language (held-out folds)", held)
+
+    if "filefusion" in args.only:
+        paths = scorer.paths
+        dictionary = {q["id"]: (searcher._glossed(q["query"], DEPTH) or []) for q in queries}
+
+        def product(q):
+            return searcher.weigh(searcher.fuse(q["query"], q["e5"], q["bm25"], companion=q["use"],
+                                                glossed=dictionary[q["id"]] or None))
+        fused = {q["id"]: product(q) for q in queries}
+        base = scorer.per_query(lambda q: fused[q["id"]])
+        show("product (dictionary)", base)
+        names, columns = ["product"], [[base[q["id"]] for q in queries]]
+        for mix in (0.25, 0.5, 0.75, 1.0):
+            scores = scorer.per_query(lambda q, mix=mix: file_level(searcher, q, paths, fused[q["id"]], dictionary[q["id"]], mix))
+            name = f"file-level fusion mix={mix}"
+            show(name, scores)
+            names.append(name)
+            columns.append([scores[q["id"]] for q in queries])
+        matrix = np.array(columns).T
+        held, picks = choose_per_language(queries, matrix, names, 0, folds)
+        out["filefusion_picks"] = picks
+        print(json.dumps(picks, indent=1))
+        show("file-level fusion per language (held-out folds)", held)
 
     if args.json_out:
         write_json(args.json_out, out)
