@@ -1,8 +1,8 @@
-"""Lab (issue #20, fourth round): dense pseudo-relevance feedback and a bilingual dictionary for BM25.
+"""Lab (issue #20, fourth round): dense pseudo-relevance feedback, a bilingual dictionary for BM25, file-level fusion.
 
     .venv/bin/python -m bench.experiments.dense_prf_lab --library LIB --index DIR \
         --gold bench/quality/gold_dev_zh.jsonl bench/quality/gold_dev_blind.jsonl bench/quality/gold_shared_bilingual.jsonl \
-        --cache /tmp/prf_lab.pkl [--validate bench/quality/gold_dev_topical.jsonl] [--json-out FILE] [--only rocchio dictionary]
+        --cache FILE [--json-out FILE] [--only rocchio dictionary filefusion]
 
 Every query's e5, USE and BM25 rankings and its two query vectors come once from the real
 Searcher of the index (bench/experiments/zh_fusion_lab.py's collect, plus the vectors) and are
@@ -16,6 +16,8 @@ bench/quality/eval_dev_set.py scores the product (the lab's "today" equals the p
               words, stop words out) ranked by BM25 over the index (only English passages can
               match), fused as one more ranking with a weight scaled by the share of the query's
               words that translated; chosen on four folds, scored held out
+  filefusion  each ranking's best passage per file, summed with the query's weights, mixed with
+              the product's fused best per file (on top of the dictionary)
 """
 
 from __future__ import annotations
@@ -189,7 +191,6 @@ def main() -> None:
     parser.add_argument("--library", type=Path, required=True)
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--gold", type=Path, nargs="+", required=True)
-    parser.add_argument("--validate", type=Path, help="a fresh gold set scored once with the chosen settings")
     parser.add_argument("--cache", type=Path)
     parser.add_argument("--json-out", type=Path)
     parser.add_argument("--only", nargs="*", default=["rocchio", "dictionary"])
