@@ -27,6 +27,7 @@ from search.errors import UnknownItemError
 from search.evidence import EvidenceSettings, weigh
 from search.filters import ResultFilter
 from search.fusion import FusionSettings, fuse
+from search.glossary import cedict
 from search.lexical import LexicalRanker
 from search.long_text import mean_direction
 from search.marks import MARK_KIND, mark_rows
@@ -180,7 +181,10 @@ class Searcher:
         unfiltered_words = mode != "dense" and not lexical and scope is not None and bool(self.lexical.rank(query, 1))
         no_shared_word = mode != "dense" and not lexical and not unfiltered_words
         second = second_later() if second_later is not None else None
-        ranked = self.weigh(self.fuse(query, dense, lexical, companion=second)) if mode == "hybrid" else (dense or lexical)
+        # after the worker is done: run beside it, this Python work would wait on its turns at the interpreter
+        glossed = self._glossed(query, depth, scope, rows) if second_later is not None else None
+        ranked = (self.weigh(self.fuse(query, dense, lexical, companion=second, glossed=glossed)) if mode == "hybrid"
+                  else (dense or lexical))
         dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
         lexical_ranks = {row: rank for rank, (row, _) in enumerate(lexical, start=1)}
         if filtering:
@@ -200,13 +204,22 @@ class Searcher:
         return SearchResponse(label, hits, tuple(notices))
 
     def fuse(self, query: str, dense: Ranked, lexical: Ranked, settings: FusionSettings | None = None,
-             companion: Ranked | None = None) -> Ranked:
-        """One ranking from both (or all three, with the second encoder's), weighed for the query's
-        language; passages in another script than the query are not penalised for sharing no
-        words with it (see search/fusion.py)."""
+             companion: Ranked | None = None, glossed: Ranked | None = None) -> Ranked:
+        """One ranking from both (or all three, with the second encoder's; four with `glossed`, BM25's
+        ranking of a Chinese query's dictionary English), weighed for the query's language;
+        passages in another script than the query are not penalised for sharing no words with it
+        (see search/fusion.py)."""
         settings = (settings or self.fusion).for_language(query_language(query), companion is not None)
         return fuse(dense, lexical, settings, other_script=self.passages.cjk != (script_of(query) == "cjk"),
-                    companion=companion)
+                    companion=companion, glossed=glossed)
+
+    def _glossed(self, query: str, depth: int, scope=None, rows=None) -> Ranked | None:
+        """BM25's ranking of the English CC-CEDICT gives for a Chinese query's words (search/glossary.py);
+        None for a query that does not weigh it or whose words the dictionary does not know."""
+        if self.fusion.for_language(query_language(query), True).dictionary_weight <= 0:
+            return None
+        english = cedict().english(query)
+        return self.lexical.rank(" ".join(english), depth, scope, rows) if english else None
 
     def _beside(self, work: Callable[..., Ranked], *args) -> Callable[[], Ranked]:
         """`work(*args)` started on the searcher's one worker thread; returns what waits for it. The

@@ -83,3 +83,21 @@ def test_the_companion_ranked_on_the_worker_thread_is_the_one_fused(small_librar
         searcher.passages.column("chunk_id")[row].as_py() for row, _ in expected[:5]]
     without = searcher.weigh(searcher.fuse(query, searcher.dense_ranking(query, 400), searcher.lexical_ranking(query, 400)))
     assert [score for _, score in expected[:5]] != [score for _, score in without[:5]]  # the companion changed the fusion
+
+
+def test_a_chinese_query_weighs_bm25_over_its_dictionary_english_and_others_do_not(small_library, tmp_path, encoders):
+    searcher, _ = searcher_of(small_library, tmp_path / "index", encoders)
+    query = "特征对齐"  # CC-CEDICT: characteristic ... align: BM25 meets the English note's "aligns"
+    ranking = searcher._glossed(query, 400)
+    paths = searcher.passages.column("path").to_pylist()
+    assert ranking and {paths[row] for row, _ in ranking} == {"notes/alignment.md"}
+    response = searcher.search(query, k=5)
+    dense, lexical = searcher.dense_ranking(query, 400), searcher.lexical_ranking(query, 400)
+    second = searcher.companion_ranker().rank_text(query, 400, [])
+    expected = searcher.weigh(searcher.fuse(query, dense, lexical, companion=second, glossed=ranking))
+    assert [hit.chunk_id for hit in response.hits] == [
+        searcher.passages.column("chunk_id")[row].as_py() for row, _ in expected[:5]]
+    without = searcher.weigh(searcher.fuse(query, dense, lexical, companion=second))
+    assert [score for _, score in expected[:5]] != [score for _, score in without[:5]]
+    for other in ("特征对齐 alignment", "feature alignment"):  # mixed and English queries: no dictionary
+        assert searcher._glossed(other, 400) is None

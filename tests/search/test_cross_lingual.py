@@ -133,3 +133,29 @@ def test_an_english_question_about_a_chinese_note_gains_from_the_second_encoder(
     without = lib.searcher(fusion=replace(FusionSettings(), companion_latin=(0.5, 0.0)))
     assert lib.manifest().companion_model  # the index keeps USE vectors
     assert _rank_of(with_use, query, note) < _rank_of(without, query, note)
+
+
+def _lead(searcher: Searcher, query: str, name: str) -> float:
+    """How far the file `name` leads: its best passage's score less the best of any other file."""
+    hits = searcher.search(query, k=500).hits  # every passage of this small library
+    own = max(hit.score for hit in hits if hit.path == name)
+    return own - max(hit.score for hit in hits if hit.path != name)
+
+
+@pytest.mark.parametrize(
+    ("query", "paper"),
+    [
+        ("残差学习", "resnet"),
+        ("知识蒸馏：用软目标训练小网络", "distillation"),
+        ("把集成模型压缩到一个网络", "distillation"),
+    ],
+)
+def test_a_chinese_question_meets_its_english_paper_by_dictionary_words_too(e5_library, query, paper):
+    """Chinese queries weigh BM25 over their CC-CEDICT English (search/glossary.py, issue #20 fourth
+    round): the English paper leads the Chinese notes by more than with the three rankings alone."""
+    lib = Library(e5_library)
+    with_dictionary = lib.searcher()
+    without = lib.searcher(fusion=replace(FusionSettings(), dictionary_cjk=0.0))
+    name = PDFS[paper]
+    assert _rank_of(with_dictionary, query, name) == 1
+    assert _lead(with_dictionary, query, name) > _lead(without, query, name)
