@@ -25,6 +25,11 @@
 A build is written into a temporary folder, renamed into builds/, and only then does CURRENT
 point at it. A reader therefore sees the old index or the new one, never a mix, and a build that
 dies at any moment leaves the previous index loadable.
+
+An update of a finished build (`write_update`) is written the same way, from the previous build's
+files: passages.arrow and chunks.parquet copied a slice at a time less the dropped rows, plus the
+new ones; the vector indexes read whole, their rows dropped and added with their training kept;
+BM25 re-fitted from the token ids read while copying.
 """
 
 from __future__ import annotations

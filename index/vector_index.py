@@ -16,6 +16,12 @@ read for recall@10 ≥ 0.99 grew far more slowly than nlist from 100k to 1M pass
 "Scale", which also has the recall and time per nprobe). HNSW was measured and not chosen: adding
 30k vectors took 20 s here, so a million would take longer than the whole build budget.
 
+An update of a finished index keeps the previous build's trained IVF index (its centroids and
+8-bit ranges) while the library stays within a factor of two of the size its lists were chosen
+for (`keeps_training`), and only drops and adds rows (`updated_vector_index`): training again
+took minutes at 376,700 passages (bench/README.md, "big_library"). The manifest's vector_index
+then names the parameters the index was trained with, not those a fresh build would choose.
+
 Indexes built before this ("ivf_flat": IndexIVFFlat with nprobe = nlist/3) are still read and
 searched as their manifest says; `choose_vector_index` no longer writes them.
 """
