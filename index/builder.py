@@ -28,11 +28,12 @@ from index.build_progress import ProgressFile
 from index.staged_build import StagedCommits
 from index.vector_journal import VectorJournal
 from papers import CITATIONS_VERSION, PdfPaperInfo
-from index.catalog_build import catalog_for, entry_starts, fresh_pdf_info, infos_as_json, pdf_infos
+from index.catalog_build import (catalog_for, entry_starts, fresh_pdf_info, infos_as_json, pdf_infos,
+                                 reference_candidates)
 from index.planner import BuildPlan
 from index.file_store import PassageRows, chunks_to_frame
 from index.store import LoadedIndex, Store
-from index.vector_index import choose_vector_index
+from index.vector_index import choose_vector_index, keeps_training
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 _log = logging.getLogger(__name__)
@@ -164,6 +165,9 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
 
     new_rows, records, skipped, warnings, fresh_infos = _read_and_chunk(plan, embedder, tokenizer, progress)
     kept_paths = _kept_paths(plan, previous, skipped)
+    if _updates_in_place(store, previous, plan, retokenise, embedder, companion, kept_paths, len(new_rows)):
+        return _update_in_place(plan, store, load_embedder, progress, previous, embedder, companion, new_rows,
+                                kept_paths, (records, skipped, warnings, fresh_infos), settings, started)
     stored = previous.all_vectors() if previous is not None else None  # read once: both below need them
     kept_rows, kept, removed, mask = _carry_over(previous, stored, kept_paths)
     if retokenise:
@@ -223,6 +227,64 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     manifest = replace(manifest, pending_rows=0)
     return _report(plan, manifest, True, vectors.embedded, removed, started, embed_seconds,
                    reused=vectors.reused)
+
+
+def _updates_in_place(store, previous, plan, retokenise, embedder, companion, kept_paths, added) -> bool:
+    """Whether this build is an update of a finished index that the store can make from the
+    previous build's files (FileStore.write_update), keeping its trained vector index: the same
+    model, companion, tokens and kind of vector index, for about as many passages."""
+    if not getattr(store, "updates_in_place", False) or previous is None or plan.full_rebuild_reason or retokenise:
+        return False
+    old = previous.manifest
+    if (old.pending_rows or not previous.roles_known or old.model != embedder.name or old.dimension != embedder.dimension
+            or old.companion_model != (companion or "") or previous.vectors.ntotal != previous.passages.num_rows):
+        return False
+    kept = int(previous.rows_of_files(kept_paths).sum())
+    return keeps_training(old.vector_index, kept + added)
+
+
+def _update_in_place(plan, store, load_embedder, progress, previous, embedder, companion, new_rows, kept_paths,
+                     read, settings, started) -> BuildReport:
+    """An update of a finished index, at a cost that follows what changed, not the library: the
+    previous build's passages are not loaded, only which rows stay (by path), the few dropped rows'
+    texts (their vectors serve a changed file's unchanged passages), and the rows the catalog's
+    citations read. The new rows are embedded as the full path would (the same batches), and the
+    store writes the new build from the previous one's files (FileStore.write_update)."""
+    records, skipped, warnings, fresh_infos = read
+    keep = previous.rows_of_files(kept_paths)
+    dropped = np.flatnonzero(~keep)
+    by_text = {}
+    if len(dropped):
+        by_text = vectors_by_text(previous.embed_texts(dropped), previous.vectors.reconstruct_batch(dropped))
+    manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
+    progress("Linking papers", 0, 1)
+    infos = pdf_infos(plan, fresh_infos, previous.manifest.pdf_papers)
+    cited = pd.concat([reference_candidates(previous.passages, keep), new_rows[["path", "page", "role", "text"]]],
+                      ignore_index=True)
+    catalog = catalog_for(plan, infos, cited)
+    del cited
+    progress("Linking papers", 1, 1)
+    journal = VectorJournal(store.directory)
+    none = (np.zeros((0, embedder.dimension), dtype=np.float32), np.zeros(0, dtype=bool))
+    vectors = PassageVectors.start(new_rows, none, by_text, embedder, journal)
+    embed_started = time.perf_counter()
+    vectors.embed_missing(embedder, progress)
+    embed_seconds = time.perf_counter() - embed_started
+    second = None
+    if companion:
+        carried = (np.zeros((0, previous.manifest.companion_dimension), dtype=np.float32), previous.companion_direction)
+        second = companion_vectors(companion, vectors.texts, carried, load_embedder, progress, journal)
+    manifest = replace(
+        manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos), vector_index=previous.manifest.vector_index,
+        pending_rows=0, companion_model=second.model if second else "",
+        companion_dimension=second.dimension if second else 0, build_seconds=round(time.perf_counter() - started, 3),
+    )
+    progress("Writing index", 0, 1)
+    store.write_update(manifest, previous, keep, new_rows, vectors.vectors, catalog, _direction(previous, embedder),
+                       second)
+    progress("Writing index", 1, 1)
+    journal.discard()
+    return _report(plan, manifest, True, vectors.embedded, len(dropped), started, embed_seconds, reused=vectors.reused)
 
 
 def _direction(previous: LoadedIndex | None, embedder: Embedder) -> np.ndarray | None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from corpus import REFERENCES, Document, PdfHead, UnreadableFileError, read_text_file
 from papers import (Catalog, PdfPaperInfo, build_catalog, join_zotero, pdf_paper_info, read_note_papers,
@@ -94,6 +97,25 @@ def reference_texts(frame: pd.DataFrame) -> dict[str, list[str]]:
     return {path: reading_order([(None if pd.isna(page) else int(page), text)
                                  for page, text in zip(group["page"].tolist(), group["text"].tolist())])
             for path, group in rows.groupby("path", sort=False)}
+
+
+_HEADING_WORDS = ("References", "REFERENCES", "Bibliography", "BIBLIOGRAPHY", "参")  # every LIST_HEADING match has one
+
+
+def reference_candidates(passages: pa.Table, keep: np.ndarray) -> pd.DataFrame:
+    """The kept rows of a stored passages table that `reference_texts` can use (reference-list
+    passages and any that may hold a list's heading), in their order, as a frame: an update
+    gives these and its new rows to `catalog_for` instead of every passage of the library. The
+    rows it leaves out cannot change `reference_texts`'s answer."""
+    columns = ["path", "page", "role", "text"]
+    if not passages.num_rows:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in columns}).astype({"page": "Int64"})
+    wanted = pc.equal(passages.column("role"), REFERENCES)
+    for word in _HEADING_WORDS:
+        wanted = pc.or_(wanted, pc.match_substring(passages.column("text"), word))
+    mask = wanted.to_numpy(zero_copy_only=False).astype(bool) & keep
+    frame = passages.select(columns).filter(pa.array(mask)).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    return frame.astype({"page": "Int64"})
 
 
 def infos_as_json(infos: dict[str, PdfPaperInfo]) -> dict[str, dict]:

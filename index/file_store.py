@@ -25,6 +25,11 @@
 A build is written into a temporary folder, renamed into builds/, and only then does CURRENT
 point at it. A reader therefore sees the old index or the new one, never a mix, and a build that
 dies at any moment leaves the previous index loadable.
+
+An update of a finished build (`write_update`) is written the same way, from the previous build's
+files: passages.arrow and chunks.parquet copied a slice at a time less the dropped rows, plus the
+new ones; the vector indexes read whole, their rows dropped and added with their training kept;
+BM25 re-fitted from the token ids read while copying.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ import faiss
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
@@ -61,12 +67,12 @@ from index.errors import (
     IndexWriteError,
 )
 from index.checksums import CHECKSUMS, VERIFIED, remember_written, verify_checksums
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, TokenIds
 from index.vector_journal import VectorJournal
 from index.manifest import Manifest
 from index.migrations import checksums_required, passage_roles_of, passages_with_roles, with_script_and_roles
 from index.store_location import MILVUS_FOLDER
-from index.vector_index import build_vector_index, read_vector_index
+from index.vector_index import build_vector_index, read_vector_index, updated_vector_index
 
 CHUNK_COLUMNS = [
     "chunk_id", "path", "kind", "title", "text", "embed_text", "page", "heading", "start_line", "links",
@@ -141,6 +147,23 @@ class StoredIndex:
         if self.companion is None or self.companion.ntotal == 0:
             return np.zeros((0, self.manifest.companion_dimension), dtype=np.float32)
         return self.companion.reconstruct_n(0, self.companion.ntotal)
+
+    def rows_of_files(self, paths: set[str]) -> np.ndarray:
+        """Which rows belong to one of `paths` (a mask), read from the memory-mapped passages."""
+        if not len(self.passages):
+            return np.zeros(0, dtype=bool)
+        found = pc.is_in(self.passages.column("path"), value_set=pa.array(sorted(paths), type=pa.string()))
+        return found.to_numpy(zero_copy_only=False).astype(bool)
+
+    def embed_texts(self, rows: np.ndarray) -> list[str]:
+        """The embedded texts of a few rows (an update's dropped ones), not the whole chunk table."""
+        if not len(rows):
+            return []
+        try:
+            column = pq.read_table(self.location / _CHUNKS, columns=["embed_text"]).column(0)
+        except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
+            raise CorruptIndexError(self.location, f"cannot be read ({type(error).__name__}: {error})") from None
+        return column.take(pa.array(np.asarray(rows, dtype=np.int64))).to_pylist()
 
 
 def chunks_to_frame(chunks: list[Chunk], tokens: list[list[str]]) -> pd.DataFrame:
@@ -313,6 +336,60 @@ class FileStore(BuildFolderReads):
         remember_written(final, self.directory / VERIFIED)  # after pruning: unlinking a shared file moves its change time
         return final
 
+    updates_in_place = True  # an update of a finished index: write_update
+
+    def write_update(
+        self,
+        manifest: Manifest,
+        previous: StoredIndex,
+        keep: np.ndarray,
+        added: pd.DataFrame,
+        vectors: np.ndarray,
+        catalog: Catalog,
+        language_direction: np.ndarray | None = None,
+        companion: CompanionVectors | None = None,
+    ) -> Path:
+        """A new build made from `previous` (the current one, finished) without its rows that `keep`
+        is False for and with `added` after the others (their `vectors` and `companion` vectors),
+        made current as `write` does. Nothing is held or re-made per passage of the library: the
+        passages and build columns are copied from the old files a slice at a time, the vector
+        indexes keep their training and only lose and gain rows (index/vector_index.py), and BM25
+        is re-fitted from the token ids read while copying (every weight depends on the whole
+        library's statistics). `manifest.vector_index` must be the previous build's."""
+        if len(keep) != previous.passages.num_rows or len(added) != len(vectors):
+            raise ValueError(f"{len(keep)} rows to keep of {previous.passages.num_rows}; "
+                             f"{len(added)} added rows with {len(vectors)} vectors")
+        if manifest.pending_rows or manifest.vector_index != previous.manifest.vector_index:
+            raise ValueError("an update in place writes a finished build with the previous build's vector index")
+        old = previous.location
+        current = self.current_build()
+
+        def fill(staging: Path) -> None:
+            _write_updated_index(old / _VECTORS, staging / _VECTORS, keep, vectors)
+            if companion is not None:
+                _write_updated_index(old / _COMPANION, staging / _COMPANION, keep, companion.vectors)
+                if companion.direction is not None:
+                    np.save(staging / _COMPANION_DIRECTION, np.asarray(companion.direction, dtype=np.float32))
+            (staging / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+            (staging / PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
+            rows = with_script_and_roles(added)
+            _append_passages(previous.passages, keep, rows, staging / _PASSAGES)
+            tokens = _append_build_columns(old / _CHUNKS, keep, rows, staging / _CHUNKS)
+            ids, lengths = tokens.arrays()
+            LexicalIndex.fit_ids(ids, lengths, tokens.vocabulary).save(staging / _LEXICAL)
+            if language_direction is not None:
+                np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
+
+        try:
+            self._builds.mkdir(parents=True, exist_ok=True)
+            final = write_folder(self._builds, build_name(), fill)
+            self._point_at(final)
+        except OSError as error:
+            raise IndexWriteError(self._cannot_write(error)) from None
+        self._prune(keep={final, current})
+        remember_written(final, self.directory / VERIFIED)
+        return final
+
     def _cannot_write(self, error: OSError) -> str:
         message = f"Papersearch cannot write the index at {self.directory} ({error.strerror or error})."
         try:
@@ -414,6 +491,51 @@ def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, lang
     _write_build_columns(chunks, staging / _CHUNKS)
     if language_direction is not None:
         np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
+
+
+def _write_updated_index(source: Path, target: Path, keep: np.ndarray, added: np.ndarray) -> None:
+    """The previous build's vector index read whole (a memory-mapped one cannot change), less the
+    dropped rows and plus the new ones, written as the new build's."""
+    index = faiss.read_index(str(source))
+    index = updated_vector_index(index, keep, np.asarray(added, dtype=np.float32).reshape(len(added), index.d))
+    faiss.write_index(index, str(target))
+
+
+def _append_passages(passages: pa.Table, keep: np.ndarray, added: pd.DataFrame, path: Path) -> None:
+    """passages.arrow: the kept rows of the previous one, copied a slice at a time, then the new rows."""
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, _PASSAGE_SCHEMA) as writer:
+        for start in range(0, passages.num_rows, WRITE_ROWS):
+            part, kept = passages.slice(start, WRITE_ROWS), keep[start : start + WRITE_ROWS]
+            writer.write_table(part if kept.all() else part.filter(pa.array(kept)))
+        for part in _slices(added):
+            writer.write_batch(_passage_batch(part))
+
+
+def _append_build_columns(source: Path, keep: np.ndarray, added: pd.DataFrame, path: Path) -> TokenIds:
+    """chunks.parquet: the previous one's kept rows, then the new ones; and every row's token ids
+    (for BM25), taken from the Arrow columns as they pass, never as Python lists."""
+    tokens = TokenIds()
+    try:
+        rows = pq.ParquetFile(source)
+    except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
+        raise CorruptIndexError(source.parent, f"cannot be read ({type(error).__name__}: {error})") from None
+    with pq.ParquetWriter(str(path), _BUILD_SCHEMA) as writer:
+        start = 0
+        for batch in rows.iter_batches(batch_size=WRITE_ROWS, columns=BUILD_COLUMNS):
+            kept = keep[start : start + batch.num_rows]
+            start += batch.num_rows
+            part = pa.Table.from_batches([batch if kept.all() else batch.filter(pa.array(kept))]).cast(_BUILD_SCHEMA)
+            writer.write_table(part)
+            tokens.extend_arrow(part.column("lexical_tokens"))
+        for part in _slices(added):
+            writer.write_table(pa.Table.from_pandas(part[BUILD_COLUMNS], schema=_BUILD_SCHEMA, preserve_index=False))
+            for row in part["lexical_tokens"]:
+                tokens.append(row)
+        if start == 0 and not len(added):
+            writer.write_table(_BUILD_SCHEMA.empty_table())
+    if start != len(keep):
+        raise CorruptIndexError(source.parent, f"has {start} chunk rows for {len(keep)} passages")
+    return tokens
 
 
 WRITE_ROWS = 1 << 14  # rows converted to Arrow at a time: a library's whole text is never copied at once

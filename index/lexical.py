@@ -14,13 +14,13 @@ names its column; tests/index/test_streamed_build.py compares them with bm25s's 
 from __future__ import annotations
 
 import logging
+import math
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import bm25s
 import numpy as np
-from bm25s.tokenization import Tokenized
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -35,10 +35,26 @@ class LexicalIndex:
     def fit(cls, token_lists: Iterable[Sequence[str]], k1: float = K1, b: float = B) -> LexicalIndex:
         """BM25 over each passage's tokens, read once (an iterator will do)."""
         ids = token_lists if isinstance(token_lists, TokenIds) else TokenIds.of(token_lists)
-        if not len(ids):
+        flat, lengths = ids.arrays()
+        return cls.fit_ids(flat, lengths, ids.vocabulary, k1, b)
+
+    @classmethod
+    def fit_ids(cls, ids: np.ndarray, lengths: np.ndarray, vocabulary: dict[str, int], k1: float = K1,
+                b: float = B) -> LexicalIndex:
+        """BM25 over passages given as one flat array of token ids (`vocabulary`: token -> id) and
+        each passage's number of tokens: bm25s's own scores (`bm25s_weights`), without its loop
+        over passages in Python (tens of seconds at 300k passages; an update re-fits every one)."""
+        if not len(lengths):
             return cls(None)
+        data, indices, indptr = bm25s_weights(np.asarray(ids, dtype=np.int32), np.asarray(lengths, dtype=np.int64),
+                                              len(vocabulary), k1, b)
         bm25 = bm25s.BM25(k1=k1, b=b, method="lucene", csc_backend="scipy")
-        bm25.index(Tokenized(ids=ids, vocab=ids.vocabulary), show_progress=False)
+        bm25.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": len(lengths)}
+        bm25.vocab_dict = dict(vocabulary)
+        if "" not in bm25.vocab_dict:  # as bm25s.index adds it: a query of no known token scores nothing
+            bm25.vocab_dict[""] = len(vocabulary)
+        bm25.unique_token_ids_set = set(bm25.vocab_dict.values())
+        bm25.nonoccurrence_array = None
         return cls(bm25)
 
     @property
@@ -109,6 +125,34 @@ class TokenIds(Sequence[list[int]]):
     def __len__(self) -> int:
         return len(self._ends)
 
+    def extend_arrow(self, token_lists) -> None:
+        """Append passages from an Arrow list<string> column: each batch's distinct tokens are
+        looked up once (dictionary encoding in C++), not every token in Python."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if isinstance(token_lists, pa.ChunkedArray):
+            for chunk in token_lists.chunks:
+                self.extend_arrow(chunk)
+            return
+        if not len(token_lists):
+            return
+        encoded = pc.dictionary_encode(pc.list_flatten(token_lists))
+        vocabulary = self.vocabulary
+        local = np.array([vocabulary.setdefault(token, len(vocabulary)) for token in encoded.dictionary.to_pylist()],
+                         dtype=np.int32)
+        ids = local[encoded.indices.to_numpy(zero_copy_only=False)] if len(local) else np.zeros(0, dtype=np.int32)
+        lengths = pc.list_value_length(token_lists).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+        last = self._ends[-1] if len(self._ends) else 0
+        self._ids.frombytes(ids.astype(np.int32).tobytes())
+        self._ends.frombytes((last + np.cumsum(lengths)).astype(np.int64).tobytes())
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(every id, int32; each passage's number of ids): views, not copies."""
+        ends = np.frombuffer(self._ends, dtype=np.int64) if len(self._ends) else np.zeros(0, dtype=np.int64)
+        ids = np.frombuffer(self._ids, dtype=np.int32) if len(self._ids) else np.zeros(0, dtype=np.int32)
+        return ids, np.diff(ends, prepend=0)
+
     def __getitem__(self, row):
         if isinstance(row, slice):
             return [self[i] for i in range(*row.indices(len(self)))]
@@ -120,6 +164,34 @@ class TokenIds(Sequence[list[int]]):
         for end in self._ends:
             yield self._ids[start:end].tolist()
             start = end
+
+
+def bm25s_weights(ids: np.ndarray, lengths: np.ndarray, vocabulary_size: int, k1: float,
+                  b: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (data, indices, indptr) of the docs x vocabulary CSC matrix that bm25s 0.2's `index`
+    makes with method "lucene": the same operations on the same dtypes, element by element, so the
+    same float32 weights (tests/index/test_lexical_fit.py compares them with bm25s's own). A
+    token's document frequency and each passage's term frequencies come from one sparse matrix
+    (scipy sums the repeated (passage, token) pairs in C++)."""
+    import scipy.sparse as sp
+
+    count = len(lengths)
+    passage = np.repeat(np.arange(count, dtype=np.int32), lengths)
+    counts = sp.csr_matrix((np.ones(len(ids), dtype=np.float32), (passage, ids)), shape=(count, vocabulary_size))
+    counts.sum_duplicates()
+    frequencies = np.bincount(counts.indices, minlength=vocabulary_size)
+    distinct, which = np.unique(frequencies, return_inverse=True)  # bm25s: math.log per token, kept as float32
+    idf = np.array([math.log(1 + (count - int(df) + 0.5) / (int(df) + 0.5)) if df else 0.0 for df in distinct],
+                   dtype=np.float32)[which]
+    average = np.asarray(lengths, dtype=np.int64).mean()  # bm25s: np.array(lengths).mean()
+    # bm25s, per passage: tf / (k1 * ((1 - b) + b * len / avg) + tf) with a float64 scalar and float32 tf
+    work = (np.float64(1.0) + np.zeros(1, dtype=np.float32)).dtype  # float64 under NumPy 2's promotion
+    per_row = np.repeat(k1 * ((1 - b) + (b * lengths.astype(np.float64)) / average), np.diff(counts.indptr))
+    tf = counts.data.astype(work)
+    weights = (idf[counts.indices].astype(work) * (tf / (per_row.astype(work) + tf))).astype(np.float32)
+    matrix = sp.csr_matrix((weights, counts.indices, counts.indptr), shape=(count, vocabulary_size)).tocsc()
+    matrix.sort_indices()
+    return matrix.data, matrix.indices, matrix.indptr
 
 
 def top_k(values: np.ndarray, k: int) -> np.ndarray:

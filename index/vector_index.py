@@ -16,6 +16,12 @@ read for recall@10 ≥ 0.99 grew far more slowly than nlist from 100k to 1M pass
 "Scale", which also has the recall and time per nprobe). HNSW was measured and not chosen: adding
 30k vectors took 20 s here, so a million would take longer than the whole build budget.
 
+An update of a finished index keeps the previous build's trained IVF index (its centroids and
+8-bit ranges) while the library stays within a factor of two of the size its lists were chosen
+for (`keeps_training`), and only drops and adds rows (`updated_vector_index`): training again
+took minutes at 376,700 passages (bench/README.md, "big_library"). The manifest's vector_index
+then names the parameters the index was trained with, not those a fresh build would choose.
+
 Indexes built before this ("ivf_flat": IndexIVFFlat with nprobe = nlist/3) are still read and
 searched as their manifest says; `choose_vector_index` no longer writes them.
 """
@@ -101,3 +107,64 @@ def read_vector_index(path: Path, spec: dict | None = None) -> faiss.Index:
     if isinstance(index, faiss.IndexIVF):
         index.make_direct_map()  # reconstruct() for "more like this" and rebuilds
     return index
+
+
+def keeps_training(spec: dict | None, count: int) -> bool:
+    """Whether an update to `count` passages may keep the previous build's trained IVF index
+    (its centroids and 8-bit ranges), adding only the new vectors: while `count` is within a factor
+    of two of the size its lists were chosen for (nlist grows with sqrt(count)), and the index is of
+    the kind builds write now. A flat index never trains: it always may."""
+    kind = (spec or {}).get("kind", "flat")
+    if kind == "flat":
+        return choose_vector_index(count)["kind"] == "flat"
+    if kind != "ivf_sq8_refine" or choose_vector_index(count)["kind"] != kind:
+        return False
+    wanted = choose_vector_index(count)["nlist"]
+    return int(spec["nlist"]) / 2 ** 0.5 <= wanted <= int(spec["nlist"]) * 2 ** 0.5
+
+
+def updated_vector_index(index: faiss.Index, keep: np.ndarray, added: np.ndarray) -> faiss.Index:
+    """`index` (read whole, not memory-mapped) without the rows `keep` is False for and with
+    `added` after the rest, row i still id i, its training kept: an IVF index's lists end as
+    those of the same trained index given the kept vectors and then the new ones in row order,
+    code for code (tests/index/test_update_in_place.py)."""
+    keep = np.asarray(keep, dtype=bool)
+    if len(keep) != index.ntotal:
+        raise ValueError(f"{len(keep)} rows to keep or drop for an index of {index.ntotal}")
+    removed = np.flatnonzero(~keep).astype(np.int64)
+    if len(removed):
+        if isinstance(index, faiss.IndexRefine):
+            _remove_renumbering(faiss.extract_index_ivf(index.base_index), keep)
+            index.refine_index.remove_ids(faiss.IDSelectorBatch(removed))  # a flat index closes the gaps itself
+            index.ntotal = index.base_index.ntotal
+        elif isinstance(index, faiss.IndexIVF):
+            _remove_renumbering(index, keep)
+        else:
+            index.remove_ids(faiss.IDSelectorBatch(removed))
+    if len(added):
+        index.add(np.ascontiguousarray(added, dtype=np.float32))
+    return index
+
+
+def _remove_renumbering(ivf: faiss.IndexIVF, keep: np.ndarray) -> None:
+    """An IVF index's entries of the rows `keep` is False for dropped, each list's others kept in
+    their order, and every row's id lowered by the number of dropped rows before it, so that ids
+    stay row numbers. (faiss's own remove_ids moves a list's last entry into each gap.)"""
+    ivf.set_direct_map_type(faiss.DirectMap.NoMap)
+    renumbered = np.cumsum(keep, dtype=np.int64) - 1
+    lists = faiss.downcast_InvertedLists(ivf.invlists)
+    for number in range(ivf.nlist):
+        size = lists.list_size(number)
+        if not size:
+            continue
+        ids = faiss.rev_swig_ptr(lists.get_ids(number), size)
+        kept = keep[ids]
+        if kept.all():
+            ids[:] = renumbered[ids]  # the list's own memory: only the numbers move
+            continue
+        codes = faiss.rev_swig_ptr(lists.get_codes(number), size * lists.code_size).reshape(size, lists.code_size)
+        new_ids, new_codes = np.ascontiguousarray(renumbered[ids[kept]]), np.ascontiguousarray(codes[kept])
+        lists.resize(number, len(new_ids))
+        if len(new_ids):
+            lists.update_entries(number, 0, len(new_ids), faiss.swig_ptr(new_ids), faiss.swig_ptr(new_codes))
+    ivf.ntotal = int(keep.sum())
