@@ -210,3 +210,29 @@ def test_token_ids_from_arrow_are_those_from_lists():
                                pa.array(passages[2:], type=pa.list_(pa.string()))])
     from_arrow.extend_arrow(column)
     assert list(from_arrow) == list(from_lists) and from_arrow.vocabulary == from_lists.vocabulary
+
+
+def test_an_update_in_place_keeps_the_companions_rows_aligned(library, tmp_path, writes):
+    """The second encoder's vectors (index/companion.py) lose the dropped rows and gain the new
+    ones like the model's own: row i of each is passage i's vector."""
+    from embed import registry
+
+    main, second = "fakeupdate-main", "fakeupdate-second"
+    models = {main: FakeEmbedder(name=main), second: FakeEmbedder(name=second, dimension=32)}
+    registry.register(main, lambda name: models[main], companion=second)
+    registry.register(second, lambda name: models[second])
+    try:
+        lib = Library(library, tmp_path / "index")
+        lib.update(main, load_embedder=lambda name: models[name])
+        _change(library)
+        report = lib.update(main, load_embedder=lambda name: models[name])
+        index = lib.load()
+    finally:
+        registry.unregister(main)
+        registry.unregister(second)
+    assert writes == ["write", "update"] and report.chunks_removed > 0 and report.chunks_added > 0
+    texts = index.chunks["embed_text"].tolist()
+    assert index.manifest.companion_model == second and index.companion.ntotal == len(texts)
+    assert np.array_equal(index.companion.reconstruct_n(0, len(texts)),
+                          FakeEmbedder(name=second, dimension=32).embed_documents(texts))
+    assert np.array_equal(index.all_vectors(), FakeEmbedder(name=main).embed_documents(texts))
