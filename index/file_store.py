@@ -66,7 +66,7 @@ from index.vector_journal import VectorJournal
 from index.manifest import Manifest
 from index.migrations import checksums_required, passage_roles_of, passages_with_roles, with_script_and_roles
 from index.store_location import MILVUS_FOLDER
-from index.vector_file import VectorFile
+from index.vector_file import VECTOR_FILE_PREFIX, VectorFile
 from index.vector_index import build_vector_index, read_vector_index
 
 CHUNK_COLUMNS = [
@@ -88,7 +88,8 @@ _OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished b
 _OURS_AT_TOP = re.compile(
     r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+|\.CURRENT\..+\.tmp|journal\.sqlite(?:-wal|-shm|-journal)?|progress\.json|marks\.lock"
     r"|verified\.json|\.verified\.json\..+\.tmp"  # files a build found sound (index/checksums.py)
-    r"|recent-searches\.json|\.recent-searches\.json\..+\.tmp)$"  # the page's recent searches (library/recent_searches.py)
+    r"|recent-searches\.json|\.recent-searches\.json\..+\.tmp"  # the page's recent searches (library/recent_searches.py)
+    r"|\.vectors-.+)$"  # a build's vectors where a temporary file has a name (index/vector_file.py)
 )
 _CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _DIRECTION = (
     "chunks.parquet", "passages.arrow", "vectors.faiss", "lexical", "language_direction.npy",
@@ -357,6 +358,8 @@ class FileStore(BuildFolderReads):
             pointer.unlink(missing_ok=True)
         for stamp in self.directory.glob(".verified.json.*.tmp"):
             stamp.unlink(missing_ok=True)
+        for vectors in self.directory.glob(VECTOR_FILE_PREFIX + "*"):  # named only where O_TMPFILE is missing
+            vectors.unlink(missing_ok=True)
         clear_staging(self._builds)
 
     def _prune(self, keep: set[Path | None]) -> None:

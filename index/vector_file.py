@@ -4,10 +4,11 @@ A first build of 10,000 files fills 376,700 vectors of 384 dimensions (578 MB), 
 encoder 512 more per passage (771 MB); held as arrays until the end, they were most of the build's
 peak on top of FAISS's own copy while the index was made (bench/README.md, `big_library`). Here
 each embedded batch is written to an unnamed temporary file in the index folder (on Linux it never
-has a name: a killed build leaves nothing behind; the journal keeps what must survive) and read
-back a slice at a time when a commit builds its FAISS index, so the process holds one slice, and
-the kernel's page cache (which it may drop) the rest. The folder is the index's, not /tmp: /tmp
-may be memory itself, and the index's disk is the one the user gave the build.
+has a name, so a killed build leaves nothing behind; elsewhere the next build clears what a killed
+one left; the journal keeps what must survive) and read back a slice at a time when a commit
+builds its FAISS index: the process holds one slice, the kernel's page cache (which it may write
+out and drop) the rest. The folder is the index's, not /tmp: /tmp may be memory itself, and the
+index's disk is the one the user gave the build.
 
 Indexing follows NumPy: a slice of rows is a view of the same file (a staged commit's prefix of
 filled rows, never a copy), a list of rows is read into an array; assigning to a list of rows
@@ -27,6 +28,7 @@ from index.errors import IndexWriteError
 
 SLICE_ROWS = 1 << 14  # rows read at a time: 24 MB at 384 dimensions
 _ITEM = np.dtype(np.float32).itemsize
+VECTOR_FILE_PREFIX = ".vectors-"  # the name a temporary file has for a moment where O_TMPFILE is missing
 
 
 class VectorFile:
@@ -37,7 +39,7 @@ class VectorFile:
     def __init__(self, rows: int, dimension: int, directory: Path):
         self.directory, self.dimension = Path(directory), int(dimension)
         try:
-            self._file = tempfile.TemporaryFile(dir=self.directory, prefix=".vectors-")
+            self._file = tempfile.TemporaryFile(dir=self.directory, prefix=VECTOR_FILE_PREFIX)
             self._file.truncate(rows * self.dimension * _ITEM)  # sparse: unwritten rows read as zeros
         except OSError as error:
             raise self._cannot(error) from None

@@ -126,3 +126,15 @@ def test_a_staged_first_build_hands_every_commit_its_vectors_on_disk(small_libra
     assert np.array_equal(index.all_companion_vectors(), FakeEmbedder(name="fakedisk-second", dimension=32)
                           .embed_documents(texts))
     assert sorted(path.name for path in lib.index_dir.iterdir() if path.name.startswith(".vectors")) == []
+
+
+def test_a_vector_file_a_killed_build_left_with_a_name_is_cleared_by_the_next_build(small_library, tmp_path):
+    """Where the system has no unnamed temporary files (O_TMPFILE), a killed build can leave its
+    vector file named in the index folder: the folder is still ours, and the next build clears it."""
+    lib = Library(small_library, tmp_path / "index")
+    lib.update("fake-hash-64", load_embedder=lambda name: FakeEmbedder(name=name))
+    left = lib.index_dir / ".vectors-k1ll3d"
+    left.write_bytes(b"\0" * 64)
+    (small_library / "notes" / "more.md").write_text("# More\n\nA new note about optical flow.\n", encoding="utf-8")
+    report = lib.update("fake-hash-64", load_embedder=lambda name: FakeEmbedder(name=name))
+    assert report.wrote_index and not left.exists()
