@@ -186,7 +186,7 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
                                    kept_settled=previous is None or previous.manifest.pending_rows == 0)
     staged = StagedCommits.for_build(store, previous, vectors.missing_count)
     if staged is not None:  # first build of a large library: searchable by keyword now, by meaning as it goes
-        frame, vectors = vectors.filled_first(frame)
+        frame, vectors = vectors.filled_first(frame, spill=store.directory)  # vectors on disk, not in memory
     lexical = LexicalIndex.fit(frame["lexical_tokens"])
     direction = _direction(previous, embedder)
 
@@ -221,7 +221,7 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
             staged.commit_now(len(frame))  # every passage searchable by meaning while the second encoder runs
         second = companion_vectors(companion, vectors.texts,
                                    None if staged is not None else _carried_companion(previous, companion, mask),
-                                   load_embedder, progress, journal)
+                                   load_embedder, progress, journal, spill=vectors.spill)
     commit(len(frame), second, final=True)
     journal.discard()  # its vectors are in the index now
     manifest = replace(manifest, pending_rows=0)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from embed import Embedder, language_direction, registry
 from index.passage_vectors import fill_vectors
+from index.vector_file import VectorFile
 from index.vector_journal import VectorJournal
 
 STAGE = "Embedding for the second encoder"
@@ -24,7 +26,7 @@ STAGE = "Embedding for the second encoder"
 @dataclass(frozen=True)
 class CompanionVectors:
     model: str
-    vectors: np.ndarray  # row i describes passage i
+    vectors: np.ndarray | VectorFile  # row i describes passage i
     direction: np.ndarray | None  # the companion's English→Chinese direction, removed from queries
 
     @property
@@ -44,13 +46,20 @@ def companion_vectors(
     load_embedder: Callable[[str], Embedder],
     progress: Callable[[str, int, int], None],
     journal: VectorJournal | None = None,
+    spill: Path | None = None,
 ) -> CompanionVectors:
     """Vectors of `texts` (every passage, kept ones first). `carried`: the previous build's
     companion vectors of the first rows and its direction, when the companion is the same model;
-    only the rest is embedded, or taken from the build journal (index/vector_journal.py)."""
+    only the rest is embedded, or taken from the build journal (index/vector_journal.py).
+    `spill`: a folder to keep them in (a VectorFile, index/vector_file.py) instead of memory;
+    not with `carried`."""
+    if carried is not None and spill is not None:
+        raise ValueError("carried companion vectors are kept in memory: no spill folder with them")
     start = 0 if carried is None else len(carried[0])
     embedder = load_embedder(name)
-    fresh, _ = fill_vectors(embedder, texts[start:], journal, progress, STAGE)
+    fresh, _ = fill_vectors(embedder, texts[start:], journal, progress, STAGE, spill)
     vectors = fresh if carried is None else np.concatenate([carried[0], fresh]) if len(carried[0]) else fresh
+    if not isinstance(vectors, VectorFile):
+        vectors = np.asarray(vectors, dtype=np.float32)  # a copy only if they are not float32 already
     direction = carried[1] if carried is not None and carried[1] is not None else language_direction(embedder)
-    return CompanionVectors(embedder.name, vectors.astype(np.float32), direction)
+    return CompanionVectors(embedder.name, vectors, direction)

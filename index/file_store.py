@@ -72,6 +72,7 @@ from index.vector_journal import VectorJournal
 from index.manifest import Manifest
 from index.migrations import checksums_required, passage_roles_of, passages_with_roles, with_script_and_roles
 from index.store_location import MILVUS_FOLDER
+from index.vector_file import VECTOR_FILE_PREFIX, VectorFile
 from index.vector_index import build_vector_index, read_vector_index, updated_vector_index
 
 CHUNK_COLUMNS = [
@@ -93,7 +94,8 @@ _OUR_BUILD = re.compile(r"^(?:\d{8}T\d{6}-[0-9a-f]{8}|\.tmp-.+)$")  # finished b
 _OURS_AT_TOP = re.compile(
     r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+|\.CURRENT\..+\.tmp|journal\.sqlite(?:-wal|-shm|-journal)?|progress\.json|marks\.lock"
     r"|verified\.json|\.verified\.json\..+\.tmp"  # files a build found sound (index/checksums.py)
-    r"|recent-searches\.json|\.recent-searches\.json\..+\.tmp)$"  # the page's recent searches (library/recent_searches.py)
+    r"|recent-searches\.json|\.recent-searches\.json\..+\.tmp"  # the page's recent searches (library/recent_searches.py)
+    r"|\.vectors-.+)$"  # a build's vectors where a temporary file has a name (index/vector_file.py)
 )
 _CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _DIRECTION = (
     "chunks.parquet", "passages.arrow", "vectors.faiss", "lexical", "language_direction.npy",
@@ -303,7 +305,7 @@ class FileStore(BuildFolderReads):
         self,
         manifest: Manifest,
         chunks: pd.DataFrame,
-        vectors: np.ndarray,
+        vectors: np.ndarray | VectorFile,
         lexical: LexicalIndex,
         catalog: Catalog,
         language_direction: np.ndarray | None = None,
@@ -433,6 +435,8 @@ class FileStore(BuildFolderReads):
             pointer.unlink(missing_ok=True)
         for stamp in self.directory.glob(".verified.json.*.tmp"):
             stamp.unlink(missing_ok=True)
+        for vectors in self.directory.glob(VECTOR_FILE_PREFIX + "*"):  # named only where O_TMPFILE is missing
+            vectors.unlink(missing_ok=True)
         clear_staging(self._builds)
 
     def _prune(self, keep: set[Path | None]) -> None:
@@ -466,19 +470,27 @@ def _share_unchanged(earlier: Path, staging: Path) -> None:
 
 
 def _fill_vectors(staging: Path, manifest, vectors, companion) -> None:
-    """The files that differ between stages of one build: vectors, companion and manifest."""
-    vector_index = build_vector_index(
-        np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), manifest.dimension),
-        manifest.vector_index,
-    )
+    """The files that differ between stages of one build: vectors, companion and manifest. The
+    vectors may be a VectorFile (a long build keeps them on disk): each index is made from slices
+    of them, and only the index itself is held whole."""
+    vector_index = build_vector_index(_matrix(vectors, manifest.dimension), manifest.vector_index)
     faiss.write_index(vector_index, str(staging / _VECTORS))
     del vector_index  # gone before the companion's index is made: at 300k passages each is most of a gigabyte
     if companion is not None:
-        second = np.ascontiguousarray(companion.vectors, dtype=np.float32).reshape(len(vectors), companion.dimension)
+        second = _matrix(companion.vectors, companion.dimension)
+        if len(second) != len(vectors):
+            raise ValueError(f"{len(second)} second-encoder vectors for {len(vectors)} vectors")
         faiss.write_index(build_vector_index(second, manifest.vector_index), str(staging / _COMPANION))
         if companion.direction is not None:
             np.save(staging / _COMPANION_DIRECTION, np.asarray(companion.direction, dtype=np.float32))
     (staging / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+
+
+def _matrix(vectors: np.ndarray | VectorFile, dimension: int) -> np.ndarray | VectorFile:
+    """Rows of `dimension` float32 values; a VectorFile as it is (it is read a slice at a time)."""
+    if isinstance(vectors, VectorFile):
+        return vectors
+    return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), dimension)
 
 
 def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, language_direction, companion) -> None:

@@ -13,10 +13,12 @@ rows are filled as a prefix (index/staged_build.py relies on that).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
 from embed import Embedder
+from index.vector_file import SLICE_ROWS, VectorFile
 from index.vector_journal import VectorJournal, text_key
 
 EMBED_BATCH = 128
@@ -67,11 +69,14 @@ def embed_batches(
 
 
 def fill_vectors(
-    embedder: Embedder, texts: Sequence[str], journal: VectorJournal | None, progress: Progress, stage: str
-) -> tuple[np.ndarray, int]:
+    embedder: Embedder, texts: Sequence[str], journal: VectorJournal | None, progress: Progress, stage: str,
+    spill: Path | None = None,
+) -> tuple[np.ndarray | VectorFile, int]:
     """Vectors of `texts`: batches the journal holds whole are taken from it, the rest embedded;
-    and how many passages the model embedded."""
-    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    and how many passages the model embedded. `spill`: a folder to keep them in a VectorFile
+    instead of memory (index/vector_file.py)."""
+    vectors = (np.zeros((len(texts), embedder.dimension), dtype=np.float32) if spill is None
+               else VectorFile(len(texts), embedder.dimension, spill))
     known = from_journal(journal, embedder.name, texts, embedder.dimension)
     batches = batch_plan(texts, embedder)
     embedded = 0
@@ -105,6 +110,7 @@ class PassageVectors:
         self.batches = batches  # the other rows, in the batches the model embeds them in
         self.journalled = journalled  # rows filled from the journal (an earlier, interrupted build)
         self.embedded = 0  # passages the model embedded in this build
+        self.spill: Path | None = None  # the folder of `vectors` when they are a VectorFile (see filled_first)
         self.reused = 0  # passages whose text an earlier build (interrupted or not) had embedded
 
     @classmethod
@@ -156,21 +162,33 @@ class PassageVectors:
     def missing_count(self) -> int:
         return len(self.texts) - self.filled_count
 
-    def filled_first(self, frame):
+    def filled_first(self, frame, spill: Path | None = None):
         """The frame and these vectors reordered: settled rows, then the batches in the order the
         model fills them, so a staged build holds vectors for a prefix of its rows (an interrupted
-        build of the same plan filled its first batches)."""
+        build of the same plan filled its first batches). `spill`: a folder to keep the reordered
+        vectors in (a VectorFile) instead of memory, for a long build."""
         order = [int(i) for i in np.flatnonzero(self.settled)] + [row for rows in self.batches for row in rows]
         position = np.empty(len(order), dtype=np.int64)
         position[order] = np.arange(len(order))
-        # none filled yet (a cold build): fresh zeros, whose pages stay untouched until the model fills them
-        vectors = self.vectors[order] if self.filled.any() else np.zeros(self.vectors.shape, dtype=self.vectors.dtype)
+        vectors = self._reordered(np.asarray(order, dtype=np.int64), spill)
         reordered = PassageVectors(
             vectors, self.filled[order], [self.texts[i] for i in order], self.journal, self.settled[order],
             [[int(position[row]) for row in rows] for rows in self.batches], self.journalled[order],
         )
         reordered.reused = self.reused
+        reordered.spill = spill
         return frame.iloc[order].reset_index(drop=True), reordered
+
+    def _reordered(self, order: np.ndarray, spill: Path | None) -> np.ndarray | VectorFile:
+        if spill is None:
+            # none filled yet (a cold build): fresh zeros, whose pages stay untouched until the model fills them
+            return self.vectors[order] if self.filled.any() else np.zeros(self.vectors.shape, dtype=self.vectors.dtype)
+        spilled = VectorFile(len(order), self.vectors.shape[1], spill)  # unwritten rows read as zeros
+        filled = np.flatnonzero(self.filled[order])  # new positions that have vectors (a resumed build's)
+        for start in range(0, len(filled), SLICE_ROWS):
+            rows = filled[start : start + SLICE_ROWS]
+            spilled[rows] = self.vectors[order[rows]]
+        return spilled
 
     def embed_missing(self, embedder: Embedder, progress: Progress, on_filled: OnFilled | None = None) -> None:
         """Embed every batch the journal (or an unfinished staged build) does not hold whole,

@@ -34,12 +34,15 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from index.vector_file import SLICE_ROWS, VectorFile, row_slices, take_rows
+
 APPROXIMATE_FROM = 50_000  # passages; below it exact search is fast enough (bench/HISTORY.md, "Scale")
 TRAIN_PER_LIST = 40  # k-means training sample: this many vectors per list (FAISS's own minimum is 39)
 TRAIN_ITERATIONS = 10  # k-means iterations (FAISS default 25; 10 trains 2.5x faster, recall measured)
 NPROBE = 512  # lists read per query (at most nlist): recall@10 >= 0.99 measured at 100k and 1M
 MIN_NPROBE = 16
 REFINE_FACTOR = 4  # the base index returns this many times k candidates, re-scored exactly
+ADD_ROWS = SLICE_ROWS  # vectors handed to FAISS at a time
 _SEED = 1234
 
 
@@ -56,15 +59,16 @@ def choose_vector_index(count: int, approximate_from: int | None = None) -> dict
     }
 
 
-def build_vector_index(vectors: np.ndarray, spec: dict | None) -> faiss.Index:
-    """A FAISS index of `vectors` (L2-normalised rows) as `spec` says; row i stays id i."""
+def build_vector_index(vectors: np.ndarray | VectorFile, spec: dict | None) -> faiss.Index:
+    """A FAISS index of `vectors` (L2-normalised rows, in memory or in a VectorFile) as `spec`
+    says; row i stays id i. The rows are added a slice at a time: besides the index's own copy,
+    the build holds one slice (and the training sample), never a second copy of them all."""
     dimension = vectors.shape[1]
     spec = spec or {"kind": "flat"}
     kind = spec.get("kind", "flat")
     if kind == "flat":
         index = faiss.IndexFlatIP(dimension)
-        if len(vectors):
-            index.add(vectors)
+        _add(index, vectors)
         return index
     if kind not in ("ivf_flat", "ivf_sq8_refine"):
         raise ValueError(f"unknown vector index kind {kind!r}")
@@ -80,17 +84,37 @@ def build_vector_index(vectors: np.ndarray, spec: dict | None) -> faiss.Index:
     ivf.cp.niter = int(spec.get("train_iterations", TRAIN_ITERATIONS))
     ivf.cp.seed = _SEED
     sample = np.random.default_rng(_SEED).choice(len(vectors), min(len(vectors), int(spec["train_size"])), replace=False)
-    ivf.train(vectors[np.sort(sample)])
+    ivf.train(take_rows(vectors, np.sort(sample)))
     ivf.nprobe = int(spec["nprobe"])
     if kind == "ivf_flat":
-        ivf.add(vectors)
+        _add(ivf, vectors)
         return ivf
     index = faiss.IndexRefineFlat(ivf)
     index.own_fields = True
     ivf.this.disown()
     index.k_factor = float(spec.get("refine_factor", REFINE_FACTOR))
-    index.add(vectors)
+    _add(index, vectors)
     return index
+
+
+def _add(index: faiss.Index, vectors: np.ndarray | VectorFile) -> None:
+    """Every row, in order, a slice at a time (ids run on from slice to slice: the same index as one add)."""
+    flat = index.refine_index if isinstance(index, faiss.IndexRefine) else index
+    _reserve(faiss.downcast_index(flat), len(vectors))
+    for part in row_slices(vectors, ADD_ROWS):
+        index.add(part)
+
+
+def _reserve(index: faiss.Index, rows: int) -> None:
+    """Room for `rows` more vectors in a flat index's storage before they are added a slice at a time:
+    growing by slices would reallocate it over and over, each time holding the old storage and a
+    new one of up to twice its size (measured: 1.56x the index's size at 200k vectors). A C++
+    vector keeps its capacity when it is made smaller, so growing it once and shrinking it back
+    is a reserve() that FAISS's Python binding lacks."""
+    if isinstance(index, faiss.IndexFlatCodes) and rows:
+        used = index.codes.size()
+        index.codes.resize(used + rows * index.code_size)
+        index.codes.resize(used)
 
 
 def read_vector_index(path: Path, spec: dict | None = None) -> faiss.Index:

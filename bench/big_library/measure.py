@@ -225,10 +225,29 @@ def same_as_reference(ctx: Context) -> dict:
     tokens = dict(zip(ours.chunks["chunk_id"], map(tuple, ours.chunks["lexical_tokens"]), strict=True))
     other_tokens = dict(zip(theirs.chunks["chunk_id"], map(tuple, theirs.chunks["lexical_tokens"]), strict=True))
     same_vectors = mine.keys() == other.keys() and all(np.array_equal(mine[c], other[c]) for c in mine)
+    same_second = (ours.manifest.companion_model == theirs.manifest.companion_model
+                   and _by_chunk(ours, ours.all_companion_vectors()) == _by_chunk(theirs, theirs.all_companion_vectors()))
     same = _same(top10(ctx, ctx.index), top10(ctx, ctx.reference))
     return {"reference": shown(ctx.reference), "passages": len(mine), "same_passages": rows == other_rows,
             "same_tokens": tokens == other_tokens, "same_vectors": bool(same_vectors),
+            "companion": ours.manifest.companion_model, "same_companion_vectors": bool(same_second),
+            "same_faiss_files": _same_faiss_files(ours.location, theirs.location),
             "same_top10": f"{same} of {len(ctx.queries)}"}
+
+
+def _by_chunk(index, vectors: np.ndarray) -> dict[str, bytes]:
+    """Each passage's vector by chunk id (none when the index keeps no such vectors)."""
+    if not len(vectors):
+        return {}
+    return {chunk: row.tobytes() for chunk, row in zip(index.chunks["chunk_id"], vectors, strict=True)}
+
+
+def _same_faiss_files(ours: Path, theirs: Path) -> dict[str, bool]:
+    """Byte for byte (their SHA-256 in each build's checksums.json), for each FAISS file either has."""
+    import json
+
+    mine, other = (json.loads((build / "checksums.json").read_text(encoding="utf-8")) for build in (ours, theirs))
+    return {name: mine.get(name) == other.get(name) for name in sorted(set(mine) | set(other)) if name.endswith(".faiss")}
 
 
 def model_rss(ctx: Context) -> dict:

@@ -107,6 +107,7 @@ class Build:
         self.stdout: list[str] = []
         self.peak_rss_kib = 0  # the build process's own VmHWM
         self.peak_tree_kib = 0  # the most its process tree held at once (a reading worker process too)
+        self.stage_peak_kib: dict[str, int] = {}  # the most VmRSS seen while each stage was the latest reported
         self.seconds: float | None = None
         self.cpu_seconds: float | None = None  # the process tree's CPU time: less swayed by other work than wall time
         self._threads = [threading.Thread(target=target, daemon=True)
@@ -151,7 +152,13 @@ class Build:
             self.peak_rss_kib = max(self.peak_rss_kib, own)
             tree = _rss_kib(pid, "VmRSS") + sum(_rss_kib(child, "VmRSS") for child in _descendants(pid))
             self.peak_tree_kib = max(self.peak_tree_kib, tree)
+            stage = self._latest_stage()
+            self.stage_peak_kib[stage] = max(self.stage_peak_kib.get(stage, 0), _rss_kib(pid, "VmRSS"))
             time.sleep(0.25)
+
+    def _latest_stage(self) -> str:
+        seen = dict(self.progress.first_seen)  # the stderr thread adds to it meanwhile
+        return max(seen, key=seen.get) if seen else "starting"
 
     def kill9(self) -> None:
         """SIGKILL, as a crash or a closed lid would stop it: no handler runs."""
@@ -182,6 +189,7 @@ class BuildResult:
     peak_rss_mib: float
     peak_tree_rss_mib: float
     stage_starts: dict[str, float]  # seconds from the start at which each stage was first reported
+    stage_peak_rss_mib: dict[str, float]  # the most RSS sampled (every 0.25 s) while each stage was the latest
     error_tail: list[str]
 
     @classmethod
@@ -197,6 +205,7 @@ class BuildResult:
             embedded=int(embedded.group("added")) if embedded else (0 if fresh else None), up_to_date=bool(fresh),
             peak_rss_mib=round(build.peak_rss_kib / 1024, 1), peak_tree_rss_mib=round(build.peak_tree_kib / 1024, 1),
             stage_starts={stage: round(seconds, 2) for stage, seconds in build.progress.first_seen.items()},
+            stage_peak_rss_mib={stage: round(kib / 1024, 1) for stage, kib in build.stage_peak_kib.items()},
             error_tail=list(build.tail)[-8:] if build.process.returncode else [],
         )
 
