@@ -14,7 +14,11 @@ passages, interleaved A B C, C B A, ... so each sees the same machine:
   progress file: e5 through ``PassageVectors.start(...).embed_missing`` as index/builder.py calls
   it, USE through ``fill_vectors`` as index/companion.py does.
 
-The stage's vectors are checked equal to embed_documents' (same batches, same vectors).
+The stage's vectors are checked equal to embed_documents' (same batches, same vectors). Inside
+each stage run its parts are timed (the engine, tokenising, the token count of the batch plan, the
+journal, the progress file), so the engine's share of the stage needs no second run. On a machine
+whose load moves between runs, ``--paired`` runs only the stage and, right after each of its
+batches, the bare engine on that batch: the ratio of the two comes from the same minutes.
 ``--sweep`` measures ONNX Runtime's settings for e5 (intra-op threads, inter-op threads, rows per
 ``session.run``) and USE's (BLAS threads, tokens per micro-batch), interleaved the same way.
 
@@ -22,8 +26,8 @@ The texts come from reading and chunking the shared library with the build's own
 (timed, with a fresh OCR cache, as a cold build reads it), or from ``--index DIR``, an index of it.
 ``--every K`` keeps every K-th passage in token-length order (the length mix stays the same).
 
-    nice -n 5 .venv/bin/python -m bench.speed.bench_embed_stage [--rounds 2] [--every 1] [--sweep]
-        [--models e5 use] [--json-out bench/results/embed_stage.json]
+    nice -n 5 .venv/bin/python -m bench.speed.bench_embed_stage [--rounds 2] [--every 1] [--paired | --sweep]
+        [--models e5 use] [--index DIR] [--json-out bench/results/embed_stage.json]
 """
 
 from __future__ import annotations
