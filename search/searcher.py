@@ -175,7 +175,8 @@ class Searcher:
             nearest = dense[0][1] if within is None else next((score for row, score in dense if within[row]), None)
             far = nothing_close_notice(self.index.manifest.model, nearest, scoped=within is not None)
             notices.extend([far] if far else [])
-        lexical = self.lexical.rank(query, depth, scope, rows) if mode != "dense" else []
+        expansion = self._expansion(query) if second_later is not None else ("", 1)
+        lexical = self.lexical.rank(query, depth, scope, rows, *expansion) if mode != "dense" else []
         # Under a scope (a store that filters inside its searches) an empty ranking may only mean that
         # nothing passes the filters: that is said below, never "no shared word".
         unfiltered_words = mode != "dense" and not lexical and scope is not None and bool(self.lexical.rank(query, 1))
@@ -220,6 +221,16 @@ class Searcher:
             return None
         english = cedict().english(query)
         return self.lexical.rank(" ".join(english), depth, scope, rows) if english else None
+
+    def _expansion(self, query: str) -> tuple[str, int]:
+        """(the dictionary English a Chinese query's BM25 query is expanded by, how many times each
+        of its tokens counts); ("", 1) for a query that is not expanded."""
+        times = self.fusion.for_language(query_language(query), True).expansion
+        return (" ".join(cedict().english(query)), times) if times > 0 else ("", 1)
+
+    def expanded_lexical_ranking(self, query: str, depth: int) -> Ranked:
+        """BM25's ranking as a hybrid search with the companion fuses it (expanded for a Chinese query)."""
+        return self.lexical.rank(query, depth, None, None, *self._expansion(query))
 
     def _beside(self, work: Callable[..., Ranked], *args) -> Callable[[], Ranked]:
         """`work(*args)` started on the searcher's one worker thread; returns what waits for it. The

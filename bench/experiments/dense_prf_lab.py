@@ -18,6 +18,11 @@ bench/quality/eval_dev_set.py scores the product (the lab's "today" equals the p
               words that translated; chosen on four folds, scored held out
   filefusion  each ranking's best passage per file, summed with the query's weights, mixed with
               the product's fused best per file (on top of the dictionary)
+  expansion   one BM25 ranking of a Chinese query's bigrams plus its dictionary English (query
+              expansion by translation: BM25 sums per query token, so the English words' scores
+              are added with a factor), in BM25's share; optionally the separate dictionary ranking
+              beside it; chosen per language on the same folds against the product with the
+              dictionary (branch rank's default)
 """
 
 from __future__ import annotations
@@ -186,6 +191,33 @@ def fuse_with_dictionary(searcher, q, bm25_en, weight: float, keep_bm25: float =
     return searcher.weigh(fused)
 
 
+def bm25_scores(searcher, tokens: list[str]) -> np.ndarray:
+    """Every passage's BM25 score for `tokens` (a repeated token counts again)."""
+    bm25 = searcher.lexical.lexical._bm25
+    return bm25.get_scores(tokens) if tokens else np.zeros(searcher.passages.num_rows, dtype=np.float32)
+
+
+def top_of(scores: np.ndarray, depth: int = DEPTH):
+    """(row, score) of the `depth` best positive scores, best first (LexicalIndex.search's order)."""
+    from index.lexical import top_k
+    candidates = np.flatnonzero(scores > 0)
+    order = candidates[top_k(scores[candidates], depth)]
+    return [(int(r), float(scores[r])) for r in order]
+
+
+def fuse_expanded(searcher, q, expanded, dictionary, dictionary_weight: float, lift: bool = True):
+    """The product's Chinese weights (e5, USE, BM25's share) with `expanded` (bigrams + English) as
+    BM25's ranking; `dictionary_weight` of BM25's share goes to the separate dictionary ranking."""
+    e5w, usew = today_weights(searcher.fusion, q["language"])
+    lexical = 1.0 - e5w - usew
+    parts = [(q["e5"], e5w), (q["use"], usew)]
+    if dictionary and dictionary_weight > 0:
+        parts.append((dictionary, dictionary_weight))
+        lexical -= dictionary_weight
+    other = searcher.passages.cjk != (script_of(q["query"]) == "cjk") if lift else None
+    return searcher.weigh(_convex(parts, (expanded, lexical), searcher.fusion.candidates, other))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--library", type=Path, required=True)
@@ -206,6 +238,12 @@ def main() -> None:
     parser.add_argument("--scopes", nargs="*", default=["cjk", "cjk+mixed"])
     parser.add_argument("--dictionary-depth", type=int, default=DEPTH, help="how deep the dictionary's BM25 ranking is read")
     parser.add_argument("--keep-bm25", type=float, default=0.0, help="BM25's share a Chinese query keeps beside the dictionary")
+    parser.add_argument("--english-factors", nargs="*", type=float, default=[0.5, 1.0, 2.0],
+                        help="expansion: the dictionary English's BM25 scores times this, added to the bigrams'")
+    parser.add_argument("--keep-dictionary", nargs="*", type=float, default=[0.0, 0.1, 0.2],
+                        help="expansion: the separate dictionary ranking's weight, out of BM25's share")
+    parser.add_argument("--lift", nargs="*", type=lambda v: v == "true", default=[True],
+                        help="expansion: the other-script rule on the expanded ranking")
     args = parser.parse_args()
     searcher, queries = collect(args.library, args.index, args.gold, args.cache)
     queries = with_vectors(searcher, queries, args.cache)
@@ -301,6 +339,44 @@ def main() -> None:
         out["filefusion_picks"] = picks
         print(json.dumps(picks, indent=1))
         show("file-level fusion per language (held-out folds)", held)
+
+    if "expansion" in args.only:
+        tokenize = searcher.tokenizer.tokenize
+        glossary = load_cedict(2)
+        english = {q["id"]: glossary.english(q["query"]) for q in queries if q["language"] == "cjk"}
+        bigram_scores = {qid: bm25_scores(searcher, tokenize(q["query"])) for q in queries if (qid := q["id"]) in english}
+        english_scores = {qid: bm25_scores(searcher, tokenize(" ".join(words))) for qid, words in english.items()}
+        dictionary = {qid: top_of(scores) for qid, scores in english_scores.items()}
+
+        def product(q):  # branch rank's default: dictionary 0.3, bigram BM25 0
+            if q["id"] not in english:
+                return fused_today(searcher, q)
+            return searcher.weigh(searcher.fuse(q["query"], q["e5"], q["bm25"], companion=q["use"],
+                                                glossed=dictionary[q["id"]] or None))
+        base = scorer.per_query(product)
+        show("product (dictionary 0.3)", base)
+        names = ["product", "today (main)"]
+        columns = [[base[q["id"]] for q in queries], [today[q["id"]] for q in queries]]
+        for factor, keep, lift in itertools.product(args.english_factors, args.keep_dictionary, args.lift):
+            def rank(q, factor=factor, keep=keep, lift=lift):
+                if q["id"] not in english:
+                    return fused_today(searcher, q)
+                expanded = top_of(bigram_scores[q["id"]] + factor * english_scores[q["id"]])
+                return fuse_expanded(searcher, q, expanded, dictionary[q["id"]], keep, lift)
+            name = f"expansion english x{factor} dictionary={keep}" + ("" if lift else " no-lift")
+            scores = scorer.per_query(rank)
+            show(name, scores)
+            names.append(name)
+            columns.append([scores[q["id"]] for q in queries])
+        matrix = np.array(columns).T
+        held, picks = choose_per_language(queries, matrix, names, 0, folds)
+        out["expansion_picks"] = picks
+        print(json.dumps(picks, indent=1))
+        show("expansion per language (held-out folds, against the product)", held)
+        chinese = [q["id"] for q in queries if q["id"] in english]
+        out["expansion_chinese_queries"] = {name: round(float(np.mean([scores[qid] for qid in chinese])), 4) for name, scores in
+                                            (("product", base), ("today (main)", today), ("held-out folds", held))}
+        print("Chinese queries:", out["expansion_chinese_queries"])
 
     if args.json_out:
         write_json(args.json_out, out)

@@ -1,12 +1,14 @@
 """The pure parts of the fourth-round lab (bench/experiments/dense_prf_lab.py): Rocchio feedback over
-exact search, the dictionary translation it scores, and the per-language choice on folds."""
+exact search, the dictionary translation it scores, the expanded BM25 ranking, and the per-language
+choice on folds."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from bench.experiments.dense_prf_lab import Exact, choose_per_language, translate
+from bench.experiments.dense_prf_lab import Exact, choose_per_language, top_of, translate
+from index.lexical import LexicalIndex
 from search.glossary import Glossary
 
 CEDICT = """\
@@ -42,3 +44,14 @@ def test_each_language_takes_the_setting_best_on_the_other_folds():
     held, picks = choose_per_language(queries, matrix, ["today", "a", "b"], 0, folds)
     assert picks["cjk"] == ["a"] * 4 and picks["latin"] == ["b"] * 4 and "mixed" not in picks  # no such query
     assert all(held[q["id"]] == (0.9 if q["language"] == "cjk" else 0.8) for q in queries)
+
+
+def test_the_expanded_ranking_is_the_product_one_bm25_search_of_repeated_tokens():
+    """The lab adds the English words' scores times a factor to the bigrams'; the product repeats the
+    English tokens in one search (search/lexical.py): the same ranking."""
+    index = LexicalIndex.fit([["特征", "征对"], ["align", "featur"], ["特征", "align"], ["video"]])
+    bm25 = index._bm25
+    lab = top_of(bm25.get_scores(["特征", "征对"]) + 3 * bm25.get_scores(["align"]))
+    rows, scores = index.search(["特征", "征对"] + ["align"] * 3, 10)
+    assert [row for row, _ in lab] == rows.tolist() == [2, 1, 0]
+    assert [score for _, score in lab] == pytest.approx(scores.tolist(), rel=1e-5)

@@ -92,12 +92,18 @@ def test_a_chinese_query_weighs_bm25_over_its_dictionary_english_and_others_do_n
     paths = searcher.passages.column("path").to_pylist()
     assert ranking and {paths[row] for row, _ in ranking} == {"notes/alignment.md"}
     response = searcher.search(query, k=5)
-    dense, lexical = searcher.dense_ranking(query, 400), searcher.lexical_ranking(query, 400)
+    dense, lexical = searcher.dense_ranking(query, 400), searcher.expanded_lexical_ranking(query, 400)
+    # BM25's own ranking is expanded by the same English: the English note matches it too
+    assert {paths[row] for row, _ in lexical} - {paths[row] for row, _ in searcher.lexical_ranking(query, 400)} == {
+        "notes/alignment.md"}
     second = searcher.companion_ranker().rank_text(query, 400, [])
     expected = searcher.weigh(searcher.fuse(query, dense, lexical, companion=second, glossed=ranking))
     assert [hit.chunk_id for hit in response.hits] == [
         searcher.passages.column("chunk_id")[row].as_py() for row, _ in expected[:5]]
-    without = searcher.weigh(searcher.fuse(query, dense, lexical, companion=second))
+    # without the dictionary (its ranking, and BM25 of the bigrams alone) the fusion differs
+    plain = searcher.lexical_ranking(query, 400)
+    without = searcher.weigh(searcher.fuse(query, dense, plain, companion=second))
     assert [score for _, score in expected[:5]] != [score for _, score in without[:5]]
     for other in ("特征对齐 alignment", "feature alignment"):  # mixed and English queries: no dictionary
         assert searcher._glossed(other, 400) is None
+        assert searcher.expanded_lexical_ranking(other, 400) == searcher.lexical_ranking(other, 400)

@@ -155,7 +155,7 @@ def test_a_chinese_question_meets_its_english_paper_by_dictionary_words_too(e5_l
     round): the English paper leads the Chinese notes by more than with the three rankings alone."""
     lib = Library(e5_library)
     with_dictionary = lib.searcher()
-    without = lib.searcher(fusion=replace(FusionSettings(), dictionary_cjk=0.0))
+    without = lib.searcher(fusion=replace(FusionSettings(), dictionary_cjk=0.0, expansion_cjk=0))
     name = PDFS[paper]
     assert _rank_of(with_dictionary, query, name) == 1
     assert _lead(with_dictionary, query, name) > _lead(without, query, name)

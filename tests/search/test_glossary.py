@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from search import FusionSettings, fuse
 from search.glossary import Glossary, cedict
+from search.lexical import LexicalRanker
 
 SMALL = """\
 # CC-CEDICT
@@ -71,10 +73,43 @@ def test_the_real_dictionary_knows_common_research_words():
 
 def test_only_chinese_queries_with_the_companion_weigh_the_dictionary():
     settings = FusionSettings()
-    assert settings.for_language("cjk", companion=True).dictionary_weight == settings.dictionary_cjk == 0.3
+    chinese = settings.for_language("cjk", companion=True)
+    assert chinese.dictionary_weight == settings.dictionary_cjk == 0.2
+    assert chinese.expansion == settings.expansion_cjk == 3
     for language in ("mixed", "latin"):
         assert settings.for_language(language, companion=True).dictionary_weight == 0.0
+        assert settings.for_language(language, companion=True).expansion == 0
     assert settings.for_language("cjk", companion=False).dictionary_weight == 0.0
+    assert settings.for_language("cjk", companion=False).expansion == 0
+
+
+def test_an_expanded_bm25_ranking_lifts_no_passage_of_the_other_script():
+    """With the dictionary English in BM25's query an English passage can match it: one that does
+    not is not lifted to its dense score, as it is when BM25 could only read Chinese bigrams."""
+    dense = [(0, 0.9), (1, 0.8), (2, 0.1)]
+    companion = [(0, 0.9), (1, 0.8), (2, 0.1)]
+    lexical = [(1, 5.0), (2, 1.0)]  # row 0, an English passage, matches none of the expanded query
+    english = np.array([True, False, False])
+    plain = FusionSettings(expansion_cjk=0).for_language("cjk", companion=True)
+    expanded = FusionSettings().for_language("cjk", companion=True)
+    assert [row for row, _ in fuse(dense, lexical, plain, english, companion=companion)][:2] == [0, 1]
+    assert [row for row, _ in fuse(dense, lexical, expanded, english, companion=companion)][:2] == [1, 0]
+
+
+def test_the_lexical_ranker_counts_the_expansion_tokens_times_over():
+    searched = []
+
+    class Recording:
+        def search(self, tokens, k, **_):
+            searched.append(tokens)
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+
+    ranker = LexicalRanker(Recording(), "bigram")
+    ranker.rank("特征对齐", 10, also="to align features", times=3)
+    ranker.rank("特征对齐", 10)
+    bigrams = ranker.tokenizer.tokenize("特征对齐")
+    english = ranker.tokenizer.tokenize("to align features")
+    assert english and searched == [bigrams + english * 3, bigrams]
 
 
 def test_the_dictionary_ranking_lifts_the_passage_it_ranks_first_out_of_bm25s_share():
