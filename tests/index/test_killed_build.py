@@ -138,8 +138,11 @@ class Recording(FakeEmbedder):
 
 # writing FAISS
 hook_call(store.faiss, "write_index", "faiss", partial_path=lambda index, path: path)
-# writing the passages' build columns (chunks.parquet, in row groups); "nth" 2 would be a second file, there is one
+# writing the passages' build columns (chunks.parquet, in row groups): a build from its passages
+# writes them, an update in place (FileStore.write_update) copies the previous build's and appends;
+# "nth" 2 would be a second file, there is one
 hook_call(store, "_write_build_columns", "parquet", partial_path=lambda frame, path, **k: path)
+hook_call(store, "_append_build_columns", "parquet", partial_path=lambda source, keep, rows, path, **k: path)
 # between the two: the BM25 index is saved into the staging folder
 hook_call(LexicalIndex, "save", "staging")
 # the staging folder is renamed into builds/, then the temporary pointer atomically replaces CURRENT
