@@ -38,7 +38,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -319,7 +319,6 @@ class FileStore(BuildFolderReads):
         read, and neither `lexical` nor `catalog`, so a staged build need not hold its passages."""
         if len(chunks) != len(vectors) + manifest.pending_rows:
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors and {manifest.pending_rows} pending")
-        previous = self.current_build()
 
         def fill(staging: Path) -> None:
             if reuse is not None:
@@ -328,6 +327,12 @@ class FileStore(BuildFolderReads):
             else:
                 _fill_build(staging, manifest, chunks, vectors, lexical, catalog, language_direction, companion)
 
+        return self._commit(fill)
+
+    def _commit(self, fill: Callable[[Path], None]) -> Path:
+        """A new build folder filled by `fill` in staging, renamed into builds/ and made current;
+        older builds but the one it replaces are pruned."""
+        previous = self.current_build()
         try:
             self._builds.mkdir(parents=True, exist_ok=True)
             final = write_folder(self._builds, build_name(), fill)
@@ -364,33 +369,22 @@ class FileStore(BuildFolderReads):
         if manifest.pending_rows or manifest.vector_index != previous.manifest.vector_index:
             raise ValueError("an update in place writes a finished build with the previous build's vector index")
         old = previous.location
-        current = self.current_build()
 
         def fill(staging: Path) -> None:
             _write_updated_index(old / _VECTORS, staging / _VECTORS, keep, vectors)
             if companion is not None:
                 _write_updated_index(old / _COMPANION, staging / _COMPANION, keep, companion.vectors)
-                if companion.direction is not None:
-                    np.save(staging / _COMPANION_DIRECTION, np.asarray(companion.direction, dtype=np.float32))
+                _save_direction(staging / _COMPANION_DIRECTION, companion.direction)
             (staging / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
-            (staging / PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
+            _write_catalog(staging, catalog)
             rows = with_script_and_roles(added)
             _append_passages(previous.passages, keep, rows, staging / _PASSAGES)
             tokens = _append_build_columns(old / _CHUNKS, keep, rows, staging / _CHUNKS)
             ids, lengths = tokens.arrays()
             LexicalIndex.fit_ids(ids, lengths, tokens.vocabulary).save(staging / _LEXICAL)
-            if language_direction is not None:
-                np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
+            _save_direction(staging / _DIRECTION, language_direction)
 
-        try:
-            self._builds.mkdir(parents=True, exist_ok=True)
-            final = write_folder(self._builds, build_name(), fill)
-            self._point_at(final)
-        except OSError as error:
-            raise IndexWriteError(self._cannot_write(error)) from None
-        self._prune(keep={final, current})
-        remember_written(final, self.directory / VERIFIED)
-        return final
+        return self._commit(fill)
 
     def _cannot_write(self, error: OSError) -> str:
         message = f"Papersearch cannot write the index at {self.directory} ({error.strerror or error})."
@@ -481,8 +475,7 @@ def _fill_vectors(staging: Path, manifest, vectors, companion) -> None:
         if len(second) != len(vectors):
             raise ValueError(f"{len(second)} second-encoder vectors for {len(vectors)} vectors")
         faiss.write_index(build_vector_index(second, manifest.vector_index), str(staging / _COMPANION))
-        if companion.direction is not None:
-            np.save(staging / _COMPANION_DIRECTION, np.asarray(companion.direction, dtype=np.float32))
+        _save_direction(staging / _COMPANION_DIRECTION, companion.direction)
     (staging / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
 
 
@@ -497,12 +490,21 @@ def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, lang
     """Every file of a build, written into its staging folder."""
     _fill_vectors(staging, manifest, vectors, companion)
     lexical.save(staging / _LEXICAL)
-    (staging / PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
+    _write_catalog(staging, catalog)
     chunks = with_script_and_roles(chunks)
     _write_passages(chunks, staging / _PASSAGES)
     _write_build_columns(chunks, staging / _CHUNKS)
-    if language_direction is not None:
-        np.save(staging / _DIRECTION, np.asarray(language_direction, dtype=np.float32))
+    _save_direction(staging / _DIRECTION, language_direction)
+
+
+def _write_catalog(staging: Path, catalog: Catalog) -> None:
+    (staging / PAPERS).write_text(json.dumps(catalog.to_dict(), ensure_ascii=False), encoding="utf-8")
+
+
+def _save_direction(path: Path, direction: np.ndarray | None) -> None:
+    """A model's English→Chinese direction beside its vectors; nothing for a model without one."""
+    if direction is not None:
+        np.save(path, np.asarray(direction, dtype=np.float32))
 
 
 def _write_updated_index(source: Path, target: Path, keep: np.ndarray, added: np.ndarray) -> None:
@@ -540,7 +542,7 @@ def _append_build_columns(source: Path, keep: np.ndarray, added: pd.DataFrame, p
             writer.write_table(part)
             tokens.extend_arrow(part.column("lexical_tokens"))
         for part in _slices(added):
-            writer.write_table(pa.Table.from_pandas(part[BUILD_COLUMNS], schema=_BUILD_SCHEMA, preserve_index=False))
+            writer.write_table(_build_table(part))
             for row in part["lexical_tokens"]:
                 tokens.append(row)
         if start == 0 and not len(added):
@@ -582,11 +584,15 @@ _BUILD_SCHEMA = pa.schema([("chunk_id", pa.string()), ("embed_text", pa.string()
                            ("lexical_tokens", pa.list_(pa.string()))])
 
 
+def _build_table(chunks: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(chunks[BUILD_COLUMNS], schema=_BUILD_SCHEMA, preserve_index=False)
+
+
 def _write_build_columns(chunks: pd.DataFrame, path: Path) -> None:
     """chunks.parquet, one row group per slice of rows."""
     with pq.ParquetWriter(str(path), _BUILD_SCHEMA) as writer:
         for part in _slices(chunks):
-            writer.write_table(pa.Table.from_pandas(part[BUILD_COLUMNS], schema=_BUILD_SCHEMA, preserve_index=False))
+            writer.write_table(_build_table(part))
         if not len(chunks):
             writer.write_table(_BUILD_SCHEMA.empty_table())
 
