@@ -84,11 +84,10 @@ class VectorFile:
         values = np.ascontiguousarray(values, dtype=np.float32).reshape(len(rows), self.dimension)
         if not len(rows):
             return
-        order = np.argsort(rows, kind="stable")
+        order, runs = _runs(rows)
         rows, values = rows[order], values[order]
-        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
         try:
-            for begin, end in zip(np.r_[0, breaks], np.r_[breaks, len(rows)], strict=True):
+            for begin, end in runs:
                 self._pwrite(memoryview(values[begin:end]).cast("B"), self._offset(int(rows[begin])))
         except OSError as error:
             raise self._cannot(error) from None
@@ -119,10 +118,9 @@ class VectorFile:
         out = np.empty((len(rows), self.dimension), dtype=np.float32)
         if not len(rows):
             return out
-        order = np.argsort(rows, kind="stable")
+        order, runs = _runs(rows)
         sorted_rows = rows[order]
-        breaks = np.flatnonzero(np.diff(sorted_rows) != 1) + 1
-        for begin, end in zip(np.r_[0, breaks], np.r_[breaks, len(rows)], strict=True):
+        for begin, end in runs:
             first = int(sorted_rows[begin])
             out[order[begin:end]] = self.read(first, first + (end - begin))
         return out
@@ -141,6 +139,14 @@ class VectorFile:
             f"Papersearch cannot keep the build's vectors in {self.directory} ({error.strerror or error}). "
             "The previous index, if any, is kept."
         )
+
+
+def _runs(rows: np.ndarray) -> tuple[np.ndarray, Iterator[tuple[int, int]]]:
+    """The order that sorts `rows`, and [begin, end) of each run of consecutive rows in that order
+    (one read or write per run), made as they are asked for: a training sample has thousands."""
+    order = np.argsort(rows, kind="stable")
+    breaks = np.flatnonzero(np.diff(rows[order]) != 1) + 1
+    return order, zip(np.r_[0, breaks], np.r_[breaks, len(rows)], strict=True)
 
 
 def row_slices(vectors: np.ndarray | VectorFile, rows: int = SLICE_ROWS) -> Iterator[np.ndarray]:

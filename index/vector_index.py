@@ -138,13 +138,12 @@ def keeps_training(spec: dict | None, count: int) -> bool:
     (its centroids and 8-bit ranges), adding only the new vectors: while `count` is within a factor
     of two of the size its lists were chosen for (nlist grows with sqrt(count)), and the index is of
     the kind builds write now. A flat index never trains: it always may."""
-    kind = (spec or {}).get("kind", "flat")
+    kind, fresh = (spec or {}).get("kind", "flat"), choose_vector_index(count)
     if kind == "flat":
-        return choose_vector_index(count)["kind"] == "flat"
-    if kind != "ivf_sq8_refine" or choose_vector_index(count)["kind"] != kind:
+        return fresh["kind"] == "flat"
+    if kind != "ivf_sq8_refine" or fresh["kind"] != kind:
         return False
-    wanted = choose_vector_index(count)["nlist"]
-    return int(spec["nlist"]) / 2 ** 0.5 <= wanted <= int(spec["nlist"]) * 2 ** 0.5
+    return int(spec["nlist"]) / 2 ** 0.5 <= fresh["nlist"] <= int(spec["nlist"]) * 2 ** 0.5
 
 
 def updated_vector_index(index: faiss.Index, keep: np.ndarray, added: np.ndarray) -> faiss.Index:
