@@ -160,14 +160,19 @@ def _normalised_arrays(ranked: Ranked, reference: int, position: dict[int, int],
     value, inside, present = np.full(size, _ABSENT[0]), np.zeros(size, dtype=bool), np.zeros(size, dtype=bool)
     if ranked:
         at = np.fromiter((position[row] for row, _ in ranked), dtype=np.int64, count=len(ranked))
-        scores = np.asarray([score for _, score in ranked], dtype=np.float64)
-        head = scores[: max(1, reference)]
-        high, low = head.max(), head.min()
-        span = high - low if high - low >= 1e-12 else None
-        value[at] = (scores - low) / span if span else np.where(np.arange(len(scores)) < len(head), 1.0, scores - low)
-        inside[at] = np.arange(len(scores)) < len(head)
+        value[at], inside[at] = _min_max(np.asarray([score for _, score in ranked], dtype=np.float64), reference)
         present[at] = True
     return value, inside, present
+
+
+def _min_max(scores: np.ndarray, reference: int) -> tuple[np.ndarray, np.ndarray]:
+    """Scores min-max scaled with bounds from the first `reference` (at least one), rows past them
+    below 0; and whether each is one of those first."""
+    head = scores[: max(1, reference)]
+    high, low = head.max(), head.min()
+    span = high - low if high - low >= 1e-12 else None
+    inside = np.arange(len(scores)) < len(head)
+    return ((scores - low) / span if span else np.where(inside, 1.0, scores - low)), inside
 
 
 _ABSENT = (-1.0, False)  # a row one ranking did not return: below all it did
@@ -178,9 +183,5 @@ def _normalised(ranked: Ranked, reference: int) -> dict[int, tuple[float, bool]]
     them); rows past the reference score below 0."""
     if not ranked:
         return {}
-    values = np.asarray([score for _, score in ranked], dtype=np.float64)
-    head = values[: max(1, reference)]
-    high, low = head.max(), head.min()
-    span = high - low if high - low >= 1e-12 else None
-    scaled = (values - low) / span if span else np.where(np.arange(len(values)) < len(head), 1.0, values - low)
-    return {row: (float(value), position < len(head)) for position, ((row, _), value) in enumerate(zip(ranked, scaled))}
+    scaled, inside = _min_max(np.asarray([score for _, score in ranked], dtype=np.float64), reference)
+    return {row: (float(value), bool(first)) for (row, _), value, first in zip(ranked, scaled, inside, strict=True)}
