@@ -175,15 +175,15 @@ class Searcher:
             nearest = dense[0][1] if within is None else next((score for row, score in dense if within[row]), None)
             far = nothing_close_notice(self.index.manifest.model, nearest, scoped=within is not None)
             notices.extend([far] if far else [])
-        expansion = self._expansion(query) if second_later is not None else ("", 1)
-        lexical = self.lexical.rank(query, depth, scope, rows, *expansion) if mode != "dense" else []
+        english, times, glossing = self._dictionary(query) if second_later is not None else ("", 0, False)
+        lexical = self.lexical.rank(query, depth, scope, rows, english, times) if mode != "dense" else []
         # Under a scope (a store that filters inside its searches) an empty ranking may only mean that
         # nothing passes the filters: that is said below, never "no shared word".
         unfiltered_words = mode != "dense" and not lexical and scope is not None and bool(self.lexical.rank(query, 1))
         no_shared_word = mode != "dense" and not lexical and not unfiltered_words
         second = second_later() if second_later is not None else None
         # after the worker is done: run beside it, this Python work would wait on its turns at the interpreter
-        glossed = self._glossed(query, depth, scope, rows) if second_later is not None else None
+        glossed = self.lexical.rank(english, depth, scope, rows) if glossing and english else None
         ranked = (self.weigh(self.fuse(query, dense, lexical, companion=second, glossed=glossed)) if mode == "hybrid"
                   else (dense or lexical))
         dense_ranks = {row: rank for rank, (row, _) in enumerate(dense, start=1)}
@@ -214,23 +214,25 @@ class Searcher:
         return fuse(dense, lexical, settings, other_script=self.passages.cjk != (script_of(query) == "cjk"),
                     companion=companion, glossed=glossed)
 
-    def _glossed(self, query: str, depth: int, scope=None, rows=None) -> Ranked | None:
-        """BM25's ranking of the English CC-CEDICT gives for a Chinese query's words (search/glossary.py);
-        None for a query that does not weigh it or whose words the dictionary does not know."""
-        if self.fusion.for_language(query_language(query), True).dictionary_weight <= 0:
-            return None
-        english = cedict().english(query)
-        return self.lexical.rank(" ".join(english), depth, scope, rows) if english else None
+    def _dictionary(self, query: str) -> tuple[str, int, bool]:
+        """For a Chinese query (search/glossary.py): the English CC-CEDICT gives for its words, how
+        many times each of its tokens counts in BM25's expanded query (0: not expanded), and whether
+        BM25's ranking of that English is fused too; ("", 0, False) for a query that uses neither."""
+        settings = self.fusion.for_language(query_language(query), True)
+        if settings.expansion <= 0 and settings.dictionary_weight <= 0:
+            return "", 0, False
+        return " ".join(cedict().english(query)), settings.expansion, settings.dictionary_weight > 0
 
-    def _expansion(self, query: str) -> tuple[str, int]:
-        """(the dictionary English a Chinese query's BM25 query is expanded by, how many times each
-        of its tokens counts); ("", 1) for a query that is not expanded."""
-        times = self.fusion.for_language(query_language(query), True).expansion
-        return (" ".join(cedict().english(query)), times) if times > 0 else ("", 1)
+    def glossed_ranking(self, query: str, depth: int) -> Ranked | None:
+        """BM25's ranking of a Chinese query's dictionary English as a hybrid search fuses it; None
+        for a query that does not weigh it or whose words the dictionary does not know."""
+        english, _, glossing = self._dictionary(query)
+        return self.lexical.rank(english, depth) if glossing and english else None
 
     def expanded_lexical_ranking(self, query: str, depth: int) -> Ranked:
         """BM25's ranking as a hybrid search with the companion fuses it (expanded for a Chinese query)."""
-        return self.lexical.rank(query, depth, None, None, *self._expansion(query))
+        english, times, _ = self._dictionary(query)
+        return self.lexical.rank(query, depth, None, None, english, times)
 
     def _beside(self, work: Callable[..., Ranked], *args) -> Callable[[], Ranked]:
         """`work(*args)` started on the searcher's one worker thread; returns what waits for it. The

@@ -319,7 +319,7 @@ def main() -> None:
 
     if "filefusion" in args.only:
         paths = scorer.paths
-        dictionary = {q["id"]: (searcher._glossed(q["query"], DEPTH) or []) for q in queries}
+        dictionary = {q["id"]: (searcher.glossed_ranking(q["query"], DEPTH) or []) for q in queries}
 
         def product(q):
             return searcher.weigh(searcher.fuse(q["query"], q["e5"], q["bm25"], companion=q["use"],

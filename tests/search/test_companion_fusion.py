@@ -88,7 +88,7 @@ def test_the_companion_ranked_on_the_worker_thread_is_the_one_fused(small_librar
 def test_a_chinese_query_weighs_bm25_over_its_dictionary_english_and_others_do_not(small_library, tmp_path, encoders):
     searcher, _ = searcher_of(small_library, tmp_path / "index", encoders)
     query = "特征对齐"  # CC-CEDICT: characteristic ... align: BM25 meets the English note's "aligns"
-    ranking = searcher._glossed(query, 400)
+    ranking = searcher.glossed_ranking(query, 400)
     paths = searcher.passages.column("path").to_pylist()
     assert ranking and {paths[row] for row, _ in ranking} == {"notes/alignment.md"}
     response = searcher.search(query, k=5)
@@ -105,5 +105,5 @@ def test_a_chinese_query_weighs_bm25_over_its_dictionary_english_and_others_do_n
     without = searcher.weigh(searcher.fuse(query, dense, plain, companion=second))
     assert [score for _, score in expected[:5]] != [score for _, score in without[:5]]
     for other in ("特征对齐 alignment", "feature alignment"):  # mixed and English queries: no dictionary
-        assert searcher._glossed(other, 400) is None
+        assert searcher.glossed_ranking(other, 400) is None
         assert searcher.expanded_lexical_ranking(other, 400) == searcher.lexical_ranking(other, 400)
