@@ -27,7 +27,6 @@ bench/quality/eval_dev_set.py scores the product (the lab's "today" equals the p
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import itertools
 import json
@@ -39,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import write_json
-from bench.experiments.zh_fusion_lab import DEPTH, FOLDS, Scorer, collect, folds_of, fuse3
+from bench.experiments.zh_fusion_lab import DEPTH, FOLDS, Scorer, collect, folds_of, fuse3, lab_arguments
 from embed import without_direction
 from search.fusion import _convex
 from search.glossary import Glossary
@@ -219,12 +218,7 @@ def fuse_expanded(searcher, q, expanded, dictionary, dictionary_weight: float, l
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--library", type=Path, required=True)
-    parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--gold", type=Path, nargs="+", required=True)
-    parser.add_argument("--cache", type=Path)
-    parser.add_argument("--json-out", type=Path)
+    parser = lab_arguments()
     parser.add_argument("--only", nargs="*", default=["rocchio", "dictionary"])
     parser.add_argument("--sources", nargs="*", default=["own", "fused"])
     parser.add_argument("--k", nargs="*", type=int, default=[3, 5, 10])
@@ -261,6 +255,23 @@ def main() -> None:
     show("today", today)
     folds = folds_of(queries)
 
+    def study(key: str, title: str, baselines: dict[str, dict], variants) -> tuple[np.ndarray, dict]:
+        """Each (name, rank) of `variants` scored and shown beside `baselines` (name -> per-query
+        scores; the first is what a fold keeps unless beaten), then chosen per language on held-out
+        folds: the picks go to out[key + "_picks"], the held-out scores are shown as `title`."""
+        names, columns = list(baselines), [[scores[q["id"]] for q in queries] for scores in baselines.values()]
+        for name, rank in variants:
+            scores = scorer.per_query(rank)
+            show(name, scores)
+            names.append(name)
+            columns.append([scores[q["id"]] for q in queries])
+        matrix = np.array(columns).T
+        held, picks = choose_per_language(queries, matrix, names, 0, folds)
+        out[f"{key}_picks"] = picks
+        print(json.dumps(picks, indent=1))
+        show(title, held)
+        return matrix, held
+
     if "rocchio" in args.only:
         stored = searcher.index
         e5 = Exact(stored.all_vectors(), searcher.dense.direction)
@@ -268,54 +279,41 @@ def main() -> None:
         check = e5.rank(queries[0]["e5_vec"])
         assert [r for r, _ in check[:20]] == [r for r, _ in queries[0]["e5"][:20]], "exact search differs from the index's"
         fused = {q["id"]: fused_today(searcher, q) for q in queries}
-        names, columns = ["today"], [[today[q["id"]] for q in queries]]
-        for source, k, a, which in itertools.product(args.sources, args.k, args.a, args.encoders):
-            def rank(q, source=source, k=k, a=a, which=which):
-                changed = dict(q)
-                for name, exact in (("e5", e5), ("use", use)):
-                    if which in (name, "both"):
-                        first = q[name] if source == "own" else fused[q["id"]]
-                        changed[name] = exact.feedback(q[f"{name}_vec"], first, k, a)
-                return fused_today(searcher, changed)
-            name = f"rocchio {source} k={k} a={a} on {which}"
-            scores = scorer.per_query(rank)
-            show(name, scores)
-            names.append(name)
-            columns.append([scores[q["id"]] for q in queries])
-        matrix = np.array(columns).T
-        held, picks = choose_per_language(queries, matrix, names, 0, folds)
-        out["rocchio_picks"] = picks
-        print(json.dumps(picks, indent=1))
-        show("rocchio per language (held-out folds)", held)
+
+        def rocchio_variants():
+            for source, k, a, which in itertools.product(args.sources, args.k, args.a, args.encoders):
+                def rank(q, source=source, k=k, a=a, which=which):
+                    changed = dict(q)
+                    for name, exact in (("e5", e5), ("use", use)):
+                        if which in (name, "both"):
+                            first = q[name] if source == "own" else fused[q["id"]]
+                            changed[name] = exact.feedback(q[f"{name}_vec"], first, k, a)
+                    return fused_today(searcher, changed)
+                yield f"rocchio {source} k={k} a={a} on {which}", rank
+        matrix, _ = study("rocchio", "rocchio per language (held-out folds)", {"today": today}, rocchio_variants())
         oracle = {q["id"]: float(matrix[i].max()) for i, q in enumerate(queries)}
         show("rocchio oracle", oracle)
 
     if "dictionary" in args.only:
-        names, columns = ["today"], [[today[q["id"]] for q in queries]]
-        for how, senses, min_chars in itertools.product(args.segment, args.senses, args.min_chars):
-          glossary = load_cedict(senses)
-          zh = {q["id"]: translate(q["query"], glossary, how, min_chars) for q in queries if q["language"] in ("cjk", "mixed")}
-          bm25_en = {qid: (searcher.lexical.rank(" ".join(words), args.dictionary_depth) if words else [])
-                     for qid, (words, _) in zh.items()}
-          out.setdefault("dictionary_examples", {})[f"{how} senses={senses} min={min_chars}"] = {
-              q["query"]: zh[q["id"]][0][:20] for q in queries[:300] if q["id"] in zh}
-          for weight, scaled, scope in itertools.product(args.weights, args.scaled, args.scopes):
-            def rank(q, weight=weight, scaled=scaled, scope=scope, zh=zh, bm25_en=bm25_en):
-                if q["id"] not in zh or (scope == "cjk" and q["language"] != "cjk"):
-                    return fused_today(searcher, q)
-                share = zh[q["id"]][1]
-                return fuse_with_dictionary(searcher, q, bm25_en[q["id"]], weight * (share if scaled else 1.0), args.keep_bm25)
-            name = f"dictionary {how} senses={senses} min={min_chars} w={weight} scaled={scaled} on {scope}" + (
-                f" keep-bm25={args.keep_bm25}" if args.keep_bm25 else "")
-            scores = scorer.per_query(rank)
-            show(name, scores)
-            names.append(name)
-            columns.append([scores[q["id"]] for q in queries])
-        matrix = np.array(columns).T
-        held, picks = choose_per_language(queries, matrix, names, 0, folds)
-        out["dictionary_picks"] = picks
-        print(json.dumps(picks, indent=1))
-        show("dictionary per language (held-out folds)", held)
+        def dictionary_variants():
+            for how, senses, min_chars in itertools.product(args.segment, args.senses, args.min_chars):
+                glossary = load_cedict(senses)
+                zh = {q["id"]: translate(q["query"], glossary, how, min_chars) for q in queries
+                      if q["language"] in ("cjk", "mixed")}
+                bm25_en = {qid: (searcher.lexical.rank(" ".join(words), args.dictionary_depth) if words else [])
+                           for qid, (words, _) in zh.items()}
+                out.setdefault("dictionary_examples", {})[f"{how} senses={senses} min={min_chars}"] = {
+                    q["query"]: zh[q["id"]][0][:20] for q in queries[:300] if q["id"] in zh}
+                for weight, scaled, scope in itertools.product(args.weights, args.scaled, args.scopes):
+                    def rank(q, weight=weight, scaled=scaled, scope=scope, zh=zh, bm25_en=bm25_en):
+                        if q["id"] not in zh or (scope == "cjk" and q["language"] != "cjk"):
+                            return fused_today(searcher, q)
+                        share = zh[q["id"]][1]
+                        return fuse_with_dictionary(searcher, q, bm25_en[q["id"]], weight * (share if scaled else 1.0),
+                                                    args.keep_bm25)
+                    yield f"dictionary {how} senses={senses} min={min_chars} w={weight} scaled={scaled} on {scope}" + (
+                        f" keep-bm25={args.keep_bm25}" if args.keep_bm25 else ""), rank
+        study("dictionary", "dictionary per language (held-out folds)", {"today": today}, dictionary_variants())
 
     if "filefusion" in args.only:
         paths = scorer.paths
@@ -327,18 +325,10 @@ def main() -> None:
         fused = {q["id"]: product(q) for q in queries}
         base = scorer.per_query(lambda q: fused[q["id"]])
         show("product (dictionary)", base)
-        names, columns = ["product"], [[base[q["id"]] for q in queries]]
-        for mix in (0.25, 0.5, 0.75, 1.0):
-            scores = scorer.per_query(lambda q, mix=mix: file_level(searcher, q, paths, fused[q["id"]], dictionary[q["id"]], mix))
-            name = f"file-level fusion mix={mix}"
-            show(name, scores)
-            names.append(name)
-            columns.append([scores[q["id"]] for q in queries])
-        matrix = np.array(columns).T
-        held, picks = choose_per_language(queries, matrix, names, 0, folds)
-        out["filefusion_picks"] = picks
-        print(json.dumps(picks, indent=1))
-        show("file-level fusion per language (held-out folds)", held)
+        study("filefusion", "file-level fusion per language (held-out folds)", {"product": base}, (
+            (f"file-level fusion mix={mix}",
+             lambda q, mix=mix: file_level(searcher, q, paths, fused[q["id"]], dictionary[q["id"]], mix))
+            for mix in (0.25, 0.5, 0.75, 1.0)))
 
     if "expansion" in args.only:
         tokenize = searcher.tokenizer.tokenize
@@ -355,24 +345,17 @@ def main() -> None:
                                                 glossed=dictionary[q["id"]] or None))
         base = scorer.per_query(product)
         show("product (dictionary 0.3)", base)
-        names = ["product", "today (main)"]
-        columns = [[base[q["id"]] for q in queries], [today[q["id"]] for q in queries]]
-        for factor, keep, lift in itertools.product(args.english_factors, args.keep_dictionary, args.lift):
-            def rank(q, factor=factor, keep=keep, lift=lift):
-                if q["id"] not in english:
-                    return fused_today(searcher, q)
-                expanded = top_of(bigram_scores[q["id"]] + factor * english_scores[q["id"]])
-                return fuse_expanded(searcher, q, expanded, dictionary[q["id"]], keep, lift)
-            name = f"expansion english x{factor} dictionary={keep}" + ("" if lift else " no-lift")
-            scores = scorer.per_query(rank)
-            show(name, scores)
-            names.append(name)
-            columns.append([scores[q["id"]] for q in queries])
-        matrix = np.array(columns).T
-        held, picks = choose_per_language(queries, matrix, names, 0, folds)
-        out["expansion_picks"] = picks
-        print(json.dumps(picks, indent=1))
-        show("expansion per language (held-out folds, against the product)", held)
+
+        def expansion_variants():
+            for factor, keep, lift in itertools.product(args.english_factors, args.keep_dictionary, args.lift):
+                def rank(q, factor=factor, keep=keep, lift=lift):
+                    if q["id"] not in english:
+                        return fused_today(searcher, q)
+                    expanded = top_of(bigram_scores[q["id"]] + factor * english_scores[q["id"]])
+                    return fuse_expanded(searcher, q, expanded, dictionary[q["id"]], keep, lift)
+                yield f"expansion english x{factor} dictionary={keep}" + ("" if lift else " no-lift"), rank
+        _, held = study("expansion", "expansion per language (held-out folds, against the product)",
+                        {"product": base, "today (main)": today}, expansion_variants())
         chinese = [q["id"] for q in queries if q["id"] in english]
         out["expansion_chinese_queries"] = {name: round(float(np.mean([scores[qid] for qid in chinese])), 4) for name, scores in
                                             (("product", base), ("today (main)", today), ("held-out folds", held))}

@@ -22,7 +22,6 @@ on all tuning queries is then scored once on `--validate` (never tuned on).
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import pickle
@@ -37,6 +36,7 @@ import numpy as np
 import pytrec_eval
 
 from bench.common import REPO, write_json
+from bench.experiments.zh_fusion_lab import lab_arguments
 
 DEPTH = 400  # passages asked for, as eval_dev_set's file_ranking
 FILES = 50  # files the bonus may re-rank
@@ -237,13 +237,8 @@ def grid() -> list[Setting]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--library", type=Path, required=True)
-    parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--gold", type=Path, nargs="+", required=True)
+    parser = lab_arguments(__doc__.split("\n")[0])
     parser.add_argument("--validate", type=Path)
-    parser.add_argument("--cache", type=Path)
-    parser.add_argument("--json-out", type=Path)
     args = parser.parse_args()
 
     golds = list(args.gold) + ([args.validate] if args.validate else [])

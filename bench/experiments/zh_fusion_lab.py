@@ -209,13 +209,20 @@ def prf_terms(searcher, q, texts, document_frequency, total, top=5, terms=5) -> 
     return [w for w, _ in sorted(scored.items(), key=lambda item: -item[1])[:terms]]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def lab_arguments(description: str | None = None) -> argparse.ArgumentParser:
+    """What every dev-set lab is given: the library, its index, the gold files, a cache of the
+    queries' rankings and where the results go."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--library", type=Path, required=True)
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--gold", type=Path, nargs="+", required=True)
     parser.add_argument("--cache", type=Path)
     parser.add_argument("--json-out", type=Path)
+    return parser
+
+
+def main() -> None:
+    parser = lab_arguments()
     parser.add_argument("--only", nargs="*", default=["today", "adaptive", "evidence", "en-use", "prf", "latency"])
     args = parser.parse_args()
     searcher, queries = collect(args.library, args.index, args.gold, args.cache)
