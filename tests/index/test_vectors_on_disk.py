@@ -138,3 +138,20 @@ def test_a_vector_file_a_killed_build_left_with_a_name_is_cleared_by_the_next_bu
     (small_library / "notes" / "more.md").write_text("# More\n\nA new note about optical flow.\n", encoding="utf-8")
     report = lib.update("fake-hash-64", load_embedder=lambda name: FakeEmbedder(name=name))
     assert report.wrote_index and not left.exists()
+
+
+def test_a_vector_file_that_cannot_be_made_or_written_says_so(tmp_path, monkeypatch):
+    """A full disk or a folder gone while a long build runs: the user reads what failed and that the
+    previous index stays, not an OSError."""
+    from index.errors import IndexWriteError
+
+    with pytest.raises(IndexWriteError, match=r"cannot keep the build's vectors in .*The previous index, if any, is kept"):
+        VectorFile(10, 4, tmp_path / "gone")
+    stored = VectorFile(10, 4, tmp_path)
+
+    def full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("index.vector_file.os.pwrite", full)
+    with pytest.raises(IndexWriteError, match=r"No space left on device.*The previous index, if any, is kept"):
+        stored[[0, 1]] = np.ones((2, 4), dtype=np.float32)
