@@ -18,7 +18,7 @@ from corpus.render_size import MAX_PIXELS, RenderSize, page_render_size, render_
 from corpus.script import script_of
 from corpus.sources import ExtraSources, read_source
 from corpus.lexical_tokens import LexicalTokenizer
-from corpus.text_decoding import decode_text_file, read_text_file, utf16_text
+from corpus.text_decoding import decode_text_file, read_note_bytes, read_text_file, utf16_text
 from corpus.annotation_passages import COLOURS, colour_hex
 from corpus.zotero import default_data_dir
 
@@ -56,6 +56,7 @@ __all__ = [
     "RenderSize",
     "page_render_size",
     "render_size",
+    "read_note_bytes",
     "read_text_file",
     "read_pdf_head",
     "script_of",

@@ -39,10 +39,15 @@ def read_text_file(path: Path, relative: str) -> str:
 
 def read_note_text(path: Path, relative: str) -> NoteText:
     """A note's text and encoding; its size is checked before anything is read."""
+    return decode_note(read_note_bytes(path, relative), relative)
+
+
+def read_note_bytes(path: Path, relative: str) -> bytes:
+    """A note's bytes, once its size is checked (decode them with `decode_text_file`)."""
     size = path.stat().st_size
     if size > MAX_NOTE_BYTES:
         raise UnreadableFileError(relative, _too_big(size))
-    return decode_note(path.read_bytes(), relative)
+    return path.read_bytes()
 
 
 def decode_text_file(data: bytes, path: str) -> str:

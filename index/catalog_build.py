@@ -1,12 +1,14 @@
 """The paper catalog of a build: which papers the library's notes and PDFs describe.
 
-Per-PDF paper info (title, arXiv id, year) is kept in the manifest, so a rebuild re-reads only
-new or changed PDFs; the catalog itself is recomputed from all notes at every build (well under
-a second for hundreds of notes) because one new list entry can link files that did not change.
+Per-PDF paper info (title, arXiv id, year) is kept in the manifest and each note's facts (its
+entries) in the note cache, so a rebuild reads again only new or changed files; the linking of
+them all into a catalog is done again at every build, because one new list entry can link
+files that did not change.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict
 from pathlib import Path
 
@@ -15,9 +17,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from corpus import REFERENCES, Document, PdfHead, UnreadableFileError, read_text_file
+from corpus import REFERENCES, Document, PdfHead, UnreadableFileError, decode_text_file, read_note_bytes, read_text_file
 from papers import (Catalog, PdfPaperInfo, build_catalog, join_zotero, pdf_paper_info, read_note_papers,
                     reading_order, with_citations)
+from papers.note_facts import NoteFacts, read_note_facts
+from index.note_facts_cache import NoteFactsCache
 from index.planner import BuildPlan
 
 _NOTE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -65,6 +69,29 @@ def note_texts(files: dict[str, Path]) -> dict[str, str]:
     return texts
 
 
+def note_facts(plan: BuildPlan, cache: NoteFactsCache | None = None) -> dict[str, NoteFacts]:
+    """Every readable note's facts: from `cache` for a note whose bytes are those it was read from,
+    else read now (and the cache left holding exactly this library's notes). A note that cannot
+    be read is left out, as `note_texts` leaves it."""
+    kept = cache.load() if cache is not None else {}
+    found: dict[str, tuple[str, NoteFacts]] = {}
+    for relative, path in plan.files.items():
+        if not relative.lower().endswith(_NOTE_SUFFIXES):
+            continue
+        if relative in kept and kept[relative][0] == plan.hashes.get(relative):
+            found[relative] = kept[relative]
+            continue
+        try:
+            data = read_note_bytes(path, relative)
+            text = decode_text_file(data, relative)
+        except (OSError, UnreadableFileError):
+            continue
+        found[relative] = (hashlib.sha256(data).hexdigest(), read_note_facts(text, relative))
+    if cache is not None:
+        cache.save(found)
+    return {relative: facts for relative, (_, facts) in found.items()}
+
+
 def entry_starts(document: Document, path: Path, relative: str) -> frozenset[int]:
     """The first line of every paper entry a note holds: where its passages must break, so that each
     passage is about one entry's paper (corpus/chunking.py)."""
@@ -77,10 +104,11 @@ def entry_starts(document: Document, path: Path, relative: str) -> frozenset[int
     return frozenset(entry.line for entry in read_note_papers(text, relative).entries)
 
 
-def catalog_for(plan: BuildPlan, infos: dict[str, PdfPaperInfo], frame: pd.DataFrame | None = None) -> Catalog:
+def catalog_for(plan: BuildPlan, infos: dict[str, PdfPaperInfo], frame: pd.DataFrame | None = None,
+                notes: NoteFactsCache | None = None) -> Catalog:
     """The catalog, with citations inside the library when the build's passages (``frame``:
-    every passage of the new index, kept and new) are given."""
-    catalog = build_catalog(note_texts(plan.files), infos, other_files=plan.files.keys())
+    every passage of the new index, kept and new) are given; `notes`: the index's note cache."""
+    catalog = build_catalog(note_facts(plan, notes), infos, other_files=plan.files.keys())
     catalog = join_zotero(catalog, plan.extra.papers) if plan.extra is not None else catalog
     return with_citations(catalog, reference_texts(frame)) if frame is not None else catalog
 

@@ -95,6 +95,7 @@ _OURS_AT_TOP = re.compile(
     r"^(?:CURRENT|builds|\.lock|\.CURRENT-[0-9a-f]+|\.CURRENT\..+\.tmp|journal\.sqlite(?:-wal|-shm|-journal)?|progress\.json|marks\.lock"
     r"|verified\.json|\.verified\.json\..+\.tmp"  # files a build found sound (index/checksums.py)
     r"|recent-searches\.json|\.recent-searches\.json\..+\.tmp"  # the page's recent searches (library/recent_searches.py)
+    r"|note_facts\.json|\.note_facts\.json\..+\.tmp"  # each note's entries, kept between builds (index/note_facts_cache.py)
     r"|\.vectors-.+)$"  # a build's vectors where a temporary file has a name (index/vector_file.py)
 )
 _CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _DIRECTION = (

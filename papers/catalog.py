@@ -31,19 +31,21 @@ from typing import Iterable, Mapping
 from papers.linking import Linker
 from papers.merging import merge
 from papers.nodes import LibraryNodes
+from papers.note_facts import NoteFacts
 from papers.pdf_info import PdfPaperInfo
 from papers.records import Catalog, PaperRecord
 
 
 def build_catalog(
-    notes: Mapping[str, str],
+    notes: Mapping[str, str | NoteFacts],
     pdfs: Mapping[str, PdfPaperInfo],
     *,
     other_files: Iterable[str] = (),
 ) -> Catalog:
     """One record per paper from every note's text and every PDF's ``pdf_paper_info``.
 
-    ``notes``: library-relative Markdown/txt path → text. ``pdfs``: library-relative PDF path →
+    ``notes``: library-relative Markdown/txt path → text, or the note's ``NoteFacts`` when kept
+    from an earlier build. ``pdfs``: library-relative PDF path →
     PdfPaperInfo (give unreadable PDFs too, from ``pdf_paper_info(None, path)`` or, for a
     scanned one, ``pdf_paper_info(None, path, head=error.pdf_head)``, so links and file names
     still reach them). ``other_files``: any further library paths that a local link may point

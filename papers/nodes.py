@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterable, Mapping, NamedTuple
 
-from corpus.syntax import HEADING, QUOTE_PREFIX
 from papers.entries import PaperEntry
-from papers.note_papers import read_note_papers
+from papers.note_facts import NoteFacts, read_note_facts
 from papers.file_names import NoteFileInfo, paper_from_note_filename, title_from_pdf_filename
 from papers.pdf_info import PdfPaperInfo
 from papers.titles import titles_fit
@@ -51,7 +50,9 @@ class Doubt(NamedTuple):
 class LibraryNodes:
     """All nodes of a library, by file and by note, with the doubts found while making them."""
 
-    def __init__(self, notes: Mapping[str, str], pdfs: Mapping[str, PdfPaperInfo], other_files: Iterable[str]):
+    def __init__(self, notes: Mapping[str, str | NoteFacts], pdfs: Mapping[str, PdfPaperInfo],
+                 other_files: Iterable[str]):
+        """`notes`: each note's text, or its facts when the caller kept them (index/note_facts_cache.py)."""
         self.notes = dict(sorted(notes.items()))
         self.pdfs = dict(sorted(pdfs.items()))
         self.files = set(self.notes) | set(self.pdfs) | {f for f in other_files}
@@ -67,11 +68,11 @@ class LibraryNodes:
         self._add_nodes()
 
     def _add_nodes(self) -> None:
-        for path, text in self.notes.items():
-            entries = read_note_papers(text, path).entries
-            ends = _entry_ends(text.splitlines(), [e.line for e in entries])
+        for path, note in self.notes.items():
+            facts = note if isinstance(note, NoteFacts) else read_note_facts(note, path)
+            entries = list(facts.entries)
             spans, sections = [], []
-            for entry, end in zip(entries, ends):
+            for entry, end in zip(entries, facts.ends, strict=True):
                 index = self._add(Node("entry", f"{path}:{entry.line}", [entry.title], entry.arxiv_id, entry=entry))
                 self.entry_nodes[path].append(index)
                 if entry.end_line is not None:
@@ -83,7 +84,7 @@ class LibraryNodes:
                 self.sections[path] = sections
             self._maybe_paper_note(path, entries)
             if path in self.file_node:
-                self.nodes[self.file_node[path]].citation_key = note_citation_key(text)
+                self.nodes[self.file_node[path]].citation_key = facts.citation_key
         for path, info in self.pdfs.items():
             titles = [t for t in (info.title, *info.alt_titles, title_from_pdf_filename(path)) if t]
             self.file_node[path] = self._add(
@@ -113,55 +114,3 @@ class LibraryNodes:
             self.nodes[top_index].top_of = path
         elif top is not None:
             self.doubts.append(Doubt(index, "top entry does not match the file name", [], f"{path}:{top.line}"))
-
-
-# "Citation Key: Vaswani2017" as Zotero's note templates and Better BibTeX's "extra" write it (also
-# "citekey:" in front matter, "- **Citation Key**: ..." in a list).
-_CITATION_KEY = re.compile(
-    r"^[\s>*\-+#|]*(?:\*\*|__)?(?:citation[ _-]?key|cite[ _-]?key)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__|`)?\s*"
-    r"(?P<key>[A-Za-z0-9][A-Za-z0-9_:.+/\-]*)\s*(?:\*\*|__|`)?\s*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_CITATION_KEY_LINES = 60
-
-
-def note_citation_key(text: str) -> str | None:
-    """The citation key a note gives itself in its first lines, else None."""
-    head = "\n".join(text.splitlines()[:_CITATION_KEY_LINES])
-    found = _CITATION_KEY.search(head)
-    return found.group("key").rstrip(".:/") if found else None
-
-
-def _entry_ends(lines: list[str], starts: list[int]) -> list[int]:
-    """Last line of each entry: its own line plus the indented / quoted lines under it."""
-    start_set = set(starts)
-    ends = []
-    for start in starts:
-        first = lines[start - 1] if 0 < start <= len(lines) else ""
-        quote = QUOTE_PREFIX.match(first)
-        indent = len(first) - len(first.lstrip(" \t"))
-        end = start
-        number = start + 1
-        while number <= len(lines):
-            line = lines[number - 1]
-            if number in start_set or _is_heading(line):
-                break
-            if not line.strip() or (quote and not line.strip(" \t>")):
-                number += 1
-                continue
-            line_indent = len(line) - len(line.lstrip(" \t"))
-            same_quote = quote is not None and line.lstrip(" \t").startswith(">")
-            annotation = line.lstrip(" \t").startswith(">") and line_indent >= indent and number == end + 1
-            if line_indent > indent or same_quote or annotation:
-                end = number
-                number += 1
-                continue
-            break
-        ends.append(end)
-    return ends
-
-
-def _is_heading(line: str) -> bool:
-    """An ATX heading with text (``# ``, or ``#`` and only spaces, is not one here)."""
-    match = HEADING.match(line)
-    return match is not None and not match.group(2)[:1].isspace()

@@ -13,7 +13,7 @@ import cli
 from export import to_bibtex
 from papers import PaperRecord
 from papers.citation_keys import citation_keys
-from papers.nodes import note_citation_key
+from papers.note_facts import note_citation_key
 
 
 def _record(paper_id: str, title: str, **fields) -> PaperRecord:

@@ -1,0 +1,82 @@
+"""Each note's facts (papers.note_facts) kept beside the index, so a build parses again only the
+notes whose bytes changed.
+
+One JSON file in the index folder, ``note_facts.json``, holds every note of the last build by
+path, with the SHA-256 the planner gave its bytes, and the version of the code that read them:
+a hash of the ``papers`` and ``corpus`` sources, so an upgrade of the note reader reads every
+note again instead of trusting what older code made of it. The file is a cache, never the truth:
+one that is damaged, altered (its digest no longer fits), foreign or of the wrong shape is
+ignored and written anew, and one that cannot be written costs the next build the parsing,
+nothing else. It is written under the build lock (one writer) and atomically, and holds only
+the notes the library has now.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from functools import cache
+from pathlib import Path
+
+import corpus
+import papers
+from disk import atomic_write_text
+from papers.note_facts import NoteFacts, facts_from_json, facts_to_json
+
+CACHE_FILE = "note_facts.json"
+_log = logging.getLogger(__name__)
+
+
+@cache
+def reader_version() -> str:
+    """A hash of the sources that turn a note's text into its facts."""
+    digest = hashlib.sha256()
+    for package in (corpus, papers):
+        root = Path(package.__file__).parent
+        for source in sorted(root.rglob("*.py")):
+            digest.update(source.relative_to(root).as_posix().encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class NoteFactsCache:
+    """The cache of one index folder."""
+
+    def __init__(self, directory: Path):
+        self.path = Path(directory) / CACHE_FILE
+
+    def load(self) -> dict[str, tuple[str, NoteFacts]]:
+        """path -> (sha256 of the note's bytes, its facts); empty when there is no usable cache."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as error:
+            _log.warning("ignoring the note cache %s (%s); every note is read again", self.path, error)
+            return {}
+        if not isinstance(data, dict) or data.get("version") != reader_version():
+            return {}
+        if data.get("digest") != _digest(data.get("notes")):
+            _log.warning("ignoring the note cache %s (its contents do not match their digest); every note is read "
+                         "again", self.path)
+            return {}
+        try:
+            return {path: (entry["sha256"], facts_from_json(entry["facts"])) for path, entry in data["notes"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            _log.warning("ignoring the note cache %s (%s); every note is read again", self.path, error)
+            return {}
+
+    def save(self, notes: dict[str, tuple[str, NoteFacts]]) -> None:
+        """Keep exactly `notes` (path -> (sha256, facts)) for the next build."""
+        kept = {path: {"sha256": sha, "facts": facts_to_json(facts)} for path, (sha, facts) in notes.items()}
+        data = {"version": reader_version(), "digest": _digest(kept), "notes": kept}
+        try:
+            atomic_write_text(self.path, json.dumps(data, ensure_ascii=False), durable=False)
+        except OSError as error:
+            _log.warning("cannot write the note cache %s (%s); the next build reads every note again", self.path, error)
+
+
+def _digest(notes: object) -> str:
+    """A SHA-256 of the notes' JSON: a cache altered on disk (a bad sector, a hand edit) is not trusted."""
+    return hashlib.sha256(json.dumps(notes, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
