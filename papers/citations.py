@@ -140,6 +140,11 @@ def normalise_words(text: str) -> tuple[str, list[int]]:
     """``text`` as lower-case words (letters, digits, CJK) separated by single spaces, hyphens
     deleted ("Self-Supervised" = "selfsupervised", a word broken at a line end joined), and
     for each character its offset in ``text``, so a match can look at the punctuation around it."""
+    return _normalise_ascii(text) if text.isascii() else _normalise_chars(text)
+
+
+def _normalise_chars(text: str) -> tuple[str, list[int]]:
+    """`normalise_words` a character at a time, each folded on its own."""
     out: list[str] = []
     origin: list[int] = []
     pending_space = joining = False
@@ -165,6 +170,28 @@ def normalise_words(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+_JOINED = re.compile(r"-[-\s`^]*\Z")  # what is left between two words after a hyphen that joins them
+
+
+def _normalise_ascii(text: str) -> tuple[str, list[int]]:
+    """`normalise_words` of an ASCII text (nine entries in ten), a word at a time instead of a
+    character at a time: at 10,000 files a build normalises some 100,000 entries. Two words are
+    one when what lies between them ends in a hyphen and spaces (or stray accents)."""
+    out: list[str] = []
+    origin: list[int] = []
+    end = None
+    for word in _ASCII_WORD.finditer(text):
+        start = word.start()
+        if end is not None and ("-" not in text[end:start] or not _JOINED.search(text, end, start)):
+            out.append(" ")
+            origin.append(start)
+        end = word.end()
+        out.append(word.group().lower())
+        origin.extend(range(start, end))
+    return "".join(out), origin
+
+
 @lru_cache(maxsize=1 << 16)
 def _fold(char: str) -> tuple[str, bool, bool]:
     """One character lower-cased without its accents; whether that is a word's; whether it is
@@ -182,8 +209,7 @@ def _keywords(normalised: str) -> list[str]:
 def _compact(normalised: str, origin: list[int]) -> tuple[str, list[int]]:
     """The normalised text without its spaces, and each character's offset in the original: a
     title matches whatever the spacing ("text-driven" / "Text Driven", "Recog nition")."""
-    kept = [i for i, char in enumerate(normalised) if char != " "]
-    return "".join(normalised[i] for i in kept), [origin[i] for i in kept]
+    return normalised.replace(" ", ""), [offset for char, offset in zip(normalised, origin) if char != " "]
 
 
 def _exact_span(entry: str, title: str) -> tuple[int, int] | None:

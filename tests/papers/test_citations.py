@@ -4,7 +4,14 @@ then a whole title between punctuation; and the catalog carries cites / cited_by
 
 from __future__ import annotations
 
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from papers import CITATIONS_VERSION, Catalog, CitationMatcher, PaperRecord, with_citations
+from papers.citations import _normalise_ascii, _normalise_chars, normalise_words
+from tests.support.paths import shared_path
 
 
 def _paper(paper_id: str, title: str, arxiv: str | None = None, doi: str | None = None, files=()) -> PaperRecord:
@@ -96,3 +103,32 @@ def test_spacing_hyphens_and_stray_accents_do_not_matter():
     assert matcher.match("O. Patashnik. Styleclip: Text-driven manipulation of stylegan imagery. In ICCV, 2021.").paper_id == "clip"
     assert matcher.match("R. Rombach. High- \u0308 resolution image synthesis with latent diffusion models. CVPR 2022.").paper_id == "ldm"
     assert matcher.match("A. B. Learned high-resolution image synthesis with latent diffusion models. 2022.") is None
+
+
+# normalise_words takes an ASCII text a word at a time (_normalise_ascii) and any other a character
+# at a time (_normalise_chars): on ASCII text the two must give the same words and offsets.
+_ASCII_TEXT = st.lists(st.sampled_from(list("abZ09 -`^.,;:()[]'\"\t\n\x1c/&") + ["Self", "net", "--"]),
+                       max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ASCII_TEXT)
+def test_ascii_text_normalises_as_it_does_a_character_at_a_time(text):
+    assert _normalise_ascii(text) == _normalise_chars(text)
+
+
+def test_real_ascii_text_normalises_as_it_does_a_character_at_a_time():
+    """SciFact's abstracts (hyphens, ranges, punctuation of real writing) and the shared notes' lines."""
+    lines = []
+    with shared_path("scifact", "corpus.jsonl").open(encoding="utf-8") as corpus:
+        for number, line in enumerate(corpus):
+            if number == 2000:
+                break
+            lines.append(json.loads(line)["text"])
+    for note in sorted(shared_path("notes").rglob("*.md")):
+        lines += note.read_text(encoding="utf-8", errors="replace").splitlines()
+    ascii_lines = [line for line in lines if line.isascii()]
+    assert len(ascii_lines) > 2000 and sum("-" in line for line in ascii_lines) > 500
+    for line in ascii_lines:
+        assert _normalise_ascii(line) == _normalise_chars(line), line
+    assert normalise_words("Self-  Supervised   Learn- ^ing, at 10-20 Hz")[0] == "selfsupervised learning at 1020 hz"
