@@ -55,24 +55,10 @@ def fresh_pdf_info(relative: str, path: Path, document: Document | None, head: P
     return pdf_paper_info(document, path) if document is not None else pdf_paper_info(None, path, head=head)
 
 
-def note_texts(files: dict[str, Path]) -> dict[str, str]:
-    """Every readable note's text, decoded as the note reader decodes it (UTF-8 with or without a
-    BOM, UTF-16 with one, GB18030/GBK or Big5 when detected); a note it cannot read is left to the
-    build's skip list."""
-    texts = {}
-    for relative, path in files.items():
-        if relative.lower().endswith(_NOTE_SUFFIXES):
-            try:
-                texts[relative] = read_text_file(path, relative)
-            except (OSError, UnreadableFileError):
-                continue
-    return texts
-
-
 def note_facts(plan: BuildPlan, cache: NoteFactsCache | None = None) -> dict[str, NoteFacts]:
     """Every readable note's facts: from `cache` for a note whose bytes are those it was read from,
     else read now (and the cache left holding exactly this library's notes). A note that cannot
-    be read is left out, as `note_texts` leaves it."""
+    be read is left out (the build's skip list says why)."""
     kept = cache.load() if cache is not None else {}
     found: dict[str, tuple[str, NoteFacts]] = {}
     for relative, path in plan.files.items():
@@ -87,8 +73,8 @@ def note_facts(plan: BuildPlan, cache: NoteFactsCache | None = None) -> dict[str
         except (OSError, UnreadableFileError):
             continue
         found[relative] = (hashlib.sha256(data).hexdigest(), read_note_facts(text, relative))
-    if cache is not None:
-        cache.save(found)
+    if cache is not None and (found.keys() != kept.keys() or any(found[path] is not kept[path] for path in found)):
+        cache.save(found)  # only when a note was read, or is gone
     return {relative: facts for relative, (_, facts) in found.items()}
 
 

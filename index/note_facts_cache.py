@@ -49,34 +49,38 @@ class NoteFactsCache:
     def load(self) -> dict[str, tuple[str, NoteFacts]]:
         """path -> (sha256 of the note's bytes, its facts); empty when there is no usable cache."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            head, _, body = self.path.read_text(encoding="utf-8").partition("\n")
+            header = json.loads(head)
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as error:
-            _log.warning("ignoring the note cache %s (%s); every note is read again", self.path, error)
+            return self._ignored(error)
+        if not isinstance(header, dict) or header.get("version") != reader_version():
             return {}
-        if not isinstance(data, dict) or data.get("version") != reader_version():
-            return {}
-        if data.get("digest") != _digest(data.get("notes")):
-            _log.warning("ignoring the note cache %s (its contents do not match their digest); every note is read "
-                         "again", self.path)
-            return {}
+        if header.get("digest") != _digest(body):
+            return self._ignored("its contents do not match their digest")
         try:
-            return {path: (entry["sha256"], facts_from_json(entry["facts"])) for path, entry in data["notes"].items()}
+            return {path: (entry["sha256"], facts_from_json(entry["facts"]))
+                    for path, entry in json.loads(body).items()}
         except (KeyError, TypeError, ValueError, AttributeError) as error:
-            _log.warning("ignoring the note cache %s (%s); every note is read again", self.path, error)
-            return {}
+            return self._ignored(error)
 
     def save(self, notes: dict[str, tuple[str, NoteFacts]]) -> None:
-        """Keep exactly `notes` (path -> (sha256, facts)) for the next build."""
-        kept = {path: {"sha256": sha, "facts": facts_to_json(facts)} for path, (sha, facts) in notes.items()}
-        data = {"version": reader_version(), "digest": _digest(kept), "notes": kept}
+        """Keep exactly `notes` (path -> (sha256, facts)) for the next build: a line of header (the
+        reader's version, the digest of the rest), then the notes."""
+        body = json.dumps({path: {"sha256": sha, "facts": facts_to_json(facts)} for path, (sha, facts) in notes.items()},
+                          ensure_ascii=False)
+        header = json.dumps({"version": reader_version(), "digest": _digest(body)})
         try:
-            atomic_write_text(self.path, json.dumps(data, ensure_ascii=False), durable=False)
+            atomic_write_text(self.path, f"{header}\n{body}", durable=False)
         except OSError as error:
             _log.warning("cannot write the note cache %s (%s); the next build reads every note again", self.path, error)
 
+    def _ignored(self, why: object) -> dict:
+        _log.warning("ignoring the note cache %s (%s); every note is read again", self.path, why)
+        return {}
 
-def _digest(notes: object) -> str:
+
+def _digest(body: str) -> str:
     """A SHA-256 of the notes' JSON: a cache altered on disk (a bad sector, a hand edit) is not trusted."""
-    return hashlib.sha256(json.dumps(notes, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()

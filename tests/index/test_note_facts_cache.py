@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
@@ -75,8 +76,13 @@ def test_a_build_parses_again_only_the_notes_that_changed_and_ends_as_one_from_s
     scratch = Library(library, tmp_path / "scratch")
     scratch.update(MODEL, load_embedder=_load)
     assert lib.load().catalog == scratch.load().catalog
-    kept = json.loads((tmp_path / "index" / CACHE_FILE).read_text(encoding="utf-8"))
-    assert set(kept["notes"]) == _notes(library)  # the removed note is not kept
+    kept = json.loads((tmp_path / "index" / CACHE_FILE).read_text(encoding="utf-8").partition("\n")[2])
+    assert set(kept) == _notes(library)  # the removed note is not kept
+    written = (tmp_path / "index" / CACHE_FILE).stat().st_ino
+    shutil.rmtree(library / "pdfs")  # no note changed: the cache is not written again
+    parsed.clear()
+    lib.update(MODEL, load_embedder=_load)
+    assert parsed == [] and (tmp_path / "index" / CACHE_FILE).stat().st_ino == written
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign version", "altered", "wrong shape"])
@@ -91,15 +97,17 @@ def test_a_cache_that_cannot_be_used_is_ignored_and_written_again(library, tmp_p
         cache.write_text(whole[: len(whole) // 2], encoding="utf-8")
     elif damage == "foreign version":  # made by another version of the note reader
         monkeypatch.setattr(note_facts_cache, "reader_version", lambda: "another-reader")
-    elif damage == "altered":  # valid JSON, valid facts, but not what was written
-        data = json.loads(whole)
-        data["notes"]["notes/diffusion-list.md"]["facts"]["entries"][0]["title"] = "Another Paper Entirely Here"
-        cache.write_text(json.dumps(data), encoding="utf-8")
-    else:  # its digest fits, its facts are not facts
-        data = json.loads(whole)
-        data["notes"]["notes/diffusion-list.md"]["facts"]["entries"] = [{"title": "only a title"}]
-        data["digest"] = note_facts_cache._digest(data["notes"])
-        cache.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        head, _, body = whole.partition("\n")
+        notes = json.loads(body)
+        if damage == "altered":  # valid JSON, valid facts, but not what was written
+            notes["notes/diffusion-list.md"]["facts"]["entries"][0]["title"] = "Another Paper Entirely Here"
+        else:  # its digest fits, its facts are not facts
+            notes["notes/diffusion-list.md"]["facts"]["entries"] = [{"title": "only a title"}]
+        body = json.dumps(notes)
+        if damage == "wrong shape":
+            head = json.dumps({**json.loads(head), "digest": note_facts_cache._digest(body)})
+        cache.write_text(f"{head}\n{body}", encoding="utf-8")
     (library / "notes" / "flow-list.md").write_text(_list("Optical Flow Estimation with Learned Warping",
                                                           "Feature Pyramid Warping for Flow"), encoding="utf-8")
     parsed.clear()

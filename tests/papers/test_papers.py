@@ -556,12 +556,17 @@ def test_catalog_round_trips_through_json():
 
 
 def test_a_utf16_paper_list_feeds_the_catalog_like_any_note(tmp_path: Path):
-    """The catalog reads notes as the note reader does (Windows Notepad saves UTF-16 with a BOM)."""
-    from index.catalog_build import note_texts
+    """The catalog reads notes as the note reader does (Windows Notepad saves UTF-16 with a BOM);
+    a note it cannot decode is left to the build's skip list."""
+    from corpus import ChunkSettings
+    from index.catalog_build import note_facts
+    from index.planner import BuildPlan
 
     text = '- [x] "Deformable Convolutional Networks" ICCV, 2017 Oct\n'
     (tmp_path / "utf16.md").write_bytes(text.encode("utf-16"))
     (tmp_path / "binary.md").write_bytes(b"\x00\x01\x02" * 10)
-    texts = note_texts({"utf16.md": tmp_path / "utf16.md", "binary.md": tmp_path / "binary.md"})
-    assert texts == {"utf16.md": text}
-    assert [p.title for p in build_catalog(texts, {}).papers] == ["Deformable Convolutional Networks"]
+    files = {"utf16.md": tmp_path / "utf16.md", "binary.md": tmp_path / "binary.md"}
+    plan = BuildPlan(tmp_path, files, {name: "not hashed" for name in files}, "model", ChunkSettings())
+    facts = note_facts(plan)
+    assert list(facts) == ["utf16.md"]
+    assert [p.title for p in build_catalog(facts, {}).papers] == ["Deformable Convolutional Networks"]
