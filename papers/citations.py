@@ -113,8 +113,7 @@ class CitationMatcher:
     def _match_title(self, entry: str) -> CitationMatch | None:
         normalised, origin = normalise_words(entry)
         compact, compact_origin = _compact(normalised, origin)
-        split_words = normalise_words(re.sub(f"[{_HYPHENS}]", " ", entry))[0].split()  # "text-driven": "text", "driven"
-        words = set(normalised.split()) | set(split_words) | set(_CJK.findall(normalised))
+        words = set(normalised.split()) | hyphen_split_words(entry) | set(_CJK.findall(normalised))
         years = [int(y) for y in _YEAR.findall(entry)]
         candidates = {i for word in words for i in self._by_rarest.get(word, ())}
         found: list[tuple[int, float, str, str]] = []  # (title length, score, method, paper)
@@ -141,6 +140,17 @@ def normalise_words(text: str) -> tuple[str, list[int]]:
     deleted ("Self-Supervised" = "selfsupervised", a word broken at a line end joined), and
     for each character its offset in ``text``, so a match can look at the punctuation around it."""
     return _normalise_ascii(text) if text.isascii() else _normalise_chars(text)
+
+
+def hyphen_split_words(entry: str) -> set[str]:
+    """The words of ``entry`` with its hyphens taken as spaces ("text-driven": "text", "driven"),
+    as ``normalise_words`` gives them; an ASCII entry's are its runs of letters and digits."""
+    if entry.isascii():
+        return set(_ASCII_WORD.findall(entry.lower()))
+    return set(normalise_words(_HYPHEN.sub(" ", entry))[0].split())
+
+
+_HYPHEN = re.compile(f"[{_HYPHENS}]")
 
 
 def _normalise_chars(text: str) -> tuple[str, list[int]]:

@@ -5,12 +5,13 @@ then a whole title between punctuation; and the catalog carries cites / cited_by
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from papers import CITATIONS_VERSION, Catalog, CitationMatcher, PaperRecord, with_citations
-from papers.citations import _normalise_ascii, _normalise_chars, normalise_words
+from papers.citations import _normalise_ascii, _normalise_chars, hyphen_split_words, normalise_words
 from tests.support.paths import shared_path
 
 
@@ -115,6 +116,7 @@ _ASCII_TEXT = st.lists(st.sampled_from(list("abZ09 -`^.,;:()[]'\"\t\n\x1c/&") + 
 @given(_ASCII_TEXT)
 def test_ascii_text_normalises_as_it_does_a_character_at_a_time(text):
     assert _normalise_ascii(text) == _normalise_chars(text)
+    assert hyphen_split_words(text) == set(_normalise_chars(re.sub("-", " ", text))[0].split())
 
 
 def test_real_ascii_text_normalises_as_it_does_a_character_at_a_time():
@@ -131,4 +133,5 @@ def test_real_ascii_text_normalises_as_it_does_a_character_at_a_time():
     assert len(ascii_lines) > 2000 and sum("-" in line for line in ascii_lines) > 500
     for line in ascii_lines:
         assert _normalise_ascii(line) == _normalise_chars(line), line
+        assert hyphen_split_words(line) == set(_normalise_chars(re.sub("-", " ", line))[0].split()), line
     assert normalise_words("Self-  Supervised   Learn- ^ing, at 10-20 Hz")[0] == "selfsupervised learning at 1020 hz"
