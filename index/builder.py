@@ -27,7 +27,6 @@ from index.passage_vectors import PassageVectors, vectors_by_text
 from index.build_progress import ProgressFile
 from index.staged_build import StagedCommits
 from index.vector_journal import VectorJournal
-from index.note_facts_cache import NoteFactsCache
 from papers import CITATIONS_VERSION, PdfPaperInfo
 from index.catalog_build import (catalog_for, entry_starts, fresh_pdf_info, infos_as_json, pdf_infos,
                                  reference_candidates)
@@ -179,7 +178,7 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
     progress("Linking papers", 0, 1)
     infos = pdf_infos(plan, fresh_infos, previous.manifest.pdf_papers if previous else {})
-    catalog = catalog_for(plan, infos, frame, NoteFactsCache(store.directory))
+    catalog = catalog_for(plan, infos, frame, store.directory)
     progress("Linking papers", 1, 1)
     manifest = replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos))
     journal = VectorJournal(store.directory)
@@ -262,7 +261,7 @@ def _update_in_place(plan, store, load_embedder, progress, previous, embedder, c
     infos = pdf_infos(plan, fresh_infos, previous.manifest.pdf_papers)
     cited = pd.concat([reference_candidates(previous.passages, keep), new_rows[["path", "page", "role", "text"]]],
                       ignore_index=True)
-    catalog = catalog_for(plan, infos, cited, NoteFactsCache(store.directory))
+    catalog = catalog_for(plan, infos, cited, store.directory)
     del cited
     progress("Linking papers", 1, 1)
     journal = VectorJournal(store.directory)

@@ -21,6 +21,7 @@ from corpus import REFERENCES, Document, PdfHead, UnreadableFileError, decode_te
 from papers import (Catalog, PdfPaperInfo, build_catalog, join_zotero, pdf_paper_info, read_note_papers,
                     reading_order, with_citations)
 from papers.note_facts import NoteFacts, read_note_facts
+from index.citation_cache import CitationCache
 from index.note_facts_cache import NoteFactsCache
 from index.planner import BuildPlan
 
@@ -91,12 +92,20 @@ def entry_starts(document: Document, path: Path, relative: str) -> frozenset[int
 
 
 def catalog_for(plan: BuildPlan, infos: dict[str, PdfPaperInfo], frame: pd.DataFrame | None = None,
-                notes: NoteFactsCache | None = None) -> Catalog:
+                caches: Path | None = None) -> Catalog:
     """The catalog, with citations inside the library when the build's passages (``frame``:
-    every passage of the new index, kept and new) are given; `notes`: the index's note cache."""
+    every passage of the new index, kept and new) are given. `caches`: the index folder, whose
+    note and citation caches spare the build the notes and reference lists that did not change."""
+    notes = NoteFactsCache(caches) if caches is not None else None
     catalog = build_catalog(note_facts(plan, notes), infos, other_files=plan.files.keys())
     catalog = join_zotero(catalog, plan.extra.papers) if plan.extra is not None else catalog
-    return with_citations(catalog, reference_texts(frame)) if frame is not None else catalog
+    if frame is None:
+        return catalog
+    citations = CitationCache(caches) if caches is not None else None
+    catalog, memo = with_citations(catalog, reference_texts(frame), citations.load() if citations else None)
+    if citations is not None:
+        citations.save(memo)
+    return catalog
 
 
 def reference_texts(frame: pd.DataFrame) -> dict[str, list[str]]:

@@ -96,6 +96,7 @@ _OURS_AT_TOP = re.compile(
     r"|verified\.json|\.verified\.json\..+\.tmp"  # files a build found sound (index/checksums.py)
     r"|recent-searches\.json|\.recent-searches\.json\..+\.tmp"  # the page's recent searches (library/recent_searches.py)
     r"|note_facts\.json|\.note_facts\.json\..+\.tmp"  # each note's entries, kept between builds (index/note_facts_cache.py)
+    r"|citations\.npz|\.citations\.npz\..+\.tmp"  # the last build's citation matching (index/citation_cache.py)
     r"|\.vectors-.+)$"  # a build's vectors where a temporary file has a name (index/vector_file.py)
 )
 _CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _DIRECTION = (

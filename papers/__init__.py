@@ -6,8 +6,8 @@ The front door: index, app, cli, tests and benches import from here only. Built 
 
 from papers.arxiv import extract_arxiv_id
 from papers.catalog import build_catalog, paper_of_passage
-from papers.citation_links import CITATIONS_VERSION, citation_line, cite_links, with_citations
-from papers.citations import CitationMatch, CitationMatcher
+from papers.citation_links import CITATIONS_VERSION, CitationMemo, PdfCitations, citation_line, cite_links, with_citations
+from papers.citations import CitationMatch, CitationMatcher, MatcherKeys
 from papers.entries import parse_paper_entries
 from papers.entry_fields import PaperEntry
 from papers.file_names import NoteFileInfo, paper_from_note_filename, title_from_pdf_filename
@@ -31,6 +31,8 @@ from papers.zotero_join import join_zotero
 __all__ = [
     "AMBIGUITY_MARGIN",
     "CITATIONS_VERSION",
+    "CitationMemo",
+    "PdfCitations",
     "FUZZY_THRESHOLD",
     "Ambiguity",
     "Catalog",
@@ -53,6 +55,7 @@ __all__ = [
     "UnresolvedLink",
     "CitationMatch",
     "CitationMatcher",
+    "MatcherKeys",
     "ReferenceEntry",
     "build_catalog",
     "cite_links",

@@ -60,6 +60,38 @@ class CitationMatch:
 
 
 @dataclass(frozen=True)
+class Lookup:
+    """One entry's match, and the keys it was looked up by: its arXiv id and DOI (None when it has
+    none; looked up whether the catalog had them or not) and, when no id decided, its words (the
+    title candidates are the papers whose rarest title word is one of them)."""
+
+    match: CitationMatch | None
+    arxiv: str | None
+    doi: str | None
+    words: frozenset[str]
+
+
+@dataclass(frozen=True)
+class MatcherKeys:
+    """Everything a matcher answers an entry's keys with: the paper of each arXiv id and DOI, and
+    the titles (paper, words, length, year) looked for under each word. ``lookup`` depends on
+    nothing else, so an entry whose keys a second matcher answers alike matches alike there."""
+
+    arxiv: dict[str, str]
+    doi: dict[str, str]
+    buckets: dict[str, frozenset[tuple]]
+
+    def changed(self, other: MatcherKeys) -> tuple[set[str], set[str], set[str]]:
+        """The arXiv ids, DOIs and words that ``other`` answers differently."""
+        return (_differing(self.arxiv, other.arxiv), _differing(self.doi, other.doi),
+                _differing(self.buckets, other.buckets))
+
+
+def _differing(mine: dict, theirs: dict) -> set:
+    return {key for key in mine.keys() | theirs.keys() if mine.get(key) != theirs.get(key)}
+
+
+@dataclass(frozen=True)
 class _Title:
     paper_id: str
     normalised: str  # words of the title, space separated
@@ -101,19 +133,31 @@ class CitationMatcher:
 
     def match(self, entry: str) -> CitationMatch | None:
         """The catalog paper ``entry`` cites, or None when nothing names one clearly."""
+        return self.lookup(entry).match
+
+    def lookup(self, entry: str) -> Lookup:
+        """``match``, with the keys it looked the entry up by."""
         entry = entry[:MAX_ENTRY_CHARS]
         arxiv = extract_arxiv_id(entry)
-        if arxiv and arxiv.lower() in self._by_arxiv:
-            return CitationMatch(self._by_arxiv[arxiv.lower()], "arxiv", 100.0)
+        arxiv = arxiv.lower() if arxiv else None
+        if arxiv in self._by_arxiv:
+            return Lookup(CitationMatch(self._by_arxiv[arxiv], "arxiv", 100.0), arxiv, None, frozenset())
         doi = _DOI.search(entry)
-        if doi and _doi_key(doi.group(1)) in self._by_doi:
-            return CitationMatch(self._by_doi[_doi_key(doi.group(1))], "doi", 100.0)
-        return self._match_title(entry)
-
-    def _match_title(self, entry: str) -> CitationMatch | None:
+        doi = _doi_key(doi.group(1)) if doi else None
+        if doi in self._by_doi:
+            return Lookup(CitationMatch(self._by_doi[doi], "doi", 100.0), arxiv, doi, frozenset())
         normalised, origin = normalise_words(entry)
+        words = frozenset(set(normalised.split()) | hyphen_split_words(entry) | set(_CJK.findall(normalised)))
+        return Lookup(self._match_title(entry, normalised, origin, words), arxiv, doi, words)
+
+    def keys(self) -> MatcherKeys:
+        """What this matcher answers each key with (see MatcherKeys)."""
+        buckets = {word: frozenset((t.paper_id, t.normalised, t.words, t.year) for t in (self._titles[i] for i in ids))
+                   for word, ids in self._by_rarest.items()}
+        return MatcherKeys(dict(self._by_arxiv), dict(self._by_doi), buckets)
+
+    def _match_title(self, entry: str, normalised: str, origin: list[int], words: frozenset[str]) -> CitationMatch | None:
         compact, compact_origin = _compact(normalised, origin)
-        words = set(normalised.split()) | hyphen_split_words(entry) | set(_CJK.findall(normalised))
         years = [int(y) for y in _YEAR.findall(entry)]
         candidates = {i for word in words for i in self._by_rarest.get(word, ())}
         found: list[tuple[int, float, str, str]] = []  # (title length, score, method, paper)
@@ -213,7 +257,12 @@ def _fold(char: str) -> tuple[str, bool, bool]:
 
 
 def _keywords(normalised: str) -> list[str]:
-    return [w for w in normalised.split() if w not in _STOP and (len(w) > 1 or _CJK.match(w))]
+    return [w for w in normalised.split() if keyword_of_title(w)]
+
+
+def keyword_of_title(word: str) -> bool:
+    """Whether a title's ``word`` can be the one it is looked for by (not a stop word or a letter)."""
+    return word not in _STOP and (len(word) > 1 or _CJK.match(word) is not None)
 
 
 def _compact(normalised: str, origin: list[int]) -> tuple[str, list[int]]:

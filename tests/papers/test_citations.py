@@ -83,7 +83,7 @@ def test_the_catalog_carries_cites_and_cited_by_and_no_self_citation():
                             "[2] K. He. Deep residual learning for image recognition. In CVPR, 2016.\n"
                             "[3] Y. LeCun. Gradient-based learning. 1998.\n"],
     }
-    linked = with_citations(catalog, references)
+    linked, _ = with_citations(catalog, references)
     assert linked.paper("resnet").cites == ("gan",) and linked.paper("gan").cited_by == ("resnet",)
     assert linked.paper("gan").cites == () and linked.citations_version == CITATIONS_VERSION
     again = Catalog.from_dict(linked.to_dict())
