@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from corpus.syntax import HAN_RUN, SPACES
@@ -29,6 +30,10 @@ class NoteFileInfo:
     abbreviation: str | None
 
 
+_NAMES_KEPT = 1 << 16  # linking reads each name several times; a library's names, not a process's
+
+
+@lru_cache(maxsize=_NAMES_KEPT)
 def paper_from_note_filename(path: str) -> NoteFileInfo | None:
     """``YEAR[_MONTH]_VENUE[_modifier][_ABBR]_Title-With-Dashes_Note.md`` → its parts.
 
@@ -74,6 +79,7 @@ def paper_from_note_filename(path: str) -> NoteFileInfo | None:
     )
 
 
+@lru_cache(maxsize=_NAMES_KEPT)
 def title_from_pdf_filename(path: str) -> str | None:
     """``2017_06_NIPS_Attention-Is-All-You-Need.pdf`` or ``Attention Is All You Need.pdf``
     (Windows turns ':' into '_': ``PaSa_ An LLM Agent ...``) → the title; junk names → None."""
