@@ -10,7 +10,7 @@ import json
 import os
 import platform
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -73,3 +73,14 @@ def gold_queries(*gold_files: Path) -> list[dict]:
             if line.strip():
                 queries.append({**json.loads(line), "id": f"{gold.stem}:{len(queries)}", "set": gold.stem})
     return queries
+
+
+def alternating(names: Sequence[str], number: int) -> list[str]:
+    """The order of run `number`: `names` forwards when it is even, backwards when odd (A B, B A,
+    ...), so that no variant always runs first on a machine whose load drifts."""
+    return list(names) if number % 2 == 0 else list(reversed(names))
+
+
+def interleaved(names: Sequence[str], rounds: int) -> list[tuple[int, str]]:
+    """(round, name) in the order they run: A B C, C B A, A B C, ..."""
+    return [(number, name) for number in range(rounds) for name in alternating(names, number)]

@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import RESULTS, SHARED_DATA, machine, shown, write_json
+from bench.common import RESULTS, SHARED_DATA, alternating, machine, shown, write_json
 
 DEFAULT_JSON = RESULTS / "cold_build_ab.json"
 
@@ -154,7 +154,7 @@ def main() -> None:
 
     try:
         for round_no in range(1, args.rounds + 1):
-            order = list(trees) if round_no % 2 else list(trees)[::-1]  # A B, then B A
+            order = alternating(list(trees), round_no - 1)  # A B, then B A
             if args.together:  # all trees at once: each sees the same machine
                 started = [start_build(trees[label], work, label, round_no) for label in order]
                 finished = finish_builds(started)

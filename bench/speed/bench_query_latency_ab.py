@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import QUALITY, RESULTS, machine, shown, write_json
+from bench.common import QUALITY, RESULTS, alternating, machine, shown, write_json
 
 DEFAULT_JSON = RESULTS / "query_latency_ab.json"
 WORKER = Path(__file__).resolve().parent / "latency_worker.py"
@@ -89,7 +89,7 @@ def main() -> None:
         labels = list(workers)
         for round_no in range(args.rounds):
             for n, (group, query) in enumerate(asked):
-                order = labels if (n + round_no) % 2 == 0 else labels[::-1]
+                order = alternating(labels, n + round_no)
                 answers = {label: workers[label].ask(query) for label in order}
                 for label, answer in answers.items():
                     times[label][group].append(answer["ms"])

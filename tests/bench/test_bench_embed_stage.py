@@ -1,9 +1,10 @@
 """The pure logic of bench/speed/bench_embed_stage.py: which passages a smaller run keeps, the
-interleaved order of the ways, the ONNX engine's batch split it copies, its clocks and the summary it writes."""
+interleaved order of the ways (bench.common, which the A/B benches share), the ONNX engine's batch split it copies, its clocks and the summary it writes."""
 
 from __future__ import annotations
 
-from bench.speed.bench_embed_stage import every_kth, interleaved, ratios, sub_batches, summary
+from bench.common import alternating, interleaved
+from bench.speed.bench_embed_stage import every_kth, ratios, sub_batches, summary
 
 
 def test_every_kth_keeps_the_length_mix_in_the_build_order():
@@ -18,6 +19,7 @@ def test_interleaved_runs_forwards_then_backwards():
     assert interleaved(["A", "B", "C"], 3) == [
         (0, "A"), (0, "B"), (0, "C"), (1, "C"), (1, "B"), (1, "A"), (2, "A"), (2, "B"), (2, "C")]
     assert interleaved(["A"], 0) == []
+    assert alternating(["A", "B"], 0) == ["A", "B"] and alternating(["A", "B"], 3) == ["B", "A"]
 
 
 def test_summary_and_ratios():
