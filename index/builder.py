@@ -193,11 +193,7 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     def commit(filled: int, second=None, final: bool = False) -> Path:
         pending = len(frame) - filled
         kind = choose_vector_index(len(frame)) if final else choose_vector_index(0)  # a stage is short-lived: exact
-        stage_manifest = replace(
-            manifest, vector_index=kind, pending_rows=pending,
-            companion_model=second.model if second else "", companion_dimension=second.dimension if second else 0,
-            build_seconds=round(time.perf_counter() - started, 3),
-        )
+        stage_manifest = _committed(manifest, kind, pending, second, started)
         if final:  # a stage's commit is a moment between batches: the progress stays the embedding's
             progress("Writing index", 0, 1)
         written = store.write(stage_manifest, frame, vectors.vectors[:filled], lexical, catalog, direction, second,
@@ -274,17 +270,22 @@ def _update_in_place(plan, store, load_embedder, progress, previous, embedder, c
     if companion:
         carried = (np.zeros((0, previous.manifest.companion_dimension), dtype=np.float32), previous.companion_direction)
         second = companion_vectors(companion, vectors.texts, carried, load_embedder, progress, journal)
-    manifest = replace(
-        manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos), vector_index=previous.manifest.vector_index,
-        pending_rows=0, companion_model=second.model if second else "",
-        companion_dimension=second.dimension if second else 0, build_seconds=round(time.perf_counter() - started, 3),
-    )
+    manifest = _committed(replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos)),
+                          previous.manifest.vector_index, 0, second, started)
     progress("Writing index", 0, 1)
     store.write_update(manifest, previous, keep, new_rows, vectors.vectors, catalog, _direction(previous, embedder),
                        second)
     progress("Writing index", 1, 1)
     journal.discard()
     return _report(plan, manifest, True, vectors.embedded, len(dropped), started, embed_seconds, reused=vectors.reused)
+
+
+def _committed(manifest: Manifest, vector_index: dict, pending: int, second, started: float) -> Manifest:
+    """The manifest as a commit writes it: its vector index, the passages still without vectors,
+    the second encoder's vectors (if any) and the time the build has taken so far."""
+    return replace(manifest, vector_index=vector_index, pending_rows=pending,
+                   companion_model=second.model if second else "", companion_dimension=second.dimension if second else 0,
+                   build_seconds=round(time.perf_counter() - started, 3))
 
 
 def _direction(previous: LoadedIndex | None, embedder: Embedder) -> np.ndarray | None:

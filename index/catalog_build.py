@@ -26,7 +26,9 @@ from index.note_facts_cache import NoteFactsCache
 from index.planner import BuildPlan
 
 _NOTE_SUFFIXES = (".md", ".markdown", ".txt")
-LIST_HEADING = r"(?:References|REFERENCES|Bibliography|BIBLIOGRAPHY|参\s?考\s?文\s?献)"
+_LIST_HEADINGS = ("References", "REFERENCES", "Bibliography", "BIBLIOGRAPHY")
+LIST_HEADING = "(?:" + "|".join(_LIST_HEADINGS) + r"|参\s?考\s?文\s?献)"
+_HEADING_WORDS = (*_LIST_HEADINGS, "参")  # every LIST_HEADING match holds one: a plain substring test finds it
 
 
 def pdf_infos(plan: BuildPlan, fresh: dict[str, PdfPaperInfo], previous: dict[str, dict]) -> dict[str, PdfPaperInfo]:
@@ -120,9 +122,6 @@ def reference_texts(frame: pd.DataFrame) -> dict[str, list[str]]:
     return {path: reading_order([(None if pd.isna(page) else int(page), text)
                                  for page, text in zip(group["page"].tolist(), group["text"].tolist())])
             for path, group in rows.groupby("path", sort=False)}
-
-
-_HEADING_WORDS = ("References", "REFERENCES", "Bibliography", "BIBLIOGRAPHY", "参")  # every LIST_HEADING match has one
 
 
 def reference_candidates(passages: pa.Table, keep: np.ndarray) -> pd.DataFrame:
