@@ -22,6 +22,18 @@ def test_chinese_becomes_bigrams_or_jieba_words():
     assert {"特征", "对齐"} <= set(LexicalTokenizer("jieba").tokenize("特征对齐的方法"))
 
 
+def test_a_token_is_one_object_however_often_it_occurs_and_a_full_stem_memory_starts_again(monkeypatch):
+    """A first build holds every passage's tokens until BM25 is fitted: one string per distinct token."""
+    texts = ["Aligned features align frames; aligning BasicVSR++ 2203.17276 特征", "特征对齐 aligned 特征 2203.17276 basicvsr++"]
+    first, second = LexicalTokenizer().tokenize_many(texts)
+    shared = set(first) & set(second)
+    assert {"align", "特征", "2203.17276", "basicvsr++"} <= shared
+    assert all(next(t for t in first if t == token) is next(t for t in second if t == token) for token in shared)
+    monkeypatch.setattr("corpus.lexical_tokens._STEMS_KEPT", 2)
+    small = LexicalTokenizer()
+    assert small.tokenize_many(texts * 3) == [first, second] * 3 and len(small._stems) <= 2
+
+
 @pytest.mark.parametrize("query", ["the of and", "?!…，。", "🙂🚀", ""])
 def test_stop_words_punctuation_and_emoji_give_no_tokens(query):
     assert LexicalTokenizer().tokenize(query) == []
