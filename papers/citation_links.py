@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from dataclasses import dataclass, replace
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -111,7 +111,7 @@ def _match_pdf(matcher: CitationMatcher, passages: list[str], source: str) -> Pd
     return PdfCitations(source, tuple(sorted(matched)), tuple(sorted(arxiv)), tuple(sorted(dois)), word_hashes(words))
 
 
-def _still_valid(memo: CitationMemo | None, keys: MatcherKeys):
+def _still_valid(memo: CitationMemo | None, keys: MatcherKeys) -> Callable[[PdfCitations], bool]:
     """A test of a remembered PDF: are all its keys answered by ``keys`` as by the memo's matcher?"""
     if memo is None:
         return lambda known: False
