@@ -9,6 +9,7 @@ files that did not change.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict
 from pathlib import Path
 
@@ -132,9 +133,9 @@ def reference_candidates(passages: pa.Table, keep: np.ndarray) -> pd.DataFrame:
     columns = ["path", "page", "role", "text"]
     if not passages.num_rows:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in columns}).astype({"page": "Int64"})
-    wanted = pc.equal(passages.column("role"), REFERENCES)
-    for word in _HEADING_WORDS:
-        wanted = pc.or_(wanted, pc.match_substring(passages.column("text"), word))
+    # one pass of RE2 over the texts for any heading word (five substring passes took 1.7 s at 10,000 files)
+    headings = pc.match_substring_regex(passages.column("text"), "|".join(map(re.escape, _HEADING_WORDS)))
+    wanted = pc.or_(pc.equal(passages.column("role"), REFERENCES), headings)
     mask = wanted.to_numpy(zero_copy_only=False).astype(bool) & keep
     frame = passages.select(columns).filter(pa.array(mask)).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
     return frame.astype({"page": "Int64"})
