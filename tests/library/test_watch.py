@@ -203,7 +203,8 @@ def test_pending_changes_counts_what_a_rebuild_would_do(small_library, fake_embe
 
 def test_cli_watch_updates_on_change_and_stops_cleanly_on_ctrl_c(small_library):
     code = (
-        "import sys, cli; from tests.support.fakes import register_fake_models;"
+        "import signal, sys, cli; from tests.support.fakes import register_fake_models;"
+        "signal.signal(signal.SIGINT, signal.default_int_handler);"  # as in a terminal, whoever started the tests
         "register_fake_models();"
         "cli.main(args=sys.argv[1:], prog_name='cli.py')"
     )

@@ -28,6 +28,7 @@ at 300k passages it would be the largest thing the build holds). Queries are nev
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -74,6 +75,9 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"streamlit", "cli"}:
         print(__doc__, file=sys.stderr)
         return 2
+    # Ctrl-C as in a terminal, even when the test run itself was started in the background, where
+    # the shell has every child ignore SIGINT (and Python keeps an ignored SIGINT ignored)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     install()
     if argv[0] == "streamlit":
         from streamlit.web import cli as streamlit_cli
