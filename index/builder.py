@@ -188,6 +188,8 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     if staged is not None:  # first build of a large library: searchable by keyword now, by meaning as it goes
         frame, vectors = vectors.filled_first(frame, spill=store.directory)  # vectors on disk, not in memory
     lexical = LexicalIndex.fit(frame["lexical_tokens"])
+    if staged is not None:  # the file store keeps BM25's token ids, not these lists: they go before the first commit
+        frame = frame.drop(columns="lexical_tokens")
     direction = _direction(previous, embedder)
 
     def commit(filled: int, second=None, final: bool = False) -> Path:

@@ -8,13 +8,14 @@
                             page, heading, start_line, links, script, role: "references" for a
                             PDF's reference list), row i describing vector i:
                             uncompressed Arrow IPC, memory-mapped when an index opens (no per-row work)
-        chunks.parquet      what only builds need per passage: chunk_id, embed_text, lexical_tokens
+        chunks.parquet      what only builds need per passage: chunk_id, embed_text (and, in builds
+                            written before lexical/ kept the token ids, lexical_tokens)
         vectors.faiss       FAISS over L2-normalised vectors (inner product = cosine): exact
                             IndexFlatIP, or above index/vector_index.py's threshold an IVF index
                             of 8-bit codes re-scored on the exact vectors (IndexRefineFlat; the
                             manifest's vector_index says which, with its parameters);
                             memory-mapped when opened
-        lexical/            BM25 (bm25s) over the chunks' stored tokens
+        lexical/            BM25 (bm25s), and the passages' token ids it was fitted from (index/lexical.py)
         language_direction.npy  the model's English→Chinese direction, removed from queries
                             (index/language_direction.py); absent if the model has none
         papers.json         the paper catalog: papers, their files and where notes mention them
@@ -29,7 +30,7 @@ dies at any moment leaves the previous index loadable.
 An update of a finished build (`write_update`) is written the same way, from the previous build's
 files: passages.arrow and chunks.parquet copied a slice at a time less the dropped rows, plus the
 new ones; the vector indexes read whole, their rows dropped and added with their training kept;
-BM25 re-fitted from the token ids read while copying.
+BM25 re-fitted from the kept rows' stored token ids and the new rows' tokens.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ CHUNK_COLUMNS = [
 PASSAGE_COLUMNS = [
     "chunk_id", "path", "kind", "title", "text", "page", "heading", "start_line", "links", "script", "role",
 ]
-BUILD_COLUMNS = ["chunk_id", "embed_text", "lexical_tokens"]
+BUILD_COLUMNS = ["chunk_id", "embed_text"]
+_TOKENS_COLUMN = "lexical_tokens"  # in chunks.parquet of builds whose lexical/ has no token ids
 _PASSAGE_SCHEMA = pa.schema([
     ("chunk_id", pa.string()), ("path", pa.string()), ("kind", pa.string()), ("title", pa.string()),
     ("text", pa.large_string()), ("page", pa.int64()), ("heading", pa.string()), ("start_line", pa.int64()),
@@ -131,12 +133,17 @@ class StoredIndex:
         search does not (it reads `passages`)."""
         if self._chunks is None:
             try:
-                build = pq.read_table(self.location / _CHUNKS, columns=BUILD_COLUMNS).to_pandas()
+                stored = _stored_tokens(self.location)
+                columns = BUILD_COLUMNS if stored is not None else [*BUILD_COLUMNS, _TOKENS_COLUMN]
+                build = pq.read_table(self.location / _CHUNKS, columns=columns).to_pandas()
             except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
                 raise CorruptIndexError(self.location, f"cannot be read ({type(error).__name__}: {error})") from None
             frame = self.passages.to_pandas()
             frame["embed_text"] = build["embed_text"].to_numpy()
-            frame["lexical_tokens"] = build["lexical_tokens"].to_numpy()
+            tokens = stored.token_lists() if stored is not None else build[_TOKENS_COLUMN].tolist()
+            if len(tokens) != len(frame):
+                raise CorruptIndexError(self.location, f"has token ids of {len(tokens)} passages for {len(frame)}")
+            frame["lexical_tokens"] = pd.Series(tokens, dtype=object)
             if not self.roles_known:
                 frame["role"] = passage_roles_of(frame)
             self._chunks = _normalise_types(frame[CHUNK_COLUMNS])
@@ -381,9 +388,15 @@ class FileStore(BuildFolderReads):
             _write_catalog(staging, catalog)
             rows = with_script_and_roles(added)
             _append_passages(previous.passages, keep, rows, staging / _PASSAGES)
-            tokens = _append_build_columns(old / _CHUNKS, keep, rows, staging / _CHUNKS)
-            ids, lengths = tokens.arrays()
-            LexicalIndex.fit_ids(ids, lengths, tokens.vocabulary).save(staging / _LEXICAL)
+            stored = read_or_corrupt(old, lambda: _stored_tokens(old))
+            tokens = _append_build_columns(old / _CHUNKS, keep, rows, staging / _CHUNKS, read_tokens=stored is None)
+            if stored is not None:
+                if len(stored) != len(keep):
+                    raise CorruptIndexError(old, f"has token ids of {len(stored)} passages for {len(keep)}")
+                tokens = stored.kept(keep)
+            for row in rows["lexical_tokens"]:
+                tokens.append(row)
+            LexicalIndex.fit_ids(tokens).save(staging / _LEXICAL)
             _save_direction(staging / _DIRECTION, language_direction)
 
         return self._commit(fill)
@@ -490,6 +503,8 @@ def _matrix(vectors: np.ndarray | VectorFile, dimension: int) -> np.ndarray | Ve
 
 def _fill_build(staging: Path, manifest, chunks, vectors, lexical, catalog, language_direction, companion) -> None:
     """Every file of a build, written into its staging folder."""
+    if lexical.tokens is None or len(lexical.tokens) != len(chunks):
+        raise ValueError("a build's BM25 must come with the token ids of its passages (LexicalIndex.fit)")
     _fill_vectors(staging, manifest, vectors, companion)
     lexical.save(staging / _LEXICAL)
     _write_catalog(staging, catalog)
@@ -527,26 +542,33 @@ def _append_passages(passages: pa.Table, keep: np.ndarray, added: pd.DataFrame, 
             writer.write_batch(_passage_batch(part))
 
 
-def _append_build_columns(source: Path, keep: np.ndarray, added: pd.DataFrame, path: Path) -> TokenIds:
-    """chunks.parquet: the previous one's kept rows, then the new ones; and every row's token ids
-    (for BM25), taken from the Arrow columns as they pass, never as Python lists."""
+def _stored_tokens(build: Path) -> TokenIds | None:
+    """The token ids a build keeps beside its BM25, or None for a build written before they were kept."""
+    return TokenIds.read(build / _LEXICAL)
+
+
+def _append_build_columns(source: Path, keep: np.ndarray, added: pd.DataFrame, path: Path,
+                          read_tokens: bool) -> TokenIds:
+    """chunks.parquet: the previous one's kept rows, then the new ones. With `read_tokens` (a build
+    written before lexical/ kept the token ids), the kept rows' tokens as ids, taken from the
+    Arrow column as it passes, never as Python lists; the new file has no token column either way."""
     tokens = TokenIds()
     try:
         rows = pq.ParquetFile(source)
     except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
         raise CorruptIndexError(source.parent, f"cannot be read ({type(error).__name__}: {error})") from None
+    columns = [*BUILD_COLUMNS, _TOKENS_COLUMN] if read_tokens else BUILD_COLUMNS
     with pq.ParquetWriter(str(path), _BUILD_SCHEMA) as writer:
         start = 0
-        for batch in rows.iter_batches(batch_size=WRITE_ROWS, columns=BUILD_COLUMNS):
+        for batch in rows.iter_batches(batch_size=WRITE_ROWS, columns=columns):
             kept = keep[start : start + batch.num_rows]
             start += batch.num_rows
-            part = pa.Table.from_batches([batch if kept.all() else batch.filter(pa.array(kept))]).cast(_BUILD_SCHEMA)
-            writer.write_table(part)
-            tokens.extend_arrow(part.column("lexical_tokens"))
+            part = pa.Table.from_batches([batch if kept.all() else batch.filter(pa.array(kept))])
+            writer.write_table(part.select(BUILD_COLUMNS).cast(_BUILD_SCHEMA))
+            if read_tokens:
+                tokens.extend_arrow(part.column(_TOKENS_COLUMN))
         for part in _slices(added):
             writer.write_table(_build_table(part))
-            for row in part["lexical_tokens"]:
-                tokens.append(row)
         if start == 0 and not len(added):
             writer.write_table(_BUILD_SCHEMA.empty_table())
     if start != len(keep):
@@ -582,8 +604,7 @@ def _passage_batch(chunks: pd.DataFrame) -> pa.RecordBatch:
     return pa.RecordBatch.from_pydict(columns, schema=_PASSAGE_SCHEMA)
 
 
-_BUILD_SCHEMA = pa.schema([("chunk_id", pa.string()), ("embed_text", pa.string()),
-                           ("lexical_tokens", pa.list_(pa.string()))])
+_BUILD_SCHEMA = pa.schema([("chunk_id", pa.string()), ("embed_text", pa.string())])
 
 
 def _build_table(chunks: pd.DataFrame) -> pa.Table:

@@ -3,6 +3,11 @@
 Tokens are stored per chunk in the chunk table, so a rebuild re-tokenises only new chunks and
 re-fits BM25 (a sparse-matrix build, fast) from the stored tokens.
 
+Each build keeps its passages' token ids beside BM25 (`token_ids.npy`, `token_counts.npy`; the
+ids are BM25's own vocabulary), so an update re-fits BM25 from the kept rows' ids and the new
+passages' tokens without reading any token as text (bench/README.md, "The catalog follows the
+change"). Builds written before kept the tokens as text in chunks.parquet (index/file_store.py).
+
 BM25 is fitted from token ids held as one flat int32 array (`TokenIds`), not from lists: bm25s
 given lists of strings copies them and makes a list of Python ints per passage (about 5 KB a
 passage, 1.6 GB at 300k passages); given ids it reads each passage's as it goes. Its sparse
@@ -13,6 +18,7 @@ names its column; tests/index/test_streamed_build.py compares them with bm25s's 
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from array import array
@@ -25,27 +31,28 @@ import numpy as np
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 K1, B = 1.5, 0.75  # chosen on SciFact train (bench/quality/eval_retrieval.py); recorded in the manifest
+_TOKEN_IDS, _TOKEN_COUNTS, _VOCABULARY = "token_ids.npy", "token_counts.npy", "vocab.index.json"
 
 
 class LexicalIndex:
-    def __init__(self, bm25: bm25s.BM25 | None):
+    def __init__(self, bm25: bm25s.BM25 | None, tokens: TokenIds | None = None):
         self._bm25 = bm25  # None for an empty corpus
+        self.tokens = tokens  # the ids it was fitted from, saved with it; None when loaded for search
 
     @classmethod
     def fit(cls, token_lists: Iterable[Sequence[str]], k1: float = K1, b: float = B) -> LexicalIndex:
         """BM25 over each passage's tokens, read once (an iterator will do)."""
-        ids = token_lists if isinstance(token_lists, TokenIds) else TokenIds.of(token_lists)
-        flat, lengths = ids.arrays()
-        return cls.fit_ids(flat, lengths, ids.vocabulary, k1, b)
+        tokens = token_lists if isinstance(token_lists, TokenIds) else TokenIds.of(token_lists)
+        return cls.fit_ids(tokens, k1, b)
 
     @classmethod
-    def fit_ids(cls, ids: np.ndarray, lengths: np.ndarray, vocabulary: dict[str, int], k1: float = K1,
-                b: float = B) -> LexicalIndex:
-        """BM25 over passages given as one flat array of token ids (`vocabulary`: token -> id) and
-        each passage's number of tokens: bm25s's own scores (`bm25s_weights`), without its loop
-        over passages in Python (tens of seconds at 300k passages; an update re-fits every one)."""
+    def fit_ids(cls, tokens: TokenIds, k1: float = K1, b: float = B) -> LexicalIndex:
+        """BM25 over passages given as token ids: bm25s's own scores (`bm25s_weights`), without its
+        loop over passages in Python (tens of seconds at 300k passages; an update re-fits every one)."""
+        ids, lengths = tokens.arrays()
+        vocabulary = tokens.vocabulary
         if not len(lengths):
-            return cls(None)
+            return cls(None, tokens)
         data, indices, indptr = bm25s_weights(np.asarray(ids, dtype=np.int32), np.asarray(lengths, dtype=np.int64),
                                               len(vocabulary), k1, b)
         bm25 = bm25s.BM25(k1=k1, b=b, method="lucene", csc_backend="scipy")
@@ -55,16 +62,26 @@ class LexicalIndex:
             bm25.vocab_dict[""] = len(vocabulary)
         bm25.unique_token_ids_set = set(bm25.vocab_dict.values())
         bm25.nonoccurrence_array = None
-        return cls(bm25)
+        return cls(bm25, tokens)
 
     @property
     def is_empty(self) -> bool:
         return self._bm25 is None
 
     def save(self, directory: Path) -> None:
+        """BM25's files, and the token ids it was fitted from when it has them (`has_tokens`)."""
         directory.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:
             self._bm25.save(str(directory), show_progress=False)
+        if self.tokens is not None:
+            ids, lengths = self.tokens.arrays()
+            np.save(directory / _TOKEN_IDS, ids)
+            np.save(directory / _TOKEN_COUNTS, lengths.astype(np.int32))
+
+    @property
+    def has_tokens(self) -> bool:
+        """Whether its passages' token ids are known (and saved with it); an empty index has none to keep."""
+        return self._bm25 is None or self.tokens is not None
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
@@ -116,6 +133,52 @@ class TokenIds(Sequence[list[int]]):
         for tokens in token_lists:
             ids.append(tokens)
         return ids
+
+    @classmethod
+    def read(cls, directory: Path) -> TokenIds | None:
+        """The token ids a build saved with its BM25 (`LexicalIndex.save`), or None when it saved
+        none (a build written before they were kept; an empty library's); raises ValueError when
+        the files do not fit together."""
+        if not (directory / _TOKEN_COUNTS).exists():
+            return None
+        lengths = np.load(directory / _TOKEN_COUNTS, allow_pickle=False)
+        ids = np.load(directory / _TOKEN_IDS, mmap_mode="r", allow_pickle=False)
+        vocabulary = json.loads((directory / _VOCABULARY).read_text(encoding="utf-8")) if len(ids) else {}
+        if vocabulary.get("") == len(vocabulary) - 1:  # the entry LexicalIndex.fit_ids adds for bm25s
+            del vocabulary[""]
+        if ids.dtype != np.int32 or lengths.ndim != 1 or int(lengths.sum()) != len(ids) or (
+                len(ids) and (int(ids.max()) >= len(vocabulary) or int(ids.min()) < 0)):
+            raise ValueError(f"{_TOKEN_IDS} does not fit {_TOKEN_COUNTS} and {_VOCABULARY}")
+        return cls.from_arrays(ids, lengths, vocabulary)
+
+    @classmethod
+    def from_arrays(cls, ids: np.ndarray, lengths: np.ndarray, vocabulary: dict[str, int]) -> TokenIds:
+        tokens = cls()
+        tokens.vocabulary = vocabulary
+        tokens._ids.frombytes(np.ascontiguousarray(ids, dtype=np.int32).tobytes())
+        tokens._ends.frombytes(np.cumsum(lengths, dtype=np.int64).tobytes())
+        return tokens
+
+    def kept(self, keep: np.ndarray) -> TokenIds:
+        """The passages `keep` is True for, in order, with a vocabulary of only the tokens they use
+        (numbered in the order of their old ids): what an update keeps of the previous build."""
+        ids, lengths = self.arrays()
+        kept_ids = ids[np.repeat(keep, lengths)]
+        used = np.bincount(kept_ids, minlength=len(self.vocabulary)).astype(bool)
+        renumbered = np.cumsum(used, dtype=np.int64) - 1
+        words = np.empty(len(self.vocabulary), dtype=object)
+        for word, number in self.vocabulary.items():
+            words[number] = word
+        vocabulary = {word: number for number, word in enumerate(words[used].tolist())}
+        return TokenIds.from_arrays(renumbered[kept_ids].astype(np.int32), lengths[keep], vocabulary)
+
+    def token_lists(self) -> list[list[str]]:
+        """Every passage's tokens as text (tools and full rebuilds read them; an update does not)."""
+        words = np.empty(len(self.vocabulary), dtype=object)
+        for word, number in self.vocabulary.items():
+            words[number] = word
+        ids, lengths = self.arrays()
+        return [part.tolist() for part in np.split(words[ids], np.cumsum(lengths)[:-1])] if len(lengths) else []
 
     def append(self, tokens: Sequence[str]) -> None:
         vocabulary = self.vocabulary

@@ -224,7 +224,7 @@ def test_a_damaged_index_file_is_rebuilt_from_the_files(small_library, damaged):
     assert indexed_paths(small_library) == {"notes/alignment.md", "notes/扩散模型.md", "pdfs/transformers.pdf"}
 
 
-@pytest.mark.parametrize("damaged", ["vectors.faiss", "passages.arrow", "manifest.json"])
+@pytest.mark.parametrize("damaged", ["vectors.faiss", "passages.arrow", "manifest.json", "lexical/token_ids.npy"])
 def test_a_file_damaged_in_place_is_caught_by_its_checksum_and_rebuilt(small_library, damaged):
     """Same size, still parses: only the checksum written with the build tells (index/checksums.py)."""
     built(small_library)

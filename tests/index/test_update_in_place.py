@@ -236,3 +236,73 @@ def test_an_update_in_place_keeps_the_companions_rows_aligned(library, tmp_path,
     assert np.array_equal(index.companion.reconstruct_n(0, len(texts)),
                           FakeEmbedder(name=second, dimension=32).embed_documents(texts))
     assert np.array_equal(index.all_vectors(), FakeEmbedder(name=main).embed_documents(texts))
+
+
+def _as_before_token_ids(build: Path) -> None:
+    """A build as the code before the token ids were kept wrote it: its tokens as text in
+    chunks.parquet, no ids beside BM25 (checksums made again, as that code would have)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from index.checksums import write_checksums
+
+    tokens = TokenIds.read(build / "lexical")
+    table = pq.read_table(build / "chunks.parquet")
+    table = table.append_column("lexical_tokens", pa.array(tokens.token_lists(), type=pa.list_(pa.string())))
+    pq.write_table(table, build / "chunks.parquet")
+    for name in ("token_ids.npy", "token_counts.npy"):
+        (build / "lexical" / name).unlink()
+    (build / "checksums.json").unlink()
+    write_checksums(build)
+
+
+def test_a_build_keeps_its_token_ids_beside_bm25_and_not_as_text(library, tmp_path):
+    lib = Library(library, tmp_path / "index")
+    lib.update(MODEL, load_embedder=_load)
+    import pyarrow.parquet as pq
+
+    build = lib.store.current_build()
+    assert pq.read_schema(build / "chunks.parquet").names == ["chunk_id", "embed_text"]
+    index, tokenizer = lib.load(), LexicalTokenizer()
+    expected = tokenizer.tokenize_many(index.chunks["embed_text"].tolist())
+    assert TokenIds.read(build / "lexical").token_lists() == expected == index.chunks["lexical_tokens"].tolist()
+
+
+def test_an_update_of_a_build_with_tokens_as_text_ends_as_a_build_from_scratch(library, tmp_path, writes):
+    lib = Library(library, tmp_path / "updated")
+    lib.update(MODEL, load_embedder=_load)
+    _as_before_token_ids(lib.store.current_build())
+    lib.store.verify()
+    assert lib.load().chunks["lexical_tokens"].map(len).sum() > 0  # read from the text column
+    _change(library)
+    lib.update(MODEL, load_embedder=_load)
+    scratch = Library(library, tmp_path / "scratch")
+    scratch.update(MODEL, load_embedder=_load)
+    assert writes == ["write", "update", "write"]
+    assert TokenIds.read(lib.store.current_build() / "lexical") is not None  # the update wrote the new form
+    assert _rows(lib) == _rows(scratch)
+    assert _bm25_by_chunk(lib) == _bm25_by_chunk(scratch)
+
+
+def test_kept_token_ids_are_the_kept_passages_with_only_their_tokens():
+    rng = random.Random(11)
+    words = [f"w{i}" for i in range(60)]
+    passages = [[rng.choice(words) for _ in range(rng.randint(0, 12))] for _ in range(300)]
+    keep = np.array([rng.random() < 0.6 for _ in passages])
+    kept = TokenIds.of(passages).kept(keep)
+    expected = [tokens for tokens, kept_it in zip(passages, keep, strict=True) if kept_it]
+    assert kept.token_lists() == expected
+    assert set(kept.vocabulary) == {token for tokens in expected for token in tokens}
+    assert sorted(kept.vocabulary.values()) == list(range(len(kept.vocabulary)))
+    kept.append(["w1", "new"])  # an update's new passage after them
+    assert kept.token_lists()[-1] == ["w1", "new"]
+
+
+def test_token_ids_that_do_not_fit_their_vocabulary_are_refused(library, tmp_path):
+    lib = Library(library, tmp_path / "index")
+    lib.update(MODEL, load_embedder=_load)
+    lexical = lib.store.current_build() / "lexical"
+    ids = np.load(lexical / "token_ids.npy")
+    np.save(lexical / "token_ids.npy", np.append(ids, np.int32(10**6)))
+    with pytest.raises(ValueError, match="does not fit"):
+        TokenIds.read(lexical)
