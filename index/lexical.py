@@ -163,6 +163,8 @@ class TokenIds(Sequence[list[int]]):
         """The passages `keep` is True for, in order, with a vocabulary of only the tokens they use
         (numbered in the order of their old ids): what an update keeps of the previous build."""
         ids, lengths = self.arrays()
+        if keep.all():  # nothing removed: the same ids and vocabulary (a build's every token is used)
+            return TokenIds.from_arrays(ids, lengths, dict(self.vocabulary))
         kept_ids = ids[np.repeat(keep, lengths)]
         used = np.bincount(kept_ids, minlength=len(self.vocabulary)).astype(bool)
         renumbered = np.cumsum(used, dtype=np.int64) - 1

@@ -312,7 +312,7 @@ class Linker:
         left, right = _blocks(keys)
         if len(left):
             scores = process.cpdist(
-                [keys[i] for i in left], [keys[j] for j in right], scorer=fuzz.ratio, score_cutoff=80, workers=1
+                [keys[i] for i in left], [keys[j] for j in right], scorer=fuzz.ratio, score_cutoff=80, workers=-1
             )
             for row in scores.nonzero()[0]:
                 for a in members[left[row]]:
