@@ -71,7 +71,9 @@ from index.checksums import CHECKSUMS, VERIFIED, remember_written, verify_checks
 from index.lexical import LexicalIndex, TokenIds
 from index.vector_journal import VectorJournal
 from index.manifest import Manifest
-from index.migrations import checksums_required, passage_roles_of, passages_with_roles, with_script_and_roles
+from index.migrations import (
+    checksums_required, passage_roles_of, passages_with_roles, tokens_of_older_build, with_script_and_roles,
+)
 from index.store_location import MILVUS_FOLDER
 from index.vector_file import VECTOR_FILE_PREFIX, VectorFile
 from index.vector_index import build_vector_index, read_vector_index, updated_vector_index
@@ -85,7 +87,6 @@ PASSAGE_COLUMNS = [
     "chunk_id", "path", "kind", "title", "text", "page", "heading", "start_line", "links", "script", "role",
 ]
 BUILD_COLUMNS = ["chunk_id", "embed_text"]
-_TOKENS_COLUMN = "lexical_tokens"  # in chunks.parquet of builds whose lexical/ has no token ids
 _PASSAGE_SCHEMA = pa.schema([
     ("chunk_id", pa.string()), ("path", pa.string()), ("kind", pa.string()), ("title", pa.string()),
     ("text", pa.large_string()), ("page", pa.int64()), ("heading", pa.string()), ("start_line", pa.int64()),
@@ -133,14 +134,12 @@ class StoredIndex:
         search does not (it reads `passages`)."""
         if self._chunks is None:
             try:
-                stored = _stored_tokens(self.location)
-                columns = BUILD_COLUMNS if stored is not None else [*BUILD_COLUMNS, _TOKENS_COLUMN]
-                build = pq.read_table(self.location / _CHUNKS, columns=columns).to_pandas()
+                build = pq.read_table(self.location / _CHUNKS, columns=BUILD_COLUMNS).to_pandas()
+                tokens = _stored_tokens(self.location).token_lists()
             except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
                 raise CorruptIndexError(self.location, f"cannot be read ({type(error).__name__}: {error})") from None
             frame = self.passages.to_pandas()
             frame["embed_text"] = build["embed_text"].to_numpy()
-            tokens = stored.token_lists() if stored is not None else build[_TOKENS_COLUMN].tolist()
             if len(tokens) != len(frame):
                 raise CorruptIndexError(self.location, f"has token ids of {len(tokens)} passages for {len(frame)}")
             frame["lexical_tokens"] = pd.Series(tokens, dtype=object)
@@ -389,11 +388,10 @@ class FileStore(BuildFolderReads):
             rows = with_script_and_roles(added)
             _append_passages(previous.passages, keep, rows, staging / _PASSAGES)
             stored = read_or_corrupt(old, lambda: _stored_tokens(old))
-            tokens = _append_build_columns(old / _CHUNKS, keep, rows, staging / _CHUNKS, read_tokens=stored is None)
-            if stored is not None:
-                if len(stored) != len(keep):
-                    raise CorruptIndexError(old, f"has token ids of {len(stored)} passages for {len(keep)}")
-                tokens = stored.kept(keep)
+            if len(stored) != len(keep):
+                raise CorruptIndexError(old, f"has token ids of {len(stored)} passages for {len(keep)}")
+            _append_build_columns(old / _CHUNKS, keep, rows, staging / _CHUNKS)
+            tokens = stored.kept(keep)
             for row in rows["lexical_tokens"]:
                 tokens.append(row)
             LexicalIndex.fit_ids(tokens).save(staging / _LEXICAL)
@@ -542,38 +540,32 @@ def _append_passages(passages: pa.Table, keep: np.ndarray, added: pd.DataFrame, 
             writer.write_batch(_passage_batch(part))
 
 
-def _stored_tokens(build: Path) -> TokenIds | None:
-    """The token ids a build keeps beside its BM25, or None for a build written before they were kept."""
-    return TokenIds.read(build / _LEXICAL)
+def _stored_tokens(build: Path) -> TokenIds:
+    """Every passage's token ids: kept beside BM25, or (index/migrations.py) read from an older build's text."""
+    stored = TokenIds.read(build / _LEXICAL)
+    return stored if stored is not None else tokens_of_older_build(build / _CHUNKS)
 
 
-def _append_build_columns(source: Path, keep: np.ndarray, added: pd.DataFrame, path: Path,
-                          read_tokens: bool) -> TokenIds:
-    """chunks.parquet: the previous one's kept rows, then the new ones. With `read_tokens` (a build
-    written before lexical/ kept the token ids), the kept rows' tokens as ids, taken from the
-    Arrow column as it passes, never as Python lists; the new file has no token column either way."""
-    tokens = TokenIds()
+def _append_build_columns(source: Path, keep: np.ndarray, added: pd.DataFrame, path: Path) -> None:
+    """chunks.parquet: the previous one's kept rows, copied a slice at a time, then the new ones
+    (an older build's token column is not copied: the tokens are kept as ids beside BM25)."""
     try:
         rows = pq.ParquetFile(source)
     except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
         raise CorruptIndexError(source.parent, f"cannot be read ({type(error).__name__}: {error})") from None
-    columns = [*BUILD_COLUMNS, _TOKENS_COLUMN] if read_tokens else BUILD_COLUMNS
     with pq.ParquetWriter(str(path), _BUILD_SCHEMA) as writer:
         start = 0
-        for batch in rows.iter_batches(batch_size=WRITE_ROWS, columns=columns):
+        for batch in rows.iter_batches(batch_size=WRITE_ROWS, columns=BUILD_COLUMNS):
             kept = keep[start : start + batch.num_rows]
             start += batch.num_rows
             part = pa.Table.from_batches([batch if kept.all() else batch.filter(pa.array(kept))])
-            writer.write_table(part.select(BUILD_COLUMNS).cast(_BUILD_SCHEMA))
-            if read_tokens:
-                tokens.extend_arrow(part.column(_TOKENS_COLUMN))
+            writer.write_table(part.cast(_BUILD_SCHEMA))
         for part in _slices(added):
             writer.write_table(_build_table(part))
         if start == 0 and not len(added):
             writer.write_table(_BUILD_SCHEMA.empty_table())
     if start != len(keep):
         raise CorruptIndexError(source.parent, f"has {start} chunk rows for {len(keep)} passages")
-    return tokens
 
 
 WRITE_ROWS = 1 << 14  # rows converted to Arrow at a time: a library's whole text is never copied at once

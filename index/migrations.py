@@ -13,6 +13,9 @@ import pyarrow.compute as pc
 
 from corpus import BODY, passage_roles, script_of
 from embed import Embedder, language_direction
+from index.lexical import TokenIds
+
+TOKENS_AS_TEXT = "lexical_tokens"  # chunks.parquet's column of each passage's tokens, before lexical/ kept their ids
 
 
 def passages_with_roles(table: pa.Table, schema: pa.Schema) -> tuple[pa.Table, bool] | None:
@@ -61,3 +64,16 @@ def stored_direction(stored: np.ndarray | None, embedder: Embedder) -> np.ndarra
     """The model's language direction as the build stored it; a build from before that stored
     none gets it from the model."""
     return stored if stored is not None else language_direction(embedder)
+
+
+def tokens_of_older_build(chunks_file) -> TokenIds:
+    """The token ids of a build written before lexical/ kept them (index/lexical.py): its
+    chunks.parquet's tokens as text, read a row group at a time as ids (dictionary-encoded by
+    Arrow, never as Python lists). Its next build writes the ids and drops the column."""
+    import pyarrow.parquet as pq
+
+    tokens = TokenIds()
+    for batch in pq.ParquetFile(chunks_file).iter_batches(batch_size=1 << 14, columns=[TOKENS_AS_TEXT]):
+        tokens.extend_arrow(batch.column(0))
+    return tokens
+
