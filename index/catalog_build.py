@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -142,6 +142,11 @@ def reference_candidates(passages: pa.Table, keep: np.ndarray) -> pd.DataFrame:
 
 
 def infos_as_json(infos: dict[str, PdfPaperInfo]) -> dict[str, dict]:
-    return {path: {**asdict(info), "alt_titles": list(info.alt_titles), "authors": list(info.authors)}
+    """Each PDF's info as the manifest keeps it (`dataclasses.asdict`'s form, made field by field)."""
+    return {path: {**{name: getattr(info, name) for name in _INFO_FIELDS},
+                   "alt_titles": list(info.alt_titles), "authors": list(info.authors)}
             for path, info in infos.items()}
+
+
+_INFO_FIELDS = tuple(item.name for item in fields(PdfPaperInfo))
 
