@@ -27,9 +27,9 @@ from index.passage_vectors import PassageVectors, vectors_by_text
 from index.build_progress import ProgressFile
 from index.staged_build import StagedCommits
 from index.vector_journal import VectorJournal
-from papers import CITATIONS_VERSION, PdfPaperInfo
-from index.catalog_build import (catalog_for, entry_starts, fresh_pdf_info, infos_as_json, pdf_infos,
-                                 reference_candidates)
+from papers import CITATIONS_VERSION
+from index.catalog_build import (FreshFacts, catalog_for, entry_starts, fresh_note_facts, fresh_pdf_info,
+                                 infos_as_json, pdf_infos, reference_candidates)
 from index.planner import BuildPlan
 from index.file_store import PassageRows, chunks_to_frame
 from index.store import LoadedIndex, Store
@@ -163,11 +163,11 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     settings = lexical_settings(tokenizer)
     retokenise = previous is not None and previous.manifest.lexical_settings != settings
 
-    new_rows, records, skipped, warnings, fresh_infos = _read_and_chunk(plan, embedder, tokenizer, progress)
+    new_rows, records, skipped, warnings, fresh = _read_and_chunk(plan, embedder, tokenizer, progress)
     kept_paths = _kept_paths(plan, previous, skipped)
     if _updates_in_place(store, previous, plan, retokenise, embedder, companion, kept_paths, len(new_rows)):
         return _update_in_place(plan, store, load_embedder, progress, previous, embedder, companion, new_rows,
-                                kept_paths, (records, skipped, warnings, fresh_infos), settings, started)
+                                kept_paths, (records, skipped, warnings, fresh), settings, started)
     stored = previous.all_vectors() if previous is not None else None  # read once: both below need them
     kept_rows, kept, removed, mask = _carry_over(previous, stored, kept_paths)
     if retokenise:
@@ -177,8 +177,9 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
 
     manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
     progress("Linking papers", 0, 1)
-    infos = pdf_infos(plan, fresh_infos, previous.manifest.pdf_papers if previous else {})
-    catalog = catalog_for(plan, infos, frame, store.directory)
+    infos = pdf_infos(plan, fresh.pdfs, previous.manifest.pdf_papers if previous else {})
+    catalog = catalog_for(plan, infos, frame, store.directory, fresh.notes)
+    del fresh  # the notes' facts are in the catalog and the note cache: not held while embedding
     progress("Linking papers", 1, 1)
     manifest = replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos))
     journal = VectorJournal(store.directory)
@@ -248,7 +249,7 @@ def _update_in_place(plan, store, load_embedder, progress, previous, embedder, c
     texts (their vectors serve a changed file's unchanged passages), and the rows the catalog's
     citations read. The new rows are embedded as the full path would (the same batches), and the
     store writes the new build from the previous one's files (FileStore.write_update)."""
-    records, skipped, warnings, fresh_infos = read
+    records, skipped, warnings, fresh = read
     keep = previous.rows_of_files(kept_paths)
     dropped = np.flatnonzero(~keep)
     by_text = {}
@@ -256,10 +257,10 @@ def _update_in_place(plan, store, load_embedder, progress, previous, embedder, c
         by_text = vectors_by_text(previous.embed_texts(dropped), previous.vectors.reconstruct_batch(dropped))
     manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
     progress("Linking papers", 0, 1)
-    infos = pdf_infos(plan, fresh_infos, previous.manifest.pdf_papers)
+    infos = pdf_infos(plan, fresh.pdfs, previous.manifest.pdf_papers)
     cited = pd.concat([reference_candidates(previous.passages, keep), new_rows[["path", "page", "role", "text"]]],
                       ignore_index=True)
-    catalog = catalog_for(plan, infos, cited, store.directory)
+    catalog = catalog_for(plan, infos, cited, store.directory, fresh.notes)
     del cited
     progress("Linking papers", 1, 1)
     journal = VectorJournal(store.directory)
@@ -299,12 +300,12 @@ def _direction(previous: LoadedIndex | None, embedder: Embedder) -> np.ndarray |
 
 def _read_and_chunk(
     plan: BuildPlan, embedder: Embedder, tokenizer: LexicalTokenizer, progress: Progress
-) -> tuple[pd.DataFrame, dict[str, FileRecord], list[SkippedFile], dict[str, list[str]], dict[str, PdfPaperInfo]]:
+) -> tuple[pd.DataFrame, dict[str, FileRecord], list[SkippedFile], dict[str, list[str]], FreshFacts]:
     """Read, chunk and tokenise every new or changed file, one at a time: the build keeps each
-    passage's row (PassageRows) and each PDF's paper info, not the file's document or Chunk objects
-    (at 10,000 files, the whole library's text held two or three more times)."""
+    passage's row (PassageRows), each PDF's paper info and each note's facts, not the file's
+    document or Chunk objects (at 10,000 files, the whole library's text held two or three more times)."""
     rows = PassageRows()
-    infos: dict[str, PdfPaperInfo] = {}
+    fresh = FreshFacts()
     records: dict[str, FileRecord] = {}
     skipped: list[SkippedFile] = []
     warnings: dict[str, list[str]] = {}
@@ -314,12 +315,12 @@ def _read_and_chunk(
         path = plan.files[relative]
         try:
             document = read_source(path, relative, plan.extra)
-            breaks = entry_starts(document, path, relative)
-            document_chunks = _unique(chunk_document(document, embedder, plan.chunk_settings, breaks))
+            note = fresh_note_facts(document, path, relative)
+            document_chunks = _unique(chunk_document(document, embedder, plan.chunk_settings, entry_starts(note)))
         except UnreadableFileError as error:
             skipped.append(SkippedFile(relative, error.reason, plan.hashes[relative]))
             if (info := fresh_pdf_info(relative, path, None, error.pdf_head)) is not None:
-                infos[relative] = info
+                fresh.pdfs[relative] = info
             continue
         except Exception as error:  # noqa: BLE001 — an input no reader foresaw stops this file, not the build
             _log.warning("unexpected error reading %r", relative, exc_info=True)
@@ -327,7 +328,9 @@ def _read_and_chunk(
             skipped.append(SkippedFile(relative, reason, plan.hashes[relative]))
             continue
         if (info := fresh_pdf_info(relative, path, document, None)) is not None:
-            infos[relative] = info
+            fresh.pdfs[relative] = info
+        if note is not None:
+            fresh.notes[relative] = note
         if not document_chunks:
             skipped.append(SkippedFile(relative, "no searchable text after cleaning", plan.hashes[relative]))
             continue
@@ -338,7 +341,7 @@ def _read_and_chunk(
         if document.warnings:
             warnings[relative] = list(document.warnings)
     progress("Reading files", total, total)
-    return rows.frame(), records, skipped, warnings, infos
+    return rows.frame(), records, skipped, warnings, fresh
 
 
 def _unique(chunks: list[Chunk]) -> list[Chunk]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from corpus import REFERENCES, Document, PdfHead, UnreadableFileError, decode_text_file, read_note_bytes, read_text_file
-from papers import (Catalog, PdfPaperInfo, build_catalog, join_zotero, pdf_paper_info, read_note_papers,
-                    reading_order, with_citations)
+from corpus import REFERENCES, Document, PdfHead, UnreadableFileError, decode_text_file, read_note_bytes
+from papers import (Catalog, PdfPaperInfo, build_catalog, join_zotero, pdf_paper_info, reading_order,
+                    with_citations)
 from papers.note_facts import NoteFacts, read_note_facts
 from index.citation_cache import CitationCache
 from index.note_facts_cache import NoteFactsCache
@@ -30,6 +30,15 @@ _NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 _LIST_HEADINGS = ("References", "REFERENCES", "Bibliography", "BIBLIOGRAPHY")
 LIST_HEADING = "(?:" + "|".join(_LIST_HEADINGS) + r"|参\s?考\s?文\s?献)"
 _HEADING_WORDS = (*_LIST_HEADINGS, "参")  # every LIST_HEADING match holds one: a plain substring test finds it
+
+
+@dataclass
+class FreshFacts:
+    """What the catalog needs of the files a build reads now, taken as each is read: the build
+    keeps no document after its passages are made, and parses no note a second time."""
+
+    pdfs: dict[str, PdfPaperInfo] = field(default_factory=dict)  # `fresh_pdf_info`
+    notes: dict[str, tuple[str, NoteFacts]] = field(default_factory=dict)  # `fresh_note_facts`
 
 
 def pdf_infos(plan: BuildPlan, fresh: dict[str, PdfPaperInfo], previous: dict[str, dict]) -> dict[str, PdfPaperInfo]:
@@ -59,11 +68,14 @@ def fresh_pdf_info(relative: str, path: Path, document: Document | None, head: P
     return pdf_paper_info(document, path) if document is not None else pdf_paper_info(None, path, head=head)
 
 
-def note_facts(plan: BuildPlan, cache: NoteFactsCache | None = None) -> dict[str, NoteFacts]:
+def note_facts(plan: BuildPlan, cache: NoteFactsCache | None = None,
+               fresh: dict[str, tuple[str, NoteFacts]] | None = None) -> dict[str, NoteFacts]:
     """Every readable note's facts: from `cache` for a note whose bytes are those it was read from,
-    else read now (and the cache left holding exactly this library's notes). A note that cannot
-    be read is left out (the build's skip list says why)."""
+    else from `fresh` (path -> (sha256, facts) of the notes the build read for their passages),
+    else read now; the cache is left holding exactly this library's notes. A note that cannot be
+    read is left out (the build's skip list says why)."""
     kept = cache.load() if cache is not None else {}
+    fresh = fresh or {}
     found: dict[str, tuple[str, NoteFacts]] = {}
     for relative, path in plan.files.items():
         if not relative.lower().endswith(_NOTE_SUFFIXES):
@@ -71,36 +83,48 @@ def note_facts(plan: BuildPlan, cache: NoteFactsCache | None = None) -> dict[str
         if relative in kept and kept[relative][0] == plan.hashes.get(relative):
             found[relative] = kept[relative]
             continue
-        try:
-            data = read_note_bytes(path, relative)
-            text = decode_text_file(data, relative)
-        except (OSError, UnreadableFileError):
-            continue
-        found[relative] = (hashlib.sha256(data).hexdigest(), read_note_facts(text, relative))
+        note = fresh[relative] if relative in fresh else _read_note(path, relative)
+        if note is not None:
+            found[relative] = note
     if cache is not None and (found.keys() != kept.keys() or any(found[path] is not kept[path] for path in found)):
         cache.save(found)  # only when a note was read, or is gone
     return {relative: facts for relative, (_, facts) in found.items()}
 
 
-def entry_starts(document: Document, path: Path, relative: str) -> frozenset[int]:
-    """The first line of every paper entry a note holds: where its passages must break, so that each
-    passage is about one entry's paper (corpus/chunking.py)."""
+def fresh_note_facts(document: Document, path: Path, relative: str) -> tuple[str, NoteFacts] | None:
+    """A library note's facts, with the SHA-256 of the bytes they come from, taken as the build
+    reads the note for its passages: its entries' first lines are where its passages must break,
+    and the catalog takes them as they are (`note_facts`), so a changed note is parsed once. None
+    for other files and for a note built from a database (Zotero), which has no list entries."""
     if document.kind != "note" or not relative.lower().endswith(_NOTE_SUFFIXES):
-        return frozenset()  # a note built from a database (Zotero) has no list entries to keep apart
+        return None
+    return _read_note(path, relative)
+
+
+def _read_note(path: Path, relative: str) -> tuple[str, NoteFacts] | None:
+    """(sha256 of the note's bytes, its facts); None when it cannot be read."""
     try:
-        text = read_text_file(path, relative)
+        data = read_note_bytes(path, relative)
+        text = decode_text_file(data, relative)
     except (OSError, UnreadableFileError):
-        return frozenset()
-    return frozenset(entry.line for entry in read_note_papers(text, relative).entries)
+        return None
+    return hashlib.sha256(data).hexdigest(), read_note_facts(text, relative)
+
+
+def entry_starts(note: tuple[str, NoteFacts] | None) -> frozenset[int]:
+    """The first line of every paper entry of a note (`fresh_note_facts`): where its passages must
+    break, so that each passage is about one entry's paper (corpus/chunking.py)."""
+    return frozenset(entry.line for entry in note[1].entries) if note is not None else frozenset()
 
 
 def catalog_for(plan: BuildPlan, infos: dict[str, PdfPaperInfo], frame: pd.DataFrame | None = None,
-                caches: Path | None = None) -> Catalog:
+                caches: Path | None = None, fresh_notes: dict[str, tuple[str, NoteFacts]] | None = None) -> Catalog:
     """The catalog, with citations inside the library when the build's passages (``frame``:
     every passage of the new index, kept and new) are given. `caches`: the index folder, whose
-    note and citation caches spare the build the notes and reference lists that did not change."""
+    note and citation caches spare the build the notes and reference lists that did not change;
+    `fresh_notes`: the facts of the notes the build read (`fresh_note_facts`)."""
     notes = NoteFactsCache(caches) if caches is not None else None
-    catalog = build_catalog(note_facts(plan, notes), infos, other_files=plan.files.keys())
+    catalog = build_catalog(note_facts(plan, notes, fresh_notes), infos, other_files=plan.files.keys())
     catalog = join_zotero(catalog, plan.extra.papers) if plan.extra is not None else catalog
     if frame is None:
         return catalog
@@ -142,6 +166,11 @@ def reference_candidates(passages: pa.Table, keep: np.ndarray) -> pd.DataFrame:
 
 
 def infos_as_json(infos: dict[str, PdfPaperInfo]) -> dict[str, dict]:
-    return {path: {**asdict(info), "alt_titles": list(info.alt_titles), "authors": list(info.authors)}
+    """Each PDF's info as the manifest keeps it (`dataclasses.asdict`'s form, made field by field)."""
+    return {path: {**{name: getattr(info, name) for name in _INFO_FIELDS},
+                   "alt_titles": list(info.alt_titles), "authors": list(info.authors)}
             for path, info in infos.items()}
+
+
+_INFO_FIELDS = tuple(item.name for item in fields(PdfPaperInfo))
 

@@ -6,8 +6,8 @@ a header (the version of the code that matched: the note reader's source hash an
 CITATIONS_VERSION; a digest of the rest), the matcher's keys and each PDF's memo as JSON, and
 every PDF's word hashes as one array with offsets. As the note cache: a cache, never the truth;
 a damaged, altered or foreign file is ignored (every list is matched again) and written anew;
-one that cannot be written costs the next build the matching. Written under the build lock and
-atomically; it holds only the PDFs of the last build.
+one that cannot be written costs the next build the matching (index/cache_file.py). It holds
+only the PDFs of the last build, and is not written again when they did not change.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ import hashlib
 import io
 import json
 import logging
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from disk import atomic_write_bytes
+from index.cache_file import CacheFile
 from index.note_facts_cache import reader_version
 from papers import CITATIONS_VERSION, CitationMemo, MatcherKeys, PdfCitations
 
@@ -38,28 +37,15 @@ class CitationCache:
 
     def __init__(self, directory: Path):
         self.path = Path(directory) / CACHE_FILE
+        self._file = CacheFile(self.path, "the citation cache", "every reference list is matched again", _log)
 
     def load(self) -> CitationMemo | None:
         """The last build's memo, or None when there is no usable one."""
-        try:
-            with np.load(self.path, allow_pickle=False) as stored:
-                header = json.loads(_text(stored["header"]))
-                body, words, offsets = _text(stored["body"]), stored["words"], stored["offsets"]
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
-            return self._ignored(error)
-        if not isinstance(header, dict) or header.get("version") != _version():
-            return None
-        if header.get("digest") != _digest(body, words, offsets):
-            return self._ignored("its contents do not match their digest")
-        try:
-            return _memo(json.loads(body), words, offsets)
-        except (KeyError, TypeError, ValueError, IndexError) as error:
-            return self._ignored(error)
+        return self._file.load(_version(), _read, lambda parts: _digest(*parts),
+                               lambda parts: _memo(json.loads(parts[0]), parts[1], parts[2]))
 
     def save(self, memo: CitationMemo) -> None:
-        """Keep `memo` for the next build."""
+        """Keep `memo` for the next build (unless the file holds it already)."""
         paths = list(memo.pdfs)
         body = json.dumps({
             "arxiv": memo.keys.arxiv, "doi": memo.keys.doi,
@@ -70,18 +56,19 @@ class CitationCache:
         words = [memo.pdfs[path].words for path in paths]
         offsets = np.cumsum([0] + [len(part) for part in words], dtype=np.int64)
         joined = np.concatenate(words) if words else np.zeros(0, dtype=np.uint32)
-        header = json.dumps({"version": _version(), "digest": _digest(body, joined, offsets)})
-        buffer = io.BytesIO()
-        np.savez(buffer, header=_bytes(header), body=_bytes(body), words=joined, offsets=offsets)
-        try:
-            atomic_write_bytes(self.path, buffer.getvalue(), durable=False)
-        except OSError as error:
-            _log.warning("cannot write the citation cache %s (%s); the next build matches every reference list "
-                         "again", self.path, error)
 
-    def _ignored(self, why: object) -> None:
-        _log.warning("ignoring the citation cache %s (%s); every reference list is matched again", self.path, why)
-        return None
+        def file_bytes(header: str) -> bytes:
+            buffer = io.BytesIO()
+            np.savez(buffer, header=_bytes(header), body=_bytes(body), words=joined, offsets=offsets)
+            return buffer.getvalue()
+
+        self._file.save(_version(), _digest(body, joined, offsets), file_bytes)
+
+
+def _read(path: Path) -> tuple[object, tuple[str, np.ndarray, np.ndarray]]:
+    with np.load(path, allow_pickle=False) as stored:
+        header = json.loads(_text(stored["header"]))
+        return header, (_text(stored["body"]), stored["words"], stored["offsets"])
 
 
 def _memo(body: dict, words: np.ndarray, offsets: np.ndarray) -> CitationMemo:

@@ -7,8 +7,7 @@ a hash of the ``papers`` and ``corpus`` sources, so an upgrade of the note reade
 note again instead of trusting what older code made of it. The file is a cache, never the truth:
 one that is damaged, altered (its digest no longer fits), foreign or of the wrong shape is
 ignored and written anew, and one that cannot be written costs the next build the parsing,
-nothing else. It is written under the build lock (one writer) and atomically, and holds only
-the notes the library has now.
+nothing else (index/cache_file.py). It holds only the notes the library has now.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import corpus
 import papers
-from disk import atomic_write_text
+from index.cache_file import CacheFile
 from papers.note_facts import NoteFacts, facts_from_json, facts_to_json
 
 CACHE_FILE = "note_facts.json"
@@ -45,40 +44,27 @@ class NoteFactsCache:
 
     def __init__(self, directory: Path):
         self.path = Path(directory) / CACHE_FILE
+        self._file = CacheFile(self.path, "the note cache", "every note is read again", _log)
 
     def load(self) -> dict[str, tuple[str, NoteFacts]]:
         """path -> (sha256 of the note's bytes, its facts); empty when there is no usable cache."""
-        try:
-            head, _, body = self.path.read_text(encoding="utf-8").partition("\n")
-            header = json.loads(head)
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as error:
-            return self._ignored(error)
-        if not isinstance(header, dict) or header.get("version") != reader_version():
-            return {}
-        if header.get("digest") != _digest(body):
-            return self._ignored("its contents do not match their digest")
-        try:
-            return {path: (entry["sha256"], facts_from_json(entry["facts"]))
-                    for path, entry in json.loads(body).items()}
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            return self._ignored(error)
+        return self._file.load(reader_version(), _read, _digest, _notes) or {}
 
     def save(self, notes: dict[str, tuple[str, NoteFacts]]) -> None:
         """Keep exactly `notes` (path -> (sha256, facts)) for the next build: a line of header (the
         reader's version, the digest of the rest), then the notes."""
         body = json.dumps({path: {"sha256": sha, "facts": facts_to_json(facts)} for path, (sha, facts) in notes.items()},
                           ensure_ascii=False)
-        header = json.dumps({"version": reader_version(), "digest": _digest(body)})
-        try:
-            atomic_write_text(self.path, f"{header}\n{body}", durable=False)
-        except OSError as error:
-            _log.warning("cannot write the note cache %s (%s); the next build reads every note again", self.path, error)
+        self._file.save(reader_version(), _digest(body), lambda header: f"{header}\n{body}".encode("utf-8"))
 
-    def _ignored(self, why: object) -> dict:
-        _log.warning("ignoring the note cache %s (%s); every note is read again", self.path, why)
-        return {}
+
+def _read(path: Path) -> tuple[object, str]:
+    head, _, body = path.read_text(encoding="utf-8").partition("\n")
+    return json.loads(head), body
+
+
+def _notes(body: str) -> dict[str, tuple[str, NoteFacts]]:
+    return {path: (entry["sha256"], facts_from_json(entry["facts"])) for path, entry in json.loads(body).items()}
 
 
 def _digest(body: str) -> str:

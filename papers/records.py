@@ -5,7 +5,7 @@ UnresolvedLink). ``Catalog.to_dict``/``from_dict`` keep it in the index between 
 from __future__ import annotations
 
 import bisect
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 _PAPER_FILE_SUFFIXES = (".pdf",)
 
@@ -109,8 +109,8 @@ class Catalog:
         return {
             "papers": [_record_to_dict(p) for p in self.papers],
             "link_counts": dict(self.link_counts),
-            "ambiguous": [asdict(a) for a in self.ambiguous],
-            "unresolved_links": [asdict(u) for u in self.unresolved_links],
+            "ambiguous": [_fields_of(a, _AMBIGUITY_FIELDS) for a in self.ambiguous],
+            "unresolved_links": [_fields_of(u, _UNRESOLVED_FIELDS) for u in self.unresolved_links],
             "files": dict(self._by_file),
             "blocks": {path: [list(span) for span in spans] for path, (_, spans) in self._blocks.items()},
             "sections": {path: [list(span) for span in spans] for path, (_, spans) in self._sections.items()},
@@ -212,9 +212,23 @@ def _span_at(blocks: tuple[list[int], list[tuple[int, int, str]]] | None, line: 
 
 
 def _record_to_dict(record: PaperRecord) -> dict:
-    data = asdict(record)
+    """What `dataclasses.asdict` gave, made field by field: its deep copies of every value were
+    most of writing a 10,000-file library's catalog (bench/README.md). The tuples are immutable,
+    so they are kept as they are (JSON writes them as lists)."""
+    data = _fields_of(record, _RECORD_FIELDS)
+    data["entries"] = tuple(_fields_of(entry, _ENTRY_FIELDS) for entry in record.entries)
     data["links"] = {label: list(urls) for label, urls in record.links.items()}
     return data
+
+
+def _fields_of(item: object, names: tuple[str, ...]) -> dict:
+    return {name: getattr(item, name) for name in names}
+
+
+_RECORD_FIELDS = tuple(item.name for item in fields(PaperRecord))
+_ENTRY_FIELDS = tuple(item.name for item in fields(EntryRef))
+_AMBIGUITY_FIELDS = tuple(item.name for item in fields(Ambiguity))
+_UNRESOLVED_FIELDS = tuple(item.name for item in fields(UnresolvedLink))
 
 
 def _record_from_dict(data: dict) -> PaperRecord:

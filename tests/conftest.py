@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.support.fakes import FakeEmbedder, register_fake_models, use_fake_models
-from tests.support.paths import DEMO_LIBRARY
+from tests.support.paths import DEMO_LIBRARY, shared_path
 from tests.support.pdf_factory import write_pdf
 
 register_fake_models()  # every fake-* model name loads the fake, through the registry like any model
@@ -35,6 +35,23 @@ def each_store(request, monkeypatch) -> str:
 def _file_store_unless_asked(monkeypatch) -> None:
     """A developer's $PAPERSEARCH_STORE must not move the suite's indexes into Milvus."""
     monkeypatch.delenv("PAPERSEARCH_STORE", raising=False)
+
+
+@pytest.fixture(scope="session")
+def shared_library(tmp_path_factory) -> Path:
+    """The shared library (../shared/data notes and PDFs) built once with the fake model."""
+    import cli  # the command line, only for the tests that build through it
+
+    notes, pdfs = shared_path("notes"), shared_path("pdfs")
+    register_fake_models()
+    library = tmp_path_factory.mktemp("shared") / "library"
+    library.mkdir()
+    (library / "notes").symlink_to(notes, target_is_directory=True)
+    (library / "pdfs").symlink_to(pdfs, target_is_directory=True)
+    result = CliRunner().invoke(cli.main, ["build", "--library", str(library), "--model", "fake-hash-64"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return library
 
 
 @pytest.fixture

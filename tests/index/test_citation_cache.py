@@ -1,6 +1,7 @@
 """The citation cache (index/citation_cache.py) through real builds: an update matches again only
 the reference lists its change can reach, and ends with the citations of a build from scratch;
-a cache that cannot be used is ignored, and the memo comes back from disk as it was saved."""
+a cache that cannot be used is ignored, one whose memo did not change is not written again, and the
+memo comes back from disk as it was saved."""
 
 from __future__ import annotations
 
@@ -123,3 +124,31 @@ def test_the_memo_comes_back_from_disk_as_it_was_saved(library, tmp_path):
         assert (other.source, other.matched, other.arxiv, other.dois) == (known.source, known.matched, known.arxiv,
                                                                           known.dois)
         assert np.array_equal(other.words, known.words) and len(known.words)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns
+
+
+def test_a_build_that_changes_no_citation_leaves_the_cache_file_as_it_was(library, tmp_path, matched):
+    note = library / "notes" / "thoughts.md"
+    note.write_text("# Thoughts\n\nSome prose about restoration, no paper entries.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    lib = Library(library, index)
+    lib.update(MODEL, load_embedder=_load)
+    citations, notes = index / CACHE_FILE, index / "note_facts.json"
+    first = _stamp(citations), _stamp(notes)
+    assert lib.update(MODEL, load_embedder=_load).wrote_index is False  # a no-op build touches neither cache
+    assert (_stamp(citations), _stamp(notes)) == first
+    matched.clear()
+    note.write_text("# Thoughts\n\nOther prose, still no paper entries.\n", encoding="utf-8")
+    lib.update(MODEL, load_embedder=_load)  # a build, whose citations are those of the last one
+    assert matched == [] and _stamp(citations) == first[0]
+    assert _stamp(notes) != first[1]  # the note's bytes changed: its hash in the note cache did too
+    # and a change of citations is written
+    before = CitationCache(index).load()
+    write_pdf(library / "pdfs" / "galaxies.pdf", ["Spectral Survey of Quiet Galaxies in the Northern Sky\nStars.\n"],
+              title="Spectral Survey of Quiet Galaxies in the Northern Sky")
+    lib.update(MODEL, load_embedder=_load)
+    assert _stamp(citations) != first[0] and CitationCache(index).load().keys != before.keys  # the new title

@@ -1,6 +1,6 @@
 """The note cache (index/note_facts_cache.py): a build parses again only the notes whose bytes
-changed, ends with the catalog a build from scratch makes, and a cache it cannot use or write
-costs it the parsing, nothing else."""
+changed (each once: its passages and its facts come from one parse), ends with the catalog a
+build from scratch makes, and a cache it cannot use or write costs it the parsing, nothing else."""
 
 from __future__ import annotations
 
@@ -136,3 +136,40 @@ def test_a_cache_that_cannot_be_written_costs_only_the_parsing(library, tmp_path
                                                 encoding="utf-8")
     lib.update(MODEL, load_embedder=_load)
     assert set(parsed) == _notes(library)
+
+
+@pytest.fixture
+def entry_parses(monkeypatch) -> list[str]:
+    """The notes whose paper entries were parsed (read_note_papers), wherever it is imported."""
+    import sys
+
+    from papers.note_papers import read_note_papers
+
+    seen: list[str] = []
+
+    def counting(text: str, path: str):
+        seen.append(path)
+        return read_note_papers(text, path)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "read_note_papers", None) is read_note_papers:
+            monkeypatch.setattr(module, "read_note_papers", counting)
+    return seen
+
+
+def test_a_changed_note_is_parsed_once_for_its_passages_and_the_catalog(library, tmp_path, entry_parses):
+    lib = Library(library, tmp_path / "index")
+    lib.update(MODEL, load_embedder=_load)
+    assert sorted(entry_parses) == sorted(_notes(library))  # once each, not once for passages and once for facts
+    entry_parses.clear()
+    text = _list("Optical Flow Estimation with Learned Warping", "Feature Pyramid Warping for Flow")
+    (library / "notes" / "flow-list.md").write_text(text, encoding="utf-8")
+    lib.update(MODEL, load_embedder=_load)
+    assert entry_parses == ["notes/flow-list.md"]
+    loaded = lib.load()
+    assert "Feature Pyramid Warping for Flow" in {paper.title for paper in loaded.catalog.papers}
+    passages = loaded.passages.to_pandas()
+    flow = passages[passages["path"] == "notes/flow-list.md"]
+    entry_lines = {number for number, line in enumerate(text.splitlines(), 1) if line.startswith("- [x]")}
+    assert len(entry_lines) == 2  # and each entry starts a passage
+    assert entry_lines <= set(flow["start_line"].astype(int))
