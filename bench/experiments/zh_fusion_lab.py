@@ -50,29 +50,34 @@ DEPTH = 400
 FOLDS = 4
 
 
+def graded_queries(stored, golds: list[Path]):
+    """(gold file, GoldQuery, its line's fields) of every query of `golds` over the index's files."""
+    known = set(stored.manifest.files) | {item.path for item in stored.manifest.skipped}
+    for gold in golds:
+        lines = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for g in load_gold(gold, known):
+            yield gold, g, lines[g.line - 1]
+
+
 def collect(library: Path, index: Path, golds: list[Path], cache: Path | None):
     searcher = Library(library, index).searcher()
     if cache and cache.exists():
         return searcher, pickle.loads(cache.read_bytes())
     stored = searcher.index
-    known = set(stored.manifest.files) | {item.path for item in stored.manifest.skipped}
     companion = searcher.companion_ranker()
     tokens_of = stored.chunks["lexical_tokens"].tolist()
     queries = []
-    for gold in golds:
-        lines = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
-        for g in load_gold(gold, known):
-            meta = lines[g.line - 1]
-            text = g.query
-            lexical = searcher.lexical.rank(text, DEPTH)
-            wanted = set(searcher.tokenizer.tokenize(text))
-            coverage = max((len(wanted & set(tokens_of[row])) / len(wanted) for row, _ in lexical[:3]), default=0.0) if wanted else 0.0
-            queries.append({
-                "id": f"{gold.stem}:{g.line}", "set": gold.stem, "query": text, "relevant": g.relevant,
-                "lang": meta.get("lang", "?"), "type": meta.get("type", "?"), "language": query_language(text),
-                "e5": searcher.dense.rank_text(text, DEPTH, []), "use": companion.rank_text(text, DEPTH, []),
-                "bm25": lexical, "coverage": coverage,
-            })
+    for gold, g, meta in graded_queries(stored, golds):
+        text = g.query
+        lexical = searcher.lexical.rank(text, DEPTH)
+        wanted = set(searcher.tokenizer.tokenize(text))
+        coverage = max((len(wanted & set(tokens_of[row])) / len(wanted) for row, _ in lexical[:3]), default=0.0) if wanted else 0.0
+        queries.append({
+            "id": f"{gold.stem}:{g.line}", "set": gold.stem, "query": text, "relevant": g.relevant,
+            "lang": meta.get("lang", "?"), "type": meta.get("type", "?"), "language": query_language(text),
+            "e5": searcher.dense.rank_text(text, DEPTH, []), "use": companion.rank_text(text, DEPTH, []),
+            "bm25": lexical, "coverage": coverage,
+        })
     if cache:
         cache.write_bytes(pickle.dumps(queries))
     return searcher, queries
