@@ -1,12 +1,10 @@
 """BM25 over the chunks' tokens (bm25s), the lexical half of hybrid search.
 
-Tokens are stored per chunk in the chunk table, so a rebuild re-tokenises only new chunks and
-re-fits BM25 (a sparse-matrix build, fast) from the stored tokens.
-
 Each build keeps its passages' token ids beside BM25 (`token_ids.npy`, `token_counts.npy`; the
-ids are BM25's own vocabulary), so an update re-fits BM25 from the kept rows' ids and the new
-passages' tokens without reading any token as text (bench/README.md, "The catalog follows the
-change"). Builds written before kept the tokens as text in chunks.parquet (index/file_store.py).
+ids are BM25's own vocabulary), so a rebuild tokenises only new passages and an update re-fits
+BM25 from the kept rows' ids and the new passages' tokens without reading any token as text
+(bench/README.md, "Token ids kept beside BM25"). Builds written before kept the tokens as text in
+chunks.parquet (index/migrations.py).
 
 BM25 is fitted from token ids held as one flat int32 array (`TokenIds`), not from lists: bm25s
 given lists of strings copies them and makes a list of Python ints per passage (about 5 KB a
@@ -31,7 +29,8 @@ import numpy as np
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 K1, B = 1.5, 0.75  # chosen on SciFact train (bench/quality/eval_retrieval.py); recorded in the manifest
-_TOKEN_IDS, _TOKEN_COUNTS, _VOCABULARY = "token_ids.npy", "token_counts.npy", "vocab.index.json"
+_TOKEN_IDS, _TOKEN_COUNTS = "token_ids.npy", "token_counts.npy"
+_VOCABULARY = "vocab.index.json"  # bm25s's file of its vocabulary (token -> column), which the ids index
 
 
 class LexicalIndex:
@@ -69,7 +68,7 @@ class LexicalIndex:
         return self._bm25 is None
 
     def save(self, directory: Path) -> None:
-        """BM25's files, and the token ids it was fitted from when it has them (`has_tokens`)."""
+        """BM25's files, and the token ids it was fitted from (an index loaded for search has none)."""
         directory.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:
             self._bm25.save(str(directory), show_progress=False)
@@ -77,11 +76,6 @@ class LexicalIndex:
             ids, lengths = self.tokens.arrays()
             np.save(directory / _TOKEN_IDS, ids)
             np.save(directory / _TOKEN_COUNTS, lengths.astype(np.int32))
-
-    @property
-    def has_tokens(self) -> bool:
-        """Whether its passages' token ids are known (and saved with it); an empty index has none to keep."""
-        return self._bm25 is None or self.tokens is not None
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
@@ -168,19 +162,20 @@ class TokenIds(Sequence[list[int]]):
         kept_ids = ids[np.repeat(keep, lengths)]
         used = np.bincount(kept_ids, minlength=len(self.vocabulary)).astype(bool)
         renumbered = np.cumsum(used, dtype=np.int64) - 1
-        words = np.empty(len(self.vocabulary), dtype=object)
-        for word, number in self.vocabulary.items():
-            words[number] = word
-        vocabulary = {word: number for number, word in enumerate(words[used].tolist())}
+        vocabulary = {word: number for number, word in enumerate(self._words()[used].tolist())}
         return TokenIds.from_arrays(renumbered[kept_ids].astype(np.int32), lengths[keep], vocabulary)
 
     def token_lists(self) -> list[list[str]]:
         """Every passage's tokens as text (tools and full rebuilds read them; an update does not)."""
+        ids, lengths = self.arrays()
+        return [part.tolist() for part in np.split(self._words()[ids], np.cumsum(lengths)[:-1])] if len(lengths) else []
+
+    def _words(self) -> np.ndarray:
+        """Each id's token (an object array indexed by id)."""
         words = np.empty(len(self.vocabulary), dtype=object)
         for word, number in self.vocabulary.items():
             words[number] = word
-        ids, lengths = self.arrays()
-        return [part.tolist() for part in np.split(words[ids], np.cumsum(lengths)[:-1])] if len(lengths) else []
+        return words
 
     def append(self, tokens: Sequence[str]) -> None:
         vocabulary = self.vocabulary
