@@ -18,7 +18,6 @@ bench/quality/eval_dev_set.py scores the product (w = 0 is the product).
 
 from __future__ import annotations
 
-import argparse
 import pickle
 from collections import defaultdict
 from pathlib import Path
@@ -27,7 +26,7 @@ import numpy as np
 import pytrec_eval
 
 from bench.common import write_json
-from bench.experiments.zh_fusion_lab import FOLDS, folds_of, graded_queries
+from bench.experiments.zh_fusion_lab import FOLDS, folds_of, graded_queries, lab_arguments
 from embed import without_direction
 from library import Library
 from search.script import query_language
@@ -159,12 +158,7 @@ def held_out(lab: Lab, queries) -> tuple[dict[str, float], list[dict]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--library", type=Path, required=True)
-    parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--gold", type=Path, nargs="+", required=True)
-    parser.add_argument("--cache", type=Path)
-    parser.add_argument("--json-out", type=Path)
+    parser = lab_arguments(__doc__.split("\n")[0])
     parser.add_argument("--source", choices=("centroid", "title", "both"), default="centroid")
     args = parser.parse_args()
     searcher, queries = collect(args.library, args.index, args.gold, args.cache)
