@@ -299,8 +299,9 @@ class OnnxEmbedder(Embedder):
         order = sorted(range(len(full)), key=lambda i: len(encodings[i].ids), reverse=True)
         session = self._session(threads)
         out = np.zeros((len(full), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
+        lengths = [min(len(encodings[i].ids), self.max_seq_length) for i in order]
+        for start, end in token_budget_batches(lengths, self.batch_size, BATCH_TOKENS):
+            rows = order[start:end]
             input_ids, attention_mask = self._tokenizer.batch([encodings[i] for i in rows], self.max_seq_length)
             feed = {"inputs_embeds": self._word_embeddings[input_ids], "attention_mask": attention_mask}
             if "token_type_ids" in self._inputs:
@@ -323,6 +324,23 @@ class OnnxEmbedder(Embedder):
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
         return self._tokenizer.spans(clean_text(text))
+
+
+BATCH_TOKENS = 4096  # padded tokens a forward pass holds: 8 passages of 512 tokens, 32 of 128
+
+
+def token_budget_batches(lengths: list[int], most: int, budget: int) -> list[tuple[int, int]]:
+    """(start, end) of consecutive runs of `lengths` (longest first) of at most `most` inputs whose
+    padded size (their count times the first one's length) stays within `budget`. ONNX Runtime keeps
+    the memory of its largest forward pass: 32 passages of 512 tokens took about 1 GB more than
+    the model (attention grows with the batch times the length squared), 8 of them 270 MB, and
+    embedded as many passages a second (bench/README.md, "The embed stage's memory")."""
+    batches, start = [], 0
+    while start < len(lengths):
+        size = max(1, min(most, budget // max(lengths[start], 1)))
+        batches.append((start, min(start + size, len(lengths))))
+        start += size
+    return batches
 
 
 def _read_json(path: Path, default=None):
