@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from corpus import Chunk, LexicalTokenizer, UnreadableFileError, chunk_document, read_source
 from embed import Embedder, language_direction
@@ -25,6 +27,7 @@ from index.manifest import FileRecord, Manifest, SkippedFile
 from index.companion import companion_model, companion_vectors
 from index.passage_vectors import PassageVectors, vectors_by_text
 from index.build_progress import ProgressFile
+from index.migrations import lacks_title_terms
 from index.staged_build import StagedCommits
 from index.vector_journal import VectorJournal
 from papers import CITATIONS_VERSION
@@ -94,6 +97,7 @@ def is_up_to_date(
         and previous.catalog.citations_version == CITATIONS_VERSION  # ... and one whose citations are older
         and previous.manifest.pending_rows == 0  # a staged build that was interrupted goes on
         and (companion is None or previous.manifest.companion_model == companion)  # ... or its companion
+        and not lacks_title_terms(previous, companion)  # ... or one from before the title terms
         and plan.is_noop
         and not plan.full_rebuild_reason
         and previous.manifest.lexical_settings == lexical_settings(tokenizer or LexicalTokenizer())
@@ -189,6 +193,7 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     if staged is not None:  # first build of a large library: searchable by keyword now, by meaning as it goes
         frame, vectors = vectors.filled_first(frame, spill=store.directory)  # vectors on disk, not in memory
     lexical = LexicalIndex.fit(frame["lexical_tokens"])
+    titles = list(dict.fromkeys(frame["title"].tolist())) if companion else None  # their terms, for the companion
     if staged is not None:  # the file store keeps BM25's token ids, not these lists: they go before the first commit
         frame = frame.drop(columns="lexical_tokens")
     direction = _direction(previous, embedder)
@@ -220,7 +225,8 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
             staged.commit_now(len(frame))  # every passage searchable by meaning while the second encoder runs
         second = companion_vectors(companion, vectors.texts,
                                    None if staged is not None else _carried_companion(previous, companion, mask),
-                                   load_embedder, progress, journal, spill=vectors.spill)
+                                   load_embedder, progress, journal, spill=vectors.spill, titles=titles,
+                                   previous_terms=_previous_terms(previous, companion))
     commit(len(frame), second, final=True)
     journal.discard()  # its vectors are in the index now
     manifest = replace(manifest, pending_rows=0)
@@ -272,7 +278,10 @@ def _update_in_place(plan, store, load_embedder, progress, previous, embedder, c
     second = None
     if companion:
         carried = (np.zeros((0, previous.manifest.companion_dimension), dtype=np.float32), previous.companion_direction)
-        second = companion_vectors(companion, vectors.texts, carried, load_embedder, progress, journal)
+        kept_titles = pc.unique(previous.passages.column("title").filter(pa.array(keep))).to_pylist()
+        second = companion_vectors(companion, vectors.texts, carried, load_embedder, progress, journal,
+                                   titles=kept_titles + new_rows["title"].tolist(),
+                                   previous_terms=_previous_terms(previous, companion))
     manifest = _committed(replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos)),
                           previous.manifest.vector_index, 0, second, started)
     progress("Writing index", 0, 1)
@@ -387,6 +396,13 @@ def _dropped_by_text(previous: LoadedIndex | None, stored: np.ndarray | None, ma
     dropped = dropped[dropped < len(stored)]
     texts = previous.chunks["embed_text"].to_numpy()
     return vectors_by_text([texts[i] for i in dropped], stored[dropped])
+
+
+def _previous_terms(previous: LoadedIndex | None, companion: str):
+    """The previous build's title terms, when the same companion embedded them."""
+    if previous is None or previous.manifest.companion_model != companion:
+        return None
+    return previous.companion_terms
 
 
 def _carried_companion(previous: LoadedIndex | None, companion: str, mask: np.ndarray):

@@ -17,6 +17,7 @@ import numpy as np
 
 from embed import Embedder, language_direction, registry
 from index.passage_vectors import fill_vectors
+from index.title_terms import TitleTerms, title_terms
 from index.vector_file import VectorFile
 from index.vector_journal import VectorJournal
 
@@ -28,6 +29,7 @@ class CompanionVectors:
     model: str
     vectors: np.ndarray | VectorFile  # row i describes passage i
     direction: np.ndarray | None  # the companion's English→Chinese direction, removed from queries
+    terms: TitleTerms | None = None  # the library's title terms with their vectors (index/title_terms.py)
 
     @property
     def dimension(self) -> int:
@@ -47,12 +49,15 @@ def companion_vectors(
     progress: Callable[[str, int, int], None],
     journal: VectorJournal | None = None,
     spill: Path | None = None,
+    titles: list[str] | None = None,
+    previous_terms: TitleTerms | None = None,
 ) -> CompanionVectors:
     """Vectors of `texts` (every passage, kept ones first). `carried`: the previous build's
     companion vectors of the first rows and its direction, when the companion is the same model;
     only the rest is embedded, or taken from the build journal (index/vector_journal.py).
     `spill`: a folder to keep them in (a VectorFile, index/vector_file.py) instead of memory;
-    not with `carried`."""
+    not with `carried`. `titles`: the library's titles, whose terms are embedded too (those of
+    `previous_terms`, made by the same companion, are not embedded again)."""
     if carried is not None and spill is not None:
         raise ValueError("carried companion vectors are kept in memory: no spill folder with them")
     start = 0 if carried is None else len(carried[0])
@@ -62,4 +67,5 @@ def companion_vectors(
     if not isinstance(vectors, VectorFile):
         vectors = np.asarray(vectors, dtype=np.float32)  # a copy only if they are not float32 already
     direction = carried[1] if carried is not None and carried[1] is not None else language_direction(embedder)
-    return CompanionVectors(embedder.name, vectors, direction)
+    terms = title_terms(titles, embedder, previous_terms) if titles is not None else None
+    return CompanionVectors(embedder.name, vectors, direction, terms)

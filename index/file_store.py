@@ -18,6 +18,10 @@
         lexical/            BM25 (bm25s), and the passages' token ids it was fitted from (index/lexical.py)
         language_direction.npy  the model's English→Chinese direction, removed from queries
                             (index/language_direction.py); absent if the model has none
+        companion.faiss, companion_direction.npy, companion_terms.npz
+                            the second encoder's vectors of every passage, its language direction,
+                            and the library's title terms with its vectors of them (index/companion.py,
+                            index/title_terms.py); absent without a second encoder
         papers.json         the paper catalog: papers, their files and where notes mention them
         checksums.json      SHA-256 of every file above, written last (index/checksums.py)
       .lock                 held while a build writes
@@ -75,6 +79,7 @@ from index.migrations import (
     checksums_required, passage_roles_of, passages_with_roles, tokens_of_older_build, with_script_and_roles,
 )
 from index.store_location import MILVUS_FOLDER
+from index.title_terms import TitleTerms
 from index.vector_file import VECTOR_FILE_PREFIX, VectorFile
 from index.vector_index import build_vector_index, read_vector_index, updated_vector_index
 
@@ -106,6 +111,7 @@ _CHUNKS, _PASSAGES, _VECTORS, _LEXICAL, _DIRECTION = (
     "chunks.parquet", "passages.arrow", "vectors.faiss", "lexical", "language_direction.npy",
 )
 _COMPANION, _COMPANION_DIRECTION = "companion.faiss", "companion_direction.npy"  # index/companion.py
+_COMPANION_TERMS = "companion_terms.npz"  # the title terms and their companion vectors (index/title_terms.py)
 
 
 @dataclass
@@ -120,6 +126,7 @@ class StoredIndex:
     roles_known: bool = True  # False: built before passages had roles; all read as body until a build
     companion: faiss.Index | None = None  # the second encoder's vectors (index/companion.py), if kept
     companion_direction: np.ndarray | None = None
+    companion_terms: TitleTerms | None = None  # absent in builds made before they were kept
     _chunks: pd.DataFrame | None = None
 
     ranks_within_rows = True  # FAISS reconstructs any rows and BM25 scores every passage: a scope ranks its rows only
@@ -254,7 +261,7 @@ class FileStore(BuildFolderReads):
             return passages, roles_known, stored_rows, vectors, lexical, read_catalog(build), direction
 
         passages, roles_known, stored_rows, vectors, lexical, catalog, direction = read_or_corrupt(build, read)
-        companion, companion_direction = read_or_corrupt(build, lambda: _read_companion(build, manifest))
+        companion, companion_direction, terms = read_or_corrupt(build, lambda: _read_companion(build, manifest))
         if companion is not None and (companion.ntotal != passages.num_rows or companion.d != manifest.companion_dimension):
             raise CorruptIndexError(
                 build, f"is inconsistent ({companion.ntotal} second-encoder vectors of {companion.d} dimensions for "
@@ -277,7 +284,7 @@ class FileStore(BuildFolderReads):
         return StoredIndex(
             manifest=manifest, passages=passages, vectors=vectors, lexical=lexical, catalog=catalog, location=build,
             language_direction=direction, roles_known=roles_known, companion=companion,
-            companion_direction=companion_direction,
+            companion_direction=companion_direction, companion_terms=terms,
         )
 
     def _require_build(self) -> Path:
@@ -383,6 +390,7 @@ class FileStore(BuildFolderReads):
             if companion is not None:
                 _write_updated_index(old / _COMPANION, staging / _COMPANION, keep, companion.vectors)
                 _save_direction(staging / _COMPANION_DIRECTION, companion.direction)
+                _save_terms(staging / _COMPANION_TERMS, companion.terms)
             (staging / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
             _write_catalog(staging, catalog)
             rows = with_script_and_roles(added)
@@ -454,7 +462,7 @@ class FileStore(BuildFolderReads):
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-_PER_STAGE = (_VECTORS, _COMPANION, _COMPANION_DIRECTION, MANIFEST, CHECKSUMS)  # what differs between stages
+_PER_STAGE = (_VECTORS, _COMPANION, _COMPANION_DIRECTION, _COMPANION_TERMS, MANIFEST, CHECKSUMS)  # what differs between stages
 
 
 def _share_unchanged(earlier: Path, staging: Path) -> None:
@@ -489,6 +497,7 @@ def _fill_vectors(staging: Path, manifest, vectors, companion) -> None:
             raise ValueError(f"{len(second)} second-encoder vectors for {len(vectors)} vectors")
         faiss.write_index(build_vector_index(second, manifest.vector_index), str(staging / _COMPANION))
         _save_direction(staging / _COMPANION_DIRECTION, companion.direction)
+        _save_terms(staging / _COMPANION_TERMS, companion.terms)
     (staging / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
 
 
@@ -624,10 +633,26 @@ def _read_passages(path: Path) -> tuple[pa.Table, bool]:
     return table, True
 
 
-def _read_companion(build: Path, manifest: Manifest) -> tuple[faiss.Index | None, np.ndarray | None]:
+def _read_companion(build: Path, manifest: Manifest) -> tuple[faiss.Index | None, np.ndarray | None, TitleTerms | None]:
     if not manifest.companion_model:
-        return None, None
+        return None, None, None
     direction = np.load(build / _COMPANION_DIRECTION) if (build / _COMPANION_DIRECTION).exists() else None
-    return read_vector_index(build / _COMPANION, manifest.vector_index), direction
+    return read_vector_index(build / _COMPANION, manifest.vector_index), direction, _read_terms(build / _COMPANION_TERMS)
+
+
+def _save_terms(path: Path, terms: TitleTerms | None) -> None:
+    """The title terms (one UTF-8 text, a term a line) and their vectors, read without pickle."""
+    if terms is not None:
+        text = np.frombuffer("\n".join(terms.terms).encode("utf-8"), dtype=np.uint8)
+        np.savez(path, terms=text, vectors=np.asarray(terms.vectors, dtype=np.float32))
+
+
+def _read_terms(path: Path) -> TitleTerms | None:
+    """None for a build made before title terms were kept (index/migrations.py `lacks_title_terms`)."""
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as stored:
+        text, vectors = stored["terms"].tobytes().decode("utf-8"), stored["vectors"]
+    return TitleTerms(tuple(text.split("\n")) if text else (), vectors)
 
 

@@ -77,3 +77,10 @@ def tokens_of_older_build(chunks_file) -> TokenIds:
         tokens.extend_arrow(batch.column(0))
     return tokens
 
+
+def lacks_title_terms(previous, companion: str | None) -> bool:
+    """A build with a second encoder made before the library's title terms were kept with it
+    (index/title_terms.py): its next build, even with no file changed, adds them (an update that
+    embeds only the terms)."""
+    return bool(companion) and previous.manifest.companion_model == companion and previous.companion_terms is None
+

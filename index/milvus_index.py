@@ -239,6 +239,7 @@ class MilvusIndex:
     ranks_within_rows = False  # a file or folder scope is a filter expression on `path` (filter_scope)
     companion = None  # Milvus keeps no second encoder's vectors (index/companion.py)
     companion_direction = None
+    companion_terms = None
 
     def __init__(self, *, manifest: Manifest, passages, catalog: Catalog, location: Path, language_direction,
                  client, collection: str, vocabulary: dict[str, int], calling, search_params: dict):

@@ -33,6 +33,7 @@ class LoadedIndex(Protocol):
     roles_known: bool
     companion: object | None  # the second encoder's vectors, FAISS-like (index/companion.py), or None
     companion_direction: np.ndarray | None
+    companion_terms: object | None  # the library's title terms and their companion vectors (index/title_terms.py), or None
     # True: `vectors.reconstruct_batch` and `lexical.search(..., rows=)` rank within a set of rows
     # cheaply (a search scoped to one paper, file or folder: search/scope.py); False: the store
     # narrows searches with its filter_scope expression instead (Milvus)

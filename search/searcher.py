@@ -28,6 +28,7 @@ from search.evidence import EvidenceSettings, weigh
 from search.filters import ResultFilter
 from search.fusion import FusionSettings, fuse
 from search.glossary import cedict
+from search.term_bridge import TermBridge
 from search.lexical import LexicalRanker
 from search.long_text import mean_direction
 from search.marks import MARK_KIND, mark_rows
@@ -74,6 +75,7 @@ class Searcher:
         self.base_catalog = index.catalog  # as the build wrote it; with_catalog lays marks over this one
         self._load_companion = companion if index.companion is not None else None
         self._companion: DenseRanker | None = None
+        self._bridge: TermBridge | None = None  # the title terms a Chinese query's words may name (made with the companion)
         # English queries weigh the companion only where it can find something BM25 and e5 miss:
         # a Chinese passage (search/fusion.py companion_latin); an English library is untouched.
         self._holds_chinese = bool(self.passages.cjk.any())
@@ -102,7 +104,14 @@ class Searcher:
 
         def companion(depth: int, notices: list[str], rows=None) -> Callable[[], Ranked] | None:
             ranker = self.companion_ranker() if self._weighs_companion(text) else None
-            return self._beside(ranker.rank_text, text, depth, [], None, rows) if ranker is not None else None
+            if ranker is None:
+                return None
+
+            def second() -> Ranked:  # the title terms too: the second encoder embeds on this thread only
+                ranked = ranker.rank_text(text, depth, [], None, rows)
+                self._title_terms(text)
+                return ranked
+            return self._beside(second)
 
         return self._answer(text, text, k, mode, where, dense, companion, judge_closeness=True)
 
@@ -175,13 +184,13 @@ class Searcher:
             nearest = dense[0][1] if within is None else next((score for row, score in dense if within[row]), None)
             far = nothing_close_notice(self.index.manifest.model, nearest, scoped=within is not None)
             notices.extend([far] if far else [])
+        second = second_later() if second_later is not None else None
         english, times, glossing = self._dictionary(query) if second_later is not None else ("", 0, False)
         lexical = self.lexical.rank(query, depth, scope, rows, english, times) if mode != "dense" else []
         # Under a scope (a store that filters inside its searches) an empty ranking may only mean that
         # nothing passes the filters: that is said below, never "no shared word".
         unfiltered_words = mode != "dense" and not lexical and scope is not None and bool(self.lexical.rank(query, 1))
         no_shared_word = mode != "dense" and not lexical and not unfiltered_words
-        second = second_later() if second_later is not None else None
         # after the worker is done: run beside it, this Python work would wait on its turns at the interpreter
         glossed = self.lexical.rank(english, depth, scope, rows) if glossing and english else None
         ranked = (self.weigh(self.fuse(query, dense, lexical, companion=second, glossed=glossed)) if mode == "hybrid"
@@ -221,7 +230,18 @@ class Searcher:
         settings = self.fusion.for_language(query_language(query), True)
         if settings.expansion <= 0 and settings.dictionary_weight <= 0:
             return "", 0, False
-        return " ".join(cedict().english(query)), settings.expansion, settings.dictionary_weight > 0
+        english = [*cedict().english(query), *self._title_terms(query)]
+        return " ".join(english), settings.expansion, settings.dictionary_weight > 0
+
+    def _title_terms(self, query: str) -> tuple[str, ...]:
+        """The library's title terms that name the query's Chinese terms (search/term_bridge.py);
+        none without the second encoder or an index that keeps its title terms."""
+        terms = self.index.companion_terms
+        if terms is None or self.companion_ranker() is None:
+            return ()
+        if self._bridge is None:
+            self._bridge = TermBridge(terms.terms, terms.vectors, self.companion_ranker().embedder)
+        return self._bridge.english(query)
 
     def glossed_ranking(self, query: str, depth: int) -> Ranked | None:
         """BM25's ranking of a Chinese query's dictionary English as a hybrid search fuses it; None
