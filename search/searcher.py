@@ -109,7 +109,8 @@ class Searcher:
 
             def second() -> Ranked:  # the title terms too: the second encoder embeds on this thread only
                 ranked = ranker.rank_text(text, depth, [], None, rows)
-                self._title_terms(text)
+                if self._glosses(text):
+                    self._title_terms(text)
                 return ranked
             return self._beside(second)
 
@@ -228,10 +229,15 @@ class Searcher:
         many times each of its tokens counts in BM25's expanded query (0: not expanded), and whether
         BM25's ranking of that English is fused too; ("", 0, False) for a query that uses neither."""
         settings = self.fusion.for_language(query_language(query), True)
-        if settings.expansion <= 0 and settings.dictionary_weight <= 0:
+        if not self._glosses(query):
             return "", 0, False
         english = [*cedict().english(query), *self._title_terms(query)]
         return " ".join(english), settings.expansion, settings.dictionary_weight > 0
+
+    def _glosses(self, query: str) -> bool:
+        """Whether the query's words are given in English (a Chinese query: search/fusion.py)."""
+        settings = self.fusion.for_language(query_language(query), True)
+        return settings.expansion > 0 or settings.dictionary_weight > 0
 
     def _title_terms(self, query: str) -> tuple[str, ...]:
         """The library's title terms that name the query's Chinese terms (search/term_bridge.py);

@@ -25,6 +25,7 @@ MATCH = 0.5  # cosine of a span and a title term (USE), chosen on the dev sets
 SPAN_CHARACTERS = (2, 6)
 _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _REMEMBERED = 256  # questions whose terms are kept (a page asks the same one again as it reruns)
+_SPANS_REMEMBERED = 8192  # span vectors kept: questions share their words (视频, 模型), and embedding is the cost
 
 
 class TermBridge:
@@ -33,6 +34,7 @@ class TermBridge:
     def __init__(self, terms: tuple[str, ...], vectors: np.ndarray, encoder):
         self.terms, self.vectors, self.encoder = terms, np.asarray(vectors, dtype=np.float32), encoder
         self._found: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._span_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def english(self, query: str) -> tuple[str, ...]:
@@ -52,7 +54,7 @@ class TermBridge:
         spans = chinese_spans(query)
         if not spans or not self.terms:
             return ()
-        scores = self.encoder.embed_documents([text for _, _, text in spans]) @ self.vectors.T
+        scores = self._vectors_of([text for _, _, text in spans]) @ self.vectors.T
         best = scores.argmax(axis=1)
         ranked = sorted(((float(scores[i, best[i]]), i) for i in range(len(spans))), key=lambda item: (-item[0], item[1]))
         taken: list[tuple[int, int]] = []
@@ -66,6 +68,22 @@ class TermBridge:
             taken.append((start, end))
             found.append(self.terms[int(best[i])])
         return tuple(found)
+
+
+    def _vectors_of(self, texts: list[str]) -> np.ndarray:
+        """The encoder's vectors of the spans, those it made for earlier questions remembered."""
+        with self._lock:
+            known = {text: self._span_vectors[text] for text in texts if text in self._span_vectors}
+        fresh = list(dict.fromkeys(text for text in texts if text not in known))
+        if fresh:
+            made = self.encoder.embed_documents(fresh)
+            known.update(zip(fresh, made, strict=True))
+            with self._lock:
+                for text, vector in zip(fresh, made, strict=True):
+                    self._span_vectors[text] = vector
+                while len(self._span_vectors) > _SPANS_REMEMBERED:
+                    self._span_vectors.popitem(last=False)
+        return np.stack([known[text] for text in texts])
 
 
 def chinese_spans(query: str) -> list[tuple[int, int, str]]:
