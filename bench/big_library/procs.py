@@ -20,10 +20,15 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import REPO
+from bench.common import REPO, shown
 
 CLI = [sys.executable, str(REPO / "cli.py")]
 MODEL_ARGS: list[str] = []  # `build` options naming the model; none: the default model
+
+
+def command_shown() -> list[str]:
+    """The CLI as results record it: a script relative to the repo root, never this machine's path."""
+    return [shown(Path(part)) if part.endswith(".py") else part for part in CLI[1:]]
 
 
 def use_fake_model(name: str) -> None:

@@ -30,7 +30,7 @@ from bench.common import RESULTS, machine, shown, write_json
 
 def run(ctx: Context, names: list[str], out: Path) -> dict:
     results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
-    results.update({"library": shown(ctx.library), "machine": machine(), "cli": " ".join(procs.CLI[1:] + procs.MODEL_ARGS)})
+    results.update({"library": shown(ctx.library), "machine": machine(), "cli": " ".join(procs.command_shown() + procs.MODEL_ARGS)})
     for name in names:
         print(f"[{time.strftime('%H:%M:%S')}] {name} ...", file=sys.stderr, flush=True)
         before, started = procs.load_average(), time.strftime("%Y-%m-%d %H:%M")
