@@ -185,6 +185,7 @@ class Searcher:
             nearest = dense[0][1] if within is None else next((score for row, score in dense if within[row]), None)
             far = nothing_close_notice(self.index.manifest.model, nearest, scoped=within is not None)
             notices.extend([far] if far else [])
+        # BM25 waits for the worker: a Chinese query's title terms are made there (search/term_bridge.py)
         second = second_later() if second_later is not None else None
         english, times, glossing = self._dictionary(query) if second_later is not None else ("", 0, False)
         lexical = self.lexical.rank(query, depth, scope, rows, english, times) if mode != "dense" else []
@@ -192,7 +193,7 @@ class Searcher:
         # nothing passes the filters: that is said below, never "no shared word".
         unfiltered_words = mode != "dense" and not lexical and scope is not None and bool(self.lexical.rank(query, 1))
         no_shared_word = mode != "dense" and not lexical and not unfiltered_words
-        # after the worker is done: run beside it, this Python work would wait on its turns at the interpreter
+        # after the worker is done too: beside it, this Python work would wait its turns at the interpreter
         glossed = self.lexical.rank(english, depth, scope, rows) if glossing and english else None
         ranked = (self.weigh(self.fuse(query, dense, lexical, companion=second, glossed=glossed)) if mode == "hybrid"
                   else (dense or lexical))

@@ -8,7 +8,8 @@ CC-CEDICT knows everyday words, not the field's: 去模糊, 插帧, 超分辨率
 "vague". The field's English names are in the library itself, in its papers' titles. Every word
 run of one to three words of a title (not starting or ending with a stop word) is embedded once by
 the second encoder (multilingual USE); each span of a Chinese query's dictionary words (two to six
-characters, starting and ending on word boundaries) is embedded too, and the title terms whose
+characters, starting and ending on word boundaries; since part 3, one to three words of two to
+four characters: search/term_bridge.py, whose bridge this lab sweeps) is embedded too, and the title terms whose
 cosine with a span is at least `tau` (the best one per span, spans taken best first without
 overlapping) add their words to the query's dictionary English: BM25's expanded query and the
 dictionary ranking read them as they read CC-CEDICT's. Scored through the real Searcher by file
@@ -18,7 +19,6 @@ nDCG@10 as bench/quality/eval_dev_set.py does, Chinese queries only (the others 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 import numpy as np
@@ -28,66 +28,12 @@ from bench.common import write_json
 from bench.experiments.zh_fusion_lab import FOLDS, folds_of, graded_queries, lab_arguments
 from evaluation.metrics import file_ranking
 from library import Library
-from search.glossary import cedict
+from index.title_terms import title_terms
 from search.script import query_language
 from search.searcher import Searcher
+from search.term_bridge import TermBridge
 
 TAUS = (None, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
-_STOP = frozenset("a an the of for to in on and or with by from via is are be as at we our this that its it "
-                  "using use towards toward beyond into".split())
-
-
-def title_terms(titles: list[str]) -> list[str]:
-    terms = set()
-    for title in titles:
-        words = _WORD.findall(title.lower())
-        for n in (1, 2, 3):
-            for i in range(len(words) - n + 1):
-                gram = words[i : i + n]
-                if gram[0] not in _STOP and gram[-1] not in _STOP:
-                    terms.add(" ".join(gram))
-    return sorted(terms)
-
-
-class TermBridge:
-    def __init__(self, encoder, terms: list[str]):
-        self.encoder, self.terms = encoder, terms
-        self.vectors = encoder.embed_documents(terms).astype(np.float32)
-        self._spans: dict[str, list[tuple[float, int, int, int]]] = {}
-
-    def scored_spans(self, query: str) -> list[tuple[float, int, int, int]]:
-        """(cosine, start, end, term) of each span's best title term, best first."""
-        if query not in self._spans:
-            words = cedict().words(query)
-            starts = np.cumsum([0] + [len(word) for word in words])
-            spans = []
-            for i in range(len(words)):
-                for j in range(i + 1, len(words) + 1):
-                    text = "".join(words[i:j])
-                    if 2 <= len(text) <= 6 and re.fullmatch(r"[\u3400-\u9fff]+", text):
-                        spans.append((int(starts[i]), int(starts[j]), text))
-            found = []
-            if spans:
-                queries = np.stack([self.encoder.embed_query(text) for _, _, text in spans])
-                scores = queries @ self.vectors.T
-                for (start, end, _), row in zip(spans, scores, strict=True):
-                    best = int(np.argmax(row))
-                    found.append((float(row[best]), start, end, best))
-            self._spans[query] = sorted(found, reverse=True)
-        return self._spans[query]
-
-    def english(self, query: str, tau: float) -> list[str]:
-        taken: list[tuple[int, int]] = []
-        words = []
-        for score, start, end, term in self.scored_spans(query):
-            if score < tau:
-                break
-            if any(start < e and s < end for s, e in taken):
-                continue
-            taken.append((start, end))
-            words.append(self.terms[term])
-        return words
 
 
 def main() -> None:
@@ -95,7 +41,9 @@ def main() -> None:
     searcher = Library(args.library, args.index).searcher()
     stored = searcher.index
     titles = sorted({title for title in stored.passages.column("title").to_pylist() if title})
-    bridge = TermBridge(searcher.companion_ranker().embedder, title_terms(titles))
+    encoder = searcher.companion_ranker().embedder
+    terms = title_terms(titles, encoder)
+    bridge = TermBridge(terms.terms, terms.vectors, encoder)
     print(f"{len(titles)} titles, {len(bridge.terms)} title terms")
     queries = [{"id": f"{gold.stem}:{g.line}", "set": gold.stem, "query": g.query, "relevant": g.relevant,
                 "lang": meta.get("lang", "?"), "type": meta.get("type", "?")}
@@ -108,7 +56,7 @@ def main() -> None:
             english, times, glossing = plain(self, query)
             if tau is None or not (times or glossing):
                 return english, times, glossing
-            return " ".join([english, *bridge.english(query, tau)]).strip(), times, glossing
+            return " ".join([english, *bridge.english(query, float(tau))]).strip(), times, glossing
         Searcher._dictionary = with_terms
         run = {q["id"]: file_ranking(searcher, q["query"], "hybrid") or {"(none)": 0.0} for q in queries}
         grid[str(tau)] = {qid: v["ndcg_cut_10"] for qid, v in evaluator.evaluate(run).items()}

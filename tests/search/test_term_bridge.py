@@ -59,22 +59,35 @@ def test_a_later_build_embeds_only_the_title_terms_it_has_not_seen():
     assert second.terms == fresh.terms and np.array_equal(second.vectors, fresh.vectors)
 
 
-def test_spans_run_over_the_dictionary_words_two_to_six_characters_long():
+def test_spans_are_one_to_three_dictionary_words_two_to_four_characters_long():
     spans = chinese_spans("视频去模糊 x")
     texts = [text for _, _, text in spans]
-    assert "视频" in texts and "去模糊" in texts and "视频去模糊" in texts
-    assert all(2 <= len(text) <= 6 for text in texts)
-    assert all(end - start == len(text) for start, end, text in spans)
+    assert {"视频", "视频去", "去模糊", "模糊"} <= set(texts) and "视频去模糊" not in texts  # five characters
+    assert all(2 <= len(text) <= 4 for text in texts)
     assert chinese_spans("optical flow only") == []
+
+
+def test_a_run_of_whole_words_is_no_span_but_a_word_the_dictionary_splits_is():
+    texts = {text for _, _, text in chinese_spans("深度模型超分辨率")}
+    assert {"深度", "模型", "超分辨率"} <= texts  # 超 + 分辨率: a single character in the run
+    assert "深度模型" not in texts  # 深度 + 模型: the dictionary gives both words' English
+
+
+def test_spans_never_cross_punctuation_and_say_where_they_are_in_the_query():
+    query = "用 RAFT 估计光流，再去模糊"
+    spans = chinese_spans(query)
+    assert all(query[start:end] == text for start, end, text in spans)
+    texts = {text for _, _, text in spans}
+    assert "光流" in texts and "去模糊" in texts and not any("，" in text or "流再" in text for text in texts)
 
 
 def test_the_closest_term_of_each_span_is_taken_best_first_without_overlap():
     terms = ("deblurring", "optical flow", "video")
     vectors = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]], dtype=np.float32)
-    encoder = TableEncoder({"去模糊": [1, 0, 0, 0], "视频": [0, 0.3, 1, 0], "视频去模糊": [1, 0, 0.9, 0],
+    encoder = TableEncoder({"去模糊": [1, 0, 0, 0], "视频": [0, 0.3, 1, 0], "视频去": [1, 0, 0.9, 0],
                             "光流": [0, 1, 0, 0]})
     bridge = TermBridge(terms, vectors, encoder)
-    assert bridge.english("视频去模糊") == ("deblurring", "video")  # 视频去模糊 overlaps the better 去模糊
+    assert bridge.english("视频去模糊") == ("deblurring", "video")  # 视频去 overlaps the better 去模糊
     assert bridge.english("光流") == ("optical flow",)
     assert bridge.english("完全无关") == ()  # nothing at MATCH or above
     asked = len(encoder.asked)
