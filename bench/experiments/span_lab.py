@@ -29,7 +29,7 @@ from search.script import query_language
 
 # name: (most words, most characters, a run of several words needs a single-character word, within punctuation)
 VARIANTS = {
-    "sixth round (before)": (99, 6, False, False),
+    "ninth session (before)": (99, 6, False, False),
     "within punctuation": (99, 6, False, True),
     "3 words": (3, 6, False, True),
     "3 words, 5 characters": (3, 5, False, True),
