@@ -373,17 +373,18 @@ def _kept_paths(plan: BuildPlan, previous: LoadedIndex | None, skipped: list[Ski
 def _carry_over(
     previous: LoadedIndex | None, stored: np.ndarray | None, kept: set[str]
 ) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], int, np.ndarray]:
-    """The previous build's rows of the kept files; their vectors (`stored`: all the previous
-    build's) and which of them exist (a partly built index has none for its last rows); how many
-    rows go; and the mask."""
+    """The previous build's rows of the kept files; their vectors and which of them exist (a
+    partly built index has none for its last rows, so those that exist are the kept rows' first
+    ones, and only they are given: `stored` itself when every stored row is kept, never a copy
+    the size of the whole index); how many rows go; and the mask."""
     if previous is None:
         empty = np.zeros((0, 0), dtype=np.float32)
         return chunks_to_frame([], []), (empty, np.zeros(0, dtype=bool)), 0, np.zeros(0, dtype=bool)
     mask = previous.chunks["path"].isin(kept).to_numpy()
-    vectors = np.zeros((len(mask), previous.manifest.dimension), dtype=np.float32)
-    vectors[: len(stored)] = stored
-    exists = np.arange(len(mask)) < len(stored)
-    return previous.chunks[mask].reset_index(drop=True), (vectors[mask], exists[mask]), int((~mask).sum()), mask
+    stored_kept = mask[: len(stored)]
+    vectors = stored if stored_kept.all() else stored[stored_kept]
+    exists = (np.arange(len(mask)) < len(stored))[mask]
+    return previous.chunks[mask].reset_index(drop=True), (vectors, exists), int((~mask).sum()), mask
 
 
 def _dropped_by_text(previous: LoadedIndex | None, stored: np.ndarray | None, mask: np.ndarray,

@@ -116,19 +116,22 @@ class PassageVectors:
     @classmethod
     def start(cls, frame, kept: tuple[np.ndarray, np.ndarray], previous_texts: dict[bytes, np.ndarray],
               embedder: Embedder, journal: VectorJournal | None, kept_settled: bool = True) -> PassageVectors:
-        """`kept`: the vectors of the frame's first rows and which of them exist (a partly built
-        index has none for its last passages); `kept_settled`: False when they come from an
-        unfinished staged build, whose batches this build finishes; `previous_texts`: vectors of
-        the previous index's dropped rows by text key."""
+        """`kept`: the vectors of the frame's first rows that have one, and which of those rows
+        have one (a partly built index has none for its last passages, so they are a prefix);
+        `kept_settled`: False when they come from an unfinished staged build, whose batches this
+        build finishes; `previous_texts`: vectors of the previous index's dropped rows by text key."""
         texts = frame["embed_text"].tolist()
         vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
         filled = np.zeros(len(texts), dtype=bool)
         settled = np.zeros(len(texts), dtype=bool)
         kept_vectors, kept_filled = kept
-        if kept_filled.any():
-            vectors[: len(kept_filled)][kept_filled] = kept_vectors[kept_filled]
-            filled[: len(kept_filled)] = kept_filled
-            settled[: len(kept_filled)] = kept_filled if kept_settled else False
+        count = int(kept_filled.sum())
+        if count != len(kept_vectors) or not kept_filled[:count].all():
+            raise ValueError(f"{len(kept_vectors)} kept vectors for {count} kept rows that have one, which must come first")
+        if count:
+            vectors[:count] = kept_vectors
+            filled[:count] = True
+            settled[:count] = kept_settled
         reused = 0
         if previous_texts:
             for row in np.flatnonzero(~filled):

@@ -35,6 +35,7 @@ class Context:
     poll_seconds: float = 5.0
     seed: int = 0
     reference: Path | None = None  # another index of the same library (built by other code) to compare with
+    kill_at: tuple[float, ...] = (0.25, 0.5, 0.9)  # shares of the embedding at which `kill` stops a build
 
 
 def fresh_index(path: Path) -> Path:
@@ -110,13 +111,15 @@ def first_search(ctx: Context) -> dict:
     }
 
 
-def kill(ctx: Context, fractions: tuple[float, ...] = (0.25, 0.5, 0.9)) -> dict:
-    """kill -9 at a share of the embedding, then build again: how much the second run embedded,
-    and whether its top 10 on the queries equals the uninterrupted build's (the reference index)."""
+def kill(ctx: Context) -> dict:
+    """kill -9 at each share of the embedding in `ctx.kill_at`, then build again: how much the
+    second run embedded, and whether its top 10 on the queries equals the uninterrupted build's
+    (the reference index, which must be a cold build of the same code: an updated index keeps
+    its older vector index's training, so its approximate top 10 may differ)."""
     _require_index(ctx)
     reference = top10(ctx, ctx.index)
     runs = {}
-    for fraction in fractions:
+    for fraction in ctx.kill_at:
         index = fresh_index(ctx.work / f"kill_{int(fraction * 100)}_index")
         build = procs.Build(ctx.library, index)
         killed_at = None

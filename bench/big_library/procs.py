@@ -40,7 +40,7 @@ def use_fake_model(name: str) -> None:
     os.environ.setdefault("PAPERSEARCH_FAKE_DIMENSION", "384")  # as many as e5-small's: the vectors' real size
 # tqdm's line: "Embedding chunks:  25%|██▌       | 1234/5000 [00:10<00:30, 120.00item/s]"
 _TQDM = re.compile(r"^(?P<stage>[^:|]+?):\s+\d+%\|[^|]*\|\s*(?P<done>\d+)/(?P<total>\d+)")
-_EMBEDDED = re.compile(r"\(\+(?P<added>\d+) embedded")
+_EMBEDDED = re.compile(r"\(\+?(?P<added>\d+) embedded")  # "(281084 embedded, 95616 already ...": older ones said "+N"
 _INDEXED = re.compile(r"Indexed (?P<files>\d+) files, (?P<chunks>\d+) chunks")
 _UP_TO_DATE = re.compile(r"up to date: (?P<files>\d+) files, (?P<chunks>\d+) chunks")
 EMBED_STAGES = ("Embedding chunks", "Embedding passages")  # today's name, and the likely next one
@@ -189,7 +189,7 @@ class BuildResult:
     summary: str  # the build's last line of standard output
     files: int | None
     chunks: int | None
-    embedded: int | None  # "+N embedded"; 0 when the index was up to date
+    embedded: int | None  # "N embedded" (what the model embedded, not what a journal gave back); 0 when up to date
     up_to_date: bool
     peak_rss_mib: float
     peak_tree_rss_mib: float

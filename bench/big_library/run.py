@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="Build and search with the hash fake embedder (no model cost: memory, planning, reading).")
     parser.add_argument("--reference-index", type=Path, default=None,
                         help="For same_as_reference: an index of the same library to compare with.")
+    parser.add_argument("--kill-at", default="0.25,0.5,0.9", help="Shares of the embedding at which kill stops a build.")
     parser.add_argument("--json-out", type=Path, default=None,
                         help="Default: bench/results/big_library_<files>.json (_fake.json with --fake-model)")
     args = parser.parse_args(argv)
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     out = args.json_out or RESULTS / f"big_library_{summary['files']}{'_fake' if args.fake_model else ''}.json"
     with tempfile.TemporaryDirectory(prefix="biglib-bench-") as work:
         ctx = Context(args.library, args.index, queries, Path(work), args.poll, summary.get("seed", 0),
-                      args.reference_index)
+                      args.reference_index, tuple(float(share) for share in args.kill_at.split(",")))
         run(ctx, names, out)
     print(f"Wrote {shown(out)}")
 

@@ -125,6 +125,35 @@ def test_an_interrupted_first_build_resumes_and_ends_as_an_uninterrupted_one(big
 
 
 @pytest.mark.usefixtures("staged")
+def test_a_file_removed_before_the_resume_leaves_as_if_it_had_never_been_there(bigger_library, tmp_path):
+    """The resume keeps the vectors the stopped build made for the other files (only those, never
+    a copy the size of the whole index: index/builder.py _carry_over) and ends holding the
+    library as it is now."""
+    lib = Library(bigger_library, tmp_path / "index")
+    with pytest.raises(Interrupted):
+        _update(lib, StoppingEmbedder(batches=12))
+    left = lib.load()
+    made = dict(zip(left.chunks["chunk_id"][: left.vectors.ntotal], left.all_vectors(), strict=True))
+    paths = left.passages.column("path").to_pylist()
+    gone = paths[0]  # a file with vectors in the stopped build
+    assert 0 < left.vectors.ntotal < len(paths) and gone in paths[: left.vectors.ntotal]
+    (bigger_library / gone).unlink()
+
+    again = StoppingEmbedder()
+    _update(lib, again)
+    reference = Library(bigger_library, tmp_path / "reference-index")
+    whole = StoppingEmbedder()
+    _update(reference, whole)
+    now = lib.load()
+    assert gone not in now.passages.column("path").to_pylist() and now.manifest.pending_rows == 0
+    vectors = _vectors(lib)
+    assert set(vectors) == set(_vectors(reference))
+    kept = [chunk for chunk in made if chunk in vectors]
+    assert kept and all(np.array_equal(vectors[chunk], made[chunk]) for chunk in kept)  # not embedded again
+    assert len(again.embedded) == len(whole.embedded) - len(kept)
+
+
+@pytest.mark.usefixtures("staged")
 def test_an_update_of_a_finished_index_is_not_staged(bigger_library):
     lib = Library(bigger_library)
     _update(lib, StoppingEmbedder())
