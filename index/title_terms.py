@@ -65,15 +65,15 @@ def title_terms(titles: Iterable[str | None], embedder: Embedder, previous: Titl
     """The terms of `titles` with the companion's vectors: a term `previous` holds keeps its vector
     (the same companion made it), only the others are embedded."""
     terms = terms_of_titles(titles)
-    known = dict(zip(previous.terms, range(len(previous.terms)), strict=True)) if previous is not None else {}
+    same = previous is not None and previous.vectors.shape[1] == embedder.dimension
+    known = dict(zip(previous.terms, previous.vectors, strict=True)) if same else {}
     vectors = np.zeros((len(terms), embedder.dimension), dtype=np.float32)
-    missing = [i for i, term in enumerate(terms) if term not in known]
-    if previous is not None and previous.vectors.shape[1] == embedder.dimension:
-        for i, term in enumerate(terms):
-            if term in known:
-                vectors[i] = previous.vectors[known[term]]
-    else:
-        missing = list(range(len(terms)))
+    missing = []
+    for i, term in enumerate(terms):
+        if term in known:
+            vectors[i] = known[term]
+        else:
+            missing.append(i)
     for start in range(0, len(missing), EMBED_BATCH):
         rows = missing[start : start + EMBED_BATCH]
         vectors[rows] = embedder.embed_documents([terms[i] for i in rows])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from search.glossary import cedict
 MATCH = 0.5  # cosine of a span and a title term (USE), chosen on the dev sets
 SPAN_CHARACTERS = (2, 4)  # a field's terms: 光流, 去模糊, 超分辨率 (longer spans matched nothing more on the dev sets)
 SPAN_WORDS = 3  # dictionary words per span: 超 + 分辨率, 去 + 模糊
-_REMEMBERED = 256  # questions whose terms are kept (a page asks the same one again as it reruns)
+_REMEMBERED = 256  # questions whose scored spans are kept (a page asks the same one again as it reruns)
 _SPANS_REMEMBERED = 8192  # span vectors kept: questions share their words (视频, 模型), and embedding is the cost
 
 
@@ -35,9 +36,10 @@ class TermBridge:
 
     def __init__(self, terms: tuple[str, ...], vectors: np.ndarray, encoder):
         self.terms, self.vectors, self.encoder = terms, np.asarray(vectors, dtype=np.float32), encoder
-        self._scored: OrderedDict[str, tuple[tuple[float, int, int, int], ...]] = OrderedDict()
         self._span_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        # (cosine, start, end, term index) of each span's closest title term, best first, per question
+        self.scored_spans = lru_cache(maxsize=_REMEMBERED)(self._scored_spans)
 
     def english(self, query: str, match: float = MATCH) -> tuple[str, ...]:
         """The title terms that name the query's Chinese terms, in the order their spans score:
@@ -53,25 +55,14 @@ class TermBridge:
                 found.append(self.terms[term])
         return tuple(found)
 
-    def scored_spans(self, query: str) -> tuple[tuple[float, int, int, int], ...]:
-        """(cosine, start, end, term index) of each span's closest title term, best first;
-        remembered per question (a page asks the same one again as it reruns)."""
-        with self._lock:
-            if query in self._scored:
-                self._scored.move_to_end(query)
-                return self._scored[query]
+    def _scored_spans(self, query: str) -> tuple[tuple[float, int, int, int], ...]:
         spans = chinese_spans(query)
-        scored: tuple[tuple[float, int, int, int], ...] = ()
-        if spans and self.terms:
-            scores = self._vectors_of([text for _, _, text in spans]) @ self.vectors.T
-            best = scores.argmax(axis=1)
-            scored = tuple(sorted(((float(scores[i, best[i]]), start, end, int(best[i]))
-                                   for i, (start, end, _) in enumerate(spans)), key=lambda item: (-item[0], item[1])))
-        with self._lock:
-            self._scored[query] = scored
-            while len(self._scored) > _REMEMBERED:
-                self._scored.popitem(last=False)
-        return scored
+        if not spans or not self.terms:
+            return ()
+        scores = self._vectors_of([text for _, _, text in spans]) @ self.vectors.T
+        best = scores.argmax(axis=1)
+        return tuple(sorted(((float(scores[i, best[i]]), start, end, int(best[i]))
+                             for i, (start, end, _) in enumerate(spans)), key=lambda item: (-item[0], item[1])))
 
     def _vectors_of(self, texts: list[str]) -> np.ndarray:
         """The encoder's vectors of the spans, those it made for earlier questions remembered."""
