@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import rank_by_words
+from tests.support.browser import rank_by_words, wait_until_idle
 from tests.support.page_server import fake_model_page, page_server
 from tests.support.paths import REPO
 
@@ -126,7 +126,7 @@ def test_add_papers_from_the_page(chromium_page, fake_model_server, tmp_path, de
 
     # More like this: the passage's own vector finds related passages, the source left out. A click
     # while the page still re-runs for the last query can land on a widget being replaced: wait.
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=QUERY_TIMEOUT_MS)
+    wait_until_idle(page, QUERY_TIMEOUT_MS)
     page.get_by_role("button", name="More like this").first.click()
     expect(page.get_by_text(re.compile(r"^More like: "))).to_be_visible(timeout=QUERY_TIMEOUT_MS)
     expect(page.locator("strong").filter(has_text=re.compile(r"^1\. ")).first).to_be_visible()
@@ -162,6 +162,7 @@ def shoot(page, name: str) -> None:
     """A screenshot for README (docs/screenshots/NAME.png), refreshed by every browser run."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    page.wait_for_timeout(500)  # an expander just opened slides open: show it open, as a reader sees it
     page.screenshot(path=str(path), full_page=False)
     assert path.stat().st_size > 10_000
 

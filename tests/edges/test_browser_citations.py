@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.edges.test_browser import INDEX_BUILD_TIMEOUT_MS, QUERY_TIMEOUT_MS, fake_model_server, shoot  # noqa: F401
-from tests.support.browser import rank_by_words
+from tests.support.browser import rank_by_words, wait_until_idle
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,7 @@ def test_a_citation_leads_from_one_paper_to_the_other_and_back(chromium_page, fa
     box.press("Enter")
     first_title = page.locator("strong").filter(has_text=re.compile(r"^1\. ")).first
     expect(first_title).to_contain_text("EDVR", timeout=QUERY_TIMEOUT_MS)
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=QUERY_TIMEOUT_MS)
+    wait_until_idle(page, QUERY_TIMEOUT_MS)
 
     page.get_by_text("cites 0 · cited by 1 in your library").first.click()
     main = page.get_by_test_id("stMain")  # the sidebar's recent searches are buttons too
@@ -39,9 +39,10 @@ def test_a_citation_leads_from_one_paper_to_the_other_and_back(chromium_page, fa
 
     expect(box).to_have_value(citing_title, timeout=QUERY_TIMEOUT_MS)
     expect(first_title).to_contain_text("Offset Attention", timeout=QUERY_TIMEOUT_MS)
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=QUERY_TIMEOUT_MS)
+    wait_until_idle(page, QUERY_TIMEOUT_MS)
     page.get_by_text(re.compile(r"^cites [1-9]\d* · cited by \d+ in your library$")).first.click()
     back = main.get_by_role("button", name=re.compile(r"^EDVR: Video Restoration"))
     expect(back).to_be_visible(timeout=QUERY_TIMEOUT_MS)
     back.click()
+    expect(box).to_have_value(re.compile(r"^EDVR: Video Restoration"), timeout=QUERY_TIMEOUT_MS)
     expect(first_title).to_contain_text("EDVR", timeout=QUERY_TIMEOUT_MS)

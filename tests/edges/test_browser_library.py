@@ -15,6 +15,7 @@ import pytest
 
 from tests.edges.test_browser import shoot
 from tests.support.big_catalog import write_big_library
+from tests.support.browser import wait_until_idle
 from tests.support.page_server import fake_model_page
 from tests.support.paths import REPO
 
@@ -92,7 +93,7 @@ def test_the_library_view_sorts_filters_and_pages_through_ten_thousand_papers(ch
         box.press("Enter")
         expect(page.get_by_text(re.compile(r"^Papers 1–\d+ of [\d,]+ \(of"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
         # The caption can be drawn before the table of the same run: wait for the run to end and the rows to change.
-        expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=STEP_TIMEOUT_MS)
+        wait_until_idle(page, STEP_TIMEOUT_MS)
         expect(page.get_by_test_id("stTable").locator("tbody tr").first).to_contain_text("视频修复",
                                                                                       timeout=STEP_TIMEOUT_MS)
         titles = column(page, "Title")

@@ -17,7 +17,7 @@ import pytest
 
 from tests.edges.test_browser import INDEX_BUILD_TIMEOUT_MS, QUERY_TIMEOUT_MS, shoot
 from tests.library.test_open_files import RECORDER, recorded
-from tests.support.browser import rank_by_words
+from tests.support.browser import rank_by_words, wait_until_idle
 from tests.support.page_server import fake_model_page
 
 pytestmark = pytest.mark.slow
@@ -30,10 +30,8 @@ ATTENTION_NOTE = "notes/2017_06_NIPS_Attention-Is-All-You-Need_Note.md"
 
 
 def idle(page) -> None:
-    page.wait_for_timeout(400)
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=QUERY_TIMEOUT_MS)
+    page.wait_for_timeout(250)  # the click's run has started
+    wait_until_idle(page, QUERY_TIMEOUT_MS)
 
 
 def card_titles(page) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.edges.test_browser import INDEX_BUILD_TIMEOUT_MS, QUERY_TIMEOUT_MS, shoot
-from tests.support.browser import rank_by_words
+from tests.support.browser import rank_by_words, wait_until_idle
 from tests.support.page_server import fake_model_page
 
 pytestmark = pytest.mark.slow
@@ -35,11 +35,9 @@ def card_titles(page):
 
 
 def settle(page) -> None:
-    """Wait for the run a click started to finish (the status widget hides when it does)."""
-    from playwright.sync_api import expect
-
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=QUERY_TIMEOUT_MS)
+    """Wait for the run a click started to finish."""
+    page.wait_for_timeout(150)  # the click's run has started
+    wait_until_idle(page, QUERY_TIMEOUT_MS)
 
 
 def to_top(page) -> None:
