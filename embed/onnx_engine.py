@@ -44,6 +44,7 @@ from embed.sentencepiece import clean_text
 from embed.fast_tokenizer import FastTokenizer
 from embed.sentence_transformer import prompt_names
 from embed.threads import configured_threads
+from embed.word_table import WordTable
 
 SPINNING = "session.intra_op.allow_spinning"
 EXPORT_VERSION = 3  # raise on any change to the export steps: cached files are named after it
@@ -254,10 +255,7 @@ class OnnxEmbedder(Embedder):
         self._max_tokens: int | None = None
         self.path = onnx_file(folder, optimize=optimize, quantize=quantize, label=label)
         table_path = word_embeddings_file(folder, label=label)
-        try:
-            self._word_embeddings = np.load(table_path, mmap_mode="r")
-        except (OSError, ValueError) as error:
-            raise ModelLoadError(f"cannot read {table_path}: {error}") from None
+        self._word_embeddings = WordTable(table_path)
         self._sessions: dict[int, object] = {}
         self._ort = ort
         try:
@@ -287,6 +285,9 @@ class OnnxEmbedder(Embedder):
             # VM at load 8-24) spinning threads took 20-25% more CPU per passage and embedded 17-26% fewer
             # passages per second; the vectors are the same (bench/README.md, bench_embed_stage)
             options.add_session_config_entry(SPINNING, "0")
+            # a memory pattern is planned per input shape, and a build's batches rarely repeat one: without
+            # it a build's peak is ~75 MiB lower at the same speed (bench/README.md, bench_engine_memory)
+            options.enable_mem_pattern = False
             session = self._ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
             self._sessions[threads] = session
             self._inputs = {i.name for i in session.get_inputs()}
