@@ -229,16 +229,20 @@ class Searcher:
         """For a Chinese query (search/glossary.py): the English CC-CEDICT gives for its words, how
         many times each of its tokens counts in BM25's expanded query (0: not expanded), and whether
         BM25's ranking of that English is fused too; ("", 0, False) for a query that uses neither."""
-        settings = self.fusion.for_language(query_language(query), True)
-        if not self._glosses(query):
+        settings = self._gloss_settings(query)
+        if settings is None:
             return "", 0, False
         english = [*cedict().english(query), *self._title_terms(query)]
         return " ".join(english), settings.expansion, settings.dictionary_weight > 0
 
     def _glosses(self, query: str) -> bool:
         """Whether the query's words are given in English (a Chinese query: search/fusion.py)."""
+        return self._gloss_settings(query) is not None
+
+    def _gloss_settings(self, query: str) -> FusionSettings | None:
+        """The fusion settings of a query whose words are given in English; None for any other."""
         settings = self.fusion.for_language(query_language(query), True)
-        return settings.expansion > 0 or settings.dictionary_weight > 0
+        return settings if settings.expansion > 0 or settings.dictionary_weight > 0 else None
 
     def _title_terms(self, query: str) -> tuple[str, ...]:
         """The library's title terms that name the query's Chinese terms (search/term_bridge.py);
