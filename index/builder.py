@@ -22,7 +22,7 @@ from corpus import Chunk, LexicalTokenizer, UnreadableFileError, chunk_document,
 from embed import Embedder, language_direction
 from index.errors import CorruptIndexError, PapersearchError
 from index.heap import release_freed_memory
-from index.lexical import B, K1, LexicalIndex
+from index.lexical import B, K1, LexicalIndex, TokenIds
 from index.manifest import FileRecord, Manifest, SkippedFile
 from index.companion import companion_model, companion_vectors
 from index.passage_vectors import PassageVectors, vectors_by_text
@@ -34,7 +34,7 @@ from papers import CITATIONS_VERSION
 from index.catalog_build import (FreshFacts, catalog_for, entry_starts, fresh_note_facts, fresh_pdf_info,
                                  infos_as_json, pdf_infos, reference_candidates)
 from index.planner import BuildPlan
-from index.file_store import PassageRows, chunks_to_frame
+from index.file_store import ROW_COLUMNS, PassageRows
 from index.store import LoadedIndex, Store
 from index.vector_index import choose_vector_index, keeps_training
 
@@ -173,11 +173,16 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
         return _update_in_place(plan, store, load_embedder, progress, previous, embedder, companion, new_rows,
                                 kept_paths, (records, skipped, warnings, fresh), settings, started)
     stored = previous.all_vectors() if previous is not None else None  # read once: both below need them
-    kept_rows, kept, removed, mask = _carry_over(previous, stored, kept_paths)
-    if retokenise:
-        kept_rows["lexical_tokens"] = tokenizer.tokenize_many(kept_rows["embed_text"].tolist())
+    rows = previous.rows if previous is not None else None  # read once too, and let go once carried over
+    kept_rows, kept, removed, mask = _carry_over(rows, stored, kept_paths)
+    by_text = _dropped_by_text(previous, rows, stored, mask, embedder)
+    del rows, stored  # what stays of them is in kept_rows, kept and by_text
+    tokens = _kept_tokens(previous, mask, kept_rows, tokenizer, retokenise)
+    for row_tokens in new_rows["lexical_tokens"]:
+        tokens.append(row_tokens)
+    new_rows = new_rows.drop(columns="lexical_tokens")  # the tokens are BM25's ids from here on
     frame = pd.concat([kept_rows, new_rows], ignore_index=True) if len(kept_rows) else new_rows
-    del new_rows
+    del new_rows, kept_rows  # the frame is all of them: a staged build lets it go before embedding
 
     manifest = _manifest(plan, embedder, previous, kept_paths, records, skipped, warnings, started)
     progress("Linking papers", 0, 1)
@@ -187,15 +192,16 @@ def _build_locked(plan, store, load_embedder, progress, tokenizer, checked, star
     progress("Linking papers", 1, 1)
     manifest = replace(manifest, lexical_settings=settings, pdf_papers=infos_as_json(infos))
     journal = VectorJournal(store.directory)
-    vectors = PassageVectors.start(frame, kept, _dropped_by_text(previous, stored, mask, embedder), embedder, journal,
+    vectors = PassageVectors.start(frame, kept, by_text, embedder, journal,
                                    kept_settled=previous is None or previous.manifest.pending_rows == 0)
+    del kept, by_text  # copied into the vectors: not held while the model embeds
     staged = StagedCommits.for_build(store, previous, vectors.missing_count)
     if staged is not None:  # first build of a large library: searchable by keyword now, by meaning as it goes
+        tokens = tokens.take(vectors.filling_order())
         frame, vectors = vectors.filled_first(frame, spill=store.directory)  # vectors on disk, not in memory
-    lexical = LexicalIndex.fit(frame["lexical_tokens"])
+    lexical = LexicalIndex.fit_ids(tokens)
+    del tokens  # BM25 holds them
     titles = list(dict.fromkeys(frame["title"].tolist())) if companion else None  # their terms, for the companion
-    if staged is not None:  # the file store keeps BM25's token ids, not these lists: they go before the first commit
-        frame = frame.drop(columns="lexical_tokens")
     direction = _direction(previous, embedder)
 
     def commit(filled: int, second=None, final: bool = False) -> Path:
@@ -371,31 +377,43 @@ def _kept_paths(plan: BuildPlan, previous: LoadedIndex | None, skipped: list[Ski
 
 
 def _carry_over(
-    previous: LoadedIndex | None, stored: np.ndarray | None, kept: set[str]
+    rows: pd.DataFrame | None, stored: np.ndarray | None, kept: set[str]
 ) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], int, np.ndarray]:
-    """The previous build's rows of the kept files; their vectors and which of them exist (a
+    """The previous build's rows (`rows`) of the kept files; their vectors and which of them exist (a
     partly built index has none for its last rows, so those that exist are the kept rows' first
     ones, and only they are given: `stored` itself when every stored row is kept, never a copy
     the size of the whole index); how many rows go; and the mask."""
-    if previous is None:
+    if rows is None:
         empty = np.zeros((0, 0), dtype=np.float32)
-        return chunks_to_frame([], []), (empty, np.zeros(0, dtype=bool)), 0, np.zeros(0, dtype=bool)
-    mask = previous.chunks["path"].isin(kept).to_numpy()
+        return pd.DataFrame(columns=ROW_COLUMNS), (empty, np.zeros(0, dtype=bool)), 0, np.zeros(0, dtype=bool)
+    mask = rows["path"].isin(kept).to_numpy()
     stored_kept = mask[: len(stored)]
     vectors = stored if stored_kept.all() else stored[stored_kept]
     exists = (np.arange(len(mask)) < len(stored))[mask]
-    return previous.chunks[mask].reset_index(drop=True), (vectors, exists), int((~mask).sum()), mask
+    return rows[mask].reset_index(drop=True), (vectors, exists), int((~mask).sum()), mask
 
 
-def _dropped_by_text(previous: LoadedIndex | None, stored: np.ndarray | None, mask: np.ndarray,
-                     embedder: Embedder) -> dict:
+def _kept_tokens(previous: LoadedIndex | None, mask: np.ndarray, kept_rows: pd.DataFrame, tokenizer: LexicalTokenizer,
+                 retokenise: bool) -> TokenIds:
+    """The kept rows' tokens as BM25 ids: the previous build's own, never as text (at 10,000 files
+    one string reference per token was about 450 MB), or made again from the rows' text when the
+    tokenizer's settings changed."""
+    if previous is None:
+        return TokenIds()
+    if retokenise:
+        return TokenIds.of(tokenizer.tokenize_many(kept_rows["embed_text"].tolist()))
+    return previous.kept_tokens(mask)
+
+
+def _dropped_by_text(previous: LoadedIndex | None, rows: pd.DataFrame | None, stored: np.ndarray | None,
+                     mask: np.ndarray, embedder: Embedder) -> dict:
     """Vectors of the previous build's dropped rows (changed files) by text, when the same model
     made them: a PDF saved again with highlights (new bytes, the same text) is not embedded again."""
     if previous is None or mask.all() or previous.manifest.model != embedder.name:
         return {}
     dropped = np.flatnonzero(~mask)
     dropped = dropped[dropped < len(stored)]
-    texts = previous.chunks["embed_text"].to_numpy()
+    texts = rows["embed_text"].to_numpy()
     return vectors_by_text([texts[i] for i in dropped], stored[dropped])
 
 

@@ -92,6 +92,7 @@ PASSAGE_COLUMNS = [
     "chunk_id", "path", "kind", "title", "text", "page", "heading", "start_line", "links", "script", "role",
 ]
 BUILD_COLUMNS = ["chunk_id", "embed_text"]
+ROW_COLUMNS = [name for name in CHUNK_COLUMNS if name != "lexical_tokens"]  # a build's rows; tokens go as ids
 _PASSAGE_SCHEMA = pa.schema([
     ("chunk_id", pa.string()), ("path", pa.string()), ("kind", pa.string()), ("title", pa.string()),
     ("text", pa.large_string()), ("page", pa.int64()), ("heading", pa.string()), ("start_line", pa.int64()),
@@ -136,24 +137,36 @@ class StoredIndex:
         return None, frozenset()
 
     @property
+    def rows(self) -> pd.DataFrame:
+        """The chunk table without its tokens (ROW_COLUMNS), read anew at each use and not kept:
+        a rebuild reads it once for the rows it carries over (their tokens stay ids:
+        `kept_tokens`) and lets the rest go before it embeds; search reads `passages`."""
+        try:
+            build = pq.read_table(self.location / _CHUNKS, columns=BUILD_COLUMNS).to_pandas()
+        except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
+            raise CorruptIndexError(self.location, f"cannot be read ({type(error).__name__}: {error})") from None
+        frame = self.passages.to_pandas()
+        frame["embed_text"] = build["embed_text"].to_numpy()
+        if not self.roles_known:
+            frame["role"] = passage_roles_of(frame)
+        return _normalise_types(frame[ROW_COLUMNS])
+
+    @property
     def chunks(self) -> pd.DataFrame:
-        """The whole chunk table (CHUNK_COLUMNS), read on first use: rebuilds and tools need it,
-        search does not (it reads `passages`)."""
+        """The whole chunk table (CHUNK_COLUMNS), each passage's tokens as text: for tools and
+        tests (a rebuild reads `rows` and `kept_tokens`)."""
         if self._chunks is None:
-            try:
-                build = pq.read_table(self.location / _CHUNKS, columns=BUILD_COLUMNS).to_pandas()
-                tokens = _stored_tokens(self.location).token_lists()
-            except Exception as error:  # noqa: BLE001 — a damaged file can fail in any library's own way
-                raise CorruptIndexError(self.location, f"cannot be read ({type(error).__name__}: {error})") from None
-            frame = self.passages.to_pandas()
-            frame["embed_text"] = build["embed_text"].to_numpy()
-            if len(tokens) != len(frame):
-                raise CorruptIndexError(self.location, f"has token ids of {len(tokens)} passages for {len(frame)}")
-            frame["lexical_tokens"] = pd.Series(tokens, dtype=object)
-            if not self.roles_known:
-                frame["role"] = passage_roles_of(frame)
-            self._chunks = _normalise_types(frame[CHUNK_COLUMNS])
+            rows = self.rows
+            tokens = self.kept_tokens(np.ones(len(rows), dtype=bool)).token_lists()
+            self._chunks = rows.assign(lexical_tokens=pd.Series(tokens, dtype=object))[CHUNK_COLUMNS]
         return self._chunks
+
+    def kept_tokens(self, keep: np.ndarray) -> TokenIds:
+        """The token ids of the rows `keep` is True for (BM25's own, as saved beside it)."""
+        stored = read_or_corrupt(self.location, lambda: _stored_tokens(self.location))
+        if len(stored) != len(keep):
+            raise CorruptIndexError(self.location, f"has token ids of {len(stored)} passages for {len(keep)}")
+        return stored.kept(keep)
 
     def all_vectors(self) -> np.ndarray:
         if self.vectors.ntotal == 0:

@@ -165,10 +165,24 @@ class TokenIds(Sequence[list[int]]):
         vocabulary = {word: number for number, word in enumerate(self._words()[used].tolist())}
         return TokenIds.from_arrays(renumbered[kept_ids].astype(np.int32), lengths[keep], vocabulary)
 
-    def token_lists(self) -> list[list[str]]:
-        """Every passage's tokens as text (tools and full rebuilds read them; an update does not)."""
+    def take(self, rows: np.ndarray) -> TokenIds:
+        """The passages `rows` names, in that order, with the same vocabulary (a staged build puts
+        its passages in the order the model fills them)."""
         ids, lengths = self.arrays()
-        return [part.tolist() for part in np.split(self._words()[ids], np.cumsum(lengths)[:-1])] if len(lengths) else []
+        rows = np.asarray(rows, dtype=np.int64)
+        taken = lengths[rows]
+        starts = np.cumsum(lengths) - lengths
+        # each taken passage's ids: its old start, then one id after another
+        positions = np.repeat(starts[rows] - (np.cumsum(taken) - taken), taken) + np.arange(int(taken.sum()))
+        return TokenIds.from_arrays(ids[positions], taken, dict(self.vocabulary))
+
+    def token_lists(self, rows: Iterable[int] | None = None) -> list[list[str]]:
+        """Passages' tokens as text, every passage's or those of `rows` (tools and the Milvus store
+        read them; no build does), made a passage at a time: never one object per token of the
+        whole library at once."""
+        words, ids, ends = self._words(), np.frombuffer(self._ids, dtype=np.int32), np.frombuffer(self._ends, dtype=np.int64)
+        chosen = range(len(self)) if rows is None else rows
+        return [words[ids[(ends[row - 1] if row else 0) : ends[row]]].tolist() for row in chosen]
 
     def _words(self) -> np.ndarray:
         """Each id's token (an object array indexed by id)."""

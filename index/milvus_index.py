@@ -18,6 +18,7 @@ from corpus import BODY, script_of
 from index.manifest import Manifest
 from papers import paper_of_passage
 from index.file_store import CHUNK_COLUMNS, PASSAGE_COLUMNS
+from index.lexical import TokenIds
 from papers import Catalog
 
 INSERT_BATCH = 512  # rows per insert: well under gRPC's message limit at 1,024 dimensions
@@ -72,11 +73,12 @@ def vector_search_params(spec: dict) -> dict:
     return {"metric_type": "IP"}
 
 
-def passage_rows(chunks: pd.DataFrame, vectors: np.ndarray, weights, catalog: Catalog, start: int, end: int) -> list[dict]:
+def passage_rows(chunks: pd.DataFrame, vectors: np.ndarray, weights, tokens: TokenIds, catalog: Catalog, start: int,
+                 end: int) -> list[dict]:
     """Rows start..end of a build as Milvus entities; the filter fields come from the catalog here,
     at build time, by the same rule search uses to show a passage's paper."""
     rows = []
-    for row in range(start, end):
+    for row, row_tokens in zip(range(start, end), tokens.token_lists(range(start, end)), strict=True):
         chunk = chunks.iloc[row]
         start_line = None if pd.isna(chunk["start_line"]) else int(chunk["start_line"])
         paper = paper_of_passage(catalog, chunk["kind"], chunk["path"], start_line, chunk["text"])
@@ -90,7 +92,7 @@ def passage_rows(chunks: pd.DataFrame, vectors: np.ndarray, weights, catalog: Ca
             "heading": None if chunk["heading"] is None or pd.isna(chunk["heading"]) else str(chunk["heading"]),
             "page": None if pd.isna(chunk["page"]) else int(chunk["page"]), "start_line": start_line,
             "links": [str(link) for link in (chunk["links"] if chunk["links"] is not None else [])],
-            "lexical_tokens": [str(token) for token in chunk["lexical_tokens"]],
+            "lexical_tokens": [str(token) for token in row_tokens],
             "paper_id": paper.paper_id if paper else None, "year": paper.year if paper else None,
             "venue_key": (paper.venue or "").casefold() if paper else None,
             "read": paper.read if paper else None, "has_pdf": bool(paper.pdfs) if paper else None,
@@ -267,6 +269,15 @@ class MilvusIndex:
             frame["heading"] = frame["heading"].astype(object).where(frame["heading"].notna(), None)
             self._chunks = frame.reset_index(drop=True)
         return self._chunks
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The chunk table without its tokens, as a rebuild carries rows over (`kept_tokens`)."""
+        return self.chunks.drop(columns="lexical_tokens")
+
+    def kept_tokens(self, keep: np.ndarray) -> TokenIds:
+        """The tokens of the rows `keep` is True for, as ids (a collection keeps them as text)."""
+        return TokenIds.of(self.chunks["lexical_tokens"][keep])
 
     def all_vectors(self) -> np.ndarray:
         if self.vectors.ntotal == 0:

@@ -312,7 +312,7 @@ class MilvusStore(BuildFolderReads):
         try:
             atomic_write_text(self._meta / ALIAS_FILE, self.alias + "\n")  # moves with the folder
             with self._calling(f"writing collection {name}"):
-                self._write_collection(name, manifest, chunks, vectors, weights, catalog)
+                self._write_collection(name, manifest, chunks, vectors, weights, lexical.tokens, catalog)
             self._write_local(name, manifest, catalog, vocabulary, language_direction)
             with self._calling(f"switching alias {self.alias} to {name}"):
                 if previous is None:
@@ -325,7 +325,7 @@ class MilvusStore(BuildFolderReads):
         self._prune(keep={name, previous})
         return self._meta / name
 
-    def _write_collection(self, name, manifest, chunks, vectors, weights, catalog) -> None:
+    def _write_collection(self, name, manifest, chunks, vectors, weights, tokens, catalog) -> None:
         client = self.client
         client.create_collection(
             name, schema=collection_schema(client, manifest.dimension), index_params=index_params(client, manifest.vector_index),
@@ -336,7 +336,7 @@ class MilvusStore(BuildFolderReads):
         })
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), manifest.dimension)
         for start in range(0, len(chunks), INSERT_BATCH):
-            rows = passage_rows(chunks, vectors, weights, catalog, start, min(len(chunks), start + INSERT_BATCH))
+            rows = passage_rows(chunks, vectors, weights, tokens, catalog, start, min(len(chunks), start + INSERT_BATCH))
             client.insert(name, rows)
         client.flush(name)
         client.load_collection(name)

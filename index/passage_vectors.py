@@ -165,12 +165,16 @@ class PassageVectors:
     def missing_count(self) -> int:
         return len(self.texts) - self.filled_count
 
+    def filling_order(self) -> list[int]:
+        """The rows in the order `filled_first` puts them: settled rows, then the batches'."""
+        return [int(i) for i in np.flatnonzero(self.settled)] + [row for rows in self.batches for row in rows]
+
     def filled_first(self, frame, spill: Path | None = None):
         """The frame and these vectors reordered: settled rows, then the batches in the order the
         model fills them, so a staged build holds vectors for a prefix of its rows (an interrupted
         build of the same plan filled its first batches). `spill`: a folder to keep the reordered
         vectors in (a VectorFile) instead of memory, for a long build."""
-        order = [int(i) for i in np.flatnonzero(self.settled)] + [row for rows in self.batches for row in rows]
+        order = self.filling_order()
         position = np.empty(len(order), dtype=np.int64)
         position[order] = np.arange(len(order))
         vectors = self._reordered(np.asarray(order, dtype=np.int64), spill)

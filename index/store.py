@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from index.companion import CompanionVectors
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, TokenIds
 from index.manifest import Manifest
 from index.store_location import StoreLocation
 from papers import Catalog
@@ -46,7 +46,12 @@ class LoadedIndex(Protocol):
     def lexical(self): ...  # search(tokens, k[, scope] or [, rows]) -> (rows, scores)
 
     @property
-    def chunks(self) -> pd.DataFrame: ...  # every chunk column, for rebuilds
+    def chunks(self) -> pd.DataFrame: ...  # every chunk column, the tokens as text: for tools
+
+    @property
+    def rows(self) -> pd.DataFrame: ...  # every chunk column but the tokens: what a rebuild carries over
+
+    def kept_tokens(self, keep: np.ndarray) -> TokenIds: ...  # the kept rows' tokens, as BM25's ids
 
     def all_vectors(self) -> np.ndarray: ...
 

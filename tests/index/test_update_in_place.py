@@ -298,6 +298,21 @@ def test_kept_token_ids_are_the_kept_passages_with_only_their_tokens():
     assert kept.token_lists()[-1] == ["w1", "new"]
 
 
+def test_token_ids_taken_in_another_order_are_those_passages_in_that_order():
+    """What a staged build does with its rows' ids when it puts them in the order the model fills them."""
+    rng = random.Random(12)
+    words = [f"w{i}" for i in range(40)]
+    passages = [[rng.choice(words) for _ in range(rng.randint(0, 9))] for _ in range(200)]
+    ids = TokenIds.of(passages)
+    order = np.array(rng.sample(range(200), 200))
+    taken = ids.take(order)
+    assert taken.token_lists() == [passages[i] for i in order]
+    assert taken.vocabulary == ids.vocabulary
+    assert ids.take(order[:7]).token_lists() == [passages[i] for i in order[:7]]
+    assert ids.take(np.zeros(0, dtype=np.int64)).token_lists() == []
+    assert ids.token_lists([5, 0, 5]) == [passages[5], passages[0], passages[5]]
+
+
 def test_token_ids_that_do_not_fit_their_vocabulary_are_refused(library, tmp_path):
     lib = Library(library, tmp_path / "index")
     lib.update(MODEL, load_embedder=_load)
