@@ -24,12 +24,15 @@ def rank_by_words(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_timeout(1000)
 
 
+# The last run has finished: no element of an older run is still drawn (Streamlit marks those
+# data-stale) and the running-man status widget is gone. The status widget alone is not enough: it
+# shows a moment after a run starts, and a click on an older run's element while the new run draws
+# is lost (its widget is no longer on the page).
+PAGE_IDLE = ("() => !document.querySelector('[data-stale=\"true\"]') && "
+             "!document.querySelector('[data-testid=\"stStatusWidget\"]')")
+
+
 def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the run a widget started has finished: no element of an older run is still
-    drawn (Streamlit marks those data-stale) and the running-man status widget is gone. The
-    status widget alone is not enough: it shows a moment after a run starts, and a click on an
-    older run's element while the new run draws is lost (its widget is no longer on the page)."""
+    """Wait until the run a widget started has finished (PAGE_IDLE)."""
     page.wait_for_timeout(150)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-stale=\"true\"]') && "
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms, polling=50)
+    page.wait_for_function(PAGE_IDLE, timeout=timeout_ms, polling=50)

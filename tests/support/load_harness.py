@@ -26,7 +26,7 @@ import numpy as np
 
 from library import Library
 from search import ResultFilter, Searcher, by_paper, search_depth
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PAGE_IDLE
 from tests.support.fakes import FakeEmbedder
 from tests.support.page_server import ServerFailure
 from tests.support.page_server import page_server as serve_page
@@ -203,9 +203,7 @@ async def _choose(page, label: str, option: str, widget: str = "stRadio") -> Non
 async def _idle(page) -> None:
     """The last widget change has been run: no stale elements and no running-man status widget."""
     await page.wait_for_timeout(150)
-    await page.wait_for_function(
-        "() => !document.querySelector('[data-stale=\"true\"]') && "
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=PAGE_TIMEOUT_MS, polling=50)
+    await page.wait_for_function(PAGE_IDLE, timeout=PAGE_TIMEOUT_MS, polling=50)
 
 
 async def _widget_state(page) -> dict:
